@@ -1,0 +1,115 @@
+import {Command, Flags, Interfaces} from '@oclif/core'
+import type {ChalkInstance} from 'chalk'
+
+import {ExitCode, KadmError, oneLine, UsageError} from './errors.js'
+import {colourEnabled, makeChalk} from './render/colour.js'
+import {OUTPUT_FORMATS, type OutputFormat, serialise} from './render/output.js'
+import {parseDuration} from './domain/duration.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof KadmCommand)['baseFlags'] & T['flags']>
+
+/**
+ * What every kadm command shares: -o table|json|yaml (and --json), colour rules, and errors as
+ * one line on stderr with a documented exit code. Commands return their data from run(), so
+ * tests and -o json see the very object the table is drawn from.
+ */
+export abstract class KadmCommand extends Command {
+  static enableJsonFlag = true
+
+  static baseFlags = {
+    output: Flags.string({
+      char: 'o',
+      summary: 'Output format.',
+      options: [...OUTPUT_FORMATS],
+      default: 'table',
+      helpGroup: 'OUTPUT',
+    }),
+    'no-color': Flags.boolean({summary: 'Never colour output (NO_COLOR in the environment does the same).', helpGroup: 'OUTPUT'}),
+    verbose: Flags.boolean({summary: 'Print client logs and full error details on stderr.', helpGroup: 'OUTPUT'}),
+  }
+
+  protected chalk: ChalkInstance = makeChalk(false)
+  protected format: OutputFormat = 'table'
+  protected verbose = false
+
+  /** kadm prints JSON itself (see emit), so oclif's own --json printing stays off. */
+  override jsonEnabled(): boolean {
+    return false
+  }
+
+  override async init(): Promise<void> {
+    await super.init()
+    // `kadm ... | head` closes stdout early: that is success, not an error.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+      throw error
+    })
+    const argv = this.argv
+    this.verbose = argv.includes('--verbose')
+    this.chalk = makeChalk(colourEnabled(process.stdout, argv.includes('--no-color')))
+  }
+
+  /** Call from run() after parsing: applies the output flags. */
+  protected applyOutputFlags(flags: {output?: string; json?: boolean; verbose?: boolean}): void {
+    this.format = flags.json ? 'json' : ((flags.output as OutputFormat | undefined) ?? 'table')
+    this.verbose = Boolean(flags.verbose)
+    if (this.format !== 'table') this.chalk = makeChalk(false)
+  }
+
+  /** Prints `data` as JSON/YAML, or as the table `render` draws, and returns it. */
+  protected async emit<T>(data: T, render: (data: T, chalk: ChalkInstance) => string): Promise<T> {
+    if (this.format === 'table') {
+      const text = render(data, this.chalk)
+      if (text) process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+    } else {
+      process.stdout.write(await serialise(data, this.format))
+    }
+    return data
+  }
+
+  /** A diagnostic line on stderr (never mixed into data on stdout). */
+  protected note(message: string): void {
+    process.stderr.write(`${message}\n`)
+  }
+
+  protected warning(message: string): void {
+    process.stderr.write(`${this.stderrChalk().yellow('warning:')} ${message}\n`)
+  }
+
+  private stderrChalk(): ChalkInstance {
+    return makeChalk(colourEnabled(process.stderr, this.argv.includes('--no-color')))
+  }
+
+  protected parseTimeout(text: string, flag = '--timeout'): number {
+    const ms = parseDuration(text)
+    if (ms === undefined || ms <= 0) throw new UsageError(`${flag} "${text}" is not a duration (e.g. 5s, 500ms, 1m)`)
+    return ms
+  }
+
+  override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
+    // this.exit() and oclif's own exits pass through untouched.
+    if (error.code === 'EEXIT' || error.name === 'ExitError') throw error
+    const red = this.stderrChalk().red
+    let exitCode: number
+    let message: string
+    let hint: string | undefined
+    if (error instanceof KadmError) {
+      exitCode = error.exitCode
+      message = error.message
+      hint = error.hint
+    } else if (error.oclif?.exit !== undefined || error.name === 'CLIError' || /Parse|Flag|Arg/.test(error.constructor?.name ?? '')) {
+      // Flag and argument errors from oclif's parser: keep the first line, it names the problem.
+      exitCode = ExitCode.usage
+      message = error.message.split('\n')[0].replace(/^Error:\s*/, '')
+      hint = `see: ${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help`.trimEnd()
+    } else {
+      exitCode = ExitCode.failure
+      message = oneLine(error.message || String(error))
+      if (!this.verbose) hint = 'run with --verbose for details'
+    }
+    process.stderr.write(`${red('error:')} ${oneLine(message)}\n`)
+    if (hint) process.stderr.write(`${hint}\n`)
+    if (this.verbose && error.stack && !(error instanceof KadmError)) process.stderr.write(`${error.stack}\n`)
+    process.exitCode = exitCode
+  }
+}

@@ -1,0 +1,67 @@
+import {Flags} from '@oclif/core'
+import {stat} from 'node:fs/promises'
+
+import {KadmCommand} from './base-command.js'
+import {hasInlineSecrets, loadConfig} from './config/contexts.js'
+import {defaultConfigPath} from './config/paths.js'
+import {resolveConnection, type ConnectionSettings} from './config/resolve.js'
+import type {KafkaConnection} from './kafka/client.js'
+
+export interface ConnectionFlags {
+  'bootstrap-server'?: string
+  context?: string
+  config?: string
+  timeout: string
+  verbose?: boolean
+}
+
+/** A command that talks to a cluster: connection flags, one connection per run, always closed. */
+export abstract class ClusterCommand extends KadmCommand {
+  static baseFlags = {
+    ...KadmCommand.baseFlags,
+    'bootstrap-server': Flags.string({
+      char: 'b',
+      summary: 'Bootstrap servers, host:port[,host:port]. Overrides KADM_BOOTSTRAP_SERVER and contexts.',
+      helpGroup: 'CONNECTION',
+    }),
+    context: Flags.string({summary: 'Named context from the config file (or KADM_CONTEXT).', helpGroup: 'CONNECTION'}),
+    config: Flags.string({summary: 'Config file (or KADM_CONFIG). Default: ~/.config/kadm/config.yaml.', helpGroup: 'CONNECTION'}),
+    timeout: Flags.string({summary: 'Connection and request timeout, e.g. 5s, 500ms.', default: '5s', helpGroup: 'CONNECTION'}),
+  }
+
+  private connection?: KafkaConnection
+
+  protected async resolveSettings(flags: ConnectionFlags): Promise<ConnectionSettings> {
+    const path = flags.config ?? process.env.KADM_CONFIG ?? defaultConfigPath()
+    const config = await loadConfig(path)
+    if (hasInlineSecrets(config)) {
+      const mode = (await stat(path)).mode
+      if (mode & 0o077) this.warning(`${path} holds secrets and is readable by others: chmod 600 ${path}`)
+    }
+    const settings = await resolveConnection({
+      bootstrapFlag: flags['bootstrap-server'],
+      contextFlag: flags.context,
+      env: process.env,
+      config,
+      localBootstrap: async () => {
+        const {runningBootstrap} = await import('./local/cluster.js')
+        return runningBootstrap()
+      },
+    })
+    if (settings.source === 'local') this.note(`using the local cluster started by \`kadm local start\` (${settings.bootstrapServers.join(',')})`)
+    return settings
+  }
+
+  /** Opens the connection for this run; it is closed in finally() whatever happens. */
+  protected async connect(flags: ConnectionFlags): Promise<KafkaConnection> {
+    const settings = await this.resolveSettings(flags)
+    const {KafkaConnection} = await import('./kafka/client.js')
+    this.connection = await KafkaConnection.open(settings, {timeoutMs: this.parseTimeout(flags.timeout), verbose: Boolean(flags.verbose)})
+    return this.connection
+  }
+
+  override async finally(error: Error | undefined): Promise<void> {
+    await this.connection?.close()
+    await super.finally(error)
+  }
+}

@@ -1,0 +1,209 @@
+import {chmod, mkdir, readFile, rename, writeFile} from 'node:fs/promises'
+import {dirname} from 'node:path'
+
+import {KadmError} from '../errors.js'
+
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number]
+
+/** A secret can be written inline, read from an environment variable, or printed by a command. */
+export interface SecretSource {
+  value?: string
+  env?: string
+  command?: string
+}
+
+export interface TlsSettings {
+  enabled?: boolean
+  ca?: string
+  cert?: string
+  key?: string
+  keyPassphrase?: SecretSource
+  insecureSkipVerify?: boolean
+}
+
+export interface SaslSettings {
+  mechanism: SaslMechanism
+  username: string
+  password: SecretSource
+}
+
+export interface Context {
+  bootstrapServers: string[]
+  clientId?: string
+  tls?: TlsSettings
+  sasl?: SaslSettings
+}
+
+export interface ConfigFile {
+  currentContext?: string
+  contexts: Record<string, Context>
+}
+
+export const emptyConfig = (): ConfigFile => ({contexts: {}})
+
+/*
+ * On disk the file uses kebab-case keys, like kubectl and rpk:
+ *
+ * current-context: prod
+ * contexts:
+ *   prod:
+ *     bootstrap-servers: [kafka-1:9093, kafka-2:9093]
+ *     tls: {ca: /etc/kafka/ca.pem}
+ *     sasl: {mechanism: scram-sha-512, username: admin, password-env: KAFKA_PASSWORD}
+ */
+
+type Raw = Record<string, unknown>
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function str(raw: Raw, key: string, where: string): string | undefined {
+  const value = raw[key]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string' && typeof value !== 'number') throw new KadmError(`${where}: "${key}" must be a string`)
+  return String(value)
+}
+
+function secretFrom(raw: Raw, prefix: string, where: string): SecretSource | undefined {
+  const source: SecretSource = {
+    value: str(raw, prefix, where),
+    env: str(raw, `${prefix}-env`, where),
+    command: str(raw, `${prefix}-command`, where),
+  }
+  const given = Object.values(source).filter((v) => v !== undefined).length
+  if (given > 1) throw new KadmError(`${where}: give only one of "${prefix}", "${prefix}-env" and "${prefix}-command"`)
+  return given === 0 ? undefined : source
+}
+
+function secretTo(prefix: string, source: SecretSource | undefined): Raw {
+  if (!source) return {}
+  if (source.env !== undefined) return {[`${prefix}-env`]: source.env}
+  if (source.command !== undefined) return {[`${prefix}-command`]: source.command}
+  return {[prefix]: source.value}
+}
+
+export function splitServers(value: string | string[]): string[] {
+  const list = Array.isArray(value) ? value : value.split(',')
+  return list.map((s) => String(s).trim()).filter((s) => s.length > 0)
+}
+
+export function parseContext(name: string, raw: unknown): Context {
+  const where = `context "${name}"`
+  if (!isRecord(raw)) throw new KadmError(`${where} must be a mapping`)
+  const servers = raw['bootstrap-servers']
+  if (servers === undefined) throw new KadmError(`${where} has no bootstrap-servers`)
+  if (typeof servers !== 'string' && !Array.isArray(servers)) throw new KadmError(`${where}: bootstrap-servers must be a list or a comma-separated string`)
+  const context: Context = {bootstrapServers: splitServers(servers as string | string[])}
+  const clientId = str(raw, 'client-id', where)
+  if (clientId) context.clientId = clientId
+
+  if (raw.tls !== undefined && raw.tls !== null) {
+    if (raw.tls === true) context.tls = {enabled: true}
+    else if (isRecord(raw.tls)) {
+      const tls = raw.tls
+      context.tls = {
+        enabled: tls.enabled === undefined ? true : Boolean(tls.enabled),
+        ca: str(tls, 'ca', `${where} tls`),
+        cert: str(tls, 'cert', `${where} tls`),
+        key: str(tls, 'key', `${where} tls`),
+        keyPassphrase: secretFrom(tls, 'key-passphrase', `${where} tls`),
+        insecureSkipVerify: Boolean(tls['insecure-skip-verify']),
+      }
+    } else throw new KadmError(`${where}: tls must be a mapping or true`)
+  }
+
+  if (raw.sasl !== undefined && raw.sasl !== null) {
+    if (!isRecord(raw.sasl)) throw new KadmError(`${where}: sasl must be a mapping`)
+    const sasl = raw.sasl
+    const mechanism = (str(sasl, 'mechanism', `${where} sasl`) ?? '').toLowerCase()
+    if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
+      throw new KadmError(`${where}: sasl mechanism must be one of ${SASL_MECHANISMS.join(', ')}`)
+    }
+    const username = str(sasl, 'username', `${where} sasl`)
+    if (!username) throw new KadmError(`${where}: sasl needs a username`)
+    const password = secretFrom(sasl, 'password', `${where} sasl`)
+    if (!password) throw new KadmError(`${where}: sasl needs password, password-env or password-command`)
+    context.sasl = {mechanism: mechanism as SaslMechanism, username, password}
+  }
+  return context
+}
+
+export function contextToRaw(context: Context): Raw {
+  const raw: Raw = {'bootstrap-servers': context.bootstrapServers}
+  if (context.clientId) raw['client-id'] = context.clientId
+  if (context.tls) {
+    const t = context.tls
+    raw.tls = Object.fromEntries(Object.entries({
+      enabled: t.enabled === false ? false : undefined,
+      ca: t.ca,
+      cert: t.cert,
+      key: t.key,
+      ...secretTo('key-passphrase', t.keyPassphrase),
+      'insecure-skip-verify': t.insecureSkipVerify || undefined,
+    }).filter(([, v]) => v !== undefined))
+  }
+  if (context.sasl) {
+    raw.sasl = {mechanism: context.sasl.mechanism, username: context.sasl.username, ...secretTo('password', context.sasl.password)}
+  }
+  return raw
+}
+
+export function parseConfig(text: string, parse: (text: string) => unknown, path: string): ConfigFile {
+  let raw: unknown
+  try {
+    raw = parse(text)
+  } catch (error) {
+    throw new KadmError(`cannot parse ${path}: ${(error as Error).message.split('\n')[0]}`)
+  }
+  if (raw === null || raw === undefined) return emptyConfig()
+  if (!isRecord(raw)) throw new KadmError(`${path} must be a YAML mapping`)
+  const contexts: Record<string, Context> = {}
+  const rawContexts = raw.contexts ?? {}
+  if (!isRecord(rawContexts)) throw new KadmError(`${path}: "contexts" must be a mapping of names to contexts`)
+  for (const [name, value] of Object.entries(rawContexts)) contexts[name] = parseContext(name, value)
+  const current = raw['current-context']
+  return {currentContext: typeof current === 'string' && current ? current : undefined, contexts}
+}
+
+/** Does any context keep a secret inline (so the file must not be readable by others)? */
+export function hasInlineSecrets(config: ConfigFile): boolean {
+  return Object.values(config.contexts).some((c) =>
+    c.sasl?.password.value !== undefined || c.tls?.keyPassphrase?.value !== undefined)
+}
+
+export async function loadConfig(path: string): Promise<ConfigFile> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig()
+    throw new KadmError(`cannot read ${path}: ${(error as Error).message}`)
+  }
+  const {parse} = await import('yaml')
+  return parseConfig(text, parse, path)
+}
+
+/** Writes atomically and owner-only, since contexts may hold credentials. */
+export async function saveConfig(path: string, config: ConfigFile): Promise<void> {
+  const {stringify} = await import('yaml')
+  const raw: Raw = {}
+  if (config.currentContext) raw['current-context'] = config.currentContext
+  raw.contexts = Object.fromEntries(Object.entries(config.contexts).map(([n, c]) => [n, contextToRaw(c)]))
+  await mkdir(dirname(path), {recursive: true, mode: 0o700})
+  const tmp = `${path}.${process.pid}.tmp`
+  await writeFile(tmp, stringify(raw), {mode: 0o600})
+  await chmod(tmp, 0o600)
+  await rename(tmp, path)
+}
+
+/** What `contexts show` prints: where secrets come from, never the secrets themselves. */
+export function redactContext(context: Context): Raw {
+  const raw = contextToRaw(context)
+  const sasl = raw.sasl as Raw | undefined
+  if (sasl && 'password' in sasl) sasl.password = '<redacted>'
+  const tls = raw.tls as Raw | undefined
+  if (tls && 'key-passphrase' in tls) tls['key-passphrase'] = '<redacted>'
+  return raw
+}

@@ -1,0 +1,24 @@
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+
+type Env = Record<string, string | undefined>
+
+function xdg(env: Env, variable: string, fallback: string[]): string {
+  const value = env[variable]
+  return value && value.startsWith('/') ? value : join(env.HOME || homedir(), ...fallback)
+}
+
+/** ~/.config/kadm/config.yaml unless KADM_CONFIG or --config says otherwise. */
+export function defaultConfigPath(env: Env = process.env): string {
+  return join(xdg(env, 'XDG_CONFIG_HOME', ['.config']), 'kadm', 'config.yaml')
+}
+
+/** Where `kadm local` keeps its Kafka jars (re-downloadable, so cache). */
+export function cacheDir(env: Env = process.env): string {
+  return join(xdg(env, 'XDG_CACHE_HOME', ['.cache']), 'kadm')
+}
+
+/** Where `kadm local` keeps broker data, logs and its state file. */
+export function localDataDir(env: Env = process.env): string {
+  return env.KADM_LOCAL_DIR || join(xdg(env, 'XDG_DATA_HOME', ['.local', 'share']), 'kadm', 'local')
+}

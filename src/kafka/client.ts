@@ -1,0 +1,168 @@
+import {readFile} from 'node:fs/promises'
+import type {Admin, Kafka, KafkaConfig, SASLOptions} from 'kafkajs'
+
+import {KadmError} from '../errors.js'
+import type {ConnectionSettings} from '../config/resolve.js'
+import {describeKafkaError} from './connection-errors.js'
+import {Metadata, type MetadataResponse} from './protocol/metadata.js'
+import {type ApiSpec, type BrokerConnection, sendRequest} from './protocol/transport.js'
+import {readSecret} from './secrets.js'
+
+export interface ClientOptions {
+  timeoutMs: number
+  verbose: boolean
+}
+
+/** The parts of kafkajs's internal Cluster that kadm drives directly. */
+interface RawCluster {
+  connect(): Promise<void>
+  disconnect(): Promise<void>
+  refreshMetadata(): Promise<void>
+  findBroker(query: {nodeId: number}): Promise<BrokerConnection>
+  findGroupCoordinator(query: {groupId: string; coordinatorType?: number}): Promise<BrokerConnection>
+  brokerPool: {seedBroker: BrokerConnection; brokers: Record<string, BrokerConnection>}
+}
+
+const LEVELS = ['NOTHING', 'ERROR', 'WARN', 'INFO', 'DEBUG']
+
+/** kafkajs logs to stdout by default: kadm sends its logs to stderr, and only with --verbose. */
+function stderrLogCreator() {
+  return () => ({level, log}: {level: number; log: {message: string; [k: string]: unknown}}) => {
+    const {message, timestamp: _t, logger: _l, ...rest} = log
+    process.stderr.write(`kafkajs ${LEVELS[level] ?? level} ${message} ${JSON.stringify(rest)}\n`)
+  }
+}
+
+export async function kafkaConfig(settings: ConnectionSettings, options: ClientOptions): Promise<KafkaConfig> {
+  const {logLevel} = await import('kafkajs')
+  const config: KafkaConfig = {
+    clientId: settings.clientId ?? 'kadm',
+    brokers: settings.bootstrapServers,
+    connectionTimeout: options.timeoutMs,
+    authenticationTimeout: options.timeoutMs,
+    requestTimeout: Math.max(options.timeoutMs, 30_000),
+    // Explicit, so NODE_ENV=test cannot switch kafkajs to its 15-retry test policy.
+    retry: {retries: 2, initialRetryTime: 100, maxRetryTime: Math.max(500, options.timeoutMs / 2), factor: 0.2, multiplier: 2},
+    logLevel: options.verbose ? logLevel.DEBUG : logLevel.NOTHING,
+    logCreator: stderrLogCreator,
+  }
+  const tls = settings.tls
+  if (tls && tls.enabled !== false) {
+    const read = async (path: string | undefined, what: string) => {
+      if (!path) return undefined
+      try {
+        return await readFile(path, 'utf8')
+      } catch (error) {
+        throw new KadmError(`cannot read TLS ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+      }
+    }
+    config.ssl = {
+      ca: tls.ca ? [(await read(tls.ca, 'CA file'))!] : undefined,
+      cert: await read(tls.cert, 'client certificate'),
+      key: await read(tls.key, 'client key'),
+      passphrase: tls.keyPassphrase ? await readSecret(tls.keyPassphrase, 'TLS key passphrase') : undefined,
+      rejectUnauthorized: !tls.insecureSkipVerify,
+      ...(tls.insecureSkipVerify ? {checkServerIdentity: () => undefined} : {}),
+    }
+  }
+  if (settings.sasl) {
+    const password = await readSecret(settings.sasl.password, `SASL password for ${settings.sasl.username}`)
+    config.sasl = {mechanism: settings.sasl.mechanism, username: settings.sasl.username, password} as SASLOptions
+  }
+  return config
+}
+
+/** Rejects with `onTimeout()` unless `work` settles within `ms`. */
+export async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms)
+  })
+  try {
+    return await Promise.race([work, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * One connection to a cluster for the life of a command: kafkajs's cluster object for the
+ * requests kafkajs has, kadm's protocol module for the rest, and a kafkajs admin only when asked.
+ */
+export class KafkaConnection {
+  private adminClient?: Admin
+  private brokersLoaded = false
+
+  private constructor(
+    private readonly kafka: Kafka,
+    private readonly cluster: RawCluster,
+    readonly settings: ConnectionSettings,
+    readonly options: ClientOptions,
+  ) {}
+
+  static async open(settings: ConnectionSettings, options: ClientOptions): Promise<KafkaConnection> {
+    const {Kafka} = await import('kafkajs')
+    const kafka = new Kafka(await kafkaConfig(settings, options))
+    // kafkajs builds its Cluster behind a private symbol; it is the only way to reuse its
+    // connections (auth, versions, correlation) for requests it does not implement.
+    const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster')
+    if (!symbol) throw new KadmError('unsupported kafkajs version: cannot reach its cluster object')
+    const create = (kafka as unknown as Record<symbol, (o: object) => RawCluster>)[symbol]
+    const cluster = create({allowAutoTopicCreation: false})
+    const connection = new KafkaConnection(kafka, cluster, settings, options)
+    await connection.guard(cluster.connect(), 'connect')
+    return connection
+  }
+
+  private get where(): string {
+    return this.settings.bootstrapServers.join(',')
+  }
+
+  /** Bounds a network step by --timeout and turns failures into one clear line. */
+  async guard<T>(work: Promise<T>, what: string): Promise<T> {
+    try {
+      return await withDeadline(work, this.options.timeoutMs + 250, () =>
+        new KadmError(`${what} to ${this.where} timed out after ${this.options.timeoutMs / 1000}s`))
+    } catch (error) {
+      throw describeKafkaError(error, this.settings.bootstrapServers)
+    }
+  }
+
+  get seedBroker(): BrokerConnection {
+    return this.cluster.brokerPool.seedBroker
+  }
+
+  /** Cluster metadata in one round trip; `null` means every topic, `[]` none. */
+  async metadata(topics: string[] | null = null): Promise<MetadataResponse> {
+    return this.send(this.seedBroker, Metadata, {topics})
+  }
+
+  async broker(nodeId: number): Promise<BrokerConnection> {
+    if (!this.brokersLoaded) {
+      await this.guard(this.cluster.refreshMetadata(), 'metadata request')
+      this.brokersLoaded = true
+    }
+    return this.guard(this.cluster.findBroker({nodeId}), `connection to broker ${nodeId}`)
+  }
+
+  async coordinator(groupId: string): Promise<BrokerConnection> {
+    return this.guard(this.cluster.findGroupCoordinator({groupId}), `finding the coordinator of group ${groupId}`)
+  }
+
+  async send<Req, Res>(broker: BrokerConnection, spec: ApiSpec<Req, Res>, request: Req): Promise<Res> {
+    return this.guard(sendRequest(broker, spec, request), `${spec.name} request`)
+  }
+
+  async admin(): Promise<Admin> {
+    if (!this.adminClient) {
+      const admin = this.kafka.admin()
+      await this.guard(admin.connect(), 'connect')
+      this.adminClient = admin
+    }
+    return this.adminClient
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.adminClient?.disconnect(), this.cluster.disconnect()])
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * Kafka wire-format encoding for the requests kadm sends itself. "Compact" forms and tagged
+ * fields belong to flexible versions (KIP-482); the plain forms to older versions.
+ */
+export class Writer {
+  private buf: Buffer
+  private pos = 0
+
+  constructor(size = 256) {
+    this.buf = Buffer.alloc(size)
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return
+    const next = Buffer.alloc(Math.max(this.buf.length * 2, this.pos + n))
+    this.buf.copy(next, 0, 0, this.pos)
+    this.buf = next
+  }
+
+  int8(v: number): this {
+    this.ensure(1)
+    this.pos = this.buf.writeInt8(v, this.pos)
+    return this
+  }
+
+  int16(v: number): this {
+    this.ensure(2)
+    this.pos = this.buf.writeInt16BE(v, this.pos)
+    return this
+  }
+
+  int32(v: number): this {
+    this.ensure(4)
+    this.pos = this.buf.writeInt32BE(v, this.pos)
+    return this
+  }
+
+  int64(v: bigint | number): this {
+    this.ensure(8)
+    this.pos = this.buf.writeBigInt64BE(BigInt(v), this.pos)
+    return this
+  }
+
+  boolean(v: boolean): this {
+    return this.int8(v ? 1 : 0)
+  }
+
+  uvarint(v: number): this {
+    let value = v >>> 0
+    this.ensure(5)
+    while (value >= 0x80) {
+      this.buf[this.pos++] = (value & 0x7f) | 0x80
+      value >>>= 7
+    }
+    this.buf[this.pos++] = value
+    return this
+  }
+
+  raw(bytes: Buffer): this {
+    this.ensure(bytes.length)
+    bytes.copy(this.buf, this.pos)
+    this.pos += bytes.length
+    return this
+  }
+
+  /** STRING / NULLABLE_STRING */
+  string(v: string | null): this {
+    if (v === null) return this.int16(-1)
+    const bytes = Buffer.from(v, 'utf8')
+    return this.int16(bytes.length).raw(bytes)
+  }
+
+  /** COMPACT_STRING / COMPACT_NULLABLE_STRING */
+  compactString(v: string | null): this {
+    if (v === null) return this.uvarint(0)
+    const bytes = Buffer.from(v, 'utf8')
+    return this.uvarint(bytes.length + 1).raw(bytes)
+  }
+
+  compactBytes(v: Buffer | null): this {
+    if (v === null) return this.uvarint(0)
+    return this.uvarint(v.length + 1).raw(v)
+  }
+
+  array<T>(items: readonly T[] | null, each: (w: this, item: T) => void): this {
+    if (items === null) return this.int32(-1)
+    this.int32(items.length)
+    for (const item of items) each(this, item)
+    return this
+  }
+
+  compactArray<T>(items: readonly T[] | null, each: (w: this, item: T) => void): this {
+    if (items === null) return this.uvarint(0)
+    this.uvarint(items.length + 1)
+    for (const item of items) each(this, item)
+    return this
+  }
+
+  /** An empty tagged-field section: kadm sends no tagged fields. */
+  tags(): this {
+    return this.uvarint(0)
+  }
+
+  uuid(v: string): this {
+    const bytes = uuidToBytes(v)
+    return this.raw(bytes)
+  }
+
+  toBuffer(): Buffer {
+    return this.buf.subarray(0, this.pos)
+  }
+}
+
+export class Reader {
+  private pos = 0
+
+  constructor(private readonly buf: Buffer) {}
+
+  get remaining(): number {
+    return this.buf.length - this.pos
+  }
+
+  int8(): number {
+    const v = this.buf.readInt8(this.pos)
+    this.pos += 1
+    return v
+  }
+
+  int16(): number {
+    const v = this.buf.readInt16BE(this.pos)
+    this.pos += 2
+    return v
+  }
+
+  int32(): number {
+    const v = this.buf.readInt32BE(this.pos)
+    this.pos += 4
+    return v
+  }
+
+  int64(): bigint {
+    const v = this.buf.readBigInt64BE(this.pos)
+    this.pos += 8
+    return v
+  }
+
+  boolean(): boolean {
+    return this.int8() !== 0
+  }
+
+  uvarint(): number {
+    let result = 0
+    let shift = 0
+    for (;;) {
+      const byte = this.buf[this.pos++]
+      result += (byte & 0x7f) * 2 ** shift
+      if ((byte & 0x80) === 0) return result
+      shift += 7
+      if (shift > 28) throw new Error('malformed varint in response')
+    }
+  }
+
+  bytes(n: number): Buffer {
+    const v = this.buf.subarray(this.pos, this.pos + n)
+    this.pos += n
+    return v
+  }
+
+  string(): string | null {
+    const n = this.int16()
+    return n < 0 ? null : this.bytes(n).toString('utf8')
+  }
+
+  compactString(): string | null {
+    const n = this.uvarint()
+    return n === 0 ? null : this.bytes(n - 1).toString('utf8')
+  }
+
+  compactBytes(): Buffer | null {
+    const n = this.uvarint()
+    return n === 0 ? null : this.bytes(n - 1)
+  }
+
+  nullableBytes(): Buffer | null {
+    const n = this.int32()
+    return n < 0 ? null : this.bytes(n)
+  }
+
+  array<T>(each: (r: this) => T): T[] {
+    const n = this.int32()
+    const out: T[] = []
+    for (let i = 0; i < n; i++) out.push(each(this))
+    return out
+  }
+
+  compactArray<T>(each: (r: this) => T): T[] {
+    const n = this.uvarint()
+    const out: T[] = []
+    for (let i = 1; i < n; i++) out.push(each(this))
+    return out
+  }
+
+  /** Skips a tagged-field section (kadm reads no tagged fields). */
+  tags(): void {
+    const count = this.uvarint()
+    for (let i = 0; i < count; i++) {
+      this.uvarint()
+      this.bytes(this.uvarint())
+    }
+  }
+
+  uuid(): string {
+    return bytesToUuid(this.bytes(16))
+  }
+}
+
+export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
+
+/** Kafka prints a Uuid as 16 bytes in URL-safe base64 without padding. */
+export function bytesToUuid(bytes: Buffer): string {
+  return Buffer.from(bytes).toString('base64url')
+}
+
+export function uuidToBytes(id: string): Buffer {
+  const bytes = Buffer.from(id, 'base64url')
+  if (bytes.length !== 16) throw new Error(`not a Kafka uuid: ${id}`)
+  return bytes
+}

@@ -1,0 +1,75 @@
+import {KadmError} from '../../errors.js'
+import {Reader, Writer} from './codec.js'
+
+/** The slice of a kafkajs broker the protocol module uses: its negotiated versions and its connection. */
+export interface BrokerConnection {
+  nodeId?: number
+  versions: Record<number, {minVersion: number; maxVersion: number}> | null
+  connectionPool: {
+    host: string
+    port: number
+    send(protocol: {request: unknown; response: unknown; requestTimeout?: number | null; logResponseError?: boolean}): Promise<unknown>
+  }
+}
+
+/**
+ * One Kafka API as kadm speaks it: the versions kadm implements, the first flexible version
+ * (request header v2 / response header v1 with tagged fields), and the encoders.
+ */
+export interface ApiSpec<Req, Res> {
+  name: string
+  apiKey: number
+  minVersion: number
+  maxVersion: number
+  flexibleFrom: number
+  encode(w: Writer, request: Req, version: number): void
+  decode(r: Reader, version: number): Res
+}
+
+/** Picks the highest version both sides speak (versions come from the broker's ApiVersions). */
+export function negotiateVersion(spec: Pick<ApiSpec<unknown, unknown>, 'name' | 'apiKey' | 'minVersion' | 'maxVersion'>, broker: Pick<BrokerConnection, 'versions' | 'connectionPool'>): number {
+  const range = broker.versions?.[spec.apiKey]
+  const where = `${broker.connectionPool.host}:${broker.connectionPool.port}`
+  if (!range) throw new KadmError(`broker ${where} does not support ${spec.name} (API key ${spec.apiKey})`)
+  const version = Math.min(range.maxVersion, spec.maxVersion)
+  if (version < Math.max(range.minVersion, spec.minVersion)) {
+    throw new KadmError(`broker ${where} supports ${spec.name} v${range.minVersion}-${range.maxVersion}, kadm needs v${spec.minVersion}-${spec.maxVersion}`)
+  }
+  return version
+}
+
+/**
+ * Sends one request over kafkajs's own connection to the broker (authenticated, with its
+ * correlation ids and timeouts). kafkajs always writes request header v1; for flexible versions
+ * the payload starts with the header's empty tagged-field section, which turns it into header v2.
+ */
+export async function sendRequest<Req, Res>(broker: BrokerConnection, spec: ApiSpec<Req, Res>, request: Req, options: {version?: number; timeoutMs?: number} = {}): Promise<Res> {
+  const version = options.version ?? negotiateVersion(spec, broker)
+  const flexible = version >= spec.flexibleFrom
+  const protocolRequest = {
+    apiKey: spec.apiKey,
+    apiVersion: version,
+    apiName: spec.name,
+    encode: async () => {
+      const w = new Writer()
+      if (flexible) w.tags()
+      spec.encode(w, request, version)
+      const buf = w.toBuffer()
+      // kafkajs only reads `.buf`/`.buffer` from what encode() returns.
+      return {buf, buffer: buf}
+    },
+  }
+  const protocolResponse = {
+    decode: async (payload: Buffer) => {
+      const r = new Reader(payload)
+      if (flexible) r.tags()
+      return spec.decode(r, version)
+    },
+    parse: async (data: Res) => data,
+  }
+  return (await broker.connectionPool.send({
+    request: protocolRequest,
+    response: protocolResponse,
+    requestTimeout: options.timeoutMs ?? null,
+  })) as Res
+}
