@@ -27,7 +27,7 @@ export interface ApiSpec<Req, Res> {
 }
 
 /** Picks the highest version both sides speak (versions come from the broker's ApiVersions). */
-export function negotiateVersion(spec: Pick<ApiSpec<unknown, unknown>, 'name' | 'apiKey' | 'minVersion' | 'maxVersion'>, broker: Pick<BrokerConnection, 'versions' | 'connectionPool'>): number {
+export function negotiateVersion(spec: Pick<ApiSpec<unknown, unknown>, 'name' | 'apiKey' | 'minVersion' | 'maxVersion'>, broker: {versions: BrokerConnection['versions']; connectionPool: {host: string; port: number}}): number {
   const range = broker.versions?.[spec.apiKey]
   const where = `${broker.connectionPool.host}:${broker.connectionPool.port}`
   if (!range) throw new KadmError(`broker ${where} does not support ${spec.name} (API key ${spec.apiKey})`)

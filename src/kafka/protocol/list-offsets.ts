@@ -1,0 +1,77 @@
+import type {Writer} from './codec.js'
+import type {ApiSpec} from './transport.js'
+
+/** Special timestamps ListOffsets understands. */
+export const EARLIEST_TIMESTAMP = -2n
+export const LATEST_TIMESTAMP = -1n
+/** The offset of the record with the highest timestamp (v7+, Kafka 3.0+). */
+export const MAX_TIMESTAMP = -3n
+
+export interface ListOffsetsRequest {
+  isolationLevel: 0 | 1
+  topics: Array<{name: string; partitions: Array<{partition: number; timestamp: bigint}>}>
+}
+
+export interface ListOffsetsPartition {
+  topic: string
+  partition: number
+  errorCode: number
+  /** -1 when the broker has no record at or after the asked timestamp. */
+  offset: bigint
+  timestamp: bigint
+}
+
+/**
+ * ListOffsets v2-7, with every partition's error reported rather than the whole request failing
+ * (kafkajs throws on the first partition error and only reads READ_COMMITTED offsets in its admin).
+ */
+export const ListOffsets: ApiSpec<ListOffsetsRequest, ListOffsetsPartition[]> = {
+  name: 'ListOffsets',
+  apiKey: 2,
+  minVersion: 2,
+  maxVersion: 7,
+  flexibleFrom: 6,
+  encode(w, request, version) {
+    const flexible = version >= 6
+    w.int32(-1).int8(request.isolationLevel)
+    const topics = request.topics
+    const eachPartition = (w: Writer, p: {partition: number; timestamp: bigint}) => {
+      w.int32(p.partition)
+      if (version >= 4) w.int32(-1) // current_leader_epoch: unknown
+      w.int64(p.timestamp)
+      if (flexible) w.tags()
+    }
+    const eachTopic = (w: Writer, t: ListOffsetsRequest['topics'][number]) => {
+      if (flexible) w.compactString(t.name).compactArray(t.partitions, eachPartition).tags()
+      else w.string(t.name).array(t.partitions, eachPartition)
+    }
+    if (flexible) w.compactArray(topics, eachTopic).tags()
+    else w.array(topics, eachTopic)
+  },
+  decode(r, version) {
+    const flexible = version >= 6
+    r.int32() // throttle_time_ms
+    const out: ListOffsetsPartition[] = []
+    const readTopic = () => {
+      const topic = (flexible ? r.compactString() : r.string()) ?? ''
+      const readPartition = () => {
+        const partition = r.int32()
+        const errorCode = r.int16()
+        const timestamp = r.int64()
+        const offset = r.int64()
+        if (version >= 4) r.int32() // leader_epoch
+        if (flexible) r.tags()
+        out.push({topic, partition, errorCode, offset, timestamp})
+      }
+      if (flexible) {
+        r.compactArray(readPartition)
+        r.tags()
+      } else r.array(readPartition)
+    }
+    if (flexible) {
+      r.compactArray(readTopic)
+      r.tags()
+    } else r.array(readTopic)
+    return out
+  },
+}

@@ -1,0 +1,65 @@
+import {spawn} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {join} from 'node:path'
+
+export const ROOT = join(import.meta.dirname, '..', '..')
+const BIN = join(ROOT, 'bin', 'run.js')
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>
+  input?: string | Buffer
+  timeoutMs?: number
+}
+
+/**
+ * Runs the built CLI as a user's shell would (a child process with its own stdout, stderr and
+ * exit code). No config file or local cluster of the developer's leaks in: XDG dirs point to a
+ * scratch directory unless the test sets them.
+ */
+export async function kadm(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const scratch = join(ROOT, '.kadm-test', 'home')
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: undefined,
+    XDG_CONFIG_HOME: join(scratch, 'config'),
+    XDG_DATA_HOME: join(scratch, 'data'),
+    KADM_BOOTSTRAP_SERVER: undefined,
+    KADM_CONTEXT: undefined,
+    KADM_CONFIG: undefined,
+    KADM_LOCAL_DIR: undefined,
+    FORCE_COLOR: undefined,
+    ...options.env,
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe']})
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (d) => out.push(d))
+    child.stderr.on('data', (d) => err.push(d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    child.once('error', reject)
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()})
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+/** Runs kadm with -o json and parses stdout; fails the test with stderr when it exits non-zero. */
+export async function kadmJson<T = unknown>(args: string[], options: RunOptions = {}): Promise<T> {
+  const result = await kadm([...args, '-o', 'json'], options)
+  if (result.code !== 0) throw new Error(`kadm ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  return JSON.parse(result.stdout) as T
+}
+
+/** A name no other test (or earlier run) uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what the integration tests compare kadm with, on a fresh machine:
+# kcat from Debian's packages. Kafka's own jars are fetched by the test setup through mvn.
+set -euo pipefail
+for tool in java mvn; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is needed to run Apache Kafka for the tests" >&2; exit 1; }
+done
+if ! command -v kcat >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq kcat >/dev/null
+fi

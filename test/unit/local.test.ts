@@ -1,0 +1,60 @@
+import {describe, expect, it} from 'vitest'
+
+import {layoutNodes, randomClusterId, serverProperties} from '../../src/local/properties.js'
+import {consoleProducerClass, parseVersionSpec} from '../../src/local/versions.js'
+
+describe('parseVersionSpec', () => {
+  it('reads exact versions and lines', () => {
+    expect(parseVersionSpec('4.3.1')).toEqual({kind: 'exact', version: '4.3.1'})
+    expect(parseVersionSpec('4.x')).toEqual({kind: 'range', range: '[4,5)', label: '4.x'})
+    expect(parseVersionSpec('4')).toEqual({kind: 'range', range: '[4,5)', label: '4.x'})
+    expect(parseVersionSpec('3.9.x')).toEqual({kind: 'range', range: '[3.9,3.10)', label: '3.9.x'})
+    expect(parseVersionSpec('3.9')).toEqual({kind: 'range', range: '[3.9,3.10)', label: '3.9.x'})
+  })
+
+  it('rejects anything else as a usage error', () => {
+    expect(() => parseVersionSpec('latest')).toThrow(/not a version/)
+    expect(() => parseVersionSpec('4.x.1')).toThrow(/not a version/)
+  })
+
+  it('knows where ConsoleProducer lives', () => {
+    expect(consoleProducerClass('3.9.2')).toBe('kafka.tools.ConsoleProducer')
+    expect(consoleProducerClass('4.3.1')).toBe('org.apache.kafka.tools.ConsoleProducer')
+  })
+})
+
+describe('serverProperties', () => {
+  const nodes = layoutNodes(3, 9092, (id) => `/data/${id}`)
+
+  it('lays out broker and controller ports', () => {
+    expect(nodes.map((n) => [n.id, n.port, n.controllerPort])).toEqual([[1, 9092, 9192], [2, 9093, 9193], [3, 9094, 9194]])
+  })
+
+  it('writes a combined KRaft node with internal topics sized to the cluster', () => {
+    const props = serverProperties(nodes[1], nodes, 4)
+    expect(props).toContain('process.roles=broker,controller\n')
+    expect(props).toContain('node.id=2\n')
+    expect(props).toContain('controller.quorum.voters=1@127.0.0.1:9192,2@127.0.0.1:9193,3@127.0.0.1:9194\n')
+    expect(props).toContain('listeners=PLAINTEXT://127.0.0.1:9093,CONTROLLER://127.0.0.1:9193\n')
+    expect(props).toContain('offsets.topic.replication.factor=3\n')
+    expect(props).toContain('transaction.state.log.min.isr=2\n')
+    expect(props).toContain('share.coordinator.state.topic.replication.factor=3\n')
+    expect(props).toContain('log.dirs=/data/2\n')
+  })
+
+  it('leaves share-group settings out before Kafka 4 and sizes one node to RF 1', () => {
+    const one = layoutNodes(1, 9092, () => '/d')
+    const props = serverProperties(one[0], one, 3)
+    expect(props).not.toContain('share.coordinator')
+    expect(props).toContain('offsets.topic.replication.factor=1\n')
+    expect(props).toContain('transaction.state.log.min.isr=1\n')
+  })
+
+  it('makes cluster ids Kafka accepts', () => {
+    for (let i = 0; i < 200; i++) {
+      const id = randomClusterId()
+      expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/)
+      expect(Buffer.from(id, 'base64url')).toHaveLength(16)
+    }
+  })
+})
