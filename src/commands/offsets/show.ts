@@ -1,0 +1,80 @@
+import {Args, Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../cluster-command.js'
+import {parseTopicScope, PlanError, resolveScopes} from '../../domain/offset-reset.js'
+import {formatInstant, parseTimeSpec, TimeSpecError, type TimeSpec} from '../../domain/time-spec.js'
+import {KadmError, UsageError} from '../../errors.js'
+import {type OffsetsShowResult, renderOffsetsShow} from '../../render/offsets.js'
+
+export default class OffsetsShow extends ClusterCommand {
+  static summary = 'Earliest and latest offsets per partition, the offset at a time, and a group\'s committed offsets and lag.'
+  static description = `Like kafka-get-offsets.sh, with one ListOffsets request per leader broker. --time takes earliest, latest, an ISO-8601 date-time (naive: UTC, or --timezone), epoch milliseconds, or a relative time such as -1h or -P1D. --group adds the group's committed offset and lag (latest - committed) per partition.`
+  static examples = [
+    {description: 'Offsets of every partition of a topic', command: '<%= config.bin %> <%= command.id %> orders'},
+    {description: 'The first offset written in the last hour, on partitions 0 and 1', command: '<%= config.bin %> <%= command.id %> orders:0,1 --time -1h'},
+    {description: 'Committed offsets and lag of a group, as JSON', command: '<%= config.bin %> <%= command.id %> orders payments --group billing -o json'},
+  ]
+
+  static strict = false
+  static args = {
+    topics: Args.string({description: 'Topic or topic:partition[,partition...] (several allowed).', required: true, ignoreStdin: true}),
+  }
+
+  static flags = {
+    time: Flags.string({summary: 'Also show the offset at: earliest | latest | ISO-8601 | epoch ms | -1h style relative time.'}),
+    timezone: Flags.string({summary: 'Zone for a --time without offset: IANA name or ±hh:mm. Default UTC.'}),
+    group: Flags.string({char: 'g', summary: "Add this group's committed offsets and lag."}),
+  }
+
+  async run(): Promise<OffsetsShowResult> {
+    const {argv, flags} = await this.parse(OffsetsShow)
+    this.applyOutputFlags(flags)
+    let scopes: ReturnType<typeof parseTopicScope>[]
+    let spec: TimeSpec | undefined
+    try {
+      scopes = (argv as string[]).map(parseTopicScope)
+      spec = flags.time === undefined ? undefined : parseTimeSpec(flags.time, {zone: flags.timezone})
+    } catch (error) {
+      if (error instanceof PlanError || error instanceof TimeSpecError) throw new UsageError(error.message)
+      throw error
+    }
+    const connection = await this.connect(flags)
+    const {topics: metadata} = await connection.metadata([...new Set(scopes.map((s) => s.topic))])
+    const lists = new Map(metadata.filter((t) => t.errorCode === 0).map((t) => [t.name, t.partitions.map((p) => p.partition).sort((a, b) => a - b)]))
+    const {partitions, missing, missingTopics} = resolveScopes(scopes, lists)
+    if (missingTopics.length) throw new KadmError(`topic ${missingTopics.join(', ')} does not exist`)
+    if (missing.length) throw new KadmError(`partition ${missing.map((m) => `${m.topic}:${m.partition}`).join(', ')} does not exist`)
+
+    const {listOffsets} = await import('../../kafka/offsets.js')
+    const {fetchCommittedOffsets} = await import('../../kafka/group-offsets.js')
+    const [earliest, latest, atTime, committed] = await Promise.all([
+      listOffsets(connection, partitions, 'earliest', {metadata}),
+      listOffsets(connection, partitions, 'latest', {metadata}),
+      spec === undefined ? undefined : listOffsets(connection, partitions, spec, {metadata}),
+      flags.group === undefined ? undefined : fetchCommittedOffsets(connection, flags.group, partitions),
+    ])
+    const committedOf = new Map(committed?.map((c) => [`${c.topic}:${c.partition}`, c.offset]))
+    const result: OffsetsShowResult = {
+      time: spec === undefined ? null : typeof spec === 'string' ? spec : formatInstant(spec.timestamp),
+      group: flags.group ?? null,
+      partitions: partitions.map((tp, i) => {
+        const row: OffsetsShowResult['partitions'][number] = {...tp, earliestOffset: earliest[i].offset, latestOffset: latest[i].offset}
+        if (atTime) {
+          row.offsetAtTime = atTime[i].offset
+          if (typeof spec === 'object') row.timestampAtTime = atTime[i].offset === null ? null : formatInstant(atTime[i].timestamp)
+        }
+        if (committed) {
+          row.committedOffset = committedOf.get(`${tp.topic}:${tp.partition}`) ?? null
+          row.lag = row.committedOffset === null || row.latestOffset === null ? null : Math.max(0, row.latestOffset - row.committedOffset)
+        }
+        const error = earliest[i].error ?? latest[i].error ?? atTime?.[i].error
+        if (error) row.error = error
+        return row
+      }),
+    }
+    await this.emit(result, renderOffsetsShow)
+    const failed = result.partitions.filter((p) => p.error)
+    if (failed.length) throw new KadmError(`${failed.length} partition(s) could not be read (${failed[0].topic}:${failed[0].partition} ${failed[0].error})`)
+    return result
+  }
+}

@@ -1,0 +1,132 @@
+import {
+  activeGroupMessage, isResettable, planGroupReset, resolveScopes,
+  type PartitionFacts, type PlanRow, type ResetTarget, type TopicPartition, type TopicScope,
+} from '../domain/offset-reset.js'
+import type {KafkaConnection} from './client.js'
+import {commitGroupOffsets, describeGroupState, fetchCommittedOffsets, type GroupState} from './group-offsets.js'
+import {listOffsets} from './offsets.js'
+
+export interface ResetRequest {
+  groups: string[]
+  scopes: TopicScope[]
+  /** The partitions the group already has committed offsets for. */
+  allTopics: boolean
+  target: ResetTarget
+}
+
+export interface GroupResetPlan {
+  group: string
+  state: string
+  rows: PlanRow[]
+}
+
+export interface PreparedReset {
+  groups: GroupResetPlan[]
+  warnings: string[]
+  /** Reasons the plan cannot be applied (all-or-nothing). */
+  problems: string[]
+  /** Groups that have active members, one line each. */
+  refusals: string[]
+}
+
+const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`
+
+/** Everything ConsumerGroupCommand looks up before a reset, batched: one request per coordinator or leader. */
+export async function prepareReset(connection: KafkaConnection, request: ResetRequest): Promise<PreparedReset> {
+  const {target} = request
+  const states = await Promise.all(request.groups.map((g) => describeGroupState(connection, g)))
+  const refusals = states.filter((s) => !isResettable(s.state)).map((s) => activeGroupMessage(s.group, s.state, s.members))
+  // Every group's committed offsets: the plan shows them, and --shift-by, --to-current, --all-topics use them.
+  const committed = new Map<string, Map<string, number>>()
+  await Promise.all(request.groups.map(async (g) => {
+    committed.set(g, new Map((await fetchCommittedOffsets(connection, g)).map((c) => [key(c), c.offset])))
+  }))
+  const source = target.kind === 'group' ? await fetchCommittedOffsets(connection, target.from) : []
+
+  const problems: string[] = []
+  // The partitions asked for, per group, with the offsets a file or another group gives.
+  const wanted = new Map<string, {partitions: TopicPartition[]; requested?: Map<string, number>}>()
+  for (const g of request.groups) {
+    if (target.kind === 'file') {
+      const rows = target.offsets.filter((o) => o.group === g)
+      if (rows.length === 0) problems.push(`${target.path} has no offsets for group ${g}`)
+      wanted.set(g, {partitions: rows.map(({topic, partition}) => ({topic, partition})), requested: new Map(rows.map((r) => [key(r), r.offset]))})
+    } else if (target.kind === 'group' && request.scopes.length === 0) {
+      wanted.set(g, {partitions: source.map(({topic, partition}) => ({topic, partition})), requested: new Map(source.map((s) => [key(s), s.offset]))})
+      if (source.length === 0) problems.push(`group ${target.from} has no committed offsets to copy`)
+    } else if (request.allTopics) {
+      wanted.set(g, {partitions: [...committed.get(g)!.keys()].map((k) => {
+        const [topic, partition] = k.split('\u0000')
+        return {topic, partition: Number(partition)}
+      })})
+    } else {
+      wanted.set(g, {partitions: [], requested: target.kind === 'group' ? new Map(source.map((s) => [key(s), s.offset])) : undefined})
+    }
+  }
+
+  // One Metadata request for every topic involved: expands --topic t and checks partitions exist.
+  const topics = new Set(request.scopes.map((s) => s.topic))
+  for (const w of wanted.values()) for (const tp of w.partitions) topics.add(tp.topic)
+  const metadata = topics.size ? (await connection.metadata([...topics])).topics : []
+  const partitionLists = new Map(metadata.filter((t) => t.errorCode === 0).map((t) => [t.name, t.partitions.map((p) => p.partition).sort((a, b) => a - b)]))
+  const scoped = request.scopes.length ? resolveScopes(request.scopes, partitionLists) : undefined
+  if (scoped) {
+    for (const t of scoped.missingTopics) problems.push(`topic ${t} does not exist`)
+    for (const tp of scoped.missing) problems.push(`partition ${tp.topic}:${tp.partition} does not exist`)
+    const inScope = new Set(scoped.partitions.map(key))
+    for (const w of wanted.values()) {
+      w.partitions = w.partitions.length || request.allTopics || target.kind === 'file'
+        ? w.partitions.filter((tp) => inScope.has(key(tp)))
+        : scoped.partitions
+    }
+  }
+  const all = new Map<string, TopicPartition>()
+  for (const w of wanted.values()) {
+    for (const tp of w.partitions) {
+      if (!partitionLists.get(tp.topic)?.includes(tp.partition)) {
+        const line = partitionLists.has(tp.topic) ? `partition ${tp.topic}:${tp.partition} does not exist` : `topic ${tp.topic} does not exist`
+        if (!problems.includes(line)) problems.push(line)
+      } else all.set(key(tp), tp)
+    }
+  }
+
+  const partitions = [...all.values()]
+  const timestamp = target.kind === 'datetime' || target.kind === 'duration' ? target.timestamp : undefined
+  const [starts, ends, atTime] = await Promise.all([
+    listOffsets(connection, partitions, 'earliest', {metadata}),
+    listOffsets(connection, partitions, 'latest', {metadata}),
+    timestamp === undefined ? Promise.resolve([]) : listOffsets(connection, partitions, {timestamp}, {metadata}),
+  ])
+  const startOf = new Map(starts.map((o) => [key(o), o]))
+  const endOf = new Map(ends.map((o) => [key(o), o]))
+  const atTimeOf = new Map(atTime.map((o) => [key(o), o]))
+  for (const o of [...starts, ...ends, ...atTime]) {
+    if (o.error) problems.push(`cannot read the offsets of ${o.topic}:${o.partition}: ${o.error}`)
+  }
+
+  const warnings: string[] = []
+  const groups: GroupResetPlan[] = request.groups.map((g, i) => {
+    const w = wanted.get(g)!
+    const facts: PartitionFacts[] = w.partitions.filter((tp) => all.has(key(tp))).map((tp) => ({
+      ...tp,
+      logStartOffset: startOf.get(key(tp))?.offset ?? 0,
+      logEndOffset: endOf.get(key(tp))?.offset ?? 0,
+      committedOffset: committed.get(g)?.get(key(tp)) ?? null,
+      requestedOffset: timestamp !== undefined ? atTimeOf.get(key(tp))?.offset ?? null : w.requested ? w.requested.get(key(tp)) ?? null : undefined,
+    }))
+    const plan = planGroupReset(g, target, facts)
+    warnings.push(...plan.warnings)
+    problems.push(...plan.problems)
+    return {group: g, state: (states[i] as GroupState).state, rows: plan.rows}
+  })
+  return {groups, warnings, problems: [...new Set(problems)], refusals}
+}
+
+/** Commits every group's plan (one OffsetCommit per group); marks each row with null or Kafka's error. */
+export async function applyReset(connection: KafkaConnection, groups: GroupResetPlan[]): Promise<void> {
+  await Promise.all(groups.map(async (g) => {
+    const results = await commitGroupOffsets(connection, g.group, g.rows.map((r) => ({topic: r.topic, partition: r.partition, offset: r.newOffset})))
+    const errors = new Map(results.map((r) => [key(r), r.error]))
+    for (const row of g.rows) row.error = errors.has(key(row)) ? errors.get(key(row))! : 'NO_RESPONSE'
+  }))
+}
