@@ -46,10 +46,11 @@ const ATTEMPTS = 6
  */
 async function atCoordinator<T>(connection: KafkaConnection, group: string, work: (broker: BrokerConnection) => Promise<T>, retry: (result: T) => boolean = () => false): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const broker = await connection.coordinator(group)
+    const broker = await coordinatorOf(connection, group)
     try {
       const result = await work(broker)
       if (attempt < ATTEMPTS && retry(result)) {
+        forgetCoordinator(connection, group)
         await new Promise((r) => setTimeout(r, 100 * attempt))
         continue
       }
@@ -57,12 +58,32 @@ async function atCoordinator<T>(connection: KafkaConnection, group: string, work
     } catch (error) {
       const code = (error as {code?: number}).code
       if (attempt < ATTEMPTS && code !== undefined && NOT_COORDINATOR.has(code)) {
+        forgetCoordinator(connection, group)
         await new Promise((r) => setTimeout(r, 100 * attempt))
         continue
       }
       throw error
     }
   }
+}
+
+/** Coordinators found during this run, so describing, reading and committing a group cost one FindCoordinator. */
+const coordinators = new WeakMap<KafkaConnection, Map<string, Promise<BrokerConnection>>>()
+
+function coordinatorOf(connection: KafkaConnection, group: string): Promise<BrokerConnection> {
+  let known = coordinators.get(connection)
+  if (!known) coordinators.set(connection, (known = new Map()))
+  let found = known.get(group)
+  if (!found) {
+    found = connection.coordinator(group)
+    found.catch(() => known.delete(group))
+    known.set(group, found)
+  }
+  return found
+}
+
+function forgetCoordinator(connection: KafkaConnection, group: string): void {
+  coordinators.get(connection)?.delete(group)
 }
 
 /** The group's committed offsets (all of them, or for `partitions`); partitions without a commit are left out. */

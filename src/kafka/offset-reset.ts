@@ -34,14 +34,23 @@ const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`
 /** Everything ConsumerGroupCommand looks up before a reset, batched: one request per coordinator or leader. */
 export async function prepareReset(connection: KafkaConnection, request: ResetRequest): Promise<PreparedReset> {
   const {target} = request
-  const states = await Promise.all(request.groups.map((g) => describeGroupState(connection, g)))
+  // Everything that does not depend on another answer goes out at once: group states, committed
+  // offsets, the topics named on the command line (or in the file), and connections to their leaders.
+  const namedTopics = [...new Set([...request.scopes.map((s) => s.topic), ...(target.kind === 'file' ? target.offsets.map((o) => o.topic) : [])])]
+  const namedMetadata = namedTopics.length ? connection.metadata(namedTopics) : Promise.resolve(undefined)
+  const warmLeaders = namedMetadata.then(async (md) => {
+    const leaders = new Set(md?.topics.flatMap((t) => t.partitions.map((p) => p.leader)).filter((id) => id >= 0))
+    await Promise.all([...leaders].map((id) => connection.broker(id)))
+  })
+  const [states, committedLists, source] = await Promise.all([
+    Promise.all(request.groups.map((g) => describeGroupState(connection, g))),
+    Promise.all(request.groups.map((g) => fetchCommittedOffsets(connection, g))),
+    target.kind === 'group' ? fetchCommittedOffsets(connection, target.from) : Promise.resolve([]),
+    warmLeaders,
+  ])
   const refusals = states.filter((s) => !isResettable(s.state)).map((s) => activeGroupMessage(s.group, s.state, s.members))
   // Every group's committed offsets: the plan shows them, and --shift-by, --to-current, --all-topics use them.
-  const committed = new Map<string, Map<string, number>>()
-  await Promise.all(request.groups.map(async (g) => {
-    committed.set(g, new Map((await fetchCommittedOffsets(connection, g)).map((c) => [key(c), c.offset])))
-  }))
-  const source = target.kind === 'group' ? await fetchCommittedOffsets(connection, target.from) : []
+  const committed = new Map(request.groups.map((g, i) => [g, new Map(committedLists[i].map((c) => [key(c), c.offset]))]))
 
   const problems: string[] = []
   // The partitions asked for, per group, with the offsets a file or another group gives.
@@ -67,7 +76,8 @@ export async function prepareReset(connection: KafkaConnection, request: ResetRe
   // One Metadata request for every topic involved: expands --topic t and checks partitions exist.
   const topics = new Set(request.scopes.map((s) => s.topic))
   for (const w of wanted.values()) for (const tp of w.partitions) topics.add(tp.topic)
-  const metadata = topics.size ? (await connection.metadata([...topics])).topics : []
+  const named = (await namedMetadata)?.topics ?? []
+  const metadata = [...topics].every((t) => named.some((m) => m.name === t)) ? named : (await connection.metadata([...topics])).topics
   const partitionLists = new Map(metadata.filter((t) => t.errorCode === 0).map((t) => [t.name, t.partitions.map((p) => p.partition).sort((a, b) => a - b)]))
   const scoped = request.scopes.length ? resolveScopes(request.scopes, partitionLists) : undefined
   if (scoped) {

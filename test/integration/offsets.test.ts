@@ -11,8 +11,14 @@ import type {OffsetResetResult, OffsetsDeleteResult, OffsetsShowResult} from '..
 const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
 const CGC = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand'
-/** Record i of partition p has timestamp BASE + i*1000 + p*300. */
-const BASE = Date.UTC(2026, 0, 1)
+/**
+ * Record i of partition p has timestamp BASE + i*1000 + p*300. BASE is recent: records older than
+ * the topic's retention (7 days) would be deleted under the test's feet.
+ */
+const BASE = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000
+/** BASE + ms as Kafka's --to-datetime takes it: naive (UTC), YYYY-MM-DDTHH:mm:SS.sss. */
+const naive = (ms: number) => new Date(BASE + ms).toISOString().slice(0, 23)
+const iso = (ms: number) => new Date(BASE + ms).toISOString()
 
 const kafka = new Kafka({clientId: 'kadm-offsets-test', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING})
 let admin: Admin
@@ -146,10 +152,10 @@ describe('offsets reset', () => {
     await writeFile(join(dir, `${group}.csv`), `${topic},0,1\n${topic},1,6\n${topic},2,9\n`)
     expect((await kadm(['offsets', 'reset', '-b', bootstrap, '--group', group, '--from-file', join(dir, `${group}.csv`), '--execute', '--undo-file', join(dir, `${group}-u.csv`)])).code).toBe(0)
 
-    // 00:00:04.500 falls between records: p0 → offset 5 (04.000 < 04.500 ≤ 05.000), p1 → 5 (04.300 < 04.500), p2 → 4 (04.600).
-    const datetime = '2026-01-01T00:00:04.500'
+    // BASE+4.5s falls between records: p0 → offset 5 (04.000 < 04.500 ≤ 05.000), p1 → 5 (04.300 < 04.500), p2 → 4 (04.600).
+    const datetime = naive(4500)
     const kadmDate = await kadmJson<OffsetResetResult>(['offsets', 'reset', '-b', bootstrap, '--group', group, '--topic', topic, '--to-datetime', datetime])
-    expect(kadmDate.resolvedTime).toBe('2026-01-01T00:00:04.500Z')
+    expect(kadmDate.resolvedTime).toBe(iso(4500))
     const kafkaDate = cgcPlan(await cgc(['--reset-offsets', '--group', group, '--topic', topic, '--to-datetime', datetime, '--dry-run']))
     expect(kadmRows(kadmDate)).toEqual(kafkaDate)
     expect(kafkaDate.map((r) => r.offset)).toEqual([5, 5, 4])
@@ -177,8 +183,11 @@ describe('offsets reset', () => {
     expect(current.groups[0].rows.map((r) => r.newOffset)).toEqual([10, 7])
     const latest = await reset(['--group', target, '--group', source, '--all-topics', '--to-latest'])
     expect(latest.groups.map((g) => [g.group, g.state, g.rows.map((r) => `${r.partition}:${r.newOffset}`)])).toEqual([[target, 'Empty', ['1:10']], [source, 'Empty', ['1:10']]])
-    const duration = await reset(['--group', target, '--topic', topic, '--by-duration', 'P1D'])
-    expect(duration.groups[0].rows.map((r) => r.newOffset)).toEqual([10, 10])
+    // Records are about an hour old: 30 minutes ago is after all of them (log end), 1h30m before all of them.
+    const recent = await reset(['--group', target, '--topic', topic, '--by-duration', 'PT30M'])
+    expect(recent.groups[0].rows.map((r) => r.newOffset)).toEqual([10, 10])
+    const older = await reset(['--group', target, '--topic', topic, '--by-duration', '1h30m'])
+    expect(older.groups[0].rows.map((r) => r.newOffset)).toEqual([0, 0])
 
     const invalid = await kadm(['offsets', 'reset', '-b', bootstrap, '--group', target, '--topic', `${topic}:0,1,5`, '--to-earliest', '--execute'])
     expect(invalid.code).toBe(1)
@@ -239,11 +248,11 @@ describe('offsets show and delete', () => {
     const topic = await topicWithRecords(2, 10)
     const group = uniqueName('show')
     await kadmJson(['offsets', 'reset', '-b', bootstrap, '--group', group, '--topic', `${topic}:0`, '--to-offset', '3', '--execute', '--undo-file', join(dir, `${group}-u.csv`)])
-    const shown = await kadmJson<OffsetsShowResult>(['offsets', 'show', '-b', bootstrap, topic, '--time', '2026-01-01T00:00:02.100Z', '--group', group])
-    expect(shown.time).toBe('2026-01-01T00:00:02.100Z')
+    const shown = await kadmJson<OffsetsShowResult>(['offsets', 'show', '-b', bootstrap, topic, '--time', iso(2100), '--group', group])
+    expect(shown.time).toBe(iso(2100))
     expect(shown.partitions).toEqual([
-      {topic, partition: 0, earliestOffset: 0, latestOffset: 10, offsetAtTime: 3, timestampAtTime: '2026-01-01T00:00:03.000Z', committedOffset: 3, lag: 7},
-      {topic, partition: 1, earliestOffset: 0, latestOffset: 10, offsetAtTime: 2, timestampAtTime: '2026-01-01T00:00:02.300Z', committedOffset: null, lag: null},
+      {topic, partition: 0, earliestOffset: 0, latestOffset: 10, offsetAtTime: 3, timestampAtTime: iso(3000), committedOffset: 3, lag: 7},
+      {topic, partition: 1, earliestOffset: 0, latestOffset: 10, offsetAtTime: 2, timestampAtTime: iso(2300), committedOffset: null, lag: null},
     ])
     const latest = await kadmJson<OffsetsShowResult>(['offsets', 'show', '-b', bootstrap, `${topic}:1`, '--time', 'latest'])
     expect(latest.partitions.map((p) => p.offsetAtTime)).toEqual([10])
