@@ -188,6 +188,7 @@ const tpName = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`
  */
 export function planGroupReset(group: string, target: ResetTarget, facts: readonly PartitionFacts[]): GroupPlan {
   const plan: GroupPlan = {rows: [], warnings: [], problems: []}
+  const afterLastRecord: TopicPartition[] = []
   for (const f of facts) {
     let wanted: number
     switch (target.kind) {
@@ -205,7 +206,7 @@ export function planGroupReset(group: string, target: ResetTarget, facts: readon
       case 'datetime':
       case 'duration':
         if (f.requestedOffset === null || f.requestedOffset === undefined) {
-          plan.warnings.push(`${tpName(f)} has no record at or after ${formatInstant(target.timestamp)}: using the log end offset ${f.logEndOffset}`)
+          afterLastRecord.push(f)
           wanted = f.logEndOffset
         } else wanted = f.requestedOffset
         break
@@ -240,6 +241,12 @@ export function planGroupReset(group: string, target: ResetTarget, facts: readon
       lagAfter: f.logEndOffset - newOffset,
       ...(newOffset === wanted ? {} : {requestedOffset: wanted}),
     })
+  }
+  if (afterLastRecord.length && (target.kind === 'datetime' || target.kind === 'duration')) {
+    // One line, not one per partition: on a quiet topic that can be every partition.
+    const shown = afterLastRecord.slice(0, 5).map(tpName).join(', ')
+    const more = afterLastRecord.length > 5 ? ` and ${afterLastRecord.length - 5} more` : ''
+    plan.warnings.push(`${afterLastRecord.length} partition(s) of group ${group} have no record at or after ${formatInstant(target.timestamp)}, so they go to their log end offset: ${shown}${more}`)
   }
   plan.rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
   return plan

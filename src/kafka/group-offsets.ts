@@ -33,7 +33,11 @@ const NOT_COORDINATOR = new Set([14, 15, 16])
 
 function byTopic(partitions: TopicPartition[]): Array<{name: string; partitions: number[]}> {
   const map = new Map<string, number[]>()
-  for (const tp of partitions) map.set(tp.topic, [...(map.get(tp.topic) ?? []), tp.partition])
+  for (const tp of partitions) {
+    const list = map.get(tp.topic)
+    if (list) list.push(tp.partition)
+    else map.set(tp.topic, [tp.partition])
+  }
   return [...map].map(([name, ps]) => ({name, partitions: ps}))
 }
 
@@ -148,7 +152,12 @@ export interface PartitionResult extends TopicPartition {
 export async function commitGroupOffsets(connection: KafkaConnection, group: string, offsets: CommittedOffset[]): Promise<PartitionResult[]> {
   if (offsets.length === 0) return []
   const topics = new Map<string, Array<{partition: number; offset: bigint}>>()
-  for (const o of offsets) topics.set(o.topic, [...(topics.get(o.topic) ?? []), {partition: o.partition, offset: BigInt(o.offset)}])
+  for (const o of offsets) {
+    const entry = {partition: o.partition, offset: BigInt(o.offset)}
+    const list = topics.get(o.topic)
+    if (list) list.push(entry)
+    else topics.set(o.topic, [entry])
+  }
   const results = await atCoordinator(connection, group,
     (broker) => connection.send(broker, OffsetCommit, {groupId: group, topics: [...topics].map(([name, partitions]) => ({name, partitions}))}),
     (rs) => rs.some((r) => NOT_COORDINATOR.has(r.errorCode)))

@@ -48,7 +48,7 @@ describe('planGroupReset', () => {
   it('falls back to the log end when no record is at or after the time', () => {
     const plan = planGroupReset('g', {kind: 'datetime', timestamp: NOW}, facts([null, 4]))
     expect(plan.rows.map((r) => r.newOffset)).toEqual([100, 4])
-    expect(plan.warnings[0]).toMatch(/t:0 has no record at or after 2026-06-15T12:00:00.000Z: using the log end offset 100/)
+    expect(plan.warnings).toEqual(['1 partition(s) of group g have no record at or after 2026-06-15T12:00:00.000Z, so they go to their log end offset: t:0'])
   })
 
   it('reports partitions a file or a source group gives no offset for', () => {
