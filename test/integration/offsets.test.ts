@@ -70,11 +70,19 @@ async function cgc(args: string[]) {
   return result.stdout
 }
 
-/** "GROUP TOPIC PARTITION NEW-OFFSET" rows of a ConsumerGroupCommand --reset-offsets plan. */
+/**
+ * "GROUP TOPIC PARTITION NEW-OFFSET" rows of a ConsumerGroupCommand --reset-offsets plan. Read as a
+ * stream of words, since Kafka 3.9 prints every row on one line (its format has no line separator).
+ */
 function cgcPlan(stdout: string): Array<{group: string; topic: string; partition: number; offset: number}> {
-  return stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 4 && /^\d+$/.test(f[2]) && /^\d+$/.test(f[3]))
-    .map(([group, topic, partition, offset]) => ({group, topic, partition: Number(partition), offset: Number(offset)}))
-    .sort((a, b) => a.group.localeCompare(b.group) || a.partition - b.partition)
+  const words = stdout.split(/\s+/).filter(Boolean)
+  const rows = []
+  for (let i = words.indexOf('NEW-OFFSET') + 1; i > 0 && i + 3 < words.length; i += 4) {
+    const [group, topic, partition, offset] = words.slice(i, i + 4)
+    if (!/^\d+$/.test(partition) || !/^\d+$/.test(offset)) break
+    rows.push({group, topic, partition: Number(partition), offset: Number(offset)})
+  }
+  return rows.sort((a, b) => a.group.localeCompare(b.group) || a.partition - b.partition)
 }
 
 const kadmRows = (plan: OffsetResetResult) => plan.groups.flatMap((g) => g.rows.map((r) => ({group: r.group, topic: r.topic, partition: r.partition, offset: r.newOffset})))
