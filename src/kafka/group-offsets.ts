@@ -111,7 +111,13 @@ export async function fetchCommittedOffsets(connection: KafkaConnection, group: 
  */
 export async function describeGroupState(connection: KafkaConnection, group: string): Promise<GroupState> {
   return atCoordinator(connection, group, async (broker) => {
-    const [described] = await connection.send(broker, DescribeGroups, {groupIds: [group]})
+    // Both questions at once when the coordinator speaks ConsumerGroupDescribe: a Dead answer
+    // from DescribeGroups then costs no extra round trip.
+    const [[described], modernAnswer] = await Promise.all([
+      connection.send(broker, DescribeGroups, {groupIds: [group]}),
+      broker.versions?.[ConsumerGroupDescribe.apiKey] ? connection.send(broker, ConsumerGroupDescribe, {groupIds: [group]}) : Promise.resolve([]),
+    ])
+    const modern = modernAnswer[0]
     if (described && NOT_COORDINATOR.has(described.errorCode)) throw new KafkaProtocolError(described.errorCode, null, 'DescribeGroups')
     if (described && described.errorCode === 0 && described.state !== 'Dead') {
       return {
@@ -124,16 +130,13 @@ export async function describeGroupState(connection: KafkaConnection, group: str
     if (described && described.errorCode !== 0 && described.errorCode !== 69) {
       throw new KafkaProtocolError(described.errorCode, null, `describing group ${group}`)
     }
-    if (broker.versions?.[ConsumerGroupDescribe.apiKey]) {
-      const [modern] = await connection.send(broker, ConsumerGroupDescribe, {groupIds: [group]})
-      if (modern && NOT_COORDINATOR.has(modern.errorCode)) throw new KafkaProtocolError(modern.errorCode, null, 'ConsumerGroupDescribe')
-      if (modern && modern.errorCode === 0) {
-        return {
-          group,
-          state: modern.state,
-          protocol: 'consumer',
-          members: modern.members.map(({memberId, clientId, clientHost}) => ({memberId, clientId, clientHost})),
-        }
+    if (modern && NOT_COORDINATOR.has(modern.errorCode)) throw new KafkaProtocolError(modern.errorCode, null, 'ConsumerGroupDescribe')
+    if (modern && modern.errorCode === 0) {
+      return {
+        group,
+        state: modern.state,
+        protocol: 'consumer',
+        members: modern.members.map(({memberId, clientId, clientHost}) => ({memberId, clientId, clientHost})),
       }
     }
     return {group, state: 'Dead', protocol: null, members: []}
