@@ -121,6 +121,16 @@ describe('connection failures', () => {
     }
   })
 
+  it('keeps client logs off stdout, and on stderr only with --verbose', async () => {
+    const quiet = await kadm(['cluster', 'describe', '-b', '127.0.0.1:1', '--timeout', '1s'])
+    expect(quiet.stderr).not.toContain('kafkajs')
+    const verbose = await kadm(['cluster', 'describe', '-b', '127.0.0.1:1', '--timeout', '1s', '--verbose'])
+    expect(verbose.code).toBe(1)
+    expect(verbose.stdout).toBe('')
+    expect(verbose.stderr).toMatch(/kafkajs (ERROR|DEBUG|INFO) /)
+    expect(verbose.stderr.trim().split('\n').at(-1)).toBe('error: cannot connect to 127.0.0.1:1: connection refused (is a broker listening there?)')
+  })
+
   it('bad flags and values are usage errors (exit 2)', async () => {
     const unknown = await kadm(['cluster', 'describe', '--bogus'])
     expect(unknown.code).toBe(2)
