@@ -1,0 +1,476 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {KadmError} from '../errors.js'
+import type {KafkaConnection} from './client.js'
+import {describeKafkaError} from './connection-errors.js'
+import {ConsumerGroupDescribe} from './protocol/consumer-group-describe.js'
+import {DescribeGroups} from './protocol/describe-groups.js'
+import {errorName, KafkaProtocolError} from './protocol/errors.js'
+import {FindCoordinator} from './protocol/find-coordinator.js'
+import {ListGroups, type ListedGroup} from './protocol/list-groups.js'
+import type {MetadataTopic} from './protocol/metadata.js'
+import {OffsetFetch} from './protocol/offset-fetch.js'
+import type {BrokerConnection} from './protocol/transport.js'
+import {buildGroupLag, buildPartitionLags, type GroupLag, partitionKey, partitionsNeedingTimestamps} from '../domain/lag.js'
+import {leadersOf, listOffsets, toSafeNumber, type TopicPartition} from './offsets.js'
+
+/** classic = the JoinGroup/SyncGroup protocol; consumer = the KIP-848 consumer rebalance protocol. */
+export type GroupType = 'classic' | 'consumer'
+
+export interface GroupListing {
+  groupId: string
+  /** null when the broker is older than ListGroups v4. */
+  state: string | null
+  type: GroupType | null
+  /** "consumer" for consumer groups; "" for groups that only commit offsets (no members ever joined). */
+  protocolType: string
+  coordinator: number
+}
+
+export interface GroupMember {
+  memberId: string
+  instanceId: string | null
+  clientId: string
+  host: string
+  assignment: TopicPartition[]
+}
+
+export interface GroupDescription {
+  groupId: string
+  state: string
+  type: GroupType
+  protocolType: string
+  assignor: string
+  coordinator: number
+  members: GroupMember[]
+}
+
+export interface CommittedOffset extends TopicPartition {
+  offset: number
+}
+
+const GROUP_ID_NOT_FOUND = 69
+const RETRIABLE_GROUP_ERRORS = new Set([14, 15, 16]) // COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR
+
+function supports(broker: BrokerConnection, apiKey: number, minVersion: number): boolean {
+  const range = broker.versions?.[apiKey]
+  return range !== undefined && range.maxVersion >= minVersion
+}
+
+/**
+ * Every consumer group on the cluster: one ListGroups per broker, in parallel (each broker lists
+ * the groups it coordinates). States and types are filtered by the broker where it can (v4/v5).
+ */
+export async function listGroups(connection: KafkaConnection, options: {states?: string[]} = {}): Promise<GroupListing[]> {
+  const {brokers} = await connection.metadata([])
+  const states = options.states ?? []
+  const perBroker = await Promise.all(brokers.map(async (b) => {
+    const broker = await connection.broker(b.nodeId)
+    const answer = await connection.send(broker, ListGroups, {statesFilter: states, typesFilter: ['classic', 'consumer']})
+    if (answer.errorCode !== 0) throw new KafkaProtocolError(answer.errorCode, null, `ListGroups on broker ${b.nodeId}`)
+    return answer.groups.map((g) => ({g, coordinator: b.nodeId}))
+  }))
+  const wanted = new Set(states.map((s) => s.toLowerCase()))
+  return perBroker.flat()
+    .filter(({g}) => isConsumerGroup(g))
+    .filter(({g}) => wanted.size === 0 || g.groupState === null || wanted.has(g.groupState.toLowerCase()))
+    .map(({g, coordinator}) => ({
+      groupId: g.groupId,
+      state: g.groupState,
+      type: g.groupType === 'consumer' ? 'consumer' as const : g.groupType === 'classic' ? 'classic' as const : null,
+      protocolType: g.protocolType,
+      coordinator,
+    }))
+    .sort((a, b) => a.groupId.localeCompare(b.groupId))
+}
+
+/** Consumer groups as Kafka's tools count them: protocol type "consumer", or "" (offsets committed without joining). */
+function isConsumerGroup(g: ListedGroup): boolean {
+  if (g.groupType !== null && g.groupType !== 'classic' && g.groupType !== 'consumer') return false
+  return g.protocolType === 'consumer' || g.protocolType === ''
+}
+
+/**
+ * The coordinator of each group: one FindCoordinator v4+ request for all of them (KIP-699),
+ * or kafkajs's one-group-at-a-time lookup on brokers older than Kafka 3.0.
+ */
+export async function findCoordinators(connection: KafkaConnection, groupIds: string[]): Promise<Map<string, number>> {
+  const result = new Map<string, number>()
+  if (groupIds.length === 0) return result
+  const seed = connection.seedBroker
+  if (!supports(seed, FindCoordinator.apiKey, FindCoordinator.minVersion)) {
+    await Promise.all(groupIds.map(async (g) => {
+      const broker = await connection.coordinator(g)
+      result.set(g, broker.nodeId ?? -1)
+    }))
+    return result
+  }
+  let pending = [...new Set(groupIds)]
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    const answer = await connection.send(seed, FindCoordinator, {keyType: 0, keys: pending})
+    const failed: string[] = []
+    let lastError = ''
+    for (const c of answer) {
+      if (c.errorCode === 0) result.set(c.key, c.nodeId)
+      else {
+        failed.push(c.key)
+        lastError = errorName(c.errorCode)
+      }
+    }
+    if (failed.length > 0 && attempt >= 4) throw new KadmError(`cannot find the coordinator of group ${failed[0]}: ${lastError}`)
+    if (failed.length > 0) await sleep(200 * (attempt + 1))
+    pending = failed
+  }
+  return result
+}
+
+function byCoordinator(coordinators: Map<string, number>, groupIds: string[]): Map<number, string[]> {
+  const out = new Map<number, string[]>()
+  for (const g of groupIds) {
+    const id = coordinators.get(g) ?? -1
+    out.set(id, [...(out.get(id) ?? []), g])
+  }
+  return out
+}
+
+/** Decodes a classic consumer's assignment (ConsumerProtocolAssignment: version, [topic [partition]], user data). */
+export function decodeConsumerAssignment(bytes: Buffer): TopicPartition[] {
+  if (bytes.length < 6) return []
+  const out: TopicPartition[] = []
+  let pos = 2 // version
+  const topics = bytes.readInt32BE(pos)
+  pos += 4
+  for (let t = 0; t < topics; t++) {
+    const len = bytes.readInt16BE(pos)
+    pos += 2
+    const topic = bytes.subarray(pos, pos + len).toString('utf8')
+    pos += len
+    const n = bytes.readInt32BE(pos)
+    pos += 4
+    for (let i = 0; i < n; i++) {
+      out.push({topic, partition: bytes.readInt32BE(pos)})
+      pos += 4
+    }
+  }
+  return out
+}
+
+async function describeOnCoordinator(connection: KafkaConnection, nodeId: number, groupIds: string[], known: Map<string, GroupType | null>): Promise<GroupDescription[]> {
+  const broker = await connection.broker(nodeId)
+  const out: GroupDescription[] = []
+  let classic = groupIds.filter((g) => known.get(g) === 'classic')
+  const maybeConsumer = groupIds.filter((g) => known.get(g) !== 'classic')
+  if (maybeConsumer.length > 0 && supports(broker, ConsumerGroupDescribe.apiKey, 0)) {
+    const answer = await connection.send(broker, ConsumerGroupDescribe, maybeConsumer)
+    for (const g of answer) {
+      if (g.errorCode === GROUP_ID_NOT_FOUND) classic.push(g.groupId)
+      else if (g.errorCode !== 0) throw new KafkaProtocolError(g.errorCode, g.errorMessage, `describing group ${g.groupId}`)
+      else {
+        out.push({
+          groupId: g.groupId,
+          state: g.state,
+          type: 'consumer',
+          protocolType: 'consumer',
+          assignor: g.assignor,
+          coordinator: nodeId,
+          members: g.members.map((m) => ({
+            memberId: m.memberId,
+            instanceId: m.instanceId,
+            clientId: m.clientId,
+            host: m.clientHost,
+            assignment: m.assignment.flatMap((a) => a.partitions.map((partition) => ({topic: a.topic, partition}))),
+          })),
+        })
+      }
+    }
+  } else classic = [...classic, ...maybeConsumer]
+  if (classic.length > 0) {
+    const answer = await connection.send(broker, DescribeGroups, classic)
+    for (const g of answer) {
+      if (g.errorCode !== 0) throw new KafkaProtocolError(g.errorCode, null, `describing group ${g.groupId}`)
+      out.push({
+        groupId: g.groupId,
+        state: g.state,
+        type: 'classic',
+        protocolType: g.protocolType,
+        assignor: g.protocol,
+        coordinator: nodeId,
+        members: g.members.map((m) => ({
+          memberId: m.memberId,
+          instanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          host: m.clientHost,
+          assignment: g.protocolType === 'consumer' ? decodeConsumerAssignment(m.assignment) : [],
+        })),
+      })
+    }
+  }
+  return out
+}
+
+/** Retries a per-coordinator step when a coordinator moved or is still loading. */
+async function withCoordinatorRetry<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work()
+    } catch (error) {
+      if (!(error instanceof KafkaProtocolError) || !RETRIABLE_GROUP_ERRORS.has(error.code) || attempt >= 3) throw error
+      await sleep(200 * (attempt + 1))
+    }
+  }
+}
+
+/**
+ * Describes groups with one request per coordinator: ConsumerGroupDescribe (API 69) for groups on
+ * the KIP-848 consumer protocol, DescribeGroups for classic groups. `types` (from listGroups)
+ * saves asking ConsumerGroupDescribe about groups already known to be classic.
+ */
+export async function describeGroups(
+  connection: KafkaConnection,
+  groupIds: string[],
+  options: {coordinators?: Map<string, number>; types?: Map<string, GroupType | null>} = {},
+): Promise<GroupDescription[]> {
+  if (groupIds.length === 0) return []
+  return withCoordinatorRetry(async () => {
+    const coordinators = options.coordinators ?? (await findCoordinators(connection, groupIds))
+    const known = options.types ?? new Map()
+    const parts = await Promise.all([...byCoordinator(coordinators, groupIds)].map(([nodeId, ids]) =>
+      describeOnCoordinator(connection, nodeId, ids, known)))
+    const found = new Map(parts.flat().map((d) => [d.groupId, d]))
+    return groupIds.map((g) => found.get(g)).filter((d): d is GroupDescription => d !== undefined)
+  })
+}
+
+/**
+ * Committed offsets of many groups: one OffsetFetch v8+ per coordinator for all its groups
+ * (KIP-709), or one request per group on brokers older than Kafka 3.0.
+ */
+export async function fetchCommittedOffsets(
+  connection: KafkaConnection,
+  groupIds: string[],
+  options: {coordinators?: Map<string, number>} = {},
+): Promise<Map<string, CommittedOffset[]>> {
+  const result = new Map<string, CommittedOffset[]>()
+  if (groupIds.length === 0) return result
+  return withCoordinatorRetry(async () => {
+    const coordinators = options.coordinators ?? (await findCoordinators(connection, groupIds))
+    await Promise.all([...byCoordinator(coordinators, groupIds)].map(async ([nodeId, ids]) => {
+      const broker = await connection.broker(nodeId)
+      if (!supports(broker, OffsetFetch.apiKey, OffsetFetch.minVersion)) {
+        const admin = await connection.admin()
+        await Promise.all(ids.map(async (groupId) => {
+          const topics = await connection.guard(admin.fetchOffsets({groupId}), `fetching offsets of group ${groupId}`)
+          result.set(groupId, topics.flatMap((t) => t.partitions
+            .filter((p) => Number(p.offset) >= 0)
+            .map((p) => ({topic: t.topic, partition: p.partition, offset: Number(p.offset)}))))
+        }))
+        return
+      }
+      const answer = await connection.send(broker, OffsetFetch, {groups: ids.map((groupId) => ({groupId, topics: null}))})
+      for (const g of answer) {
+        if (g.errorCode !== 0) throw new KafkaProtocolError(g.errorCode, null, `fetching offsets of group ${g.groupId}`)
+        const failed = g.partitions.find((p) => p.errorCode !== 0)
+        if (failed) throw new KafkaProtocolError(failed.errorCode, null, `fetching offsets of group ${g.groupId} (${failed.topic}:${failed.partition})`)
+        result.set(g.groupId, g.partitions
+          .filter((p) => p.offset >= 0n)
+          .map((p) => ({topic: p.topic, partition: p.partition, offset: toSafeNumber(p.offset, `committed offset of ${g.groupId} on ${p.topic}:${p.partition}`)})))
+      }
+    }))
+    return result
+  })
+}
+
+export interface RecordAt extends TopicPartition {
+  offset: number
+}
+
+interface FetchedRecord {
+  offset: string
+  timestamp: string
+  isControlRecord?: boolean
+}
+
+interface FetchingBroker {
+  fetch(request: {
+    replicaId: number
+    isolationLevel: number
+    maxWaitTime: number
+    minBytes: number
+    maxBytes: number
+    topics: Array<{topic: string; partitions: Array<{partition: number; fetchOffset: string; maxBytes: number}>}>
+  }): Promise<{responses: Array<{topicName: string; partitions: Array<{partition: number; errorCode: number; messages: FetchedRecord[]}>}>}>
+}
+
+export const recordKey = (topic: string, partition: number, offset: number) => `${topic}\u0000${partition}\u0000${offset}`
+const PARTITION_FETCH_BYTES = 64 * 1024
+
+/**
+ * The timestamp of the first record at or after each given offset (the oldest record a group has
+ * not consumed yet), or null when there is none. One Fetch per leader broker per round; a
+ * partition appears once per Fetch, so offsets of several groups on one partition take several
+ * rounds, and records of batches already read are reused.
+ */
+export async function recordTimestamps(connection: KafkaConnection, wanted: RecordAt[], metadata: MetadataTopic[]): Promise<Map<string, number | null>> {
+  const found = new Map<string, number | null>()
+  const seen = new Map<string, Array<{offset: number; timestamp: number}>>()
+  const unique = [...new Map(wanted.map((w) => [recordKey(w.topic, w.partition, w.offset), w])).values()]
+  const resolve = (w: RecordAt): boolean => {
+    const records = seen.get(`${w.topic}\u0000${w.partition}`)
+    const hit = records?.find((r) => r.offset >= w.offset)
+    if (!hit) return false
+    found.set(recordKey(w.topic, w.partition, w.offset), hit.timestamp)
+    return true
+  }
+  const byLeader = leadersOf(metadata, unique)
+  await Promise.all([...byLeader].map(async ([leaderId, tps]) => {
+    let pending = tps as RecordAt[]
+    if (leaderId < 0) return
+    const broker = (await connection.broker(leaderId)) as unknown as FetchingBroker
+    while (pending.length > 0) {
+      const round = new Map<string, RecordAt>()
+      const later: RecordAt[] = []
+      for (const w of pending.sort((a, b) => a.offset - b.offset)) {
+        const tp = `${w.topic}\u0000${w.partition}`
+        if (round.has(tp)) later.push(w)
+        else round.set(tp, w)
+      }
+      const asked = [...round.values()]
+      const answered = await fetchRound(connection, broker, asked)
+      for (const w of asked) {
+        const records = answered.get(`${w.topic}\u0000${w.partition}`) ?? []
+        seen.set(`${w.topic}\u0000${w.partition}`, records)
+        if (!resolve(w)) found.set(recordKey(w.topic, w.partition, w.offset), null)
+      }
+      pending = later.filter((w) => !resolve(w))
+    }
+  }))
+  return found
+}
+
+async function fetchRound(connection: KafkaConnection, broker: FetchingBroker, asked: RecordAt[]): Promise<Map<string, Array<{offset: number; timestamp: number}>>> {
+  const out = new Map<string, Array<{offset: number; timestamp: number}>>()
+  const send = async (items: RecordAt[]) => {
+    const byTopic = new Map<string, RecordAt[]>()
+    for (const w of items) byTopic.set(w.topic, [...(byTopic.get(w.topic) ?? []), w])
+    const answer = await connection.guard(broker.fetch({
+      replicaId: -1,
+      isolationLevel: 0,
+      maxWaitTime: 0,
+      minBytes: 0,
+      maxBytes: Math.max(1024 * 1024, items.length * PARTITION_FETCH_BYTES),
+      topics: [...byTopic].map(([topic, ws]) => ({topic, partitions: ws.map((w) => ({partition: w.partition, fetchOffset: String(w.offset), maxBytes: PARTITION_FETCH_BYTES}))})),
+    }), 'Fetch request')
+    for (const t of answer.responses) {
+      for (const p of t.partitions) {
+        out.set(`${t.topicName}\u0000${p.partition}`, p.messages
+          .filter((m) => !m.isControlRecord)
+          .map((m) => ({offset: Number(m.offset), timestamp: Number(m.timestamp)})))
+      }
+    }
+  }
+  try {
+    await send(asked)
+  } catch {
+    // kafkajs fails the whole Fetch on one partition's error (e.g. an offset below the log start):
+    // ask partition by partition so the others still get an answer.
+    await Promise.all(asked.map((w) => send([w]).catch(() => undefined)))
+  }
+  return out
+}
+
+
+/** Deletes groups (DeleteGroups via kafkajs, one request per coordinator); returns per-group errors. */
+export async function deleteGroups(connection: KafkaConnection, groupIds: string[]): Promise<Array<{groupId: string; error: string | null}>> {
+  const admin = await connection.admin()
+  try {
+    await admin.deleteGroups(groupIds)
+    return groupIds.map((groupId) => ({groupId, error: null}))
+  } catch (error) {
+    // kafkajs reports per-group failures on the error's `groups`; anything else is a real failure.
+    const groups = (error as {groups?: Array<{groupId: string; errorCode: number; error?: {type?: string; message?: string}}>}).groups
+    if (!groups) throw describeKafkaError(error, connection.settings.bootstrapServers)
+    const failed = new Map(groups.filter((g) => g.errorCode !== 0).map((g) => [g.groupId, g.error?.type ?? errorName(g.errorCode)]))
+    return groupIds.map((groupId) => ({groupId, error: failed.get(groupId) ?? null}))
+  }
+}
+
+export interface LoadOptions {
+  /** Group ids, or null for every consumer group on the cluster. */
+  groupIds: string[] | null
+  states?: string[]
+  /** Keeps only the listed groups that pass (e.g. a name regex), before any describe. */
+  filter?: (groupId: string) => boolean
+  /** Skip committed and log-end offsets (list --no-lag). */
+  offsets?: boolean
+  /** Also fetch the timestamp of the oldest unconsumed record of each lagging partition. */
+  timeLag?: boolean
+}
+
+export interface LoadedGroups {
+  /** When the offsets were read (ms), for rates and ages. */
+  at: number
+  groups: GroupLag[]
+  /** Groups asked for by name that do not exist. */
+  missing: string[]
+}
+
+/**
+ * Everything lag needs, batched: ListGroups per broker (or one FindCoordinator for named groups),
+ * then per coordinator one describe and one OffsetFetch for all its groups, one ListOffsets per
+ * leader for all partitions involved, and optionally one Fetch round per leader for record ages.
+ */
+export async function loadGroupLags(connection: KafkaConnection, options: LoadOptions): Promise<LoadedGroups> {
+  let ids: string[]
+  let coordinators: Map<string, number>
+  const types = new Map<string, GroupType | null>()
+  if (options.groupIds === null) {
+    const listing = (await listGroups(connection, {states: options.states})).filter((g) => !options.filter || options.filter(g.groupId))
+    ids = listing.map((g) => g.groupId)
+    coordinators = new Map(listing.map((g) => [g.groupId, g.coordinator]))
+    for (const g of listing) types.set(g.groupId, g.type)
+  } else {
+    ids = [...new Set(options.groupIds)]
+    coordinators = await findCoordinators(connection, ids)
+  }
+  const withOffsets = options.offsets !== false
+  const [descriptions, committed] = await Promise.all([
+    describeGroups(connection, ids, {coordinators, types}),
+    withOffsets ? fetchCommittedOffsets(connection, ids, {coordinators}) : Promise.resolve(new Map<string, CommittedOffset[]>()),
+  ])
+  const missing: string[] = []
+  const described = descriptions.filter((d) => {
+    const exists = d.state !== 'Dead' || d.members.length > 0 || (committed.get(d.groupId)?.length ?? 0) > 0
+    if (!exists && options.groupIds !== null) missing.push(d.groupId)
+    return exists
+  }).filter((d) => !options.states || options.states.length === 0 || options.states.some((s) => s.toLowerCase() === d.state.toLowerCase()))
+
+  const partitions = new Map<string, TopicPartition>()
+  for (const d of described) {
+    for (const c of committed.get(d.groupId) ?? []) partitions.set(partitionKey(c.topic, c.partition), c)
+    for (const m of d.members) for (const a of m.assignment) partitions.set(partitionKey(a.topic, a.partition), a)
+  }
+  const logEnds = new Map<string, number | null>()
+  let metadata: MetadataTopic[] = []
+  if (withOffsets && partitions.size > 0) {
+    metadata = (await connection.metadata([...new Set([...partitions.values()].map((p) => p.topic))])).topics
+    for (const o of await listOffsets(connection, [...partitions.values()], 'latest', {metadata})) {
+      logEnds.set(partitionKey(o.topic, o.partition), o.offset)
+    }
+  }
+  const at = Date.now()
+  const rows = new Map(described.map((d) => [d.groupId, withOffsets ? buildPartitionLags(d.members, committed.get(d.groupId) ?? [], logEnds) : []]))
+  if (withOffsets && options.timeLag) {
+    const wanted = [...rows.values()].flatMap(partitionsNeedingTimestamps)
+    const timestamps = await recordTimestamps(connection, wanted, metadata)
+    for (const list of rows.values()) {
+      for (const p of list) {
+        p.oldestUnconsumedTimestamp = p.committed !== null && p.lag !== null && p.lag > 0
+          ? timestamps.get(recordKey(p.topic, p.partition, p.committed)) ?? null
+          : null
+      }
+    }
+  }
+  const now = Date.now()
+  const groups = described.map((d) => buildGroupLag(d, rows.get(d.groupId) ?? [], now))
+  return {at, groups, missing}
+}
