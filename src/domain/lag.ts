@@ -331,10 +331,10 @@ export function etaMs(lag: number, consumeRate: number, produceRate: number): nu
 }
 
 /**
- * oclif flags cannot take an optional value: `--watch` alone becomes `--watch=<default>`, while
- * `--watch 10` and `--watch=10` are left as they are.
+ * oclif flags cannot take an optional value: `--watch` (or its alias `-w`) alone becomes
+ * `--watch=<default>`, while `--watch 10` and `--watch=10` are left as they are.
  */
-export function expandOptionalFlag(argv: readonly string[], flag: string, defaultValue: string): string[] {
+export function expandOptionalFlag(argv: readonly string[], names: readonly string[], defaultValue: string): string[] {
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -342,7 +342,7 @@ export function expandOptionalFlag(argv: readonly string[], flag: string, defaul
       out.push(...argv.slice(i))
       break
     }
-    if (arg === flag && !/^\d+(\.\d+)?$/.test(argv[i + 1] ?? '')) out.push(`${flag}=${defaultValue}`)
+    if (names.includes(arg) && !/^\d+(\.\d+)?$/.test(argv[i + 1] ?? '')) out.push(`${names[0]}=${defaultValue}`)
     else out.push(arg)
   }
   return out

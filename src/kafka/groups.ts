@@ -451,21 +451,29 @@ export async function loadGroupLags(connection: KafkaConnection, options: LoadOp
   }
   const logEnds = new Map<string, number | null>()
   let metadata: MetadataTopic[] = []
+  const logStarts = new Map<string, number>()
   if (withOffsets && partitions.size > 0) {
     metadata = (await connection.metadata([...new Set([...partitions.values()].map((p) => p.topic))])).topics
-    for (const o of await listOffsets(connection, [...partitions.values()], 'latest', {metadata})) {
-      logEnds.set(partitionKey(o.topic, o.partition), o.offset)
-    }
+    const tps = [...partitions.values()]
+    const [latest, earliest] = await Promise.all([
+      listOffsets(connection, tps, 'latest', {metadata}),
+      options.timeLag ? listOffsets(connection, tps, 'earliest', {metadata}) : Promise.resolve([]),
+    ])
+    for (const o of latest) logEnds.set(partitionKey(o.topic, o.partition), o.offset)
+    for (const o of earliest) if (o.offset !== null) logStarts.set(partitionKey(o.topic, o.partition), o.offset)
   }
   const at = Date.now()
   const rows = new Map(described.map((d) => [d.groupId, withOffsets ? buildPartitionLags(d.members, committed.get(d.groupId) ?? [], logEnds) : []]))
   if (withOffsets && options.timeLag) {
-    const wanted = [...rows.values()].flatMap(partitionsNeedingTimestamps)
+    // Records below the log start are gone (retention, delete-records): the oldest unconsumed
+    // record that still exists is the first one at or after the log start.
+    const readFrom = (topic: string, partition: number, committed: number) => Math.max(committed, logStarts.get(partitionKey(topic, partition)) ?? 0)
+    const wanted = [...rows.values()].flatMap(partitionsNeedingTimestamps).map((w) => ({...w, offset: readFrom(w.topic, w.partition, w.offset)}))
     const timestamps = await recordTimestamps(connection, wanted, metadata)
     for (const list of rows.values()) {
       for (const p of list) {
         p.oldestUnconsumedTimestamp = p.committed !== null && p.lag !== null && p.lag > 0
-          ? timestamps.get(recordKey(p.topic, p.partition, p.committed)) ?? null
+          ? timestamps.get(recordKey(p.topic, p.partition, readFrom(p.topic, p.partition, p.committed))) ?? null
           : null
       }
     }

@@ -215,6 +215,13 @@ describe('consumer-groups lag', () => {
     expect(summary.groups.find((g) => g.groupId === activeGroup)).toMatchObject({partitions: 3, withoutOffset: 1})
   })
 
+  it('takes lag as time from the oldest record that still exists when the committed one was deleted', async () => {
+    await admin.deleteTopicRecords({topic, partitions: [{partition: 0, offset: '12'}]})
+    const summary = await kadmJson<{groups: LagGroup[]}>(['consumer-groups', 'lag', emptyGroup, ...B])
+    // Lag still counts from the commit (as Kafka's tool does); the age comes from offset 12.
+    expect(summary.groups[0]).toMatchObject({totalLag: 8, oldestUnconsumedTimestamp: twoHoursAgo + 2})
+  })
+
   it('--fail-above exits 3 when a group is above the threshold, 0 otherwise', async () => {
     const above = await kadm(['consumer-groups', 'lag', emptyGroup, '--fail-above', '7', ...B])
     expect(above.code).toBe(3)

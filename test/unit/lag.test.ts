@@ -131,11 +131,12 @@ describe('summaries', () => {
 
 describe('flags', () => {
   it('expands a bare --watch to its default and leaves given values alone', () => {
-    expect(expandOptionalFlag(['g1', '--watch'], '--watch', '5')).toEqual(['g1', '--watch=5'])
-    expect(expandOptionalFlag(['--watch', 'g1'], '--watch', '5')).toEqual(['--watch=5', 'g1'])
-    expect(expandOptionalFlag(['--watch', '2', 'g1'], '--watch', '5')).toEqual(['--watch', '2', 'g1'])
-    expect(expandOptionalFlag(['--watch=3'], '--watch', '5')).toEqual(['--watch=3'])
-    expect(expandOptionalFlag(['--', '--watch'], '--watch', '5')).toEqual(['--', '--watch'])
+    expect(expandOptionalFlag(['g1', '--watch'], ['--watch', '-w'], '5')).toEqual(['g1', '--watch=5'])
+    expect(expandOptionalFlag(['--watch', 'g1'], ['--watch', '-w'], '5')).toEqual(['--watch=5', 'g1'])
+    expect(expandOptionalFlag(['--watch', '2', 'g1'], ['--watch', '-w'], '5')).toEqual(['--watch', '2', 'g1'])
+    expect(expandOptionalFlag(['--watch=3'], ['--watch', '-w'], '5')).toEqual(['--watch=3'])
+    expect(expandOptionalFlag(['--', '--watch'], ['--watch', '-w'], '5')).toEqual(['--', '--watch'])
+    expect(expandOptionalFlag(['-w', '-o', 'json'], ['--watch', '-w'], '5')).toEqual(['--watch=5', '-o', 'json'])
   })
 
   it('parses states case-insensitively into Kafka spelling and rejects unknown ones', () => {

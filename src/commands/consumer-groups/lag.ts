@@ -36,7 +36,7 @@ export default class ConsumerGroupsLag extends ClusterCommand {
   }
 
   async run(): Promise<LagSummary> {
-    this.argv = expandOptionalFlag(this.argv, '--watch', DEFAULT_WATCH_SECONDS)
+    this.argv = expandOptionalFlag(this.argv, ['--watch', '-w'], DEFAULT_WATCH_SECONDS)
     const {flags, argv} = await this.parse(ConsumerGroupsLag)
     this.applyOutputFlags(flags)
     const names = argv as string[]
