@@ -49,7 +49,8 @@ export interface CommittedOffset extends TopicPartition {
   offset: number
 }
 
-const GROUP_ID_NOT_FOUND = 69
+/** ConsumerGroupDescribe answers these for groups it does not describe: classic groups, or 3.x brokers without the new protocol enabled. */
+const NOT_A_CONSUMER_PROTOCOL_GROUP = new Set([69, 35]) // GROUP_ID_NOT_FOUND, UNSUPPORTED_VERSION
 const RETRIABLE_GROUP_ERRORS = new Set([14, 15, 16]) // COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR
 
 function supports(broker: BrokerConnection, apiKey: number, minVersion: number): boolean {
@@ -163,7 +164,7 @@ async function describeOnCoordinator(connection: KafkaConnection, nodeId: number
   if (maybeConsumer.length > 0 && supports(broker, ConsumerGroupDescribe.apiKey, 0)) {
     const answer = await connection.send(broker, ConsumerGroupDescribe, maybeConsumer)
     for (const g of answer) {
-      if (g.errorCode === GROUP_ID_NOT_FOUND) classic.push(g.groupId)
+      if (NOT_A_CONSUMER_PROTOCOL_GROUP.has(g.errorCode)) classic.push(g.groupId)
       else if (g.errorCode !== 0) throw new KafkaProtocolError(g.errorCode, g.errorMessage, `describing group ${g.groupId}`)
       else {
         out.push({

@@ -97,7 +97,12 @@ beforeAll(async () => {
   kafka = new Kafka({clientId: 'kadm-test', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING})
   admin = kafka.admin()
   await admin.connect()
-  await admin.createTopics({topics: [{topic, numPartitions: 3}], waitForLeaders: true})
+  await admin.createTopics({topics: [{topic, numPartitions: 3}]})
+  // kafkajs's waitForLeaders trips over "does not host this topic-partition" on fresh topics (kafkajs#815).
+  await waitFor('leaders of the new topic', async () => {
+    const metadata = await admin.fetchTopicMetadata({topics: [topic]}).catch(() => undefined)
+    return metadata?.topics[0]?.partitions.length === 3 && metadata.topics[0].partitions.every((p) => p.leader >= 0)
+  })
   producer = kafka.producer()
   await producer.connect()
   // Wave 1: 10 records each on partitions 0 and 1; partition 2 stays empty, so no group commits it.
