@@ -65,12 +65,12 @@ function supports(broker: BrokerConnection, apiKey: number, minVersion: number):
 export async function listGroups(connection: KafkaConnection, options: {states?: string[]} = {}): Promise<GroupListing[]> {
   const {brokers} = await connection.metadata([])
   const states = options.states ?? []
-  const perBroker = await Promise.all(brokers.map(async (b) => {
+  const perBroker = await Promise.all(brokers.map((b) => withCoordinatorRetry(async () => {
     const broker = await connection.broker(b.nodeId)
     const answer = await connection.send(broker, ListGroups, {statesFilter: states, typesFilter: ['classic', 'consumer']})
     if (answer.errorCode !== 0) throw new KafkaProtocolError(answer.errorCode, null, `ListGroups on broker ${b.nodeId}`)
     return answer.groups.map((g) => ({g, coordinator: b.nodeId}))
-  }))
+  })))
   const wanted = new Set(states.map((s) => s.toLowerCase()))
   return perBroker.flat()
     .filter(({g}) => isConsumerGroup(g))
@@ -209,11 +209,14 @@ async function describeOnCoordinator(connection: KafkaConnection, nodeId: number
   return out
 }
 
-/** Retries a per-coordinator step when a coordinator moved or is still loading. */
-async function withCoordinatorRetry<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Retries a per-coordinator step when a coordinator moved or is still loading; `work` gets the
+ * attempt number, so retries look coordinators up afresh instead of reusing a stale answer.
+ */
+async function withCoordinatorRetry<T>(work: (attempt: number) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await work()
+      return await work(attempt)
     } catch (error) {
       if (!(error instanceof KafkaProtocolError) || !RETRIABLE_GROUP_ERRORS.has(error.code) || attempt >= 3) throw error
       await sleep(200 * (attempt + 1))
@@ -232,8 +235,8 @@ export async function describeGroups(
   options: {coordinators?: Map<string, number>; types?: Map<string, GroupType | null>} = {},
 ): Promise<GroupDescription[]> {
   if (groupIds.length === 0) return []
-  return withCoordinatorRetry(async () => {
-    const coordinators = options.coordinators ?? (await findCoordinators(connection, groupIds))
+  return withCoordinatorRetry(async (attempt) => {
+    const coordinators = (attempt === 0 ? options.coordinators : undefined) ?? (await findCoordinators(connection, groupIds))
     const known = options.types ?? new Map()
     const parts = await Promise.all([...byCoordinator(coordinators, groupIds)].map(([nodeId, ids]) =>
       describeOnCoordinator(connection, nodeId, ids, known)))
@@ -253,8 +256,8 @@ export async function fetchCommittedOffsets(
 ): Promise<Map<string, CommittedOffset[]>> {
   const result = new Map<string, CommittedOffset[]>()
   if (groupIds.length === 0) return result
-  return withCoordinatorRetry(async () => {
-    const coordinators = options.coordinators ?? (await findCoordinators(connection, groupIds))
+  return withCoordinatorRetry(async (attempt) => {
+    const coordinators = (attempt === 0 ? options.coordinators : undefined) ?? (await findCoordinators(connection, groupIds))
     await Promise.all([...byCoordinator(coordinators, groupIds)].map(async ([nodeId, ids]) => {
       const broker = await connection.broker(nodeId)
       if (!supports(broker, OffsetFetch.apiKey, OffsetFetch.minVersion)) {

@@ -70,6 +70,7 @@ export function renderGroupDescription(group: GroupLag, chalk: ChalkInstance): s
 }
 
 export function renderGroupDescriptions(data: {groups: GroupLag[]}, chalk: ChalkInstance): string {
+  if (data.groups.length === 0) return 'No consumer groups.'
   return data.groups.map((g) => renderGroupDescription(g, chalk)).join('\n\n' + chalk.dim('─'.repeat(40)) + '\n\n')
 }
 
