@@ -307,6 +307,7 @@ interface FetchingBroker {
 
 export const recordKey = (topic: string, partition: number, offset: number) => `${topic}\u0000${partition}\u0000${offset}`
 const PARTITION_FETCH_BYTES = 64 * 1024
+const SINGLE_FETCH_CONCURRENCY = 8
 
 /**
  * The timestamp of the first record at or after each given offset (the oldest record a group has
@@ -375,13 +376,19 @@ async function fetchRound(connection: KafkaConnection, broker: FetchingBroker, a
   try {
     await send(asked)
   } catch {
-    // kafkajs fails the whole Fetch on one partition's error (e.g. an offset below the log start):
-    // ask partition by partition so the others still get an answer.
+    // kafkajs fails the whole Fetch on one partition's error (e.g. a leader moved): ask partition
+    // by partition so the others still get an answer.
     await Promise.all(asked.map((w) => send([w]).catch(() => undefined)))
+    return out
+  }
+  // A broker returns a batch larger than the partition limit only for the first partition with
+  // data (KIP-74): partitions that came back empty although they have lag get a Fetch of their own.
+  const empty = asked.filter((w) => (out.get(`${w.topic}\u0000${w.partition}`)?.length ?? 0) === 0)
+  for (let i = 0; i < empty.length; i += SINGLE_FETCH_CONCURRENCY) {
+    await Promise.all(empty.slice(i, i + SINGLE_FETCH_CONCURRENCY).map((w) => send([w]).catch(() => undefined)))
   }
   return out
 }
-
 
 /** Deletes groups (DeleteGroups via kafkajs, one request per coordinator); returns per-group errors. */
 export async function deleteGroups(connection: KafkaConnection, groupIds: string[]): Promise<Array<{groupId: string; error: string | null}>> {
@@ -472,7 +479,9 @@ export async function loadGroupLags(connection: KafkaConnection, options: LoadOp
     // Records below the log start are gone (retention, delete-records): the oldest unconsumed
     // record that still exists is the first one at or after the log start.
     const readFrom = (topic: string, partition: number, committed: number) => Math.max(committed, logStarts.get(partitionKey(topic, partition)) ?? 0)
-    const wanted = [...rows.values()].flatMap(partitionsNeedingTimestamps).map((w) => ({...w, offset: readFrom(w.topic, w.partition, w.offset)}))
+    const wanted = [...rows.values()].flatMap(partitionsNeedingTimestamps)
+      .map((w) => ({...w, offset: readFrom(w.topic, w.partition, w.offset)}))
+      .filter((w) => w.offset < (logEnds.get(partitionKey(w.topic, w.partition)) ?? Number.POSITIVE_INFINITY))
     const timestamps = await recordTimestamps(connection, wanted, metadata)
     for (const list of rows.values()) {
       for (const p of list) {
