@@ -9,6 +9,7 @@ import {errorName, KafkaProtocolError} from './protocol/errors.js'
 import {FindCoordinator} from './protocol/find-coordinator.js'
 import {ListGroups, type ListedGroup} from './protocol/list-groups.js'
 import type {MetadataTopic} from './protocol/metadata.js'
+import {fetchFirstRecords, type FetchOneRequest} from './protocol/fetch-one.js'
 import {OffsetFetch} from './protocol/offset-fetch.js'
 import type {BrokerConnection} from './protocol/transport.js'
 import {buildGroupLag, buildPartitionLags, type GroupLag, partitionKey, partitionsNeedingTimestamps} from '../domain/lag.js'
@@ -288,104 +289,79 @@ export interface RecordAt extends TopicPartition {
   offset: number
 }
 
-interface FetchedRecord {
-  offset: string
-  timestamp: string
-  isControlRecord?: boolean
-}
-
-interface FetchingBroker {
-  fetch(request: {
-    replicaId: number
-    isolationLevel: number
-    maxWaitTime: number
-    minBytes: number
-    maxBytes: number
-    topics: Array<{topic: string; partitions: Array<{partition: number; fetchOffset: string; maxBytes: number}>}>
-  }): Promise<{responses: Array<{topicName: string; partitions: Array<{partition: number; errorCode: number; messages: FetchedRecord[]}>}>}>
-}
-
 export const recordKey = (topic: string, partition: number, offset: number) => `${topic}\u0000${partition}\u0000${offset}`
 const PARTITION_FETCH_BYTES = 64 * 1024
 const SINGLE_FETCH_CONCURRENCY = 8
 
+type Pending = {topic: string; partition: number; offsets: number[]}
+
 /**
  * The timestamp of the first record at or after each given offset (the oldest record a group has
- * not consumed yet), or null when there is none. One Fetch per leader broker per round; a
- * partition appears once per Fetch, so offsets of several groups on one partition take several
- * rounds, and records of batches already read are reused.
+ * not consumed yet), or null when there is none. One small Fetch per leader broker per round: each
+ * partition is read once from its smallest wanted offset, and every wanted offset the answer
+ * covers is resolved from it; offsets beyond it (other groups further ahead) take another round.
  */
 export async function recordTimestamps(connection: KafkaConnection, wanted: RecordAt[], metadata: MetadataTopic[]): Promise<Map<string, number | null>> {
   const found = new Map<string, number | null>()
-  const seen = new Map<string, Array<{offset: number; timestamp: number}>>()
-  const unique = [...new Map(wanted.map((w) => [recordKey(w.topic, w.partition, w.offset), w])).values()]
-  const resolve = (w: RecordAt): boolean => {
-    const records = seen.get(`${w.topic}\u0000${w.partition}`)
-    const hit = records?.find((r) => r.offset >= w.offset)
-    if (!hit) return false
-    found.set(recordKey(w.topic, w.partition, w.offset), hit.timestamp)
-    return true
-  }
-  const byLeader = leadersOf(metadata, unique)
+  const byLeader = leadersOf(metadata, wanted)
   await Promise.all([...byLeader].map(async ([leaderId, tps]) => {
-    let pending = tps as RecordAt[]
-    if (leaderId < 0) return
-    const broker = (await connection.broker(leaderId)) as unknown as FetchingBroker
-    while (pending.length > 0) {
-      const round = new Map<string, RecordAt>()
-      const later: RecordAt[] = []
-      for (const w of pending.sort((a, b) => a.offset - b.offset)) {
-        const tp = `${w.topic}\u0000${w.partition}`
-        if (round.has(tp)) later.push(w)
-        else round.set(tp, w)
+    const pending = new Map<string, Pending>()
+    for (const w of tps as RecordAt[]) {
+      const k = `${w.topic}\u0000${w.partition}`
+      const entry = pending.get(k) ?? {topic: w.topic, partition: w.partition, offsets: []}
+      if (!entry.offsets.includes(w.offset)) entry.offsets.push(w.offset)
+      pending.set(k, entry)
+    }
+    if (leaderId < 0) {
+      for (const e of pending.values()) for (const o of e.offsets) found.set(recordKey(e.topic, e.partition, o), null)
+      return
+    }
+    const broker = await connection.broker(leaderId)
+    while (pending.size > 0) {
+      const entries = [...pending.values()]
+      for (const e of entries) e.offsets.sort((a, b) => a - b)
+      const answers = await fetchFirst(connection, broker, entries)
+      for (const e of entries) {
+        const k = `${e.topic}\u0000${e.partition}`
+        const answer = answers.get(k) ?? new Map<number, number>()
+        // The smallest offset was fetched from: unanswered, it has no record left to find.
+        if (!answer.has(e.offsets[0])) {
+          for (const o of e.offsets) found.set(recordKey(e.topic, e.partition, o), null)
+          pending.delete(k)
+          continue
+        }
+        for (const [o, ts] of answer) found.set(recordKey(e.topic, e.partition, o), ts)
+        e.offsets = e.offsets.filter((o) => !answer.has(o))
+        if (e.offsets.length === 0) pending.delete(k)
       }
-      const asked = [...round.values()]
-      const answered = await fetchRound(connection, broker, asked)
-      for (const w of asked) {
-        const records = answered.get(`${w.topic}\u0000${w.partition}`) ?? []
-        seen.set(`${w.topic}\u0000${w.partition}`, records)
-        if (!resolve(w)) found.set(recordKey(w.topic, w.partition, w.offset), null)
-      }
-      pending = later.filter((w) => !resolve(w))
     }
   }))
   return found
 }
 
-async function fetchRound(connection: KafkaConnection, broker: FetchingBroker, asked: RecordAt[]): Promise<Map<string, Array<{offset: number; timestamp: number}>>> {
-  const out = new Map<string, Array<{offset: number; timestamp: number}>>()
-  const send = async (items: RecordAt[]) => {
-    const byTopic = new Map<string, RecordAt[]>()
-    for (const w of items) byTopic.set(w.topic, [...(byTopic.get(w.topic) ?? []), w])
-    const answer = await connection.guard(broker.fetch({
-      replicaId: -1,
+/** One Fetch for many partitions; those that come back without their first offset get a Fetch of their own. */
+async function fetchFirst(connection: KafkaConnection, broker: BrokerConnection, entries: Pending[]): Promise<Map<string, Map<number, number>>> {
+  const out = new Map<string, Map<number, number>>()
+  const send = async (items: Pending[]) => {
+    const byTopic = new Map<string, Pending[]>()
+    for (const e of items) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e])
+    const request: FetchOneRequest = {
       isolationLevel: 0,
-      maxWaitTime: 0,
-      minBytes: 0,
       maxBytes: Math.max(1024 * 1024, items.length * PARTITION_FETCH_BYTES),
-      topics: [...byTopic].map(([topic, ws]) => ({topic, partitions: ws.map((w) => ({partition: w.partition, fetchOffset: String(w.offset), maxBytes: PARTITION_FETCH_BYTES}))})),
-    }), 'Fetch request')
-    for (const t of answer.responses) {
-      for (const p of t.partitions) {
-        out.set(`${t.topicName}\u0000${p.partition}`, p.messages
-          .filter((m) => !m.isControlRecord)
-          .map((m) => ({offset: Number(m.offset), timestamp: Number(m.timestamp)})))
-      }
+      topics: [...byTopic].map(([name, es]) => ({name, partitions: es.map((e) => ({partition: e.partition, offset: e.offsets[0], maxBytes: PARTITION_FETCH_BYTES, find: e.offsets}))})),
+    }
+    for (const p of await connection.send(broker, fetchFirstRecords(request), request)) {
+      const answered = new Map<number, number>()
+      for (const f of p.found) if (f.record) answered.set(f.offset, f.record.timestamp)
+      if (answered.size > 0) out.set(`${p.topic}\u0000${p.partition}`, answered)
     }
   }
-  try {
-    await send(asked)
-  } catch {
-    // kafkajs fails the whole Fetch on one partition's error (e.g. a leader moved): ask partition
-    // by partition so the others still get an answer.
-    await Promise.all(asked.map((w) => send([w]).catch(() => undefined)))
-    return out
-  }
+  await send(entries)
   // A broker returns a batch larger than the partition limit only for the first partition with
-  // data (KIP-74): partitions that came back empty although they have lag get a Fetch of their own.
-  const empty = asked.filter((w) => (out.get(`${w.topic}\u0000${w.partition}`)?.length ?? 0) === 0)
-  for (let i = 0; i < empty.length; i += SINGLE_FETCH_CONCURRENCY) {
-    await Promise.all(empty.slice(i, i + SINGLE_FETCH_CONCURRENCY).map((w) => send([w]).catch(() => undefined)))
+  // data (KIP-74): partitions that came back empty get a Fetch of their own.
+  const missed = entries.filter((e) => !out.get(`${e.topic}\u0000${e.partition}`)?.has(e.offsets[0]))
+  for (let i = 0; i < missed.length; i += SINGLE_FETCH_CONCURRENCY) {
+    await Promise.all(missed.slice(i, i + SINGLE_FETCH_CONCURRENCY).map((e) => send([e])))
   }
   return out
 }

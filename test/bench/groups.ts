@@ -37,7 +37,7 @@ interface OffsetCommitting {
 }
 
 /** 50 topics with 20 records per partition, and 200 groups that committed offsets 5..11 on one topic each (no members). */
-async function prepare(bootstrap: string): Promise<void> {
+export async function prepare(bootstrap: string): Promise<void> {
   const kafka = new Kafka({clientId: 'kadm-bench', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING})
   const admin = kafka.admin()
   await admin.connect()
