@@ -127,7 +127,7 @@ afterAll(async () => {
   await Promise.race([exited, sleep(10_000)])
   consoleConsumer?.kill('SIGKILL')
   await active?.disconnect()
-  await admin?.deleteGroups([activeGroup, consoleGroup]).catch(() => undefined)
+  await admin?.deleteGroups([activeGroup, consoleGroup, emptyGroup]).catch(() => undefined)
   await producer?.disconnect()
   await admin?.deleteTopics({topics: [topic]}).catch(() => undefined)
   await admin?.disconnect()
