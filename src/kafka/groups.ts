@@ -1,19 +1,19 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import {buildGroupLag, buildPartitionLags, type GroupLag, partitionKey, partitionsNeedingTimestamps} from '../domain/lag.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import {describeKafkaError} from './connection-errors.js'
+import {leadersOf, listOffsets, toSafeNumber, type TopicPartition} from './offsets.js'
 import {ConsumerGroupDescribe} from './protocol/consumer-group-describe.js'
 import {DescribeGroups} from './protocol/describe-groups.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
+import {fetchFirstRecords, type FetchOneRequest} from './protocol/fetch-one.js'
 import {FindCoordinator} from './protocol/find-coordinator.js'
 import {ListGroups, type ListedGroup} from './protocol/list-groups.js'
 import type {MetadataTopic} from './protocol/metadata.js'
-import {fetchFirstRecords, type FetchOneRequest} from './protocol/fetch-one.js'
 import {OffsetFetch} from './protocol/offset-fetch.js'
 import type {BrokerConnection} from './protocol/transport.js'
-import {buildGroupLag, buildPartitionLags, type GroupLag, partitionKey, partitionsNeedingTimestamps} from '../domain/lag.js'
-import {leadersOf, listOffsets, toSafeNumber, type TopicPartition} from './offsets.js'
 
 /** classic = the JoinGroup/SyncGroup protocol; consumer = the KIP-848 consumer rebalance protocol. */
 export type GroupType = 'classic' | 'consumer'

@@ -30,7 +30,7 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
     if (names.length === 0) throw new UsageError('name at least one group')
     const connection = await this.connect(flags)
     const {deleteGroups, loadGroupLags} = await import('../../kafka/groups.js')
-    const loaded = await loadGroupLags(connection, {groupIds: names, offsets: true})
+    const loaded = await loadGroupLags(connection, {groupIds: names, offsets: false})
     if (loaded.missing.length > 0) throw new KadmError(`consumer group${loaded.missing.length > 1 ? 's' : ''} ${loaded.missing.join(', ')} not found`)
     const active = loaded.groups.filter((g) => g.members.length > 0)
     if (active.length > 0) {
