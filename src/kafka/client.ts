@@ -23,11 +23,11 @@ interface RawCluster {
   brokerPool: {seedBroker: BrokerConnection; brokers: Record<string, BrokerConnection>}
 }
 
-const LEVELS = ['NOTHING', 'ERROR', 'WARN', 'INFO', 'DEBUG']
+const LEVELS: Record<number, string> = {1: 'ERROR', 2: 'WARN', 4: 'INFO', 5: 'DEBUG'}
 
 /** kafkajs logs to stdout by default: kadm sends its logs to stderr, and only with --verbose. */
 function stderrLogCreator() {
-  return () => ({level, log}: {level: number; log: {message: string; [k: string]: unknown}}) => {
+  return ({level, log}: {level: number; log: {message: string; [k: string]: unknown}}) => {
     const {message, timestamp: _t, logger: _l, ...rest} = log
     process.stderr.write(`kafkajs ${LEVELS[level] ?? level} ${message} ${JSON.stringify(rest)}\n`)
   }
@@ -162,7 +162,9 @@ export class KafkaConnection {
     return this.adminClient
   }
 
+  /** Disconnects, but never waits more than a second for a broker that does not answer. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.adminClient?.disconnect(), this.cluster.disconnect()])
+    const closing = Promise.allSettled([this.adminClient?.disconnect(), this.cluster.disconnect()])
+    await withDeadline(closing, 1000, () => new Error('disconnect timed out')).catch(() => {})
   }
 }

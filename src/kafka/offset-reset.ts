@@ -3,7 +3,8 @@ import {
   type PartitionFacts, type PlanRow, type ResetTarget, type TopicPartition, type TopicScope,
 } from '../domain/offset-reset.js'
 import type {KafkaConnection} from './client.js'
-import {commitGroupOffsets, describeGroupState, fetchCommittedOffsets, type GroupState} from './group-offsets.js'
+import {commitGroupOffsets} from './group-offsets.js'
+import {describeGroups, fetchCommittedOffsets, findCoordinators} from './groups.js'
 import {listOffsets} from './offsets.js'
 
 export interface ResetRequest {
@@ -27,30 +28,46 @@ export interface PreparedReset {
   problems: string[]
   /** Groups that have active members, one line each. */
   refusals: string[]
+  /** Each group's coordinator, for applyReset. */
+  coordinators: Map<string, number>
 }
 
 const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`
 
-/** Everything ConsumerGroupCommand looks up before a reset, batched: one request per coordinator or leader. */
+/**
+ * Everything ConsumerGroupCommand looks up before a reset, batched: one FindCoordinator for every
+ * group, then per coordinator one describe and one OffsetFetch for all its groups (groups.ts), and
+ * one ListOffsets per leader.
+ */
 export async function prepareReset(connection: KafkaConnection, request: ResetRequest): Promise<PreparedReset> {
   const {target} = request
-  // Everything that does not depend on another answer goes out at once: group states, committed
-  // offsets, the topics named on the command line (or in the file), and connections to their leaders.
+  // Everything that does not depend on another answer goes out at once: the coordinators (then
+  // group states and committed offsets), the topics named on the command line (or in the file),
+  // and connections to their leaders.
   const namedTopics = [...new Set([...request.scopes.map((s) => s.topic), ...(target.kind === 'file' ? target.offsets.map((o) => o.topic) : [])])]
   const namedMetadata = namedTopics.length ? connection.metadata(namedTopics) : Promise.resolve(undefined)
   const warmLeaders = namedMetadata.then(async (md) => {
     const leaders = new Set(md?.topics.flatMap((t) => t.partitions.map((p) => p.leader)).filter((id) => id >= 0))
     await Promise.all([...leaders].map((id) => connection.broker(id)))
   })
-  const [states, committedLists, source] = await Promise.all([
-    Promise.all(request.groups.map((g) => describeGroupState(connection, g))),
-    Promise.all(request.groups.map((g) => fetchCommittedOffsets(connection, g))),
-    target.kind === 'group' ? fetchCommittedOffsets(connection, target.from) : Promise.resolve([]),
-    warmLeaders,
-  ])
-  const refusals = states.filter((s) => !isResettable(s.state)).map((s) => activeGroupMessage(s.group, s.state, s.members))
+  const readGroups = async () => {
+    const ids = [...new Set([...request.groups, ...(target.kind === 'group' ? [target.from] : [])])]
+    const coordinators = await findCoordinators(connection, ids)
+    const [described, offsets] = await Promise.all([
+      describeGroups(connection, request.groups, {coordinators}),
+      fetchCommittedOffsets(connection, ids, {coordinators}),
+    ])
+    return {coordinators, described, offsets}
+  }
+  const [{coordinators, described, offsets}] = await Promise.all([readGroups(), warmLeaders])
+  // A group that does not exist is described as Dead with no members (and can be reset).
+  const stateOf = new Map(described.map((d) => [d.groupId, d]))
+  const states = request.groups.map((g) => stateOf.get(g) ?? {groupId: g, state: 'Dead', members: []})
+  const refusals = states.filter((s) => !isResettable(s.state))
+    .map((s) => activeGroupMessage(s.groupId, s.state, s.members.map((m) => ({memberId: m.memberId, clientId: m.clientId, clientHost: m.host}))))
+  const source = target.kind === 'group' ? offsets.get(target.from) ?? [] : []
   // Every group's committed offsets: the plan shows them, and --shift-by, --to-current, --all-topics use them.
-  const committed = new Map(request.groups.map((g, i) => [g, new Map(committedLists[i].map((c) => [key(c), c.offset]))]))
+  const committed = new Map(request.groups.map((g) => [g, new Map((offsets.get(g) ?? []).map((c) => [key(c), c.offset]))]))
 
   const problems: string[] = []
   // The partitions asked for, per group, with the offsets a file or another group gives.
@@ -127,15 +144,15 @@ export async function prepareReset(connection: KafkaConnection, request: ResetRe
     const plan = planGroupReset(g, target, facts)
     warnings.push(...plan.warnings)
     problems.push(...plan.problems)
-    return {group: g, state: (states[i] as GroupState).state, rows: plan.rows}
+    return {group: g, state: states[i].state, rows: plan.rows}
   })
-  return {groups, warnings, problems: [...new Set(problems)], refusals}
+  return {groups, warnings, problems: [...new Set(problems)], refusals, coordinators}
 }
 
-/** Commits every group's plan (one OffsetCommit per group); marks each row with null or Kafka's error. */
-export async function applyReset(connection: KafkaConnection, groups: GroupResetPlan[]): Promise<void> {
+/** Commits every group's plan (one OffsetCommit per group, at the coordinators prepareReset found); marks each row with null or Kafka's error. */
+export async function applyReset(connection: KafkaConnection, groups: GroupResetPlan[], coordinators?: Map<string, number>): Promise<void> {
   await Promise.all(groups.map(async (g) => {
-    const results = await commitGroupOffsets(connection, g.group, g.rows.map((r) => ({topic: r.topic, partition: r.partition, offset: r.newOffset})))
+    const results = await commitGroupOffsets(connection, g.group, g.rows.map((r) => ({topic: r.topic, partition: r.partition, offset: r.newOffset})), {coordinators})
     const errors = new Map(results.map((r) => [key(r), r.error]))
     for (const row of g.rows) row.error = errors.has(key(row)) ? errors.get(key(row))! : 'NO_RESPONSE'
   }))

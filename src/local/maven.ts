@@ -40,8 +40,10 @@ async function mvn(dir: string, args: string[], what: string): Promise<void> {
       throw new KadmError('mvn was not found on PATH: kadm local fetches Apache Kafka with Maven (install it, e.g. apt-get install maven)')
     }
     const output = `${e.stdout ?? ''}\n${e.stderr ?? ''}`
-    const reason = /Could not (?:find|resolve)[^\n]*/.exec(output)?.[0] ?? /\[ERROR\][^\n]*/.exec(output)?.[0] ?? 'mvn failed'
-    throw new KadmError(`${what}: ${reason.replace(/^\[ERROR\]\s*/, '').slice(0, 300)}`)
+    const found = /Could not find artifact (\S+)/.exec(output) ?? /artifacts? could not be resolved: (\S+?)(?:,|: |\s)/.exec(output)
+    const missing = found?.[1]
+    const reason = missing ? `${missing} is not there` : (/\[ERROR\][^\n]*/.exec(output)?.[0] ?? 'mvn failed').replace(/^\[ERROR\]\s*/, '').slice(0, 200)
+    throw new KadmError(`${what}: ${reason}`)
   }
 }
 

@@ -5,7 +5,6 @@ import {ConsumerGroupDescribe} from '../../src/kafka/protocol/consumer-group-des
 import {DescribeGroups} from '../../src/kafka/protocol/describe-groups.js'
 import {OffsetCommit} from '../../src/kafka/protocol/offset-commit.js'
 import {OffsetDelete} from '../../src/kafka/protocol/offset-delete.js'
-import {OffsetFetch} from '../../src/kafka/protocol/offset-fetch.js'
 
 const decode = <T>(spec: {decode(r: Reader, v: number): T}, w: Writer, version: number) => {
   const r = new Reader(w.toBuffer())
@@ -42,18 +41,6 @@ describe('OffsetCommit', () => {
   })
 })
 
-describe('OffsetFetch', () => {
-  it('reads committed offsets and errors (v7, flexible)', () => {
-    const w = new Writer().int32(0)
-      .compactArray([0], (w) => w.compactString('t').compactArray([[0, 5n], [1, -1n]] as const, (w, [p, o]) => w.int32(p).int64(o).int32(-1).compactString(null).int16(0).tags()).tags())
-      .int16(0).tags()
-    expect(decode(OffsetFetch, w, 7)).toEqual({
-      errorCode: 0,
-      partitions: [{topic: 't', partition: 0, offset: 5n, metadata: null, errorCode: 0}, {topic: 't', partition: 1, offset: -1n, metadata: null, errorCode: 0}],
-    })
-  })
-})
-
 describe('OffsetDelete', () => {
   it('reads the group error and per-partition errors (v0)', () => {
     const w = new Writer().int16(0).int32(0).array([0], (w) => w.string('t').array([[0, 86], [1, 0]], (w, [p, e]) => w.int32(p).int16(e)))
@@ -62,42 +49,44 @@ describe('OffsetDelete', () => {
 })
 
 describe('DescribeGroups', () => {
-  const member = {memberId: 'm-1', groupInstanceId: null, clientId: 'app', clientHost: '/10.0.0.1'}
-
-  it('reads v0 (non-flexible) and v5 (flexible) answers', () => {
-    const v0 = new Writer().array([0], (w) => w.int16(0).string('g').string('Stable').string('consumer').string('range')
-      .array([0], (w) => w.string('m-1').string('app').string('/10.0.0.1').int32(3).raw(Buffer.from([1, 2, 3])).int32(-1)))
-    expect(decode(DescribeGroups, v0, 0)).toEqual([{errorCode: 0, groupId: 'g', state: 'Stable', protocolType: 'consumer', members: [member]}])
+  it('reads v5 (flexible) answers with the assignor and each member\'s metadata and assignment', () => {
     const v5 = new Writer().int32(0).compactArray([0], (w) => w.int16(0).compactString('g').compactString('Stable').compactString('consumer').compactString('range')
       .compactArray([0], (w) => w.compactString('m-1').compactString('static-1').compactString('app').compactString('/10.0.0.1').compactBytes(Buffer.from([1])).compactBytes(Buffer.alloc(0)).tags())
       .int32(-2147483648).tags()).tags()
-    expect(decode(DescribeGroups, v5, 5)).toEqual([{errorCode: 0, groupId: 'g', state: 'Stable', protocolType: 'consumer', members: [{...member, groupInstanceId: 'static-1'}]}])
+    expect(decode(DescribeGroups, v5, 5)).toEqual([{
+      errorCode: 0, groupId: 'g', state: 'Stable', protocolType: 'consumer', protocol: 'range',
+      members: [{memberId: 'm-1', groupInstanceId: 'static-1', clientId: 'app', clientHost: '/10.0.0.1', metadata: Buffer.from([1]), assignment: Buffer.alloc(0)}],
+    }])
+  })
+
+  it('asks for many groups in one request, without authorized operations', () => {
+    const w = new Writer()
+    DescribeGroups.encode(w, ['a', 'bc'], 5)
+    expect(w.toBuffer().toString('hex')).toBe('03' + '0261' + '036263' + '00' + '00')
   })
 })
 
 describe('ConsumerGroupDescribe', () => {
-  const answer = (version: number) => {
+  it('reads KIP-848 groups, their members and assignments (v0)', () => {
     const assignment = (w: Writer) => w.compactArray([0], (w) => w.uuid('AAECAwQFBgcICQoLDA0ODw').compactString('t').compactArray([0, 1], (w, p) => w.int32(p)).tags()).tags()
-    return new Writer().int32(0).compactArray([0], (w) => {
+    const answer = new Writer().int32(0).compactArray([0], (w) => {
       w.int16(0).compactString(null).compactString('g').compactString('Stable').int32(3).int32(3).compactString('uniform')
       w.compactArray([0], (w) => {
         w.compactString('uPqXytV6QQ2E2HhfiIo4jg').compactString(null).compactString(null).int32(3).compactString('console-consumer').compactString('/127.0.0.1')
         w.compactArray(['t'], (w, s) => w.compactString(s)).compactString(null)
         assignment(w)
         assignment(w)
-        if (version >= 1) w.int8(1)
         w.tags()
       })
       w.int32(-2147483648).tags()
     }).tags()
-  }
-
-  it('reads KIP-848 groups and their members (v0 and v1)', () => {
-    for (const version of [0, 1]) {
-      expect(decode(ConsumerGroupDescribe, answer(version), version)).toEqual([{
-        errorCode: 0, errorMessage: null, groupId: 'g', state: 'Stable',
-        members: [{memberId: 'uPqXytV6QQ2E2HhfiIo4jg', instanceId: null, clientId: 'console-consumer', clientHost: '/127.0.0.1'}],
-      }])
-    }
+    const tp = {topicId: 'AAECAwQFBgcICQoLDA0ODw', topic: 't', partitions: [0, 1]}
+    expect(decode(ConsumerGroupDescribe, answer, 0)).toEqual([{
+      errorCode: 0, errorMessage: null, groupId: 'g', state: 'Stable', groupEpoch: 3, assignmentEpoch: 3, assignor: 'uniform',
+      members: [{
+        memberId: 'uPqXytV6QQ2E2HhfiIo4jg', instanceId: null, rackId: null, memberEpoch: 3, clientId: 'console-consumer', clientHost: '/127.0.0.1',
+        subscribedTopicNames: ['t'], subscribedTopicRegex: null, assignment: [tp], targetAssignment: [tp],
+      }],
+    }])
   })
 })

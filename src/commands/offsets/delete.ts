@@ -48,8 +48,8 @@ export default class OffsetsDelete extends ClusterCommand {
     if (missingTopics.length) throw new KadmError(`topic ${missingTopics.join(', ')} does not exist`)
     if (missing.length) throw new KadmError(`partition ${missing.map((m) => `${m.topic}:${m.partition}`).join(', ')} does not exist`)
 
-    const {deleteGroupOffsets, fetchCommittedOffsets} = await import('../../kafka/group-offsets.js')
-    const before = new Map((await fetchCommittedOffsets(connection, flags.group, partitions)).map((c) => [`${c.topic}:${c.partition}`, c.offset]))
+    const {committedOffsetsOf, deleteGroupOffsets} = await import('../../kafka/group-offsets.js')
+    const before = new Map((await committedOffsetsOf(connection, flags.group, partitions)).map((c) => [`${c.topic}:${c.partition}`, c.offset]))
     const committedOffset = (tp: {topic: string; partition: number}) => before.get(`${tp.topic}:${tp.partition}`) ?? null
     if (flags['dry-run']) {
       return this.emit({group: flags.group, mode: 'dry-run', partitions: partitions.map((tp) => ({...tp, committedOffset: committedOffset(tp), status: 'would delete'}))}, renderOffsetsDelete)

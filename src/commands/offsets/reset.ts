@@ -64,8 +64,8 @@ Offsets are committed with one admin-style OffsetCommit per group sent to its co
       throw new UsageError('say which partitions: --topic t[:p,p] (repeatable) or --all-topics')
     }
     const connection = await this.connect(flags)
-    const {listConsumerGroupIds} = await import('../../kafka/group-offsets.js')
-    const groups = flags['all-groups'] ? await listConsumerGroupIds(connection) : [...new Set(flags.group)]
+    const {listGroups} = await import('../../kafka/groups.js')
+    const groups = flags['all-groups'] ? (await listGroups(connection)).map((g) => g.groupId) : [...new Set(flags.group)]
     if (groups.length === 0) throw new KadmError('the cluster has no consumer groups')
     const target: ResetTarget = requested.kind === 'file' ? await this.readPlan(requested.path, groups) : requested
 
@@ -92,7 +92,7 @@ Offsets are committed with one admin-style OffsetCommit per group sent to its co
     const rows = prepared.groups.flatMap((g) => g.rows)
     if (flags.execute && rows.length) {
       result.undoFile = await this.writeUndo(flags['undo-file'], prepared.groups, now)
-      await applyReset(connection, prepared.groups)
+      await applyReset(connection, prepared.groups, prepared.coordinators)
     }
     if (flags.export) {
       process.stdout.write(formatOffsetCsv(rows.map((r) => ({group: r.group, topic: r.topic, partition: r.partition, offset: r.newOffset})), groups.length > 1))

@@ -46,12 +46,12 @@ export default class OffsetsShow extends ClusterCommand {
     if (missing.length) throw new KadmError(`partition ${missing.map((m) => `${m.topic}:${m.partition}`).join(', ')} does not exist`)
 
     const {listOffsets} = await import('../../kafka/offsets.js')
-    const {fetchCommittedOffsets} = await import('../../kafka/group-offsets.js')
+    const {committedOffsetsOf} = await import('../../kafka/group-offsets.js')
     const [earliest, latest, atTime, committed] = await Promise.all([
       listOffsets(connection, partitions, 'earliest', {metadata}),
       listOffsets(connection, partitions, 'latest', {metadata}),
       spec === undefined ? undefined : listOffsets(connection, partitions, spec, {metadata}),
-      flags.group === undefined ? undefined : fetchCommittedOffsets(connection, flags.group, partitions),
+      flags.group === undefined ? undefined : committedOffsetsOf(connection, flags.group, partitions),
     ])
     const committedOf = new Map(committed?.map((c) => [`${c.topic}:${c.partition}`, c.offset]))
     const result: OffsetsShowResult = {

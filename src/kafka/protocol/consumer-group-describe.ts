@@ -1,72 +1,91 @@
+import type {Reader} from './codec.js'
 import type {ApiSpec} from './transport.js'
+
+export interface ConsumerGroupAssignment {
+  topicId: string
+  topic: string
+  partitions: number[]
+}
 
 export interface ConsumerGroupMember {
   memberId: string
   instanceId: string | null
+  rackId: string | null
+  memberEpoch: number
   clientId: string
   clientHost: string
+  subscribedTopicNames: string[]
+  subscribedTopicRegex: string | null
+  assignment: ConsumerGroupAssignment[]
+  targetAssignment: ConsumerGroupAssignment[]
 }
 
-export interface ConsumerGroupDescription {
+export interface DescribedConsumerGroup {
   errorCode: number
   errorMessage: string | null
   groupId: string
   state: string
+  groupEpoch: number
+  assignmentEpoch: number
+  assignor: string
   members: ConsumerGroupMember[]
 }
 
+function readAssignment(r: Reader): ConsumerGroupAssignment[] {
+  const topics = r.compactArray((r) => {
+    const t = {topicId: r.uuid(), topic: r.compactString() ?? '', partitions: r.compactArray((r) => r.int32())}
+    r.tags()
+    return t
+  })
+  r.tags()
+  return topics
+}
+
 /**
- * ConsumerGroupDescribe v0-1 (API 69, KIP-848): describes groups on the new consumer protocol,
- * which DescribeGroups reports as Dead with no members.
+ * ConsumerGroupDescribe v0 (API 69, Kafka 3.7+; the production protocol from 4.0): describes
+ * groups that use the consumer rebalance protocol of KIP-848. A classic group answers
+ * GROUP_ID_NOT_FOUND here and is described with DescribeGroups instead.
  */
-export const ConsumerGroupDescribe: ApiSpec<{groupIds: string[]}, ConsumerGroupDescription[]> = {
+export const ConsumerGroupDescribe: ApiSpec<string[], DescribedConsumerGroup[]> = {
   name: 'ConsumerGroupDescribe',
   apiKey: 69,
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 0,
   flexibleFrom: 0,
-  encode(w, {groupIds}) {
-    w.compactArray(groupIds, (w, g) => w.compactString(g))
+  encode(w, groupIds) {
+    w.compactArray(groupIds, (w, id) => w.compactString(id))
     w.boolean(false) // include_authorized_operations
     w.tags()
   },
-  decode(r, version) {
+  decode(r) {
     r.int32() // throttle_time_ms
-    const skipAssignment = () => {
-      r.compactArray(() => {
-        r.uuid()
-        r.compactString()
-        r.compactArray(() => r.int32())
-        r.tags()
-      })
-      r.tags()
-    }
-    const groups = r.compactArray((): ConsumerGroupDescription => {
+    const groups = r.compactArray((r) => {
       const errorCode = r.int16()
       const errorMessage = r.compactString()
       const groupId = r.compactString() ?? ''
       const state = r.compactString() ?? ''
-      r.int32() // group_epoch
-      r.int32() // assignment_epoch
-      r.compactString() // assignor_name
-      const members = r.compactArray((): ConsumerGroupMember => {
-        const memberId = r.compactString() ?? ''
-        const instanceId = r.compactString()
-        r.compactString() // rack_id
-        r.int32() // member_epoch
-        const clientId = r.compactString() ?? ''
-        const clientHost = r.compactString() ?? ''
-        r.compactArray(() => r.compactString()) // subscribed_topic_names
-        r.compactString() // subscribed_topic_regex
-        skipAssignment()
-        skipAssignment() // target_assignment
-        if (version >= 1) r.int8() // member_type
+      const groupEpoch = r.int32()
+      const assignmentEpoch = r.int32()
+      const assignor = r.compactString() ?? ''
+      const members = r.compactArray((r) => {
+        const m: ConsumerGroupMember = {
+          memberId: r.compactString() ?? '',
+          instanceId: r.compactString(),
+          rackId: r.compactString(),
+          memberEpoch: r.int32(),
+          clientId: r.compactString() ?? '',
+          clientHost: r.compactString() ?? '',
+          subscribedTopicNames: r.compactArray((r) => r.compactString() ?? ''),
+          subscribedTopicRegex: r.compactString(),
+          assignment: readAssignment(r),
+          targetAssignment: readAssignment(r),
+        }
         r.tags()
-        return {memberId, instanceId, clientId, clientHost}
+        return m
       })
       r.int32() // authorized_operations
       r.tags()
-      return {errorCode, errorMessage, groupId, state, members}
+      return {errorCode, errorMessage, groupId, state, groupEpoch, assignmentEpoch, assignor, members}
     })
     r.tags()
     return groups

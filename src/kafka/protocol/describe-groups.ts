@@ -1,66 +1,65 @@
 import type {ApiSpec} from './transport.js'
 
-export interface DescribedGroupMember {
+export interface DescribedClassicMember {
   memberId: string
   groupInstanceId: string | null
   clientId: string
   clientHost: string
+  metadata: Buffer
+  assignment: Buffer
 }
 
-export interface DescribedGroup {
+export interface DescribedClassicGroup {
   errorCode: number
   groupId: string
   state: string
   protocolType: string
-  members: DescribedGroupMember[]
+  /** The assignor for consumer groups (range, cooperative-sticky, ...). */
+  protocol: string
+  members: DescribedClassicMember[]
 }
 
 /**
- * DescribeGroups v0-5 for classic groups. kafkajs throws on the first group error; kadm keeps
- * every group's error code. Kafka 4 answers Dead (or GROUP_ID_NOT_FOUND) for groups on the new
- * consumer protocol: ConsumerGroupDescribe describes those.
+ * DescribeGroups v5 (flexible; Kafka 2.4+) for classic-protocol groups, many groups per
+ * coordinator in one request. Groups using the consumer protocol (KIP-848) look "Dead" here:
+ * ConsumerGroupDescribe describes them.
  */
-export const DescribeGroups: ApiSpec<{groupIds: string[]}, DescribedGroup[]> = {
+export const DescribeGroups: ApiSpec<string[], DescribedClassicGroup[]> = {
   name: 'DescribeGroups',
   apiKey: 15,
-  minVersion: 0,
+  minVersion: 5,
   maxVersion: 5,
   flexibleFrom: 5,
-  encode(w, {groupIds}, version) {
-    const flexible = version >= 5
-    if (flexible) w.compactArray(groupIds, (w, g) => w.compactString(g))
-    else w.array(groupIds, (w, g) => w.string(g))
-    if (version >= 3) w.boolean(false) // include_authorized_operations
-    if (flexible) w.tags()
+  encode(w, groupIds) {
+    w.compactArray(groupIds, (w, id) => w.compactString(id))
+    w.boolean(false) // include_authorized_operations
+    w.tags()
   },
-  decode(r, version) {
-    const flexible = version >= 5
-    const str = () => (flexible ? r.compactString() : r.string()) ?? ''
-    const nullableStr = () => (flexible ? r.compactString() : r.string())
-    const bytes = () => (flexible ? r.compactBytes() : r.nullableBytes())
-    if (version >= 1) r.int32() // throttle_time_ms
-    const readGroup = (): DescribedGroup => {
+  decode(r) {
+    r.int32() // throttle_time_ms
+    const groups = r.compactArray((r) => {
       const errorCode = r.int16()
-      const groupId = str()
-      const state = str()
-      const protocolType = str()
-      str() // protocol_data
-      const readMember = (): DescribedGroupMember => {
-        const memberId = str()
-        const groupInstanceId = version >= 4 ? nullableStr() : null
-        const member = {memberId, groupInstanceId, clientId: str(), clientHost: str()}
-        bytes() // member_metadata
-        bytes() // member_assignment
-        if (flexible) r.tags()
-        return member
-      }
-      const members = flexible ? r.compactArray(readMember) : r.array(readMember)
-      if (version >= 3) r.int32() // authorized_operations
-      if (flexible) r.tags()
-      return {errorCode, groupId, state, protocolType, members}
-    }
-    const groups = flexible ? r.compactArray(readGroup) : r.array(readGroup)
-    if (flexible) r.tags()
+      const groupId = r.compactString() ?? ''
+      const state = r.compactString() ?? ''
+      const protocolType = r.compactString() ?? ''
+      const protocol = r.compactString() ?? ''
+      const members = r.compactArray((r) => {
+        const m: DescribedClassicMember = {
+          memberId: r.compactString() ?? '',
+          groupInstanceId: r.compactString(),
+          clientId: r.compactString() ?? '',
+          clientHost: r.compactString() ?? '',
+          metadata: Buffer.from(r.compactBytes() ?? Buffer.alloc(0)),
+          assignment: Buffer.from(r.compactBytes() ?? Buffer.alloc(0)),
+        }
+        r.tags()
+        return m
+      })
+      r.int32() // authorized_operations
+      r.tags()
+      return {errorCode, groupId, state, protocolType, protocol, members}
+    })
+    r.tags()
     return groups
   },
 }

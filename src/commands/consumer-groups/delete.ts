@@ -1,0 +1,58 @@
+import {Args, Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../cluster-command.js'
+import {KadmError, UsageError} from '../../errors.js'
+import {type DeleteResult, renderDeleteResult} from '../../render/groups.js'
+
+export default class ConsumerGroupsDelete extends ClusterCommand {
+  static summary = 'Delete consumer groups and their committed offsets (only groups without active members).'
+  static description = `Refuses, in one line naming them, groups that still have members: stop those consumers first. Asks for confirmation on a terminal; without one, pass --yes. --dry-run shows what would be deleted.`
+  static examples = [
+    {description: 'Delete one group (asks first on a terminal)', command: '<%= config.bin %> <%= command.id %> old-reporting'},
+    {description: 'Delete several groups from a script', command: '<%= config.bin %> <%= command.id %> old-reporting old-billing --yes'},
+    {description: 'See what would be deleted', command: '<%= config.bin %> <%= command.id %> old-reporting --dry-run'},
+  ]
+
+  static strict = false
+  static args = {
+    group: Args.string({description: 'Group id(s) to delete.', required: true, ignoreStdin: true}),
+  }
+
+  static flags = {
+    yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation (needed without a terminal).'}),
+    'dry-run': Flags.boolean({summary: 'Check the groups and show what would be deleted, without deleting.'}),
+  }
+
+  async run(): Promise<DeleteResult> {
+    const {flags, argv} = await this.parse(ConsumerGroupsDelete)
+    this.applyOutputFlags(flags)
+    const names = [...new Set(argv as string[])]
+    if (names.length === 0) throw new UsageError('name at least one group')
+    const connection = await this.connect(flags)
+    const {deleteGroups, loadGroupLags} = await import('../../kafka/groups.js')
+    const loaded = await loadGroupLags(connection, {groupIds: names, offsets: false})
+    if (loaded.missing.length > 0) throw new KadmError(`consumer group${loaded.missing.length > 1 ? 's' : ''} ${loaded.missing.join(', ')} not found`)
+    const active = loaded.groups.filter((g) => g.members.length > 0)
+    if (active.length > 0) {
+      const list = active.map((g) => `${g.groupId} (${g.state}, ${g.members.length} member${g.members.length > 1 ? 's' : ''}: ${g.members.map((m) => `${m.clientId}@${m.host}`).join(', ')})`)
+      throw new KadmError(`refusing to delete groups with active members: ${list.join('; ')}`, {hint: 'stop their consumers first'})
+    }
+    if (flags['dry-run']) {
+      this.note(`dry run: would delete ${names.length} group${names.length > 1 ? 's' : ''}`)
+      return this.emit({dryRun: true, groups: names.map((groupId) => ({groupId, deleted: false, error: null}))}, renderDeleteResult)
+    }
+    if (!flags.yes) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) throw new KadmError(`not deleting ${names.join(', ')} without confirmation: pass --yes`)
+      const {confirm} = await import('@inquirer/prompts')
+      const what = names.length > 1 ? `consumer groups ${names.join(', ')} and their` : `consumer group ${names[0]} and its`
+      const ok = await confirm({message: `Delete ${what} committed offsets?`, default: false})
+      if (!ok) throw new KadmError('cancelled: nothing deleted')
+    }
+    const results = await deleteGroups(connection, names)
+    const result: DeleteResult = {dryRun: false, groups: results.map((r) => ({groupId: r.groupId, deleted: r.error === null, error: r.error}))}
+    await this.emit(result, renderDeleteResult)
+    const failed = result.groups.filter((g) => !g.deleted)
+    if (failed.length > 0) throw new KadmError(`could not delete ${failed.map((g) => `${g.groupId} (${g.error})`).join(', ')}`)
+    return result
+  }
+}

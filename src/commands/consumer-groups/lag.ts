@@ -1,0 +1,120 @@
+import {Args, Flags} from '@oclif/core'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {ClusterCommand} from '../../cluster-command.js'
+import {expandOptionalFlag, groupsAbove, type LagRates, type LagSample, lagRates, type LagSummary, sampleOf, sortGroups, summariseLag} from '../../domain/lag.js'
+import {parseNameRegex, parseStates} from '../../domain/group-flags.js'
+import {ExitCode, KadmError, UsageError} from '../../errors.js'
+import {renderLagLines, renderLagSummary} from '../../render/groups.js'
+import {serialise} from '../../render/output.js'
+
+const DEFAULT_WATCH_SECONDS = '5'
+
+export default class ConsumerGroupsLag extends ClusterCommand {
+  static summary = 'Lag summary for every group (or the ones named): total lag, max lag and its partition, and lag as time.'
+  static description = `TIME-LAG is the age of the oldest record a group has not consumed yet: now minus the timestamp of the record at its committed offset (read with one small Fetch per leader broker). With --watch the view refreshes every SECONDS (default ${DEFAULT_WATCH_SECONDS}) and adds the consume and produce rates between samples and an estimated time to catch up (ETA; "never" while lag is not shrinking). On a terminal it redraws in place; otherwise it prints one line per group per sample (-o json: one JSON document per line). --fail-above N exits with code 3 when any group's total lag is above N.`
+  static examples = [
+    {description: 'Lag of every consumer group, worst first', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Two groups, refreshed every 2 seconds with rates and ETA', command: '<%= config.bin %> <%= command.id %> orders-service billing --watch 2'},
+    {description: 'For alerting: exit 3 when any group is more than 10000 records behind', command: '<%= config.bin %> <%= command.id %> --fail-above 10000 -o json'},
+  ]
+
+  static strict = false
+  static args = {
+    group: Args.string({description: 'Group id(s); default every consumer group.', ignoreStdin: true}),
+  }
+
+  static flags = {
+    state: Flags.string({summary: 'Only groups in these states (comma-separated or repeated).', multiple: true}),
+    regex: Flags.string({char: 'r', summary: 'Only groups whose name matches this regular expression.'}),
+    lagging: Flags.boolean({summary: 'Only groups whose total lag is above 0.'}),
+    sort: Flags.string({summary: 'Sort by total lag (largest first) or by name.', options: ['lag', 'name'], default: 'lag'}),
+    'time-lag': Flags.boolean({summary: 'Fetch the oldest unconsumed record of each lagging partition for TIME-LAG (--no-time-lag skips it).', allowNo: true, default: true}),
+    watch: Flags.string({char: 'w', summary: `Refresh every SECONDS (default ${DEFAULT_WATCH_SECONDS}) with consume/produce rates and ETA, until Ctrl-C.`, helpValue: '[SECONDS]'}),
+    iterations: Flags.integer({summary: 'With --watch: stop after this many samples.', min: 1}),
+    'fail-above': Flags.integer({summary: 'Exit with code 3 when any group\'s total lag is above N.', helpValue: 'N', min: 0}),
+  }
+
+  async run(): Promise<LagSummary> {
+    this.argv = expandOptionalFlag(this.argv, ['--watch', '-w'], DEFAULT_WATCH_SECONDS)
+    const {flags, argv} = await this.parse(ConsumerGroupsLag)
+    this.applyOutputFlags(flags)
+    const names = argv as string[]
+    const interval = flags.watch === undefined ? undefined : Number(flags.watch)
+    if (interval !== undefined && !(interval > 0)) throw new UsageError(`--watch "${flags.watch}" is not a number of seconds`)
+    if (flags.iterations !== undefined && interval === undefined) throw new UsageError('--iterations needs --watch')
+    const states = parseStates(flags.state)
+    const regex = parseNameRegex(flags.regex)
+    const connection = await this.connect(flags)
+    const {loadGroupLags} = await import('../../kafka/groups.js')
+
+    const sample = async (previous: Map<string, LagSample> | undefined) => {
+      const loaded = await loadGroupLags(connection, {
+        groupIds: names.length > 0 ? names : null,
+        states,
+        filter: regex ? (g) => regex.test(g) : undefined,
+        timeLag: flags['time-lag'],
+      })
+      if (loaded.missing.length > 0) throw new KadmError(`consumer group(s) ${loaded.missing.join(', ')} not found`)
+      let groups = loaded.groups.filter((g) => !regex || regex.test(g.groupId))
+      if (flags.lagging) groups = groupsAbove(groups, 0)
+      groups = sortGroups(groups, flags.sort as 'lag' | 'name')
+      const samples = new Map(groups.map((g) => [g.groupId, sampleOf(loaded.at, g.partitions)]))
+      let rates: Map<string, LagRates | null> | undefined
+      if (previous) {
+        rates = new Map(groups.map((g) => {
+          const before = previous.get(g.groupId)
+          return [g.groupId, before ? lagRates(before, samples.get(g.groupId)!) : null]
+        }))
+      } else if (interval !== undefined) rates = new Map()
+      return {summary: summariseLag(groups, loaded.at, rates), samples}
+    }
+
+    let exceeded: string[] = []
+    const check = (summary: LagSummary) => {
+      if (flags['fail-above'] !== undefined) exceeded = groupsAbove(summary.groups, flags['fail-above']).map((g) => g.groupId)
+    }
+
+    if (interval === undefined) {
+      const {summary} = await sample(undefined)
+      await this.emit(summary, renderLagSummary)
+      check(summary)
+      this.failIfAbove(exceeded, flags['fail-above'])
+      return summary
+    }
+
+    let stopped = false
+    const abort = new AbortController()
+    const onSigint = () => {
+      stopped = true
+      abort.abort()
+    }
+    process.once('SIGINT', onSigint)
+    const tty = process.stdout.isTTY === true && this.format === 'table'
+    let previous: Map<string, LagSample> | undefined
+    let last: LagSummary | undefined
+    try {
+      for (let n = 1; !stopped; n++) {
+        const {summary, samples} = await sample(previous)
+        previous = samples
+        last = summary
+        check(summary)
+        if (this.format !== 'table') process.stdout.write(this.format === 'json' ? JSON.stringify(summary) + '\n' : '---\n' + await serialise(summary, 'yaml'))
+        else if (tty) process.stdout.write(`\u001B[H\u001B[J${this.chalk.dim(`every ${interval}s · ${summary.at} · Ctrl-C to stop`)}\n\n${renderLagSummary(summary, this.chalk)}\n`)
+        else if (summary.groups.length > 0) process.stdout.write(renderLagLines(summary) + '\n')
+        if (flags.iterations !== undefined && n >= flags.iterations) break
+        await sleep(interval * 1000, undefined, {signal: abort.signal}).catch(() => undefined)
+      }
+    } finally {
+      process.removeListener('SIGINT', onSigint)
+    }
+    if (stopped) process.exitCode = ExitCode.interrupted
+    this.failIfAbove(exceeded, flags['fail-above'])
+    return last!
+  }
+
+  private failIfAbove(groups: string[], threshold: number | undefined): void {
+    if (groups.length === 0 || threshold === undefined) return
+    throw new KadmError(`lag above ${threshold} in ${groups.length} group${groups.length > 1 ? 's' : ''}: ${groups.join(', ')}`, {exitCode: ExitCode.checkFailed})
+  }
+}

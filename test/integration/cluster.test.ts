@@ -1,0 +1,147 @@
+import {execFile} from 'node:child_process'
+import {promisify} from 'node:util'
+import {parse} from 'yaml'
+import {beforeAll, describe, expect, inject, it} from 'vitest'
+
+import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
+import {kafkaTool} from '../helpers/kafka-tools.js'
+
+const bootstrap = inject('bootstrap')
+const version = inject('kafkaVersion')
+
+interface Described {
+  clusterId: string
+  controller: {activeControllerId: number | null; voters: number[]; source: string}
+  brokers: Array<{id: number; host: string; port: number; rack: string | null; leaders: number; replicas: number}>
+  topics: number
+  partitions: number
+}
+
+interface KcatMetadata {
+  brokers: Array<{id: number; name: string}>
+  topics: Array<{topic: string; partitions: Array<{partition: number; leader: number; replicas: Array<{id: number}>}>}>
+}
+
+async function kcatMetadata(): Promise<KcatMetadata> {
+  const {stdout} = await promisify(execFile)('kcat', ['-b', bootstrap, '-L', '-J'], {maxBuffer: 64 * 1024 * 1024})
+  return JSON.parse(stdout) as KcatMetadata
+}
+
+describe('kadm cluster describe', () => {
+  const topic = uniqueName('cluster-describe')
+
+  beforeAll(async () => {
+    const created = await kafkaTool(version, 'org.apache.kafka.tools.TopicCommand', [
+      '--bootstrap-server', bootstrap, '--create', '--topic', topic, '--partitions', '6', '--replication-factor', '3',
+    ])
+    expect(created.code, created.stderr).toBe(0)
+  })
+
+  it('lists the brokers, leaders and replicas as kcat -L sees them', async () => {
+    const described = await kadmJson<Described>(['cluster', 'describe', '-b', bootstrap])
+    const kcat = await kcatMetadata()
+    expect(described.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual(kcat.brokers.map((b) => b.name).sort())
+    expect(described.brokers.map((b) => b.id)).toEqual(kcat.brokers.map((b) => b.id).sort((a, b) => a - b))
+    // kcat -L leaves internal topics out; count what kadm counts from the same (visible) topics.
+    const userTopics = kcat.topics.filter((t) => !t.topic.startsWith('__'))
+    for (const broker of described.brokers) {
+      const leadsInKcat = userTopics.flatMap((t) => t.partitions).filter((p) => p.leader === broker.id).length
+      const replicasInKcat = userTopics.flatMap((t) => t.partitions).filter((p) => p.replicas.some((r) => r.id === broker.id)).length
+      expect(broker.leaders).toBeGreaterThanOrEqual(leadsInKcat)
+      expect(broker.replicas).toBeGreaterThanOrEqual(replicasInKcat)
+    }
+    expect(described.brokers.reduce((n, b) => n + b.leaders, 0)).toBe(described.partitions)
+    expect(described.brokers.reduce((n, b) => n + b.replicas, 0)).toBeGreaterThanOrEqual(described.partitions)
+    expect(described.topics).toBeGreaterThanOrEqual(1)
+  })
+
+  it('names the active KRaft controller from DescribeQuorum', async () => {
+    const described = await kadmJson<Described>(['cluster', 'describe', '-b', bootstrap])
+    expect(described.clusterId).toMatch(/^[\w-]{22}$/)
+    expect(described.controller.source).toBe('DescribeQuorum')
+    expect(described.controller.voters).toEqual(described.brokers.map((b) => b.id))
+    expect(described.controller.voters).toContain(described.controller.activeControllerId)
+    const quorum = await kafkaTool(version, 'org.apache.kafka.tools.MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status'])
+    expect(quorum.code, quorum.stderr).toBe(0)
+    expect(quorum.stdout).toMatch(new RegExp(`LeaderId:\\s+${described.controller.activeControllerId}\\b`))
+    expect(quorum.stdout).toContain(`ClusterId:              ${described.clusterId}`)
+  })
+
+  it('prints the same data as YAML and as a table', async () => {
+    const json = await kadmJson<Described>(['cluster', 'describe', '-b', bootstrap])
+    const yaml = await kadm(['cluster', 'describe', '-b', bootstrap, '-o', 'yaml'])
+    expect(yaml.code).toBe(0)
+    const fromYaml = parse(yaml.stdout) as Described
+    expect(fromYaml.clusterId).toBe(json.clusterId)
+    expect(fromYaml.brokers.map((b) => b.id)).toEqual(json.brokers.map((b) => b.id))
+    const table = await kadm(['cluster', 'describe', '-b', bootstrap])
+    expect(table.code).toBe(0)
+    expect(table.stdout).toContain(`Cluster ID: ${json.clusterId}`)
+    expect(table.stdout).toMatch(/ID\s+ADDRESS\s+RACK\s+LEADERS\s+REPLICAS\s+CONTROLLER/)
+    for (const b of json.brokers) expect(table.stdout).toContain(`${b.host}:${b.port}`)
+    expect(table.stdout).not.toMatch(/\u001B\[/) // not a TTY: no colour codes
+    expect(table.stderr).toBe('')
+    const json2 = await kadm(['cluster', 'describe', '-b', bootstrap, '--json'])
+    expect(JSON.parse(json2.stdout).clusterId).toBe(json.clusterId)
+  })
+})
+
+describe('connection failures', () => {
+  it('a refused address fails fast with one line naming it', async () => {
+    const started = Date.now()
+    const result = await kadm(['cluster', 'describe', '-b', '127.0.0.1:1', '--timeout', '3s'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr.trim().split('\n')).toEqual(['error: cannot connect to 127.0.0.1:1: connection refused (is a broker listening there?)'])
+    expect(Date.now() - started).toBeLessThan(15_000)
+  })
+
+  it('an unknown host fails with one line naming it', async () => {
+    const result = await kadm(['cluster', 'describe', '-b', 'no-such-host.invalid:9092', '--timeout', '3s'])
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toBe('error: cannot connect to no-such-host.invalid:9092: host name not found')
+  })
+
+  it('a silent address times out within --timeout', async () => {
+    // A listening socket that never answers: the connect succeeds, the ApiVersions request hangs.
+    const {createServer} = await import('node:net')
+    const server = createServer(() => {})
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as {port: number}).port
+    try {
+      const started = Date.now()
+      const result = await kadm(['cluster', 'describe', '-b', `127.0.0.1:${port}`, '--timeout', '2s'])
+      const elapsed = Date.now() - started
+      expect(result.code).toBe(1)
+      expect(result.stderr.trim().split('\n')).toHaveLength(1)
+      expect(result.stderr).toContain(`127.0.0.1:${port}`)
+      expect(elapsed).toBeLessThan(12_000)
+    } finally {
+      server.close()
+    }
+  })
+
+  it('keeps client logs off stdout, and on stderr only with --verbose', async () => {
+    const quiet = await kadm(['cluster', 'describe', '-b', '127.0.0.1:1', '--timeout', '1s'])
+    expect(quiet.stderr).not.toContain('kafkajs')
+    const verbose = await kadm(['cluster', 'describe', '-b', '127.0.0.1:1', '--timeout', '1s', '--verbose'])
+    expect(verbose.code).toBe(1)
+    expect(verbose.stdout).toBe('')
+    expect(verbose.stderr).toMatch(/kafkajs (ERROR|DEBUG|INFO) /)
+    expect(verbose.stderr.trim().split('\n').at(-1)).toBe('error: cannot connect to 127.0.0.1:1: connection refused (is a broker listening there?)')
+  })
+
+  it('bad flags and values are usage errors (exit 2)', async () => {
+    const unknown = await kadm(['cluster', 'describe', '--bogus'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr.split('\n')[0]).toBe('error: Nonexistent flag: --bogus')
+    const badServer = await kadm(['cluster', 'describe', '-b', 'nohost'])
+    expect(badServer.code).toBe(2)
+    expect(badServer.stderr.trim()).toBe('error: --bootstrap-server: "nohost" is not host:port')
+    const badOutput = await kadm(['cluster', 'describe', '-o', 'xml'])
+    expect(badOutput.code).toBe(2)
+    const badTimeout = await kadm(['cluster', 'describe', '--timeout', 'soon'])
+    expect(badTimeout.code).toBe(2)
+    expect(badTimeout.stderr).toContain('--timeout "soon" is not a duration')
+  })
+})

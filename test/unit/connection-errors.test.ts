@@ -1,0 +1,38 @@
+import {describe, expect, it} from 'vitest'
+
+import {KadmError} from '../../src/errors.js'
+import {describeKafkaError} from '../../src/kafka/connection-errors.js'
+
+function kafkajsError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(message), {name, ...extra})
+}
+
+describe('describeKafkaError', () => {
+  const servers = ['k1:9092', 'k2:9092']
+
+  it('names the network cause and the address', () => {
+    const refused = kafkajsError('KafkaJSNumberOfRetriesExceeded', 'retries', {
+      originalError: kafkajsError('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED 10.0.0.1:9092', {broker: 'k1:9092'}),
+    })
+    expect(describeKafkaError(refused, servers).message).toBe('cannot connect to k1:9092: connection refused (is a broker listening there?)')
+    expect(describeKafkaError(kafkajsError('KafkaJSConnectionError', 'getaddrinfo ENOTFOUND nope'), servers).message)
+      .toBe('cannot connect to k1:9092,k2:9092: host name not found')
+    expect(describeKafkaError(kafkajsError('KafkaJSConnectionError', 'Connection timeout', {broker: 'k2:9092'}), servers).message)
+      .toBe('cannot connect to k2:9092: connection timed out')
+  })
+
+  it('tells authentication from TLS from authorization', () => {
+    expect(describeKafkaError(kafkajsError('KafkaJSSASLAuthenticationError', 'SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512', {broker: 'k1:9093'}), servers).message)
+      .toMatch(/^authentication failed at k1:9093: /)
+    expect(describeKafkaError(Object.assign(new Error('self-signed certificate in certificate chain'), {code: 'SELF_SIGNED_CERT_IN_CHAIN'}), servers).message)
+      .toBe('TLS error connecting to k1:9092,k2:9092: self-signed certificate in certificate chain')
+    expect(describeKafkaError(kafkajsError('KafkaJSProtocolError', 'Not authorized to access topics: [Topic authorization failed]', {type: 'TOPIC_AUTHORIZATION_FAILED'}), servers).message)
+      .toBe('not authorized: Not authorized to access topics: [Topic authorization failed]')
+  })
+
+  it('keeps kadm errors and makes every message one line', () => {
+    const own = new KadmError('already clear')
+    expect(describeKafkaError(own, servers)).toBe(own)
+    expect(describeKafkaError(new Error('first\n  second'), servers).message).toBe('first second')
+  })
+})
