@@ -122,6 +122,11 @@ export interface ScopeResolution {
   missingTopics: string[]
 }
 
+/** Each topic's partition numbers, sorted, from a Metadata answer (topics answered with an error are left out). */
+export function partitionLists(topics: ReadonlyArray<{name: string; errorCode: number; partitions: ReadonlyArray<{partition: number}>}>): Map<string, number[]> {
+  return new Map(topics.filter((t) => t.errorCode === 0).map((t) => [t.name, t.partitions.map((p) => p.partition).sort((a, b) => a - b)]))
+}
+
 /** Expands scopes against the topics' partition lists (from metadata); reports what does not exist. */
 export function resolveScopes(scopes: readonly TopicScope[], topicPartitions: ReadonlyMap<string, readonly number[]>): ScopeResolution {
   const seen = new Set<string>()

@@ -1,8 +1,10 @@
+import {partitionLists, resolveScopes, type TopicScope} from '../domain/offset-reset.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import {type CommittedOffset, fetchCommittedOffsets, findCoordinators, withCoordinatorRetry} from './groups.js'
 import type {TopicPartition} from './offsets.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
+import type {MetadataTopic} from './protocol/metadata.js'
 import {OffsetCommit} from './protocol/offset-commit.js'
 import {OffsetDelete} from './protocol/offset-delete.js'
 import type {BrokerConnection} from './protocol/transport.js'
@@ -39,6 +41,15 @@ async function atCoordinator<T>(connection: KafkaConnection, group: string, coor
     const nodeId = known ?? (await findCoordinators(connection, [group])).get(group) ?? -1
     return work(await connection.broker(nodeId))
   })
+}
+
+/** The partitions `scopes` name (a bare topic: all its partitions), from one Metadata request; a missing topic or partition is an error. */
+export async function resolvePartitions(connection: KafkaConnection, scopes: TopicScope[]): Promise<{partitions: TopicPartition[]; metadata: MetadataTopic[]}> {
+  const {topics: metadata} = await connection.metadata([...new Set(scopes.map((s) => s.topic))])
+  const {partitions, missing, missingTopics} = resolveScopes(scopes, partitionLists(metadata))
+  if (missingTopics.length) throw new KadmError(`topic ${missingTopics.join(', ')} does not exist`)
+  if (missing.length) throw new KadmError(`partition ${missing.map((m) => `${m.topic}:${m.partition}`).join(', ')} does not exist`)
+  return {partitions, metadata}
 }
 
 /** One group's committed offsets (all of them, or those of `partitions`), sorted by topic and partition. */

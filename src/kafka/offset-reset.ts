@@ -1,5 +1,5 @@
 import {
-  activeGroupMessage, isResettable, planGroupReset, resolveScopes,
+  activeGroupMessage, isResettable, partitionLists, planGroupReset, resolveScopes,
   type PartitionFacts, type PlanRow, type ResetTarget, type TopicPartition, type TopicScope,
 } from '../domain/offset-reset.js'
 import type {KafkaConnection} from './client.js'
@@ -95,8 +95,8 @@ export async function prepareReset(connection: KafkaConnection, request: ResetRe
   for (const w of wanted.values()) for (const tp of w.partitions) topics.add(tp.topic)
   const named = (await namedMetadata)?.topics ?? []
   const metadata = [...topics].every((t) => named.some((m) => m.name === t)) ? named : (await connection.metadata([...topics])).topics
-  const partitionLists = new Map(metadata.filter((t) => t.errorCode === 0).map((t) => [t.name, t.partitions.map((p) => p.partition).sort((a, b) => a - b)]))
-  const scoped = request.scopes.length ? resolveScopes(request.scopes, partitionLists) : undefined
+  const lists = partitionLists(metadata)
+  const scoped = request.scopes.length ? resolveScopes(request.scopes, lists) : undefined
   if (scoped) {
     for (const t of scoped.missingTopics) problems.push(`topic ${t} does not exist`)
     for (const tp of scoped.missing) problems.push(`partition ${tp.topic}:${tp.partition} does not exist`)
@@ -110,8 +110,8 @@ export async function prepareReset(connection: KafkaConnection, request: ResetRe
   const all = new Map<string, TopicPartition>()
   for (const w of wanted.values()) {
     for (const tp of w.partitions) {
-      if (!partitionLists.get(tp.topic)?.includes(tp.partition)) {
-        const line = partitionLists.has(tp.topic) ? `partition ${tp.topic}:${tp.partition} does not exist` : `topic ${tp.topic} does not exist`
+      if (!lists.get(tp.topic)?.includes(tp.partition)) {
+        const line = lists.has(tp.topic) ? `partition ${tp.topic}:${tp.partition} does not exist` : `topic ${tp.topic} does not exist`
         if (!problems.includes(line)) problems.push(line)
       } else all.set(key(tp), tp)
     }

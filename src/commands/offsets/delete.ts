@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {ClusterCommand} from '../../cluster-command.js'
-import {parseTopicScope, PlanError, resolveScopes} from '../../domain/offset-reset.js'
+import {parseTopicScope, PlanError} from '../../domain/offset-reset.js'
 import {KadmError, UsageError} from '../../errors.js'
 import {type OffsetsDeleteResult, renderOffsetsDelete} from '../../render/offsets.js'
 
@@ -42,13 +42,8 @@ export default class OffsetsDelete extends ClusterCommand {
     }
     if (!flags['dry-run'] && !flags.yes && !process.stdin.isTTY) throw new UsageError('deleting offsets needs --yes when not run from a terminal (or use --dry-run)')
     const connection = await this.connect(flags)
-    const {topics: metadata} = await connection.metadata([...new Set(scopes.map((s) => s.topic))])
-    const lists = new Map(metadata.filter((t) => t.errorCode === 0).map((t) => [t.name, t.partitions.map((p) => p.partition).sort((a, b) => a - b)]))
-    const {partitions, missing, missingTopics} = resolveScopes(scopes, lists)
-    if (missingTopics.length) throw new KadmError(`topic ${missingTopics.join(', ')} does not exist`)
-    if (missing.length) throw new KadmError(`partition ${missing.map((m) => `${m.topic}:${m.partition}`).join(', ')} does not exist`)
-
-    const {committedOffsetsOf, deleteGroupOffsets} = await import('../../kafka/group-offsets.js')
+    const {committedOffsetsOf, deleteGroupOffsets, resolvePartitions} = await import('../../kafka/group-offsets.js')
+    const {partitions} = await resolvePartitions(connection, scopes)
     const before = new Map((await committedOffsetsOf(connection, flags.group, partitions)).map((c) => [`${c.topic}:${c.partition}`, c.offset]))
     const committedOffset = (tp: {topic: string; partition: number}) => before.get(`${tp.topic}:${tp.partition}`) ?? null
     if (flags['dry-run']) {

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ClusterCommand} from '../../cluster-command.js'
-import {parseTopicScope, PlanError, resolveScopes} from '../../domain/offset-reset.js'
+import {parseTopicScope, PlanError} from '../../domain/offset-reset.js'
 import {formatInstant, parseTimeSpec, TimeSpecError, type TimeSpec} from '../../domain/time-spec.js'
 import {KadmError, UsageError} from '../../errors.js'
 import {type OffsetsShowResult, renderOffsetsShow} from '../../render/offsets.js'
@@ -39,14 +39,9 @@ export default class OffsetsShow extends ClusterCommand {
       throw error
     }
     const connection = await this.connect(flags)
-    const {topics: metadata} = await connection.metadata([...new Set(scopes.map((s) => s.topic))])
-    const lists = new Map(metadata.filter((t) => t.errorCode === 0).map((t) => [t.name, t.partitions.map((p) => p.partition).sort((a, b) => a - b)]))
-    const {partitions, missing, missingTopics} = resolveScopes(scopes, lists)
-    if (missingTopics.length) throw new KadmError(`topic ${missingTopics.join(', ')} does not exist`)
-    if (missing.length) throw new KadmError(`partition ${missing.map((m) => `${m.topic}:${m.partition}`).join(', ')} does not exist`)
-
     const {listOffsets} = await import('../../kafka/offsets.js')
-    const {committedOffsetsOf} = await import('../../kafka/group-offsets.js')
+    const {committedOffsetsOf, resolvePartitions} = await import('../../kafka/group-offsets.js')
+    const {partitions, metadata} = await resolvePartitions(connection, scopes)
     const [earliest, latest, atTime, committed] = await Promise.all([
       listOffsets(connection, partitions, 'earliest', {metadata}),
       listOffsets(connection, partitions, 'latest', {metadata}),
