@@ -2,13 +2,7 @@ import {Kafka, logLevel} from 'kafkajs'
 
 import {kadm} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
-
-export interface BenchResult {
-  name: string
-  tool: string
-  ms: number
-  note?: string
-}
+import type {BenchContext, BenchResult} from './lib.js'
 
 const TOPICS = 10
 const PARTITIONS = 100
@@ -31,7 +25,7 @@ async function timed(runs: number, work: () => Promise<void>): Promise<number> {
  * execute, with kadm and with ConsumerGroupCommand (kcat cannot reset offsets). Both start as a
  * fresh process per run, as a script would run them. Topics are deleted afterwards.
  */
-export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promise<BenchResult[]> {
+export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const kafka = new Kafka({clientId: 'kadm-bench-offsets', brokers: ctx.bootstrap.split(','), logLevel: logLevel.NOTHING})
   const admin = kafka.admin()
   await admin.connect()
@@ -87,14 +81,3 @@ export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promi
   }
 }
 
-// `npx tsx test/bench/offsets.ts <bootstrap> <kafka version>` runs it alone and prints the ratios.
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  const [bootstrap = '127.0.0.1:29092', kafkaVersion = '4.3.1'] = process.argv.slice(2)
-  const results = await run({bootstrap, kafkaVersion})
-  for (const r of results) console.log(`${r.name.padEnd(42)} ${r.tool.padEnd(22)} ${Number.isNaN(r.ms) ? '-' : r.ms.toFixed(0) + ' ms'}  ${r.note ?? ''}`)
-  for (const name of new Set(results.map((r) => r.name))) {
-    const kadmMs = results.find((r) => r.name === name && r.tool === 'kadm')?.ms
-    const javaMs = results.find((r) => r.name === name && r.tool === 'ConsumerGroupCommand')?.ms
-    if (kadmMs && javaMs) console.log(`${name}: kadm is ${(javaMs / kadmMs).toFixed(1)}x faster than ConsumerGroupCommand`)
-  }
-}
