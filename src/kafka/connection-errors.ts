@@ -70,7 +70,7 @@ export function describeKafkaError(error: unknown, servers: string[], context: E
   const message = oneLine(err.message ?? String(error))
   const where = err.broker ?? servers.join(',')
   if (err.name === 'KafkaJSSASLAuthenticationError' || /SASL|[Aa]uthentication failed/.test(message)) {
-    return new KadmError(`authentication failed at ${where}: ${message.replace(/^SASL \w+ authentication failed: /, '')}`)
+    return new KadmError(`authentication failed at ${where}: ${message.replace(/^SASL [\w -]+? authentication failed: /, '')}`)
   }
   const isTls = /certificate|self[- ]signed|SSL|TLS|CERT_|unable to verify|wrong version number|bad decrypt/i.test(message) || /^ERR_(SSL|TLS)|CERT/.test(err.code ?? '')
   if (isTls) {

@@ -62,9 +62,14 @@ export interface LocalSecurity {
   formatArgs: string[]
 }
 
-/** Secured listeners take the ports right after the plaintext one (so one broker only). */
+/**
+ * Secured listeners take every other port after the plaintext one (so one broker only). With an
+ * odd base port inside the ephemeral range all listeners stay on odd ports, which Linux leaves to
+ * bind(): connect() takes even ports first, and the broker's own connection to its controller
+ * would otherwise sometimes grab a listener's port before the listener binds it.
+ */
 export function secureListeners(plaintextPort: number): SecureListeners {
-  return {tls: plaintextPort + 1, mtls: plaintextPort + 2, sasl: plaintextPort + 3, saslTls: plaintextPort + 4, wrongHost: plaintextPort + 5}
+  return {tls: plaintextPort + 2, mtls: plaintextPort + 4, sasl: plaintextPort + 6, saslTls: plaintextPort + 8, wrongHost: plaintextPort + 10}
 }
 
 export function securityFiles(dataDir: string): SecurityFiles {
