@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process'
-import {access, mkdir, writeFile} from 'node:fs/promises'
+import {access, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 
@@ -209,5 +209,37 @@ export async function prepareLocalSecurity(dataDir: string, port: number): Promi
     files,
     properties: secureProperties(port, port + 100, files),
     formatArgs: scramFormatArgs(),
+  }
+}
+
+/** What `kadm local start --secure` prints: where each way of connecting listens, and with what. */
+export interface SecureSummary {
+  listeners: Record<keyof SecureListeners, string>
+  ca: string
+  clientCert: string
+  clientKey: string
+  users: Record<string, string>
+  oauthbearer: string
+}
+
+export function secureSummary(security: LocalSecurity): SecureSummary {
+  const address = (port: number) => `127.0.0.1:${port}`
+  const l = security.listeners
+  return {
+    listeners: {tls: address(l.tls), mtls: address(l.mtls), sasl: address(l.sasl), saslTls: address(l.saslTls), wrongHost: address(l.wrongHost)},
+    ca: security.files.ca,
+    clientCert: security.files.clientCert,
+    clientKey: security.files.clientKey,
+    users: {...LOCAL_USERS},
+    oauthbearer: 'unsecured JWT (alg none) with a "sub" claim and an "exp" claim',
+  }
+}
+
+/** Was the cluster in this data directory formatted with the secured listeners? */
+export async function isSecured(propertiesFile: string): Promise<boolean> {
+  try {
+    return (await readFile(propertiesFile, 'utf8')).includes('SASLTLS://')
+  } catch {
+    return false
   }
 }
