@@ -83,6 +83,9 @@ export function describeKafkaError(error: unknown, servers: string[], context: E
     }
     return new KadmError(`TLS error connecting to ${where}: ${detail}`)
   }
+  if (err.type === 'SECURITY_DISABLED') {
+    return new KadmError(`${message}: the brokers have no authorizer (authorizer.class.name), so they keep no ACLs`)
+  }
   if (err.type?.endsWith('AUTHORIZATION_FAILED') || /not authorized|AUTHORIZATION_FAILED/i.test(message)) {
     return new KadmError(`not authorized: ${message}`)
   }

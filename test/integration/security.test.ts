@@ -253,6 +253,12 @@ describe('secrets never printed', () => {
 })
 
 describe('acls with StandardAuthorizer', () => {
+  it('says so when the cluster has no authorizer', async () => {
+    const result = await kadm(['acls', 'list', '-b', inject('bootstrap'), ...TIMEOUT])
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toBe('error: Security features are disabled: the brokers have no authorizer (authorizer.class.name), so they keep no ACLs')
+  })
+
   it('a principal without READ gets an authorization error; kadm acls create/list/delete change that', async () => {
     const topic = uniqueName('sec-acl')
     const group = uniqueName('sec-acl-group')

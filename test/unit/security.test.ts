@@ -38,6 +38,13 @@ describe('connection error lines', () => {
     expect(describeKafkaError(tls("Hostname/IP does not match certificate's altnames: Host: k. is not in the cert's altnames: DNS:x", 'ERR_TLS_CERT_ALTNAME_INVALID'), ['k:9093']).message).toMatch(/host name verification failed/)
   })
 
+  it('explains authorization failures and a cluster without an authorizer', () => {
+    const protocol = (type: string, message: string) => Object.assign(new Error(message), {name: 'KafkaJSProtocolError', type})
+    expect(describeKafkaError(protocol('TOPIC_AUTHORIZATION_FAILED', 'Not authorized to access topics: [Topic authorization failed]'), ['k:1']).message)
+      .toBe('not authorized: Not authorized to access topics: [Topic authorization failed]')
+    expect(describeKafkaError(protocol('SECURITY_DISABLED', 'Security features are disabled'), ['k:1']).message).toMatch(/no authorizer/)
+  })
+
   it('says authentication for SASL failures, with the broker address', () => {
     const error = Object.assign(new Error('SASL SCRAM SHA256 authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256'), {name: 'KafkaJSSASLAuthenticationError', broker: 'k:9092'})
     expect(describeKafkaError(error, ['x:1']).message).toBe('authentication failed at k:9092: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256')
