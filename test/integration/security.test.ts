@@ -6,17 +6,19 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {parseContext} from '../../src/config/contexts.js'
 import type {ConnectionSettings} from '../../src/config/resolve.js'
-import {waitForBrokers} from '../../src/kafka/cluster.js'
 import {kafkaConfig} from '../../src/kafka/client.js'
 import {describeKafkaError} from '../../src/kafka/connection-errors.js'
-import {type LocalState, readState, startCluster, stopNodes} from '../../src/local/cluster.js'
-import {CLIENT_KEY_PASSPHRASE, LOCAL_USERS, type LocalSecurity, prepareLocalSecurity} from '../../src/local/security.js'
+import type {LocalState} from '../../src/local/cluster.js'
+import {
+  CLIENT_KEY_PASSPHRASE, LOCAL_USERS, type SecureListeners, type SecureSummary, secureListeners, type SecurityFiles, securityFiles,
+} from '../../src/local/security.js'
 import {kadm, kadmJson, ROOT, type RunResult, uniqueName} from '../helpers/kadm.js'
 
 /*
  * A private single-broker Kafka with one listener per way of connecting (TLS, mTLS, SASL over
  * plaintext and over TLS, a TLS listener whose certificate names another host), SCRAM users made
- * at format time, unsecured-JWT OAUTHBEARER and StandardAuthorizer, started through src/local.
+ * at format time, unsecured-JWT OAUTHBEARER and StandardAuthorizer: `kadm local start --secure`,
+ * stopped by PID with `kadm local stop` at the end.
  */
 // Odd, so every listener port is odd (see secureListeners).
 const PORT = Number(process.env.KADM_TEST_SECURE_PORT ?? 46_093)
@@ -26,8 +28,8 @@ const tokenFile = join(dir, 'token.jwt')
 const tokenCalls = join(dir, 'token-calls')
 const TIMEOUT = ['--timeout', '3s']
 
-let state: LocalState | undefined
-let security: LocalSecurity
+let state: (LocalState & {secure: SecureSummary}) | undefined
+let security: {listeners: SecureListeners; files: SecurityFiles}
 let contexts: Record<string, Record<string, unknown>>
 let token: string
 
@@ -60,6 +62,8 @@ function buildContexts(): Record<string, Record<string, unknown>> {
     'wrong-password': {'bootstrap-servers': at(l.sasl), sasl: sasl('scram-sha-256', 'admin', 'not-the-password')},
     'wrong-password-tls': {'bootstrap-servers': at(l.saslTls), tls, sasl: sasl('plain', 'alice', 'not-the-password')},
     'bad-token': {'bootstrap-servers': at(l.sasl), sasl: {mechanism: 'oauthbearer', token: 'not-a-jwt'}},
+    'token-command-fails': {'bootstrap-servers': at(l.sasl), sasl: {mechanism: 'oauthbearer', 'token-command': 'echo oops >&2; exit 3'}},
+    'wrong-key-passphrase': {'bootstrap-servers': at(l.mtls), tls: {ca: f.ca, cert: f.clientCert, key: f.clientKeyEncrypted, 'key-passphrase': 'not-the-password'}},
     'wrong-ca': {'bootstrap-servers': at(l.tls), tls: {ca: f.wrongCa}},
     'wrong-host': {'bootstrap-servers': at(l.wrongHost), tls},
     'expired-cert': {'bootstrap-servers': at(l.mtls), tls: {ca: f.ca, cert: f.expiredClientCert, key: f.expiredClientKey}},
@@ -95,7 +99,9 @@ async function consumeOne(kafka: Kafka, topic: string, wanted: string, groupId =
     await consumer.subscribe({topics: [topic], fromBeginning: true})
     return await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no record "${wanted}" within 30s`)), 30_000)
+      // Retriable crashes (e.g. the offsets topic still loading right after start) restart the consumer.
       consumer.on(consumer.events.CRASH, ({payload}) => {
+        if (payload.restart) return
         clearTimeout(timer)
         reject(payload.error)
       })
@@ -113,31 +119,28 @@ async function consumeOne(kafka: Kafka, topic: string, wanted: string, groupId =
   }
 }
 
+/** `kadm local start --secure`, the command a user runs, on a private port and data directory. */
 beforeAll(async () => {
-  const previous = await readState(dir)
-  if (previous) await stopNodes(previous)
-  await rm(dir, {recursive: true, force: true})
+  await kadm(['local', 'stop', '--purge', '--data-dir', dir])
   await mkdir(dir, {recursive: true})
-  security = await prepareLocalSecurity(dir, PORT)
-  state = await startCluster({
-    dataDir: dir,
-    brokers: 1,
-    versionSpec: inject('kafkaVersion'),
-    port: PORT,
-    extraProperties: security.properties,
-    formatArgs: security.formatArgs,
-    onProgress: (line) => process.stderr.write(`[secure kafka] ${line}\n`),
-    waitForBrokers,
-  })
+  const started = await kadm(['local', 'start', '--secure', '--port', String(PORT), '--data-dir', dir, '--kafka-version', inject('kafkaVersion'), '-o', 'json'], {timeoutMs: 240_000})
+  process.stderr.write(started.stderr.replace(/^/gm, '[secure kafka] '))
+  if (started.code !== 0) throw new Error(`kadm local start --secure failed: ${started.stderr}`)
+  state = JSON.parse(started.stdout) as LocalState & {secure: SecureSummary}
+  expect(state.secure.listeners.saslTls).toBe(`127.0.0.1:${PORT + 8}`)
+  security = {listeners: secureListeners(PORT), files: securityFiles(dir)}
   token = unsecuredJwt('admin')
   await writeFile(tokenFile, token + '\n')
   contexts = buildContexts()
   await writeFile(configFile, stringify({contexts}), {mode: 0o600})
   await chmod(configFile, 0o600)
-})
+}, 300_000)
 
 afterAll(async () => {
-  if (state) await stopNodes(state)
+  if (state) {
+    const stopped = await kadm(['local', 'stop', '--purge', '--data-dir', dir])
+    expect(stopped.code, stopped.stderr).toBe(0)
+  }
   await rm(dir, {recursive: true, force: true})
 })
 
@@ -191,6 +194,8 @@ describe('failures: one line naming the cause, non-zero exit, within --timeout',
     ['wrong-password', /^error: authentication failed at 127\.0\.0\.1:\d+: .*invalid credentials.*SCRAM-SHA-256/],
     ['wrong-password-tls', /^error: authentication failed at 127\.0\.0\.1:\d+: .*Invalid username or password/],
     ['bad-token', /^error: authentication failed at 127\.0\.0\.1:\d+: the broker rejected the OAUTHBEARER token \(invalid_token\)/],
+    ['token-command-fails', /^error: OAUTHBEARER token: the command configured to print it failed \(exit 3\)$/],
+    ['wrong-key-passphrase', /^error: TLS error connecting to 127\.0\.0\.1:\d+: cannot decrypt the client key: wrong key passphrase/],
     ['wrong-ca', /^error: TLS error connecting to 127\.0\.0\.1:\d+: the broker certificate is not signed by a trusted CA/],
     ['wrong-host', /^error: TLS error connecting to 127\.0\.0\.1:\d+: host name verification failed/],
     ['expired-cert', /^error: TLS client certificate .*expired-client\.pem expired on /],
