@@ -12,6 +12,7 @@ export interface ConnectionFlags {
   context?: string
   config?: string
   timeout: string
+  insecure?: boolean
   verbose?: boolean
 }
 
@@ -27,6 +28,10 @@ export abstract class ClusterCommand extends KadmCommand {
     context: Flags.string({summary: 'Named context from the config file (or KADM_CONTEXT).', helpGroup: 'CONNECTION'}),
     config: Flags.string({summary: 'Config file (or KADM_CONFIG). Default: ~/.config/kadm/config.yaml.', helpGroup: 'CONNECTION'}),
     timeout: Flags.string({summary: 'Connection and request timeout, e.g. 5s, 500ms.', default: '5s', helpGroup: 'CONNECTION'}),
+    insecure: Flags.boolean({
+      summary: 'Use TLS without verifying the server certificate or host name (testing only; prints a warning).',
+      helpGroup: 'CONNECTION',
+    }),
   }
 
   private connection?: KafkaConnection
@@ -48,6 +53,11 @@ export abstract class ClusterCommand extends KadmCommand {
         return runningBootstrap()
       },
     })
+    if (flags.insecure) settings.tls = {...settings.tls, enabled: true, insecureSkipVerify: true}
+    if (settings.tls && settings.tls.enabled !== false && settings.tls.insecureSkipVerify) {
+      const why = flags.insecure ? '--insecure' : `insecure-skip-verify in context "${settings.contextName}"`
+      this.warning(`TLS certificate and host name verification is OFF (${why}): anyone on the network path can impersonate the brokers`)
+    }
     if (settings.source === 'local') this.note(`using the local cluster started by \`kadm local start\` (${settings.bootstrapServers.join(',')})`)
     return settings
   }

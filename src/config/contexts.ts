@@ -3,7 +3,7 @@ import {dirname} from 'node:path'
 
 import {KadmError} from '../errors.js'
 
-export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'] as const
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number]
 
 /** A secret can be written inline, read from an environment variable, or printed by a command. */
@@ -22,10 +22,12 @@ export interface TlsSettings {
   insecureSkipVerify?: boolean
 }
 
+/** PLAIN and SCRAM take a username and password; OAUTHBEARER a token (typically from `token-command`). */
 export interface SaslSettings {
   mechanism: SaslMechanism
-  username: string
-  password: SecretSource
+  username?: string
+  password?: SecretSource
+  token?: SecretSource
 }
 
 export interface Context {
@@ -51,6 +53,10 @@ export const emptyConfig = (): ConfigFile => ({contexts: {}})
  *     bootstrap-servers: [kafka-1:9093, kafka-2:9093]
  *     tls: {ca: /etc/kafka/ca.pem}
  *     sasl: {mechanism: scram-sha-512, username: admin, password-env: KAFKA_PASSWORD}
+ *   sso:
+ *     bootstrap-servers: [kafka:9093]
+ *     tls: true
+ *     sasl: {mechanism: oauthbearer, token-command: "get-token --audience kafka"}
  */
 
 type Raw = Record<string, unknown>
@@ -121,11 +127,17 @@ export function parseContext(name: string, raw: unknown): Context {
     if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
       throw new KadmError(`${where}: sasl mechanism must be one of ${SASL_MECHANISMS.join(', ')}`)
     }
-    const username = str(sasl, 'username', `${where} sasl`)
-    if (!username) throw new KadmError(`${where}: sasl needs a username`)
-    const password = secretFrom(sasl, 'password', `${where} sasl`)
-    if (!password) throw new KadmError(`${where}: sasl needs password, password-env or password-command`)
-    context.sasl = {mechanism: mechanism as SaslMechanism, username, password}
+    if (mechanism === 'oauthbearer') {
+      const token = secretFrom(sasl, 'token', `${where} sasl`)
+      if (!token) throw new KadmError(`${where}: sasl oauthbearer needs token-command, token-env or token`)
+      context.sasl = {mechanism, token}
+    } else {
+      const username = str(sasl, 'username', `${where} sasl`)
+      if (!username) throw new KadmError(`${where}: sasl needs a username`)
+      const password = secretFrom(sasl, 'password', `${where} sasl`)
+      if (!password) throw new KadmError(`${where}: sasl needs password, password-env or password-command`)
+      context.sasl = {mechanism: mechanism as SaslMechanism, username, password}
+    }
   }
   return context
 }
@@ -145,7 +157,8 @@ export function contextToRaw(context: Context): Raw {
     }).filter(([, v]) => v !== undefined))
   }
   if (context.sasl) {
-    raw.sasl = {mechanism: context.sasl.mechanism, username: context.sasl.username, ...secretTo('password', context.sasl.password)}
+    const {mechanism, username, password, token} = context.sasl
+    raw.sasl = {mechanism, ...(username === undefined ? {} : {username}), ...secretTo('password', password), ...secretTo('token', token)}
   }
   return raw
 }
@@ -170,7 +183,7 @@ export function parseConfig(text: string, parse: (text: string) => unknown, path
 /** Does any context keep a secret inline (so the file must not be readable by others)? */
 export function hasInlineSecrets(config: ConfigFile): boolean {
   return Object.values(config.contexts).some((c) =>
-    c.sasl?.password.value !== undefined || c.tls?.keyPassphrase?.value !== undefined)
+    c.sasl?.password?.value !== undefined || c.sasl?.token?.value !== undefined || c.tls?.keyPassphrase?.value !== undefined)
 }
 
 export async function loadConfig(path: string): Promise<ConfigFile> {
@@ -203,6 +216,7 @@ export function redactContext(context: Context): Raw {
   const raw = contextToRaw(context)
   const sasl = raw.sasl as Raw | undefined
   if (sasl && 'password' in sasl) sasl.password = '<redacted>'
+  if (sasl && 'token' in sasl) sasl.token = '<redacted>'
   const tls = raw.tls as Raw | undefined
   if (tls && 'key-passphrase' in tls) tls['key-passphrase'] = '<redacted>'
   return raw

@@ -19,7 +19,9 @@ export async function promptContext(): Promise<Context> {
     message: 'SASL',
     choices: [{name: 'none', value: ''}, ...SASL_MECHANISMS.map((m) => ({name: m, value: m}))],
   })
-  if (mechanism) {
+  if (mechanism === 'oauthbearer') {
+    raw.sasl = {mechanism, 'token-command': await input({message: 'Command that prints an OAuth access token'})}
+  } else if (mechanism) {
     const username = await input({message: 'Username'})
     const source = await select({
       message: 'Where does the password come from?',

@@ -1,11 +1,14 @@
+import {X509Certificate} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
-import type {Admin, Kafka, KafkaConfig, SASLOptions} from 'kafkajs'
+import type {Admin, Kafka, KafkaConfig, Mechanism, SASLOptions} from 'kafkajs'
 
 import {KadmError} from '../errors.js'
+import type {SaslSettings} from '../config/contexts.js'
 import type {ConnectionSettings} from '../config/resolve.js'
 import {describeKafkaError} from './connection-errors.js'
 import {Metadata, type MetadataResponse} from './protocol/metadata.js'
 import {type ApiSpec, type BrokerConnection, sendRequest} from './protocol/transport.js'
+import {oauthBearerMechanism, tokenCache} from './oauthbearer.js'
 import {readSecret} from './secrets.js'
 
 export interface ClientOptions {
@@ -56,20 +59,50 @@ export async function kafkaConfig(settings: ConnectionSettings, options: ClientO
         throw new KadmError(`cannot read TLS ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
       }
     }
+    const cert = await read(tls.cert, 'client certificate')
+    if (cert) checkClientCertificate(cert, tls.cert!)
     config.ssl = {
       ca: tls.ca ? [(await read(tls.ca, 'CA file'))!] : undefined,
-      cert: await read(tls.cert, 'client certificate'),
+      cert,
       key: await read(tls.key, 'client key'),
       passphrase: tls.keyPassphrase ? await readSecret(tls.keyPassphrase, 'TLS key passphrase') : undefined,
       rejectUnauthorized: !tls.insecureSkipVerify,
       ...(tls.insecureSkipVerify ? {checkServerIdentity: () => undefined} : {}),
     }
   }
-  if (settings.sasl) {
-    const password = await readSecret(settings.sasl.password, `SASL password for ${settings.sasl.username}`)
-    config.sasl = {mechanism: settings.sasl.mechanism, username: settings.sasl.username, password} as SASLOptions
-  }
+  if (settings.sasl) config.sasl = await saslOptions(settings.sasl)
   return config
+}
+
+/** An expired client certificate gets a clear line here rather than a TLS alert from the broker. */
+function checkClientCertificate(pem: string, path: string): void {
+  let certificate: X509Certificate
+  try {
+    certificate = new X509Certificate(pem)
+  } catch {
+    throw new KadmError(`TLS client certificate ${path} is not a PEM certificate`)
+  }
+  const now = Date.now()
+  const validTo = new Date(certificate.validTo)
+  const validFrom = new Date(certificate.validFrom)
+  if (validTo.getTime() < now) throw new KadmError(`TLS client certificate ${path} expired on ${validTo.toISOString()}`)
+  if (validFrom.getTime() > now) throw new KadmError(`TLS client certificate ${path} is not valid before ${validFrom.toISOString()}`)
+}
+
+/**
+ * PLAIN/SCRAM passwords are read once, before connecting. An OAUTHBEARER token is fetched before
+ * connecting and again whenever a connection authenticates after the cached JWT nears its expiry.
+ */
+async function saslOptions(sasl: SaslSettings): Promise<SASLOptions | Mechanism> {
+  if (sasl.mechanism === 'oauthbearer') {
+    const source = sasl.token!
+    const token = tokenCache(() => readSecret(source, 'OAUTHBEARER token'))
+    // Fetched before any socket opens, so a failing token command fails the command cleanly.
+    await token()
+    return oauthBearerMechanism(token)
+  }
+  const password = await readSecret(sasl.password!, `SASL password for ${sasl.username}`)
+  return {mechanism: sasl.mechanism, username: sasl.username!, password} as SASLOptions
 }
 
 /** Rejects with `onTimeout()` unless `work` settles within `ms`. */
@@ -110,7 +143,13 @@ export class KafkaConnection {
     const create = (kafka as unknown as Record<symbol, (o: object) => RawCluster>)[symbol]
     const cluster = create({allowAutoTopicCreation: false})
     const connection = new KafkaConnection(kafka, cluster, settings, options)
-    await connection.guard(cluster.connect(), 'connect')
+    try {
+      await connection.guard(cluster.connect(), 'connect')
+    } catch (error) {
+      // A failed handshake (e.g. no token for SASL) can leave a socket open that would keep the process alive.
+      await connection.close()
+      throw error
+    }
     return connection
   }
 
@@ -124,7 +163,7 @@ export class KafkaConnection {
       return await withDeadline(work, this.options.timeoutMs + 250, () =>
         new KadmError(`${what} to ${this.where} timed out after ${this.options.timeoutMs / 1000}s`))
     } catch (error) {
-      throw describeKafkaError(error, this.settings.bootstrapServers)
+      throw describeKafkaError(error, this.settings.bootstrapServers, {clientCertificate: Boolean(this.settings.tls?.cert)})
     }
   }
 

@@ -28,20 +28,63 @@ const NETWORK_CAUSES: Array<[RegExp, string]> = [
   [/[Cc]onnection timeout|ETIMEDOUT/, 'connection timed out'],
 ]
 
+/** Causes of a failed TLS handshake, from Node's and OpenSSL's wording. */
+const TLS_CAUSES: Array<[RegExp, string | ((hasClientCert: boolean) => string)]> = [
+  [/bad decrypt|bad password read|BAD_DECRYPT/i, 'cannot decrypt the client key: wrong key passphrase'],
+  [/self[- ]signed certificate|unable to (get local issuer|verify the first) certificate|UNABLE_TO_VERIFY|SELF_SIGNED/i,
+    'the broker certificate is not signed by a trusted CA (check the context\'s tls.ca)'],
+  [/certificate has expired|CERT_HAS_EXPIRED/i, 'the broker certificate has expired'],
+  [/does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID/i,
+    'host name verification failed: the broker certificate is not valid for this address (--insecure skips the check, for testing only)'],
+  [/alert (bad certificate|certificate required)|SSL alert number (42|116)\b/i, (hasClientCert) => hasClientCert
+    ? 'the broker rejected the client certificate'
+    : 'the broker requires a client certificate (mutual TLS) and none is configured (tls.cert, tls.key)'],
+  [/alert certificate expired|SSL alert number 45\b/i, 'the broker rejected the client certificate as expired'],
+  [/alert (certificate unknown|unknown ca)|SSL alert number (46|48)\b/i, 'the broker does not trust the client certificate (unknown CA, or expired)'],
+  [/disconnected before secure TLS connection|wrong version number|packet length too long/i,
+    'the TLS handshake failed: is this a TLS listener?'],
+]
+
+/** Drops OpenSSL's error-stack noise ("8037...:error:0A000416:SSL routines:...:../deps/openssl/...:1601:"). */
+function tlsDetail(message: string): string {
+  return message
+    .replace(/^Connection error: /, '')
+    .replace(/[0-9A-F]{8,}:error:[0-9A-F]+:[^:]*routines:[^:]*:/g, '')
+    .replace(/:[^:\s]*deps\/openssl[^:]*:\d+:/g, '; ')
+    .replace(/[:;\s]+$/, '')
+}
+
+export interface ErrorContext {
+  /** A client certificate was configured (to tell "missing" from "rejected"). */
+  clientCertificate?: boolean
+}
+
 /**
  * Turns a kafkajs or socket error into one line that names the address and the cause:
  * network, TLS, authentication or authorization, so the operator knows where to look.
  */
-export function describeKafkaError(error: unknown, servers: string[]): KadmError {
+export function describeKafkaError(error: unknown, servers: string[], context: ErrorContext = {}): KadmError {
   if (error instanceof KadmError) return error
   const err = innermost(error as KafkaJsLikeError)
+  if (err instanceof KadmError) return err
   const message = oneLine(err.message ?? String(error))
   const where = err.broker ?? servers.join(',')
   if (err.name === 'KafkaJSSASLAuthenticationError' || /SASL|[Aa]uthentication failed/.test(message)) {
-    return new KadmError(`authentication failed at ${where}: ${message.replace(/^SASL \w+ authentication failed: /, '')}`)
+    return new KadmError(`authentication failed at ${where}: ${message.replace(/^SASL [\w -]+? authentication failed: /, '')}`)
   }
-  if (/certificate|self[- ]signed|SSL|TLS|CERT_|unable to verify|wrong version number/i.test(message) || /^ERR_(SSL|TLS)|CERT/.test(err.code ?? '')) {
-    return new KadmError(`TLS error connecting to ${where}: ${message}`)
+  const isTls = /certificate|self[- ]signed|SSL|TLS|CERT_|unable to verify|wrong version number|bad decrypt/i.test(message) || /^ERR_(SSL|TLS)|CERT/.test(err.code ?? '')
+  if (isTls) {
+    const detail = tlsDetail(message)
+    for (const [pattern, cause] of TLS_CAUSES) {
+      if (pattern.test(message) || pattern.test(err.code ?? '')) {
+        const text = typeof cause === 'string' ? cause : cause(Boolean(context.clientCertificate))
+        return new KadmError(`TLS error connecting to ${where}: ${text} (${detail})`)
+      }
+    }
+    return new KadmError(`TLS error connecting to ${where}: ${detail}`)
+  }
+  if (err.type === 'SECURITY_DISABLED') {
+    return new KadmError(`${message}: the brokers have no authorizer (authorizer.class.name), so they keep no ACLs`)
   }
   if (err.type?.endsWith('AUTHORIZATION_FAILED') || /not authorized|AUTHORIZATION_FAILED/i.test(message)) {
     return new KadmError(`not authorized: ${message}`)

@@ -43,6 +43,10 @@ export interface StartOptions {
   readyTimeoutMs?: number
   /** Waits until the given broker ids are in the cluster metadata (provided by the kafka layer). */
   waitForBrokers: (bootstrap: string, ids: number[], deadline: number, stillAlive: () => void) => Promise<void>
+  /** Broker settings that replace or add to the defaults (e.g. secured listeners); used when storage is first formatted. */
+  extraProperties?: Record<string, string>
+  /** Extra `StorageTool format` arguments (e.g. `--add-scram ...`). */
+  formatArgs?: string[]
 }
 
 const stateFile = (dir: string) => join(dir, 'state.json')
@@ -193,8 +197,8 @@ export async function startCluster(options: StartOptions): Promise<LocalState> {
   if (toFormat.length > 0) progress(`formatting KRaft storage for broker(s) ${toFormat.map((n) => n.id).join(', ')}`)
   await Promise.all(toFormat.map(async (node) => {
     await mkdir(node.dir, {recursive: true})
-    await writeFile(node.propertiesFile, serverProperties(node, state!.nodes, majorOf(version)))
-    await runJava(dist, ['kafka.tools.StorageTool', 'format', '-t', state!.clusterId, '-c', node.propertiesFile, '--ignore-formatted'], node.logFile, `formatting storage of broker ${node.id}`)
+    await writeFile(node.propertiesFile, serverProperties(node, state!.nodes, majorOf(version), options.extraProperties))
+    await runJava(dist, ['kafka.tools.StorageTool', 'format', '-t', state!.clusterId, '-c', node.propertiesFile, '--ignore-formatted', ...(options.formatArgs ?? [])], node.logFile, `formatting storage of broker ${node.id}`)
   }))
 
   progress(`starting broker(s) ${toStart.map((n) => n.id).join(', ')}`)

@@ -22,7 +22,7 @@ export function layoutNodes(count: number, basePort: number, dataDirOf: (id: num
  * count, the offsets topic has 12 partitions (not 50) so the first group on a small machine is
  * quick, and topics are never created by accident (auto.create.topics.enable=false).
  */
-export function serverProperties(node: NodeLayout, all: NodeLayout[], kafkaMajor: number): string {
+export function serverProperties(node: NodeLayout, all: NodeLayout[], kafkaMajor: number, overrides: Record<string, string> = {}): string {
   const n = all.length
   const minIsr = Math.min(2, n)
   const props: Record<string, string | number> = {
@@ -53,7 +53,7 @@ export function serverProperties(node: NodeLayout, all: NodeLayout[], kafkaMajor
     props['share.coordinator.state.topic.replication.factor'] = Math.min(3, n)
     props['share.coordinator.state.topic.min.isr'] = minIsr
   }
-  return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n'
+  return Object.entries({...props, ...overrides}).map(([k, v]) => `${k}=${v}`).join('\n') + '\n'
 }
 
 /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding, not starting with "-". */

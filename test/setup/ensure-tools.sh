@@ -5,6 +5,7 @@ set -euo pipefail
 for tool in java mvn; do
   command -v "$tool" >/dev/null || { echo "error: $tool is needed to run Apache Kafka for the tests" >&2; exit 1; }
 done
+command -v openssl >/dev/null || { echo "error: openssl is needed to make certificates for the secured-broker tests" >&2; exit 1; }
 if ! command -v kcat >/dev/null; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -25,7 +25,7 @@ describe('describeKafkaError', () => {
     expect(describeKafkaError(kafkajsError('KafkaJSSASLAuthenticationError', 'SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512', {broker: 'k1:9093'}), servers).message)
       .toMatch(/^authentication failed at k1:9093: /)
     expect(describeKafkaError(Object.assign(new Error('self-signed certificate in certificate chain'), {code: 'SELF_SIGNED_CERT_IN_CHAIN'}), servers).message)
-      .toBe('TLS error connecting to k1:9092,k2:9092: self-signed certificate in certificate chain')
+      .toBe("TLS error connecting to k1:9092,k2:9092: the broker certificate is not signed by a trusted CA (check the context's tls.ca) (self-signed certificate in certificate chain)")
     expect(describeKafkaError(kafkajsError('KafkaJSProtocolError', 'Not authorized to access topics: [Topic authorization failed]', {type: 'TOPIC_AUTHORIZATION_FAILED'}), servers).message)
       .toBe('not authorized: Not authorized to access topics: [Topic authorization failed]')
   })

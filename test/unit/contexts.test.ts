@@ -17,6 +17,13 @@ contexts:
   plain:
     bootstrap-servers: [k:9092]
     sasl: {mechanism: plain, username: u, password: s3cret}
+  sso:
+    bootstrap-servers: [k:9093]
+    tls: true
+    sasl: {mechanism: OAUTHBEARER, token-command: get-token kafka}
+  sso-inline:
+    bootstrap-servers: [k:9093]
+    sasl: {mechanism: oauthbearer, token: eyJhbGciOiJub25lIn0.e30.}
 `
 
 describe('config file', () => {
@@ -41,6 +48,15 @@ describe('config file', () => {
     expect(shown).toContain('KAFKA_PASSWORD')
     expect(hasInlineSecrets(config)).toBe(true)
     expect(hasInlineSecrets({contexts: {dev: config.contexts.dev}})).toBe(false)
+  })
+
+  it('reads OAUTHBEARER contexts with a token command and redacts inline tokens', () => {
+    expect(config.contexts.sso.sasl).toEqual({mechanism: 'oauthbearer', token: {value: undefined, env: undefined, command: 'get-token kafka'}})
+    expect(redactContext(config.contexts.sso).sasl).toEqual({mechanism: 'oauthbearer', 'token-command': 'get-token kafka'})
+    expect(JSON.stringify(redactContext(config.contexts['sso-inline']))).not.toContain('eyJ')
+    expect(hasInlineSecrets({contexts: {s: config.contexts['sso-inline']}})).toBe(true)
+    expect(hasInlineSecrets({contexts: {s: config.contexts.sso}})).toBe(false)
+    expect(() => parseConfig('contexts: {x: {bootstrap-servers: a:1, sasl: {mechanism: oauthbearer}}}', parse, 'c.yaml')).toThrow(/needs token-command/)
   })
 
   it('rejects bad contexts with a line naming the context', () => {
@@ -70,7 +86,7 @@ describe('connection precedence', () => {
     const overridden = await resolveConnection({bootstrapFlag: 'other:9093', contextFlag: 'prod', env: {}, config, localBootstrap: noLocal})
     expect(overridden.bootstrapServers).toEqual(['other:9093'])
     expect(overridden.sasl?.username).toBe('admin')
-    await expect(resolveConnection({contextFlag: 'nope', env: {}, config, localBootstrap: noLocal})).rejects.toThrow('--context: no context named "nope" (known: prod, dev, plain)')
+    await expect(resolveConnection({contextFlag: 'nope', env: {}, config, localBootstrap: noLocal})).rejects.toThrow('--context: no context named "nope" (known: prod, dev, plain, sso, sso-inline)')
   })
 
   it('uses a running local cluster only when nothing else is given, else the default', async () => {
