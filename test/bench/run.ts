@@ -32,8 +32,11 @@ function report(results: BenchResult[]): string {
     const kadm = rows.find((r) => r.tool === 'kadm')
     lines.push(name)
     for (const r of rows) {
-      const ratio = kadm && r !== kadm ? `  ${(r.ms / kadm.ms).toFixed(2)}x kadm's time` : ''
-      lines.push(`  ${r.tool.padEnd(16)} ${r.ms.toFixed(0).padStart(8)} ms${ratio}${r.note ? `  (${r.note})` : ''}`)
+      // A tool that cannot do the task at all reports NaN.
+      const measured = Number.isFinite(r.ms)
+      const ratio = kadm && r !== kadm && measured ? `  ${(r.ms / kadm.ms).toFixed(2)}x kadm's time` : ''
+      const time = measured ? `${r.ms.toFixed(0).padStart(8)} ms` : '     n/a   '
+      lines.push(`  ${r.tool.padEnd(20)} ${time}${ratio}${r.note ? `  (${r.note})` : ''}`)
     }
   }
   return lines.join('\n')
