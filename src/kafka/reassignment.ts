@@ -7,6 +7,7 @@ import type {KafkaConnection} from './client.js'
 import {topicsOf} from './partitions.js'
 import {AlterPartitionReassignments} from './protocol/alter-partition-reassignments.js'
 import {errorName} from './protocol/errors.js'
+import {ListPartitionReassignments} from './protocol/list-partition-reassignments.js'
 import {clearThrottles, setThrottles} from './throttles.js'
 
 export interface ClusterAssignment {
@@ -109,11 +110,9 @@ export async function listReassignments(connection: KafkaConnection, topics?: st
     filter = topicsOf(metadata, topics).map((t) => ({topic: t.name, partitions: t.partitions.map((p) => p.partition)}))
     if (filter.length === 0) return []
   }
-  const admin = await connection.admin()
-  const answer = await connection.guard(admin.listPartitionReassignments({topics: filter ?? undefined, timeout: connection.options.timeoutMs}), 'ListPartitionReassignments request')
-  return answer.topics
-    .flatMap((t) => t.partitions.map((p) => ({topic: t.topic, partition: p.partitionIndex, replicas: p.replicas, adding: p.addingReplicas ?? [], removing: p.removingReplicas ?? []})))
-    .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
+  const answer = await connection.send(connection.seedBroker, ListPartitionReassignments, {timeoutMs: Math.max(connection.options.timeoutMs, 1000), topics: filter})
+  if (answer.errorCode !== 0) throw new KadmError(`cannot list reassignments: ${errorName(answer.errorCode)}${answer.errorMessage ? ` (${answer.errorMessage})` : ''}`)
+  return answer.partitions.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
 }
 
 export interface VerifyReport {
