@@ -146,6 +146,15 @@ describe('partitions with a broker down', () => {
     expect(election.results.filter((r) => r.outcome === 'failed')).toEqual([])
     expect(await list('--topic', topic, '--not-preferred-leader')).toEqual([])
 
+    // LeaderElectionCommand's JSON file works too; a preferred leader already in place is reported as such.
+    const file = join(dir, `${topic}-elect.json`)
+    await writeFile(file, JSON.stringify({partitions: [{topic, partition: 1}]}))
+    const again = await kadmJson<{results: Array<{outcome: string}>}>(['partitions', 'elect-leaders', ...b, '--path-to-json-file', file])
+    expect(again.results).toEqual([{topic, partition: 1, outcome: 'already-leader'}])
+    const unclean = await kadm(['partitions', 'elect-leaders', ...b, '--unclean', '--topic', topic])
+    expect(unclean.code).toBe(2)
+    expect(unclean.stderr).toContain('--yes')
+
     // Give the rest of the cluster (internal topics, other files' topics) its preferred leaders back.
     const all = await kadm(['partitions', 'elect-leaders', ...b, '--all', '-o', 'json'])
     expect(all.code, all.stderr).toBe(0)

@@ -1,20 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {ClusterCommand} from '../../cluster-command.js'
-import {UsageError} from '../../errors.js'
+import {parseReplicaAssignment} from '../../domain/partition-args.js'
 import type {AddPartitionsResult} from '../../kafka/partitions.js'
 import {renderAddPartitions} from '../../render/partitions.js'
-
-/** "1:2,2:3" -> [[1,2],[2,3]]: one colon-separated broker list per new partition (kafka-topics.sh layout). */
-export function parseReplicaAssignment(text: string): number[][] {
-  return text.split(',').map((part) => {
-    const ids = part.split(':').map((s) => s.trim())
-    if (ids.some((s) => !/^\d+$/.test(s))) throw new UsageError(`--replica-assignment "${text}": expected broker ids like 1:2,2:3`)
-    const brokers = ids.map(Number)
-    if (new Set(brokers).size !== brokers.length) throw new UsageError(`--replica-assignment: partition "${part}" lists a broker twice`)
-    return brokers
-  })
-}
 
 export default class PartitionsAdd extends ClusterCommand {
   static summary = 'Add partitions to a topic (CreatePartitions).'

@@ -3,23 +3,9 @@ import {readFile} from 'node:fs/promises'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {ExitCode, UsageError} from '../../errors.js'
+import {parseElectionFile} from '../../domain/partition-args.js'
 import type {ElectionResult} from '../../kafka/partitions.js'
 import {renderElection} from '../../render/partitions.js'
-
-/** Kafka's LeaderElectionCommand file: {"partitions":[{"topic":"t","partition":0}]}. */
-export function parseElectionFile(text: string, path: string): Array<{topic: string; partition: number}> {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (error) {
-    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`)
-  }
-  const partitions = (data as {partitions?: unknown})?.partitions
-  if (!Array.isArray(partitions) || !partitions.every((p) => typeof p?.topic === 'string' && Number.isInteger(p?.partition))) {
-    throw new UsageError(`${path}: expected {"partitions":[{"topic":"name","partition":0}, ...]}`)
-  }
-  return partitions.map((p) => ({topic: p.topic as string, partition: p.partition as number}))
-}
 
 interface ElectionOutput {
   electionType: 'preferred' | 'unclean'

@@ -5,7 +5,7 @@ import {ExitCode, UsageError} from '../../errors.js'
 import {parseByteRate} from '../../domain/reassignment.js'
 import type {ApplyResult, GeneratedPlan} from '../../kafka/reassignment.js'
 import {renderApply} from '../../render/partitions.js'
-import {parseBrokerList} from './reassign/plan.js'
+import {parseBrokerList} from '../../domain/partition-args.js'
 
 export default class PartitionsSetReplicationFactor extends ClusterCommand {
   static summary = "Change a topic's replication factor in one step (plan and apply a reassignment)."

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
+import {parseTruncateOffset} from '../../domain/partition-args.js'
 import type {TruncateResult} from '../../kafka/partitions.js'
 import {renderTruncate} from '../../render/partitions.js'
 
@@ -9,13 +10,6 @@ interface TruncateOutput {
   topic: string
   dryRun: boolean
   partitions: Array<TruncateResult & {target: number}>
-}
-
-/** "--before end" (or -1) deletes everything up to the high watermark, as DeleteRecords offset -1 does. */
-function parseOffset(text: string, flag: string): number {
-  if (text === 'end' || text === '-1') return -1
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} "${text}": expected an offset >= 0 or "end"`)
-  return Number(text)
 }
 
 export default class PartitionsTruncate extends ClusterCommand {
@@ -46,9 +40,9 @@ export default class PartitionsTruncate extends ClusterCommand {
     for (const item of flags.partition ?? []) {
       const m = /^(\d+)=(.+)$/.exec(item)
       if (!m) throw new UsageError(`--partition "${item}": expected PARTITION=OFFSET`)
-      perPartition.set(Number(m[1]), parseOffset(m[2], '--partition'))
+      perPartition.set(Number(m[1]), parseTruncateOffset(m[2], '--partition'))
     }
-    const everywhere = flags.before === undefined ? undefined : parseOffset(flags.before, '--before')
+    const everywhere = flags.before === undefined ? undefined : parseTruncateOffset(flags.before, '--before')
     const connection = await this.connect(flags)
     const metadata = await connection.metadata([args.topic])
     const topic = metadata.topics.find((t) => t.name === args.topic)

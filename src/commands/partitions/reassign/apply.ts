@@ -5,7 +5,7 @@ import {ExitCode, UsageError} from '../../../errors.js'
 import {parseByteRate} from '../../../domain/reassignment.js'
 import type {ApplyResult} from '../../../kafka/reassignment.js'
 import {renderApply} from '../../../render/partitions.js'
-import {readPlanFile} from './verify.js'
+import {readPlanFile} from '../../../domain/partition-args.js'
 
 export default class ReassignApply extends ClusterCommand {
   static summary = 'Start a reassignment plan (kafka-reassign-partitions.sh --execute).'

@@ -4,7 +4,7 @@ import {ClusterCommand} from '../../../cluster-command.js'
 import {ExitCode, UsageError} from '../../../errors.js'
 import type {CancelResult} from '../../../kafka/reassignment.js'
 import {renderCancel} from '../../../render/partitions.js'
-import {readPlanFile} from './verify.js'
+import {readPlanFile} from '../../../domain/partition-args.js'
 
 export default class ReassignCancel extends ClusterCommand {
   static summary = 'Cancel reassignments in progress (kafka-reassign-partitions.sh --cancel).'

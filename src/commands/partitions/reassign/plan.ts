@@ -3,15 +3,10 @@ import {readFile, writeFile} from 'node:fs/promises'
 
 import {ClusterCommand} from '../../../cluster-command.js'
 import {UsageError} from '../../../errors.js'
+import {parseBrokerList} from '../../../domain/partition-args.js'
 import {type MoveSummary, parseTopicsFile, summariseMoves} from '../../../domain/reassignment.js'
 import type {GeneratedPlan} from '../../../kafka/reassignment.js'
 import {renderGeneratedPlan} from '../../../render/partitions.js'
-
-export function parseBrokerList(text: string, flag: string): number[] {
-  const ids = text.split(',').map((s) => s.trim())
-  if (ids.length === 0 || ids.some((s) => !/^\d+$/.test(s))) throw new UsageError(`${flag} "${text}": expected broker ids like 1,2,3`)
-  return [...new Set(ids.map(Number))]
-}
 
 export default class ReassignPlan extends ClusterCommand {
   static summary = 'Propose a balanced replica assignment for topics (kafka-reassign-partitions.sh --generate).'

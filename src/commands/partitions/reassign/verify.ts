@@ -1,25 +1,10 @@
 import {Args, Flags} from '@oclif/core'
-import {readFile} from 'node:fs/promises'
 
 import {ClusterCommand} from '../../../cluster-command.js'
-import {ExitCode, UsageError} from '../../../errors.js'
-import {parsePlan, type ReassignmentPlan} from '../../../domain/reassignment.js'
+import {ExitCode} from '../../../errors.js'
+import {readPlanFile} from '../../../domain/partition-args.js'
 import type {VerifyReport} from '../../../kafka/reassignment.js'
 import {renderVerify} from '../../../render/partitions.js'
-
-export async function readPlanFile(path: string): Promise<ReassignmentPlan> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-  }
-  try {
-    return parsePlan(text)
-  } catch (error) {
-    throw new UsageError(`${path}: ${(error as Error).message}`)
-  }
-}
 
 export default class ReassignVerify extends ClusterCommand {
   static summary = 'Check whether a reassignment plan is done; remove its throttles when it is (kafka-reassign-partitions.sh --verify).'
