@@ -74,3 +74,22 @@ export const FAULT_MARKERS: readonly PartitionMarker[] = ['unavailable', 'under-
 export function isHealthy(p: PartitionState): boolean {
   return !p.markers.some((m) => FAULT_MARKERS.includes(m))
 }
+
+export type PredictedElection = 'would-elect' | 'already-leader' | 'not-eligible'
+
+/**
+ * What an election would do, from metadata alone (for --dry-run). Preferred: the first replica
+ * becomes leader if it is in the ISR. Unclean: only a partition without a live leader changes,
+ * to a live replica (an in-sync one when there is one).
+ */
+export function predictElection(p: PartitionState, type: 'preferred' | 'unclean'): {outcome: PredictedElection; newLeader?: number} {
+  if (type === 'preferred') {
+    if (p.preferredLeader === null) return {outcome: 'not-eligible'}
+    if (p.leader === p.preferredLeader) return {outcome: 'already-leader'}
+    return p.isr.includes(p.preferredLeader) ? {outcome: 'would-elect', newLeader: p.preferredLeader} : {outcome: 'not-eligible'}
+  }
+  if (!p.markers.includes('unavailable')) return {outcome: 'already-leader'}
+  const live = p.replicas.filter((r) => !p.offlineReplicas.includes(r))
+  const candidate = live.find((r) => p.isr.includes(r)) ?? live[0]
+  return candidate === undefined ? {outcome: 'not-eligible'} : {outcome: 'would-elect', newLeader: candidate}
+}

@@ -99,10 +99,13 @@ export async function addPartitions(connection: KafkaConnection, topic: string, 
   return {topic, before, after: total, validateOnly}
 }
 
-export type ElectionOutcome = 'elected' | 'already-leader' | 'failed'
+/** 'would-elect' and 'not-eligible' come from a dry run's prediction. */
+export type ElectionOutcome = 'elected' | 'already-leader' | 'failed' | 'would-elect' | 'not-eligible'
 
 export interface ElectionResult extends TopicPartition {
   outcome: ElectionOutcome
+  /** The leader a dry run expects. */
+  newLeader?: number
   error?: string
 }
 

@@ -35,13 +35,14 @@ export function renderAddPartitions(data: AddPartitionsResult): string {
   return `${data.validateOnly ? 'would grow' : 'grew'} ${data.topic} from ${data.before} to ${data.after} partitions${data.validateOnly ? ' (dry run, validated by the broker)' : ''}`
 }
 
-export function renderElection(data: {electionType: string; results: ElectionResult[]}, chalk: ChalkInstance): string {
-  if (data.results.length === 0) return `no partition needed a ${data.electionType} leader election`
-  return renderTable(data.results, [
+export function renderElection(data: {electionType: string; dryRun: boolean; results: ElectionResult[]}, chalk: ChalkInstance): string {
+  if (data.results.length === 0) return `no partition ${data.dryRun ? 'would change' : 'needed'} a ${data.electionType} leader election`
+  const table = renderTable(data.results, [
     {header: 'TOPIC', value: (r) => r.topic},
     {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
-    {header: 'RESULT', value: (r) => (r.outcome === 'failed' ? `failed: ${r.error}` : r.outcome), colour: (t, r) => (r.outcome === 'failed' ? chalk.red(t) : r.outcome === 'elected' ? chalk.green(t) : t)},
+    {header: 'RESULT', value: (r) => (r.outcome === 'failed' ? `failed: ${r.error}` : r.newLeader !== undefined ? `${r.outcome} (broker ${r.newLeader})` : r.outcome), colour: (t, r) => (r.outcome === 'failed' || r.outcome === 'not-eligible' ? chalk.red(t) : r.outcome === 'elected' || r.outcome === 'would-elect' ? chalk.green(t) : t)},
   ], chalk)
+  return data.dryRun ? `${table}\n\n(dry run: nothing elected)` : table
 }
 
 export function renderTruncate(data: {dryRun: boolean; partitions: Array<TruncateResult & {target: number}>}, chalk: ChalkInstance): string {

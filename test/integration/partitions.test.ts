@@ -141,6 +141,10 @@ describe('partitions with a broker down', () => {
     expect(names(notPreferred)).toEqual(ledByTwo)
     for (const r of notPreferred) expect(r.preferredLeader).toBe(2)
 
+    const predicted = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string; newLeader?: number}>}>(['partitions', 'elect-leaders', ...b, '--topic', topic, '--dry-run'])
+    expect(predicted.results.filter((r) => r.outcome === 'would-elect').map((r) => [`${r.topic}-${r.partition}`, r.newLeader])).toEqual(ledByTwo.map((n) => [n, 2]))
+    expect(names(await list('--topic', topic, '--not-preferred-leader'))).toEqual(ledByTwo)
+
     const election = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string}>}>(['partitions', 'elect-leaders', ...b, '--preferred', '--topic', topic])
     expect(election.results.filter((r) => r.outcome === 'elected').map((r) => `${r.topic}-${r.partition}`).sort()).toEqual(ledByTwo)
     expect(election.results.filter((r) => r.outcome === 'failed')).toEqual([])

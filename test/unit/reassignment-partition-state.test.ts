@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {isHealthy, matchesFilter, partitionMarkers, summarise, withState} from '../../src/domain/partition-state.js'
+import {isHealthy, matchesFilter, partitionMarkers, predictElection, summarise, withState} from '../../src/domain/partition-state.js'
 import {groupSizes, sortSizes} from '../../src/domain/partition-sizes.js'
 
 const p = (leader: number, replicas: number[], isr: number[]) => ({topic: 't', partition: 0, leader, replicas, isr, offlineReplicas: []})
@@ -48,5 +48,20 @@ describe('groupSizes', () => {
 
   it('sums disk use per broker', () => {
     expect(groupSizes(replicas, dirs, 'broker').map((r) => [r.name, r.bytes, r.replicas, r.usableBytes])).toEqual([['1', 600, 2, 400], ['2', 100, 2, null]])
+  })
+})
+
+describe('predictElection', () => {
+  it('preferred: elects the first replica when it is in the ISR', () => {
+    expect(predictElection(withState(p(2, [1, 2], [2, 1]), 1), 'preferred')).toEqual({outcome: 'would-elect', newLeader: 1})
+    expect(predictElection(withState(p(1, [1, 2], [1, 2]), 1), 'preferred')).toEqual({outcome: 'already-leader'})
+    expect(predictElection(withState(p(2, [1, 2], [2]), 1), 'preferred')).toEqual({outcome: 'not-eligible'})
+  })
+
+  it('unclean: only a leaderless partition changes, to a live replica', () => {
+    expect(predictElection(withState(p(1, [1, 2], [1]), 1), 'unclean')).toEqual({outcome: 'already-leader'})
+    const leaderless = {...p(-1, [1, 2, 3], [1]), offlineReplicas: [1]}
+    expect(predictElection(withState(leaderless, 1), 'unclean')).toEqual({outcome: 'would-elect', newLeader: 2})
+    expect(predictElection(withState({...p(-1, [1], [1]), offlineReplicas: [1]}, 1), 'unclean')).toEqual({outcome: 'not-eligible'})
   })
 })

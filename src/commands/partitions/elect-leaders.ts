@@ -9,6 +9,7 @@ import {renderElection} from '../../render/partitions.js'
 
 interface ElectionOutput {
   electionType: 'preferred' | 'unclean'
+  dryRun: boolean
   results: ElectionResult[]
 }
 
@@ -30,7 +31,7 @@ export default class PartitionsElectLeaders extends ClusterCommand {
     partition: Flags.integer({char: 'p', summary: 'Partition of --topic (repeatable).', multiple: true, dependsOn: ['topic']}),
     'path-to-json-file': Flags.string({summary: 'JSON file as for kafka-leader-election.sh: {"partitions":[{"topic":"t","partition":0}]}.'}),
     all: Flags.boolean({summary: 'Every partition of the cluster.'}),
-    'dry-run': Flags.boolean({summary: 'Show which partitions would be asked, without electing.'}),
+    'dry-run': Flags.boolean({summary: 'Predict from metadata what the election would do; elect nothing.'}),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation of an unclean election.'}),
   }
 
@@ -44,7 +45,7 @@ export default class PartitionsElectLeaders extends ClusterCommand {
     if (flags['path-to-json-file']) only = parseElectionFile(await readFile(flags['path-to-json-file'], 'utf8'), flags['path-to-json-file'])
     if (flags.unclean && !flags['dry-run']) await this.confirmUnclean(flags.yes)
     const connection = await this.connect(flags)
-    const {electLeaders, topicsOf} = await import('../../kafka/partitions.js')
+    const {describePartitions, electLeaders, topicsOf} = await import('../../kafka/partitions.js')
     if (flags.topic) {
       const topics = topicsOf(await connection.metadata(null), flags.topic)
       only = topics.flatMap((t) => t.partitions.map((p) => p.partition)
@@ -53,11 +54,17 @@ export default class PartitionsElectLeaders extends ClusterCommand {
       if (only.length === 0) throw new UsageError('no partition matches --topic/--partition')
     }
     if (flags['dry-run']) {
-      return this.emit({electionType, results: (only ?? []).map((p) => ({...p, outcome: 'already-leader' as const}))}, (d) =>
-        only ? `would ask a ${electionType} election for ${d.results.length} partition(s)` : `would ask a ${electionType} election for every partition`)
+      const {predictElection} = await import('../../domain/partition-state.js')
+      const wanted = only ? new Set(only.map((p) => `${p.topic}\u0000${p.partition}`)) : undefined
+      const topics = only ? [...new Set(only.map((p) => p.topic))] : undefined
+      const states = (await describePartitions(connection, {topics})).filter((p) => !wanted || wanted.has(`${p.topic}\u0000${p.partition}`))
+      const predicted = states.map((p) => ({topic: p.topic, partition: p.partition, ...predictElection(p, electionType)}))
+      // Like the controller with --all, list only partitions an election would touch.
+      const results = only ? predicted : predicted.filter((r) => r.outcome !== 'already-leader')
+      return this.emit({electionType, dryRun: true, results}, renderElection)
     }
     const results = await electLeaders(connection, electionType, only)
-    const out = await this.emit({electionType, results}, renderElection)
+    const out = await this.emit({electionType, dryRun: false, results}, renderElection)
     if (results.some((r) => r.outcome === 'failed')) process.exitCode = ExitCode.failure
     return out
   }
