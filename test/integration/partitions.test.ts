@@ -173,8 +173,18 @@ describe('partitions reassign', () => {
     await produce(topic, 3, 300)
     const planFile = join(dir, `${topic}-plan.json`)
     const rollbackFile = join(dir, `${topic}-rollback.json`)
+    const topicsFile = join(dir, `${topic}-topics.json`)
+    await writeFile(topicsFile, JSON.stringify({topics: [{topic}], version: 1}))
+
+    // A plan from Kafka's own --generate is a valid kadm plan.
+    const generated = await kafkaTool(kafkaVersion, 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand', ['--bootstrap-server', bootstrap, '--generate', '--topics-to-move-json-file', topicsFile, '--broker-list', '2,3'])
+    expect(generated.code, generated.stderr).toBe(0)
+    const kafkaPlanFile = join(dir, `${topic}-kafka-plan.json`)
+    await writeFile(kafkaPlanFile, generated.stdout.split('Proposed partition reassignment configuration')[1].trim())
+    expect((await kadmJson<{started: unknown[]; dryRun: boolean}>(['partitions', 'reassign', 'apply', ...b, kafkaPlanFile, '--dry-run'])).started).toHaveLength(3)
+
     const plan = await kadmJson<{proposed: {version: number; partitions: Array<{topic: string; partition: number; replicas: number[]}>}; current: unknown; moves: number}>([
-      'partitions', 'reassign', 'plan', ...b, '--topic', topic, '--brokers', '2,3', '--output-file', planFile, '--rollback-file', rollbackFile,
+      'partitions', 'reassign', 'plan', ...b, '--topics-to-move-json-file', topicsFile, '--brokers', '2,3', '--output-file', planFile, '--rollback-file', rollbackFile,
     ])
     expect(plan.moves).toBe(3)
     expect(plan.current).toEqual({version: 1, partitions: [0, 1, 2].map((partition) => ({topic, partition, replicas: [1]}))})
