@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 import {KafkaConnection} from '../../src/kafka/client.js'
 import {waitForBrokers} from '../../src/kafka/cluster.js'
 import {listOffsets} from '../../src/kafka/offsets.js'
+import {Metadata, type MetadataPartition} from '../../src/kafka/protocol/metadata.js'
 import {readState, startCluster, stopNodes} from '../../src/local/cluster.js'
 import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
@@ -37,7 +38,25 @@ async function createTopic(topic: string, replicaAssignment: number[][], configE
     waitForLeaders: false,
     topics: [{topic, replicaAssignment: replicaAssignment.map((replicas, partition) => ({partition, replicas})), configEntries}],
   })
-  await until(async () => (await connection.metadata([topic])).topics[0]?.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length), `${topic} has leaders`)
+  await untilEveryBrokerSees(topic, replicaAssignment.length)
+}
+
+/** Metadata reaches each broker on its own time: wait until every live broker's view of `topic` passes `ok`. */
+async function untilEveryBroker(topic: string, what: string, ok: (partitions: MetadataPartition[]) => boolean): Promise<void> {
+  await until(async () => {
+    for (const b of (await connection.metadata([])).brokers) {
+      const answer = await connection.send(await connection.broker(b.nodeId), Metadata, {topics: [topic]})
+      if (!ok(answer.topics[0]?.partitions ?? [])) return false
+    }
+    return true
+  }, `every broker sees ${what}`)
+}
+
+const fullIsr = (count: number) => (parts: MetadataPartition[]) =>
+  parts.length === count && parts.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length)
+
+async function untilEveryBrokerSees(topic: string, partitions: number): Promise<void> {
+  await untilEveryBroker(topic, `${topic} with ${partitions} partition(s) and full ISRs`, fullIsr(partitions))
 }
 
 /** Produces `count` records of `size` bytes to partition 0..n round robin, through kafkajs (not the code under test). */
@@ -109,10 +128,8 @@ describe('partitions with a broker down', () => {
     const state = (await readState(clusterDir))!
     try {
       await stopNodes(state, [2])
-      const under = await until(async () => {
-        const rows = await list('--topic', topic, '--under-replicated')
-        return rows.length === withTwo.length && rows.every((r) => !r.isr.includes(2)) && rows
-      }, 'broker 2 leaves the ISRs')
+      await untilEveryBroker(topic, 'broker 2 out of every ISR', (parts) => parts.length === 6 && parts.every((p) => !p.isr.includes(2)))
+      const under = await list('--topic', topic, '--under-replicated')
       expect(names(under)).toEqual(withTwo)
       // min.insync.replicas=2 with one replica left in the ISR.
       for (const r of under) expect(r.markers).toEqual(expect.arrayContaining(['under-replicated', 'under-min-isr']))
@@ -134,7 +151,8 @@ describe('partitions with a broker down', () => {
     } finally {
       await startCluster({dataDir: clusterDir, waitForBrokers})
     }
-    await until(async () => (await list('--topic', topic, '--under-replicated')).length === 0, 'broker 2 is back in every ISR')
+    await untilEveryBroker(topic, 'broker 2 back in every ISR', fullIsr(6))
+    expect(await list('--topic', topic, '--under-replicated')).toEqual([])
     expect((await kadm(['partitions', 'list', ...b, '--topic', topic, '--fail-on-unhealthy'])).code).toBe(0)
 
     const notPreferred = await list('--topic', topic, '--not-preferred-leader')
@@ -148,7 +166,7 @@ describe('partitions with a broker down', () => {
     const election = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string}>}>(['partitions', 'elect-leaders', ...b, '--preferred', '--topic', topic])
     expect(election.results.filter((r) => r.outcome === 'elected').map((r) => `${r.topic}-${r.partition}`).sort()).toEqual(ledByTwo)
     expect(election.results.filter((r) => r.outcome === 'failed')).toEqual([])
-    expect(await list('--topic', topic, '--not-preferred-leader')).toEqual([])
+    await until(async () => (await list('--topic', topic, '--not-preferred-leader')).length === 0, 'every partition is on its preferred leader')
 
     // LeaderElectionCommand's JSON file works too; a preferred leader already in place is reported as such.
     const file = join(dir, `${topic}-elect.json`)
@@ -204,8 +222,8 @@ describe('partitions reassign', () => {
     await expectBrokerConfig(2, 'follower.replication.throttled.rate', undefined)
     await expectBrokerConfig(1, 'leader.replication.throttled.rate', undefined)
 
-    const metadata = (await connection.metadata([topic])).topics[0].partitions.sort((x, y) => x.partition - y.partition)
-    expect(metadata.map((p) => p.replicas)).toEqual(plan.proposed.partitions.map((p) => p.replicas))
+    const target = JSON.stringify(plan.proposed.partitions.map((p) => p.replicas))
+    await untilEveryBroker(topic, 'the new replicas', (parts) => JSON.stringify([...parts].sort((x, y) => x.partition - y.partition).map((p) => p.replicas)) === target)
     expect((await kadmJson<{reassignments: unknown[]}>(['partitions', 'reassign', 'status', ...b, '--topic', topic])).reassignments).toEqual([])
 
     const tool = await kafkaTool(kafkaVersion, 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand', ['--bootstrap-server', bootstrap, '--verify', '--reassignment-json-file', planFile])
@@ -215,10 +233,7 @@ describe('partitions reassign', () => {
     // Raising the replication factor is one command.
     const rf = await kadmJson<{started: unknown[]}>(['partitions', 'set-replication-factor', ...b, topic, '--replication-factor', '2'])
     expect(rf.started).toHaveLength(3)
-    await until(async () => {
-      const parts = (await connection.metadata([topic])).topics[0].partitions
-      return parts.every((p) => p.replicas.length === 2 && p.isr.length === 2)
-    }, 'every partition has 2 in-sync replicas')
+    await untilEveryBroker(topic, 'every partition with 2 in-sync replicas', (parts) => parts.length === 3 && parts.every((p) => p.replicas.length === 2 && p.isr.length === 2))
   })
 
   it('shows a throttled move in status and cancels it back to the old replicas', async () => {
@@ -241,7 +256,7 @@ describe('partitions reassign', () => {
       const cancel = await kadmJson<{cancelled: unknown[]}>(['partitions', 'reassign', 'cancel', ...b, planFile])
       expect(cancel.cancelled).toEqual([{topic, partition: 0}])
       await until(async () => (await kadmJson<{reassignments: unknown[]}>(['partitions', 'reassign', 'status', ...b, '--topic', topic])).reassignments.length === 0, 'the cancel is done')
-      expect((await connection.metadata([topic])).topics[0].partitions[0].replicas).toEqual([1])
+      await untilEveryBroker(topic, 'the replicas back to [1]', (parts) => parts[0]?.replicas.join() === '1')
     } finally {
       // The rollback plan is complete now, so verify removes the throttles.
       const cleared = await kadmJson<{complete: boolean; throttlesCleared: boolean}>(['partitions', 'reassign', 'verify', ...b, rollbackFile])
@@ -259,6 +274,7 @@ describe('partitions add, truncate, sizes', () => {
     expect(dry).toMatchObject({before: 1, after: 3})
     expect((await connection.metadata([topic])).topics[0].partitions).toHaveLength(1)
     await kadmJson(['partitions', 'add', ...b, topic, '--total', '3', '--replica-assignment', '2:3,3:1'])
+    await untilEveryBrokerSees(topic, 3)
     const parts = (await connection.metadata([topic])).topics[0].partitions.sort((x, y) => x.partition - y.partition)
     expect(parts.map((p) => p.replicas)).toEqual([[1, 2], [2, 3], [3, 1]])
     const shrink = await kadm(['partitions', 'add', ...b, topic, '--total', '2'])
