@@ -58,10 +58,16 @@ async function minIsrOf(connection: KafkaConnection, topics: string[]): Promise<
 }
 
 /** Every partition of the selected topics with leader, replicas, ISR and health markers. */
-export async function describePartitions(connection: KafkaConnection, options: {topics?: string[]; excludeInternal?: boolean} = {}): Promise<PartitionState[]> {
+export async function describePartitions(connection: KafkaConnection, options: {topics?: string[]; excludeInternal?: boolean; onWarning?: (message: string) => void} = {}): Promise<PartitionState[]> {
   const metadata = await connection.metadata(null)
   const topics = topicsOf(metadata, options.topics, options)
-  const minIsr = await minIsrOf(connection, topics.map((t) => t.name))
+  let minIsr = new Map<string, number>()
+  try {
+    minIsr = await minIsrOf(connection, topics.map((t) => t.name))
+  } catch (error) {
+    // Without DescribeConfigs rights the rest of the health picture is still worth showing.
+    options.onWarning?.(`cannot read min.insync.replicas (${(error as Error).message}): min-ISR markers left out`)
+  }
   const live = new Set(metadata.brokers.map((b) => b.nodeId))
   return topics.flatMap((t) => [...t.partitions].sort((a, b) => a.partition - b.partition).map((p) => withState({
     topic: t.name,

@@ -32,7 +32,7 @@ export default class PartitionsList extends ClusterCommand {
     this.applyOutputFlags(flags)
     const connection = await this.connect(flags)
     const {describePartitions} = await import('../../kafka/partitions.js')
-    const all = await describePartitions(connection, {topics: flags.topic, excludeInternal: flags['exclude-internal']})
+    const all = await describePartitions(connection, {topics: flags.topic, excludeInternal: flags['exclude-internal'], onWarning: (m) => this.warning(m)})
     const wanted: Array<[boolean, PartitionMarker]> = [
       [flags['under-replicated'], 'under-replicated'],
       [flags.unavailable, 'unavailable'],
