@@ -1,0 +1,78 @@
+import {Args, Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../cluster-command.js'
+import {ExitCode, KadmError, UsageError} from '../../errors.js'
+import {parseTruncateOffset} from '../../domain/partition-args.js'
+import type {TruncateResult} from '../../kafka/partitions.js'
+import {renderTruncate} from '../../render/partitions.js'
+
+interface TruncateOutput {
+  topic: string
+  dryRun: boolean
+  partitions: Array<TruncateResult & {target: number}>
+}
+
+export default class PartitionsTruncate extends ClusterCommand {
+  static summary = 'Delete the records of a topic before an offset (DeleteRecords).'
+  static description = 'Moves the log start offset of partitions up, as kafka-delete-records.sh does; the records before it are gone for every consumer. "end" deletes everything up to the high watermark. Asks for confirmation on a terminal; needs --yes otherwise.'
+  static examples = [
+    {description: 'Delete everything before offset 1000 in every partition', command: '<%= config.bin %> <%= command.id %> orders --before 1000 --yes'},
+    {description: 'Per partition', command: '<%= config.bin %> <%= command.id %> orders --partition 0=500 --partition 3=end --yes'},
+    {description: 'Empty the topic (keep it and its configs)', command: '<%= config.bin %> <%= command.id %> orders --before end --yes'},
+    {description: 'Preview', command: '<%= config.bin %> <%= command.id %> orders --before 1000 --dry-run'},
+  ]
+
+  static args = {
+    topic: Args.string({description: 'Topic to truncate.', required: true, ignoreStdin: true}),
+  }
+
+  static flags = {
+    before: Flags.string({summary: 'Offset (or "end") for every partition of the topic.', exactlyOne: ['before', 'partition']}),
+    partition: Flags.string({char: 'p', summary: 'PARTITION=OFFSET (or PARTITION=end), repeatable.', multiple: true}),
+    'dry-run': Flags.boolean({summary: 'Show the current log start offsets and the targets; delete nothing.'}),
+    yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation.'}),
+  }
+
+  async run(): Promise<TruncateOutput> {
+    const {args, flags} = await this.parse(PartitionsTruncate)
+    this.applyOutputFlags(flags)
+    const perPartition = new Map<number, number>()
+    for (const item of flags.partition ?? []) {
+      const m = /^(\d+)=(.+)$/.exec(item)
+      if (!m) throw new UsageError(`--partition "${item}": expected PARTITION=OFFSET`)
+      perPartition.set(Number(m[1]), parseTruncateOffset(m[2], '--partition'))
+    }
+    const everywhere = flags.before === undefined ? undefined : parseTruncateOffset(flags.before, '--before')
+    const connection = await this.connect(flags)
+    const metadata = await connection.metadata([args.topic])
+    const topic = metadata.topics.find((t) => t.name === args.topic)
+    if (!topic || topic.errorCode !== 0) throw new KadmError(`topic ${args.topic} does not exist`)
+    const existing = topic.partitions.map((p) => p.partition).sort((a, b) => a - b)
+    const missing = [...perPartition.keys()].filter((p) => !existing.includes(p))
+    if (missing.length > 0) throw new UsageError(`${args.topic} has no partition ${missing.join(', ')} (it has ${existing.length})`)
+    const targets = existing
+      .filter((p) => everywhere !== undefined || perPartition.has(p))
+      .map((partition) => ({topic: args.topic, partition, offset: everywhere ?? perPartition.get(partition)!}))
+    const {deleteRecords} = await import('../../kafka/partitions.js')
+    if (flags['dry-run']) {
+      const {listOffsets} = await import('../../kafka/offsets.js')
+      const [earliest, latest] = await Promise.all([listOffsets(connection, targets, 'earliest'), listOffsets(connection, targets, 'latest')])
+      return this.emit({topic: args.topic, dryRun: true, partitions: targets.map((t, i) => ({
+        topic: t.topic, partition: t.partition, before: earliest[i].offset, after: null, target: t.offset < 0 ? (latest[i].offset ?? -1) : t.offset,
+        ...(earliest[i].error ? {error: earliest[i].error} : {}),
+      }))}, renderTruncate)
+    }
+    await this.confirm(flags.yes, `Delete records of ${args.topic} in ${targets.length} partition(s)? This cannot be undone.`)
+    const results = await deleteRecords(connection, targets)
+    const out = await this.emit({topic: args.topic, dryRun: false, partitions: results.map((r, i) => ({...r, target: targets[i].offset}))}, renderTruncate)
+    if (results.some((r) => r.error)) process.exitCode = ExitCode.failure
+    return out
+  }
+
+  private async confirm(yes: boolean, message: string): Promise<void> {
+    if (yes) return
+    if (!process.stdin.isTTY) throw new UsageError('deleting records cannot be undone: pass --yes to confirm without a terminal')
+    const {confirm} = await import('@inquirer/prompts')
+    if (!(await confirm({message, default: false}))) throw new UsageError('cancelled')
+  }
+}

@@ -1,0 +1,242 @@
+import {KadmError} from '../errors.js'
+import {type PartitionState, withState} from '../domain/partition-state.js'
+import type {KafkaConnection} from './client.js'
+import {leadersOf, listOffsets, toSafeNumber, type TopicPartition} from './offsets.js'
+import {DeleteRecords} from './protocol/delete-records.js'
+import {DescribeLogDirs} from './protocol/describe-log-dirs.js'
+import {ElectLeaders, type ElectionType} from './protocol/elect-leaders.js'
+import {errorName} from './protocol/errors.js'
+import type {MetadataResponse, MetadataTopic} from './protocol/metadata.js'
+
+/**
+ * The topics a list of names or patterns selects: an exact name selects that topic, anything
+ * else is a regular expression matched against whole names (as kafka-topics.sh --topic does).
+ */
+export function selectTopics(all: readonly string[], patterns: readonly string[] | undefined): string[] {
+  if (!patterns || patterns.length === 0) return [...all].sort()
+  const names = new Set(all)
+  const chosen = new Set<string>()
+  for (const pattern of patterns) {
+    if (names.has(pattern)) {
+      chosen.add(pattern)
+      continue
+    }
+    let re: RegExp
+    try {
+      re = new RegExp(`^(?:${pattern})$`)
+    } catch {
+      throw new KadmError(`--topic "${pattern}" is neither a topic nor a valid regular expression`, {exitCode: 2})
+    }
+    const matched = all.filter((n) => re.test(n))
+    if (matched.length === 0 && !/[\\^$.*+?()[\]{}|]/.test(pattern)) throw new KadmError(`topic ${pattern} does not exist`)
+    for (const n of matched) chosen.add(n)
+  }
+  return [...chosen].sort()
+}
+
+/** Topics of the metadata selected by names/patterns, internal ones left out on request. */
+export function topicsOf(metadata: MetadataResponse, patterns?: string[], options: {excludeInternal?: boolean} = {}): MetadataTopic[] {
+  const candidates = metadata.topics.filter((t) => t.errorCode === 0 && !(options.excludeInternal && t.isInternal))
+  const names = new Set(selectTopics(candidates.map((t) => t.name), patterns))
+  return candidates.filter((t) => names.has(t.name)).sort((a, b) => (a.name < b.name ? -1 : 1))
+}
+
+/** min.insync.replicas of each topic (one DescribeConfigs request). */
+async function minIsrOf(connection: KafkaConnection, topics: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  if (topics.length === 0) return out
+  const admin = await connection.admin()
+  const answer = await connection.guard(admin.describeConfigs({
+    resources: topics.map((name) => ({type: 2, name, configNames: ['min.insync.replicas']})),
+    includeSynonyms: false,
+  }), 'DescribeConfigs request')
+  for (const r of answer.resources) {
+    const entry = r.configEntries.find((e) => e.configName === 'min.insync.replicas')
+    if (r.errorCode === 0 && entry) out.set(r.resourceName, Number(entry.configValue))
+  }
+  return out
+}
+
+/** Every partition of the selected topics with leader, replicas, ISR and health markers. */
+export async function describePartitions(connection: KafkaConnection, options: {topics?: string[]; excludeInternal?: boolean; onWarning?: (message: string) => void} = {}): Promise<PartitionState[]> {
+  const metadata = await connection.metadata(null)
+  const topics = topicsOf(metadata, options.topics, options)
+  let minIsr = new Map<string, number>()
+  try {
+    minIsr = await minIsrOf(connection, topics.map((t) => t.name))
+  } catch (error) {
+    // Without DescribeConfigs rights the rest of the health picture is still worth showing.
+    options.onWarning?.(`cannot read min.insync.replicas (${(error as Error).message}): min-ISR markers left out`)
+  }
+  const live = new Set(metadata.brokers.map((b) => b.nodeId))
+  return topics.flatMap((t) => [...t.partitions].sort((a, b) => a.partition - b.partition).map((p) => withState({
+    topic: t.name,
+    partition: p.partition,
+    leader: p.leader,
+    replicas: p.replicas,
+    isr: p.isr,
+    offlineReplicas: p.offlineReplicas,
+  }, minIsr.get(t.name) ?? null, live)))
+}
+
+export interface AddPartitionsResult {
+  topic: string
+  before: number
+  after: number
+  validateOnly: boolean
+}
+
+/** CreatePartitions: grows `topic` to `total` partitions, optionally with the new partitions' replicas. */
+export async function addPartitions(connection: KafkaConnection, topic: string, total: number, assignments: number[][] | undefined, validateOnly: boolean): Promise<AddPartitionsResult> {
+  const metadata = await connection.metadata([topic])
+  const t = metadata.topics.find((x) => x.name === topic)
+  if (!t || t.errorCode !== 0) throw new KadmError(`topic ${topic} does not exist`)
+  const before = t.partitions.length
+  if (total <= before) throw new KadmError(`topic ${topic} has ${before} partitions; the new total must be larger (Kafka cannot remove partitions)`, {exitCode: 2})
+  if (assignments && assignments.length !== total - before) {
+    throw new KadmError(`--replica-assignment lists ${assignments.length} partition(s) but ${total - before} are being added`, {exitCode: 2})
+  }
+  const admin = await connection.admin()
+  try {
+    await connection.guard(admin.createPartitions({validateOnly, topicPartitions: [{topic, count: total, assignments}]}), 'CreatePartitions request')
+  } catch (error) {
+    throw new KadmError(`cannot add partitions to ${topic}: ${(error as Error).message}`)
+  }
+  return {topic, before, after: total, validateOnly}
+}
+
+/** 'would-elect' and 'not-eligible' come from a dry run's prediction. */
+export type ElectionOutcome = 'elected' | 'already-leader' | 'failed' | 'would-elect' | 'not-eligible'
+
+export interface ElectionResult extends TopicPartition {
+  outcome: ElectionOutcome
+  /** The leader a dry run expects. */
+  newLeader?: number
+  error?: string
+}
+
+const ELECTION_NOT_NEEDED = 84
+
+/** ElectLeaders for the given partitions (null: every partition of the cluster). */
+export async function electLeaders(connection: KafkaConnection, type: ElectionType, partitions: TopicPartition[] | null): Promise<ElectionResult[]> {
+  let topics: Array<{topic: string; partitions: number[]}> | null = null
+  if (partitions) {
+    const byTopic = new Map<string, number[]>()
+    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition])
+    topics = [...byTopic].map(([topic, ps]) => ({topic, partitions: ps}))
+  }
+  const range = connection.seedBroker.versions?.[ElectLeaders.apiKey]
+  if (type === 'unclean' && range && range.maxVersion < 1) throw new KadmError('this cluster only supports preferred leader elections (ElectLeaders v0)')
+  const answer = await connection.send(connection.seedBroker, ElectLeaders, {electionType: type, topics, timeoutMs: Math.max(connection.options.timeoutMs, 1000)})
+  if (answer.errorCode !== 0) throw new KadmError(`leader election failed: ${errorName(answer.errorCode)}`)
+  return answer.results
+    .map((r): ElectionResult => {
+      if (r.errorCode === 0) return {topic: r.topic, partition: r.partition, outcome: 'elected'}
+      if (r.errorCode === ELECTION_NOT_NEEDED) return {topic: r.topic, partition: r.partition, outcome: 'already-leader'}
+      return {topic: r.topic, partition: r.partition, outcome: 'failed', error: `${errorName(r.errorCode)}${r.errorMessage ? `: ${r.errorMessage}` : ''}`}
+    })
+    .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
+}
+
+export interface TruncateResult extends TopicPartition {
+  /** Log start offset before and after. */
+  before: number | null
+  after: number | null
+  error?: string
+}
+
+/**
+ * DeleteRecords: moves each partition's log start offset up to the given offset (-1: its high
+ * watermark), one request per leader broker.
+ */
+export async function deleteRecords(connection: KafkaConnection, targets: Array<TopicPartition & {offset: number}>): Promise<TruncateResult[]> {
+  const metadata = await connection.metadata([...new Set(targets.map((t) => t.topic))])
+  const earliest = await listOffsets(connection, targets, 'earliest', {metadata: metadata.topics})
+  const results = new Map<string, TruncateResult>()
+  const k = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`
+  const offsetOf = new Map(targets.map((t) => [k(t), t.offset]))
+  await Promise.all([...leadersOf(metadata.topics, targets)].map(async ([leader, tps]) => {
+    if (leader < 0) {
+      for (const tp of tps) results.set(k(tp), {...tp, before: null, after: null, error: 'LEADER_NOT_AVAILABLE'})
+      return
+    }
+    const byTopic = new Map<string, number[]>()
+    for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition])
+    const broker = await connection.broker(leader)
+    const answer = await connection.send(broker, DeleteRecords, {
+      timeoutMs: Math.max(connection.options.timeoutMs, 1000),
+      topics: [...byTopic].map(([topic, ps]) => ({topic, partitions: ps.map((partition) => ({partition, offset: BigInt(offsetOf.get(k({topic, partition}))!)}))})),
+    })
+    for (const p of answer) {
+      const r: TruncateResult = {topic: p.topic, partition: p.partition, before: null, after: null}
+      if (p.errorCode === 0) r.after = toSafeNumber(p.lowWatermark, `low watermark of ${p.topic}:${p.partition}`)
+      else r.error = errorName(p.errorCode)
+      results.set(k(p), r)
+    }
+  }))
+  return earliest.map((e) => ({...(results.get(k(e)) ?? {topic: e.topic, partition: e.partition, after: null, error: 'NO_RESPONSE'}), before: e.offset}))
+}
+
+export interface ReplicaSize extends TopicPartition {
+  broker: number
+  logDir: string
+  bytes: number
+  /** How far this replica's log end is behind the high watermark (or, for a future log, the current one). */
+  offsetLag: number
+  /** A replica being moved between log dirs of the broker (AlterReplicaLogDirs). */
+  future: boolean
+}
+
+export interface LogDirUsage {
+  broker: number
+  logDir: string
+  bytes: number
+  /** Volume size and free bytes (Kafka 3.3+), null when the broker does not say. */
+  totalBytes: number | null
+  usableBytes: number | null
+  error?: string
+}
+
+export interface LogDirSizes {
+  replicas: ReplicaSize[]
+  logDirs: LogDirUsage[]
+  /** Brokers that did not answer (their replicas are missing from the sizes). */
+  unreachable: Array<{broker: number; error: string}>
+}
+
+/** DescribeLogDirs on every live broker in parallel, for the given topics (all when omitted). */
+export async function describeLogDirs(connection: KafkaConnection, topics?: MetadataTopic[]): Promise<LogDirSizes> {
+  const metadata = await connection.metadata([])
+  const request = {topics: topics ? topics.map((t) => ({topic: t.name, partitions: t.partitions.map((p) => p.partition)})) : null}
+  const out: LogDirSizes = {replicas: [], logDirs: [], unreachable: []}
+  await Promise.all(metadata.brokers.map(async (b) => {
+    try {
+      const broker = await connection.broker(b.nodeId)
+      const answer = await connection.send(broker, DescribeLogDirs, request)
+      if (answer.errorCode !== 0) throw new Error(errorName(answer.errorCode))
+      for (const dir of answer.results) {
+        let bytes = 0
+        for (const p of dir.partitions) {
+          const size = Number(p.size)
+          bytes += size
+          out.replicas.push({topic: p.topic, partition: p.partition, broker: b.nodeId, logDir: dir.logDir, bytes: size, offsetLag: Number(p.offsetLag), future: p.isFuture})
+        }
+        const usage: LogDirUsage = {
+          broker: b.nodeId,
+          logDir: dir.logDir,
+          bytes,
+          totalBytes: dir.totalBytes >= 0n ? Number(dir.totalBytes) : null,
+          usableBytes: dir.usableBytes >= 0n ? Number(dir.usableBytes) : null,
+        }
+        if (dir.errorCode !== 0) usage.error = errorName(dir.errorCode)
+        out.logDirs.push(usage)
+      }
+    } catch (error) {
+      out.unreachable.push({broker: b.nodeId, error: (error as Error).message})
+    }
+  }))
+  out.replicas.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition || a.broker - b.broker : a.topic < b.topic ? -1 : 1))
+  out.logDirs.sort((a, b) => a.broker - b.broker || (a.logDir < b.logDir ? -1 : 1))
+  out.unreachable.sort((a, b) => a.broker - b.broker)
+  return out
+}
