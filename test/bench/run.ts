@@ -21,7 +21,7 @@ async function cluster(): Promise<{ctx: BenchContext; stop: () => Promise<void>}
   const state = await readState()
   if (local && state) return {ctx: {bootstrap: local, kafkaVersion: state.version}, stop: async () => {}}
   const dataDir = join(ROOT, '.kadm-test', 'bench-cluster')
-  const started = await startCluster({dataDir, brokers: 3, port: 49_092, waitForBrokers, onProgress: (l) => process.stderr.write(`[kafka] ${l}\n`)})
+  const started = await startCluster({dataDir, brokers: 3, port: 25_092, waitForBrokers, onProgress: (l) => process.stderr.write(`[kafka] ${l}\n`)})
   return {ctx: {bootstrap: started.bootstrap, kafkaVersion: started.version}, stop: async () => void (await stopNodes(started))}
 }
 

@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dataDir,
     brokers: 3,
     versionSpec: spec,
-    port: Number(process.env.KADM_TEST_PORT ?? 39_092),
+    port: Number(process.env.KADM_TEST_PORT ?? 19_092),
     onProgress: (line) => process.stderr.write(`[kafka] ${line}\n`),
     waitForBrokers,
   })

@@ -10,7 +10,7 @@ import {kadm, kadmJson} from '../helpers/kadm.js'
 const suiteVersion = inject('kafkaVersion')
 /** The suite's cluster runs one version; the CLI lifecycle test uses the other line, so both are exercised. */
 const otherLine = suiteVersion.startsWith('3.') ? '4.x' : '3.9.x'
-const port = Number(process.env.KADM_TEST_PORT ?? 39_092) + 500
+const port = Number(process.env.KADM_TEST_PORT ?? 19_092) + 500
 
 interface Status {
   running: boolean

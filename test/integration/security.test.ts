@@ -21,7 +21,7 @@ import {kadm, kadmJson, ROOT, type RunResult, uniqueName} from '../helpers/kadm.
  * stopped by PID with `kadm local stop` at the end.
  */
 // Odd, so every listener port is odd (see secureListeners).
-const PORT = Number(process.env.KADM_TEST_SECURE_PORT ?? 46_093)
+const PORT = Number(process.env.KADM_TEST_SECURE_PORT ?? 18_093)
 const dir = join(ROOT, '.kadm-test', `secure-${PORT}`)
 const configFile = join(dir, 'config.yaml')
 const tokenFile = join(dir, 'token.jwt')
