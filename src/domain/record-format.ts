@@ -30,14 +30,26 @@ export type BinaryFormat = (typeof BINARY_FORMATS)[number]
 export class OutputBuffer {
   private buf: Buffer
   length = 0
+  /** Chunks written out and handed back: reused, so memory does not depend on how lazily GC frees buffers. */
+  private readonly free: ArrayBuffer[] = []
 
   constructor(private readonly size = 256 * 1024) {
-    this.buf = Buffer.allocUnsafe(size)
+    this.buf = Buffer.allocUnsafeSlow(size)
+  }
+
+  private fresh(): Buffer {
+    const reuse = this.free.pop()
+    return reuse ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(this.size)
+  }
+
+  /** Hands a chunk from take() back once the stream is done with it. */
+  recycle(chunk: Buffer): void {
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === this.size && this.free.length < 4) this.free.push(chunk.buffer as ArrayBuffer)
   }
 
   private ensure(n: number): void {
     if (this.length + n <= this.buf.length) return
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n))
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.length + n))
     this.buf.copy(next, 0, 0, this.length)
     this.buf = next
   }
@@ -55,7 +67,7 @@ export class OutputBuffer {
   /** The bytes so far; the buffer starts afresh (the chunk may still be in flight to stdout). */
   take(): Buffer {
     const out = this.buf.subarray(0, this.length)
-    this.buf = Buffer.allocUnsafe(this.size)
+    this.buf = this.fresh()
     this.length = 0
     return out
   }

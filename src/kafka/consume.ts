@@ -52,8 +52,8 @@ interface PartitionState extends TopicPartition {
 }
 
 /** Response and partition limits: large enough for throughput, small enough to keep memory flat. */
-const PARTITION_MAX_BYTES = 2 * 1024 * 1024
-const RESPONSE_MAX_BYTES = 16 * 1024 * 1024
+const PARTITION_MAX_BYTES = 1024 * 1024
+const RESPONSE_MAX_BYTES = 8 * 1024 * 1024
 const MAX_WAIT_MS = 500
 /** Errors after which the partition's leader is looked up again. */
 const MOVED = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE', 'KAFKA_STORAGE_ERROR', 'OFFSET_NOT_AVAILABLE'])
@@ -157,7 +157,21 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
   const onAbort = () => finish('interrupted')
   options.signal.addEventListener('abort', onAbort, {once: true})
   if (options.signal.aborted) finish('interrupted')
-  const stopped = new Promise<null>((resolve) => stopAll.signal.addEventListener('abort', () => resolve(null), {once: true}))
+  /** `work`, or null as soon as everything stops. Listeners are removed again: a long-lived
+   * promise raced against every fetch would keep every response alive. */
+  const orStop = <T>(work: Promise<T>): Promise<T | null> => new Promise((resolve, reject) => {
+    const signal = stopAll.signal
+    if (signal.aborted) return resolve(null)
+    const onAbort = () => resolve(null)
+    signal.addEventListener('abort', onAbort, {once: true})
+    work.then((v) => {
+      signal.removeEventListener('abort', onAbort)
+      resolve(v)
+    }, (error) => {
+      signal.removeEventListener('abort', onAbort)
+      reject(error)
+    })
+  })
   const isolationLevel = options.isolation === 'read_committed' ? 1 : 0
 
   const active = () => states.filter((s) => !s.done)
@@ -229,13 +243,11 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       } else if (batch.attributes & CONTROL_FLAG) continue
       const raw = await decodeBatch(buf.records, batch, from)
       let out: ConsumedRecord[] = []
+      let reachedStop = false
       for (const r of raw) {
-        if (stopOffset !== undefined && r.offset >= stopOffset) {
+        if ((stopOffset !== undefined && r.offset >= stopOffset) || (stopTime !== undefined && r.timestamp >= stopTime)) {
           state.done = true
-          break
-        }
-        if (stopTime !== undefined && r.timestamp >= stopTime) {
-          state.done = true
+          reachedStop = true
           break
         }
         const record: ConsumedRecord = {topic: state.topic, partition: state.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers}
@@ -249,7 +261,7 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
         await options.deliver(out)
       }
       if (options.maxMessages !== undefined && records >= options.maxMessages) return finish('max-messages')
-      if (state.done) break
+      if (reachedStop) return
     }
   }
 
@@ -260,7 +272,7 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       const parts = active().filter((s) => s.leader === leader)
       if (!parts.length) return undefined
       const asked = new Map(parts.map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]))
-      return {promise: Promise.race([fetchFrom(leader, parts), stopped]), asked}
+      return {promise: orStop(fetchFrom(leader, parts)), asked}
     }
     inflight = send()
     while (inflight && !stopAll.signal.aborted) {
@@ -280,7 +292,8 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
         await deliverWork(w.part, w.state, w.batches, w.from)
         if (stopAll.signal.aborted) return
       }
-      if (allDone()) return finish(stopOffset !== undefined || stopTime !== undefined ? 'until' : 'end')
+      // Done: the other loops still deliver what they hold; the caller waits for them.
+      if (allDone()) return
     }
   }
 
@@ -314,7 +327,7 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
     while (!stopAll.signal.aborted && !allDone()) {
       ensureLoops()
       if (!loops.size && !relocating) break
-      await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped])
+      await orStop(new Promise<void>((resolve) => (wake = resolve)))
     }
     await Promise.allSettled([...loops.values()])
     if (failure) throw failure

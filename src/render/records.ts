@@ -36,8 +36,8 @@ export function formatSize(bytes: number): string {
 }
 
 /** Writes chunks to a stream, waiting for 'drain' when it is full so memory stays flat on slow readers. */
-export async function writeChunk(stream: NodeJS.WritableStream, chunk: Buffer | string): Promise<void> {
-  if (stream.write(chunk)) return
+export async function writeChunk(stream: NodeJS.WritableStream, chunk: Buffer | string, written?: () => void): Promise<void> {
+  if (stream.write(chunk, written)) return
   await new Promise<void>((resolve, reject) => {
     const cleanup = () => {
       stream.off('drain', onDrain)

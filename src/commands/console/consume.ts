@@ -68,7 +68,10 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     let flushQueued = false
     const deliver = async (records: ConsumedRecord[]) => {
       for (const r of records) print(r, out)
-      if (out.length >= FLUSH_AT) await writeChunk(process.stdout, out.take())
+      if (out.length >= FLUSH_AT) {
+        const chunk = out.take()
+        await writeChunk(process.stdout, chunk, () => out.recycle(chunk))
+      }
       else if (!flushQueued) {
         // Small amounts (tailing) go out as soon as the fetch loop yields, not when 128 KiB piled up.
         flushQueued = true

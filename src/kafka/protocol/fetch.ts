@@ -180,6 +180,8 @@ class RecordReader {
   }
 }
 
+const NO_HEADERS: Array<[string, Buffer | null]> = []
+
 /** Decodes the records of one batch whose record section is `data` (already decompressed). */
 export function decodeRecords(header: BatchHeader, data: Buffer, count: number, out: KafkaRecord[], fromOffset: number): void {
   const r = new RecordReader(data)
@@ -193,7 +195,7 @@ export function decodeRecords(header: BatchHeader, data: Buffer, count: number, 
     const key = r.bytes()
     const value = r.bytes()
     const headerCount = r.varint()
-    const headers: Array<[string, Buffer | null]> = []
+    const headers: Array<[string, Buffer | null]> = headerCount ? [] : NO_HEADERS
     for (let h = 0; h < headerCount; h++) {
       const name = r.bytes()
       headers.push([name ? name.toString('utf8') : '', r.bytes()])
