@@ -9,7 +9,7 @@ import {renderConsumeSummary} from '../../render/records.js'
 
 /** Records per send: large batches keep kafkajs's per-request cost small. */
 const BATCH_RECORDS = 10_000
-const BATCH_BYTES = 4 * 1024 * 1024
+const BATCH_BYTES = 1024 * 1024
 
 export interface ProduceSummary {
   records: number
@@ -119,9 +119,9 @@ export default class ConsoleProduce extends ClusterCommand {
       }
       if (!interrupted) splitter.end(take)
       await producer.send(batch)
+      await producer.flush()
     } finally {
       process.off('SIGINT', onSignal)
-      await producer.close()
     }
     const {stats} = producer
     const errors = Object.fromEntries([...badReasons, ...stats.errors])
