@@ -44,9 +44,10 @@ export function codecFor(type: number): Codec {
   return codec
 }
 
-/** Makes kafkajs's producer able to write every codec (it ships gzip only). */
+/** Makes kafkajs (the group consumer) able to read every codec (it ships gzip only). */
 export async function registerKafkajsCodecs(): Promise<void> {
-  const {CompressionCodecs} = await import('kafkajs')
+  // Through require: kafkajs is CommonJS and its named exports are not all visible to import().
+  const {CompressionCodecs} = require('kafkajs') as typeof import('kafkajs')
   codecs ??= loadCodecs()
   for (const [type, codec] of Object.entries(codecs)) {
     (CompressionCodecs as unknown as Record<number, () => Codec>)[Number(type)] = () => codec

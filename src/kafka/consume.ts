@@ -1,5 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import type {EachBatchPayload} from 'kafkajs'
+
 import type {ConsumedRecord} from '../domain/record-format.js'
 import {type StartPosition, type StopPosition, tailOffset} from '../domain/start-position.js'
 import {KadmError} from '../errors.js'
@@ -380,7 +382,10 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   let assigned = false
   let resolveDone!: () => void
   const done = new Promise<void>((resolve) => (resolveDone = resolve))
+  let finished = false
   const finish = (why: ConsumeSummary['reason']) => {
+    if (finished) return
+    finished = true
     reason = why
     resolveDone()
   }
@@ -419,51 +424,22 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   })
 
   let failure: unknown
+  let current: Promise<void> = Promise.resolve()
   try {
     await connection.guard(consumer.connect(), 'connect')
     await consumer.subscribe({topics: options.topics, fromBeginning: options.fromBeginning})
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({batch, isRunning, isStale}) => {
-        let printed: number | undefined
-        const out: ConsumedRecord[] = []
-        for (const m of batch.messages) {
-          if (!isRunning() || isStale()) break
-          const offset = Number(m.offset)
-          const record: ConsumedRecord = {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset,
-            timestamp: Number(m.timestamp),
-            key: m.key,
-            value: m.value,
-            headers: Object.entries(m.headers ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x === undefined ? null : Buffer.from(x as Buffer | string)] as [string, Buffer | null])),
-          }
-          if ((stopOffset !== undefined && offset >= stopOffset) || (stopTime !== undefined && record.timestamp >= stopTime)) {
-            finish('until')
-            break
-          }
-          printed = offset
-          if (options.filter && !options.filter(record)) continue
-          out.push(record)
-          if (options.maxMessages !== undefined && records + out.length >= options.maxMessages) break
-        }
-        if (out.length) {
-          records += out.length
-          for (const r of out) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0)
-          await options.deliver(out)
-        }
-        if (printed !== undefined) {
-          await consumer.commitOffsets([{topic: batch.topic, partition: batch.partition, offset: String(printed + 1)}])
-          const k = key(batch.topic, batch.partition)
-          if (endAtJoin.has(k)) remaining.set(k, endAtJoin.get(k)! - (printed + 1))
-        }
-        if (options.maxMessages !== undefined && records >= options.maxMessages) finish('max-messages')
-        checkEnd()
+      eachBatch: async (payload) => {
+        const work = handleBatch(payload)
+        current = work.catch(() => {})
+        await work
       },
     })
     await done
+    // A batch printed but not yet committed is committed before leaving.
+    await current
     if (failure) throw failure
   } finally {
     options.signal.removeEventListener('abort', onAbort)
@@ -471,4 +447,44 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
     await consumer.disconnect().catch(() => {})
   }
   return {records, bytes, ms: Date.now() - started, reason}
+
+  async function handleBatch({batch, isRunning, isStale, resolveOffset}: EachBatchPayload): Promise<void> {
+    if (finished) return
+    let printed: number | undefined
+    const out: ConsumedRecord[] = []
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale()) break
+      const offset = Number(m.offset)
+      const record: ConsumedRecord = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset,
+        timestamp: Number(m.timestamp),
+        key: m.key,
+        value: m.value,
+        headers: Object.entries(m.headers ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x === undefined ? null : Buffer.from(x as Buffer | string)] as [string, Buffer | null])),
+      }
+      if ((stopOffset !== undefined && offset >= stopOffset) || (stopTime !== undefined && record.timestamp >= stopTime)) {
+        finish('until')
+        break
+      }
+      printed = offset
+      if (options.filter && !options.filter(record)) continue
+      out.push(record)
+      if (options.maxMessages !== undefined && records + out.length >= options.maxMessages) break
+    }
+    if (out.length) {
+      records += out.length
+      for (const r of out) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0)
+      await options.deliver(out)
+    }
+    if (printed !== undefined) {
+      resolveOffset(String(printed))
+      await consumer.commitOffsets([{topic: batch.topic, partition: batch.partition, offset: String(printed + 1)}])
+      const k = key(batch.topic, batch.partition)
+      if (endAtJoin.has(k)) remaining.set(k, endAtJoin.get(k)! - (printed + 1))
+    }
+    if (options.maxMessages !== undefined && records >= options.maxMessages) finish('max-messages')
+    checkEnd()
+  }
 }
