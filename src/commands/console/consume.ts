@@ -102,6 +102,11 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
       process.off('SIGTERM', onSignal)
     }
     if (!flags.quiet) this.note(renderConsumeSummary(summary))
+    if (!flags.group && (summary.reason === 'max-messages' || summary.reason === 'interrupted')) {
+      // Output is out and no group needs leaving: do not wait up to a fetch's max wait for the
+      // prefetches still parked at the brokers (kafkajs drains them on disconnect).
+      process.exit(process.exitCode ?? 0)
+    }
     return summary
   }
 
