@@ -232,6 +232,29 @@ describe('console consume', () => {
     expect(resumed.stdout).toBe('g30\ng31\n')
   })
 
+  it('without --group: Ctrl-C while following stops cleanly with a summary', async () => {
+    const t = await topic('console-follow', 1)
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'console', 'consume', t, ...b], {stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+    const printed = new Promise<void>((resolve) => child.stdout.on('data', (d) => {
+      stdout += d
+      if (stdout.includes('live 2\n')) resolve()
+    }))
+    // It follows from the end: produce until it has printed what came after it started.
+    const feed = setInterval(() => void kadm(['console', 'produce', t, '-q', ...b], {input: 'live 1\nlive 2\n'}), 500)
+    try {
+      await printed
+    } finally {
+      clearInterval(feed)
+    }
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+    expect(stderr).toMatch(/^consumed \d+ records? .*records\/s\n$/)
+  })
+
   it('without --group: joins no group and prints the first record at once', async () => {
     const t = await topic('console-nogroup', 1)
     const before = new Set((await admin.listGroups()).groups.map((g) => g.groupId))
