@@ -20,10 +20,19 @@ const admin = kafka.admin()
 beforeAll(async () => admin.connect())
 afterAll(async () => admin.disconnect())
 
+/** A fresh topic whose leaders already answer (kafkajs#815: waitForLeaders can fail on a new topic). */
 async function topic(prefix: string, partitions = 3): Promise<string> {
   const name = uniqueName(prefix)
-  await admin.createTopics({topics: [{topic: name, numPartitions: partitions, replicationFactor: 3}], waitForLeaders: true})
-  return name
+  await admin.createTopics({topics: [{topic: name, numPartitions: partitions, replicationFactor: 3}], waitForLeaders: false})
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const offsets = await admin.fetchTopicOffsets(name)
+      if (offsets.length === partitions) return name
+    } catch (error) {
+      if (attempt > 100) throw error
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 /** Runs a shell pipeline (kcat, head) and returns its output. */
