@@ -79,7 +79,12 @@ export function selectPartitions(topics: MetadataTopic[], names: string[], only?
 
 async function startOffsets(connection: KafkaConnection, tps: TopicPartition[], start: StartPosition, metadata: MetadataTopic[], isolation: IsolationLevel): Promise<number[]> {
   const lookup = async (spec: 'earliest' | 'latest' | {timestamp: number}) => {
-    const found = await listOffsets(connection, tps, spec, {metadata, isolation})
+    let found = await listOffsets(connection, tps, spec, {metadata, isolation})
+    // Leaders of a topic created a moment ago may not answer yet: ask again with fresh metadata.
+    for (let attempt = 1; attempt <= 10 && found.some((f) => f.error && MOVED.has(f.error)); attempt++) {
+      await sleep(100 * attempt)
+      found = await listOffsets(connection, tps, spec, {isolation})
+    }
     const failed = found.find((f) => f.error)
     if (failed) throw new KadmError(`cannot find the ${typeof spec === 'string' ? spec : 'timestamp'} offset of ${failed.topic}:${failed.partition}: ${failed.error}`)
     return found.map((f) => f.offset)
