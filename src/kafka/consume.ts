@@ -200,12 +200,18 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
 
   /** Looks leaders up again for partitions whose leader moved, then returns them to a loop. */
   const relocate = async (moved: PartitionState[]) => {
-    await sleep(200)
-    const fresh = (await connection.metadata([...new Set(moved.map((m) => m.topic))])).topics
-    for (const m of moved) {
-      const leader = fresh.find((t) => t.name === m.topic)?.partitions.find((p) => p.partition === m.partition)?.leader ?? -1
-      m.leader = leader
+    // An election takes a moment: look again for up to ~10 s before giving up on a partition.
+    for (let attempt = 1; attempt <= 20; attempt++) {
+      await sleep(Math.min(100 * attempt, 1000))
+      if (stopAll.signal.aborted) return
+      const fresh = (await connection.metadata([...new Set(moved.map((m) => m.topic))])).topics
+      for (const m of moved) {
+        m.leader = fresh.find((t) => t.name === m.topic)?.partitions.find((p) => p.partition === m.partition)?.leader ?? -1
+      }
+      if (moved.every((m) => m.leader >= 0)) return
     }
+    const lost = moved.find((m) => m.leader < 0)!
+    throw new KadmError(`${lost.topic}:${lost.partition} has no leader`)
   }
 
   /** Applies one fetch response: positions, end detection; returns what to decode. */
@@ -327,7 +333,6 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
     for (const s of states) {
       if (s.leader < 0 && !s.done) {
         await relocate([s])
-        if (s.leader < 0) throw new KadmError(`${s.topic}:${s.partition} has no leader`)
       }
     }
     // Loops end when their partitions are done or moved; moved ones get a loop at their new leader.
