@@ -24,6 +24,10 @@ afterAll(async () => admin.disconnect())
 async function topic(prefix: string, partitions = 3): Promise<string> {
   const name = uniqueName(prefix)
   await admin.createTopics({topics: [{topic: name, numPartitions: partitions, replicationFactor: 3}], waitForLeaders: false})
+  return topicReady(name, partitions)
+}
+
+async function topicReady(name: string, partitions: number): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
       const offsets = await admin.fetchTopicOffsets(name)
@@ -265,6 +269,38 @@ describe('console consume', () => {
     child.kill('SIGINT')
     expect(await exited).toBe(0)
     expect(stderr).toMatch(/^consumed \d+ records? .*records\/s\n$/)
+  })
+
+  it('without --group: follows a partition whose leader moves to another broker', async () => {
+    const t = uniqueName('console-move')
+    await admin.createTopics({topics: [{topic: t, replicaAssignment: [{partition: 0, replicas: [1, 2]}]}], waitForLeaders: false})
+    await topicReady(t, 1)
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'console', 'consume', t, '--from-beginning', '-q', ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
+    let stdout = ''
+    let waiting: (() => void) | undefined
+    child.stdout.on('data', (d) => {
+      stdout += d
+      waiting?.()
+    })
+    const seen = (text: string) => new Promise<void>((resolve) => {
+      waiting = () => stdout.includes(text) && resolve()
+      waiting()
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+    await ok(['console', 'produce', t, '-q'], {input: 'before\n'})
+    await seen('before\n')
+    // Broker 1 leaves the replica set: the leader has to move to 2 or 3.
+    await admin.alterPartitionReassignments({topics: [{topic: t, partitionAssignment: [{partition: 0, replicas: [3, 2]}]}]})
+    for (;;) {
+      const [meta] = (await admin.fetchTopicMetadata({topics: [t]})).topics
+      if (meta.partitions[0].leader !== 1 && !meta.partitions[0].replicas.includes(1)) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    await ok(['console', 'produce', t, '-q'], {input: 'after\n'})
+    await seen('after\n')
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+    expect(stdout).toBe('before\nafter\n')
   })
 
   it('without --group: joins no group and prints the first record at once', async () => {
