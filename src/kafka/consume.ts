@@ -281,9 +281,14 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
   const loops = new Map<number, Promise<void>>()
   const runLoop = async (leader: number): Promise<void> => {
     let inflight: {promise: Promise<FetchPartitionResponse[] | null>; asked: Map<string, number>} | undefined
+    let turn = 0
     const send = () => {
-      const parts = active().filter((s) => s.leader === leader)
-      if (!parts.length) return undefined
+      const mine = active().filter((s) => s.leader === leader)
+      if (!mine.length) return undefined
+      // A different partition goes first each time: the broker fills the response in request
+      // order, and only the first partition is sure to get a batch larger than its limit.
+      const first = turn++ % mine.length
+      const parts = [...mine.slice(first), ...mine.slice(0, first)]
       const asked = new Map(parts.map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]))
       return {promise: orStop(fetchFrom(leader, parts)), asked}
     }
