@@ -40,7 +40,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     'key-format': Flags.string({summary: 'How keys are printed.', options: [...BINARY_FORMATS], default: 'string'}),
     'value-format': Flags.string({summary: 'How values are printed (json is indented on a terminal).', options: [...BINARY_FORMATS], default: 'string'}),
     grep: Flags.string({summary: 'Only records whose key or value matches this regular expression.'}),
-    header: Flags.string({summary: 'Only records with this header, k=v (repeatable; all must match).', multiple: true}),
+    header: Flags.string({summary: 'Only records with this header, k=v (repeatable; all must match).', multiple: true, multipleNonGreedy: true}),
     isolation: Flags.string({summary: 'Read aborted transactions too (read_uncommitted) or not.', options: ['read_uncommitted', 'read_committed'], default: 'read_uncommitted'}),
     quiet: Flags.boolean({char: 'q', summary: 'No summary on stderr at exit.'}),
   }

@@ -36,7 +36,7 @@ export default class ConsoleProduce extends ClusterCommand {
     input: Flags.string({summary: 'line: one record per line; json: JSON lines with key, value, headers, partition, timestamp.', options: ['line', 'json'], default: 'line'}),
     'key-separator': Flags.string({char: 'K', summary: 'Split each line into key and value at the first SEP.'}),
     key: Flags.string({char: 'k', summary: 'The same key for every record.'}),
-    header: Flags.string({char: 'H', summary: 'A header on every record, k=v (repeatable).', multiple: true}),
+    header: Flags.string({char: 'H', summary: 'A header on every record, k=v (repeatable).', multiple: true, multipleNonGreedy: true}),
     'null-marker': Flags.string({summary: 'A key or value equal to this is sent as null (tombstone).'}),
     partition: Flags.integer({char: 'p', summary: 'Send every record to this partition.', min: 0}),
     compression: Flags.string({char: 'z', summary: 'Compress batches.', options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], default: 'none'}),
