@@ -1,0 +1,139 @@
+import {Args, Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../cluster-command.js'
+import {BINARY_FORMATS, type BinaryFormat, compileTemplate, type ConsumedRecord, makeRecordFilter, OutputBuffer, parseHeaderPair, toJsonLine} from '../../domain/record-format.js'
+import {parsePartitionList, parseStartPosition, parseStopPosition, type StartPosition} from '../../domain/start-position.js'
+import {UsageError} from '../../errors.js'
+import type {ConsumeSummary} from '../../kafka/consume.js'
+import {renderConsumeSummary, renderRecordPretty, writeChunk} from '../../render/records.js'
+
+const FLUSH_AT = 128 * 1024
+
+export default class ConsoleConsume extends ClusterCommand {
+  static summary = 'Print records from topics: tail them, read a range, or consume as a group member.'
+  static description = `Without --group kadm reads the partitions straight from their leaders (one Fetch per leader broker): no group, nothing written to __consumer_offsets, and the first record arrives without waiting for a rebalance. With --group it joins as a real member, commits the offsets it printed and leaves the group on exit.
+
+Output: on a terminal, a readable coloured view; in a pipe, the value alone (like kcat), or --format '%t %p %o %k %v %T %h\\n'; -o json writes one JSON object per line (topic, partition, offset, timestamp, key, value, headers) that \`console produce --input json\` takes back unchanged. Keys and values that are not UTF-8 are written in base64 with "keyEncoding"/"valueEncoding": "base64".
+
+Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A summary goes to stderr at exit (-q hides it).`
+  static examples = [
+    {description: 'Follow a topic from now on', command: '<%= config.bin %> <%= command.id %> orders'},
+    {description: 'Everything there is, then exit', command: '<%= config.bin %> <%= command.id %> orders --from-beginning -e'},
+    {description: 'The last 10 records of partitions 0 and 2', command: '<%= config.bin %> <%= command.id %> orders --offset -10 --partition 0,2 -e'},
+    {description: 'Records of the last hour as JSON lines', command: '<%= config.bin %> <%= command.id %> orders --offset @-1h -e -o json'},
+    {description: 'A custom line per record', command: `<%= config.bin %> <%= command.id %> orders -f '%p:%o %k=%v\\n'`},
+    {description: 'As a member of a group, committing what was printed', command: '<%= config.bin %> <%= command.id %> orders --group audit --from-beginning'},
+  ]
+
+  static strict = false
+  static args = {topic: Args.string({description: 'Topic(s) to read.', required: true, ignoreStdin: true})}
+
+  static flags = {
+    group: Flags.string({char: 'g', summary: 'Consume as a member of this group and commit what was printed.'}),
+    'from-beginning': Flags.boolean({summary: 'Start at the earliest offset (same as --offset earliest).'}),
+    offset: Flags.string({summary: 'Where to start: earliest, latest (default), N, -N (last N per partition), @<ISO-8601|epoch ms|-1h>.'}),
+    partition: Flags.string({char: 'p', summary: 'Only these partitions, e.g. 0,2 or 0-3.'}),
+    'exit-at-end': Flags.boolean({char: 'e', summary: 'Exit when every partition has been read to its end.'}),
+    'max-messages': Flags.integer({char: 'n', summary: 'Exit after printing this many records.', min: 1}),
+    until: Flags.string({summary: 'Stop before this offset (N) or time (@<ISO-8601|epoch ms|-1h>).'}),
+    format: Flags.string({char: 'f', summary: 'Line template: %t topic, %p partition, %o offset, %k key, %v value, %T timestamp, %h headers, %K/%S key/value size.'}),
+    'key-format': Flags.string({summary: 'How keys are printed.', options: [...BINARY_FORMATS], default: 'string'}),
+    'value-format': Flags.string({summary: 'How values are printed (json is indented on a terminal).', options: [...BINARY_FORMATS], default: 'string'}),
+    grep: Flags.string({summary: 'Only records whose key or value matches this regular expression.'}),
+    header: Flags.string({summary: 'Only records with this header, k=v (repeatable; all must match).', multiple: true, multipleNonGreedy: true}),
+    isolation: Flags.string({summary: 'Read aborted transactions too (read_uncommitted) or not.', options: ['read_uncommitted', 'read_committed'], default: 'read_uncommitted'}),
+    quiet: Flags.boolean({char: 'q', summary: 'No summary on stderr at exit.'}),
+  }
+
+  async run(): Promise<ConsumeSummary> {
+    const {flags, argv} = await this.parse(ConsoleConsume)
+    this.applyOutputFlags(flags)
+    if (this.format === 'yaml') throw new UsageError('console consume writes JSON lines (-o json), not YAML')
+    const topics = [...new Set(argv as string[])]
+    const start = this.startPosition(flags)
+    const stop = flags.until === undefined ? undefined : parseStopPosition(flags.until)
+    if (flags.until !== undefined && !stop) throw new UsageError(`--until "${flags.until}" is neither an offset nor a time`)
+    const partitions = flags.partition === undefined ? undefined : parsePartitionList(flags.partition)
+    if (flags.partition !== undefined && !partitions) throw new UsageError(`--partition "${flags.partition}" is not a list like 0,2 or 0-3`)
+    if (flags.group && (flags.partition || flags.offset)) throw new UsageError('--group cannot be combined with --partition or --offset: the group decides both')
+    const headers = (flags.header ?? []).map((h) => parseHeaderPair(h) ?? this.badHeader(h))
+    let grep: RegExp | undefined
+    try {
+      grep = flags.grep === undefined ? undefined : new RegExp(flags.grep)
+    } catch (error) {
+      throw new UsageError(`--grep: ${(error as Error).message}`)
+    }
+    const print = this.printer(flags.format, flags['key-format'] as BinaryFormat, flags['value-format'] as BinaryFormat)
+    const out = new OutputBuffer()
+    let flushQueued = false
+    const deliver = async (records: ConsumedRecord[]) => {
+      for (const r of records) print(r, out)
+      if (out.length >= FLUSH_AT) {
+        const chunk = out.take()
+        await writeChunk(process.stdout, chunk, () => out.recycle(chunk))
+      }
+      else if (!flushQueued) {
+        // Small amounts (tailing) go out as soon as the fetch loop yields, not when 128 KiB piled up.
+        flushQueued = true
+        setImmediate(() => {
+          flushQueued = false
+          if (out.length) process.stdout.write(out.take())
+        })
+      }
+    }
+    const controller = new AbortController()
+    const onSignal = () => (controller.signal.aborted ? process.exit(130) : controller.abort())
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    const connection = await this.connect(flags)
+    const {consumeDirect, consumeWithGroup} = await import('../../kafka/consume.js')
+    const common = {
+      topics, stop, exitAtEnd: flags['exit-at-end'], maxMessages: flags['max-messages'], deliver, signal: controller.signal,
+      isolation: flags.isolation as 'read_committed' | 'read_uncommitted', filter: makeRecordFilter({grep, headers}),
+    }
+    let summary: ConsumeSummary
+    try {
+      summary = flags.group
+        ? await consumeWithGroup(connection, {...common, group: flags.group, fromBeginning: start.kind === 'earliest'})
+        : await consumeDirect(connection, {...common, start, partitions})
+    } finally {
+      if (out.length) await writeChunk(process.stdout, out.take())
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+    if (!flags.quiet) this.note(renderConsumeSummary(summary))
+    if (!flags.group && (summary.reason === 'max-messages' || summary.reason === 'interrupted')) {
+      // Output is out and no group needs leaving: do not wait up to a fetch's max wait for the
+      // prefetches still parked at the brokers (kafkajs drains them on disconnect).
+      process.exit(process.exitCode ?? 0)
+    }
+    return summary
+  }
+
+  private startPosition(flags: {'from-beginning': boolean; offset?: string}): StartPosition {
+    if (flags['from-beginning'] && flags.offset) throw new UsageError('use either --from-beginning or --offset')
+    if (flags['from-beginning']) return {kind: 'earliest'}
+    if (flags.offset === undefined) return {kind: 'latest'}
+    const start = parseStartPosition(flags.offset)
+    if (!start) throw new UsageError(`--offset "${flags.offset}" is not earliest, latest, N, -N or @<time>`)
+    return start
+  }
+
+  private badHeader(text: string): never {
+    throw new UsageError(`--header "${text}" is not k=v`)
+  }
+
+  /** JSON lines for -o json; a template for --format; pretty on a terminal; else the value alone. */
+  private printer(template: string | undefined, keyFormat: BinaryFormat, valueFormat: BinaryFormat): (r: ConsumedRecord, out: OutputBuffer) => void {
+    if (this.format === 'json') return (r, out) => out.text(toJsonLine(r, keyFormat, valueFormat) + '\n')
+    if (template !== undefined) {
+      try {
+        return compileTemplate(template, {keyFormat, valueFormat})
+      } catch (error) {
+        throw new UsageError(`--format: ${(error as Error).message}`)
+      }
+    }
+    if (process.stdout.isTTY) return (r, out) => out.text(renderRecordPretty(r, this.chalk, keyFormat, valueFormat))
+    return compileTemplate('%v\n', {keyFormat, valueFormat})
+  }
+}

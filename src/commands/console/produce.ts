@@ -1,0 +1,138 @@
+import {Args, Flags} from '@oclif/core'
+import {createReadStream} from 'node:fs'
+
+import {ClusterCommand} from '../../cluster-command.js'
+import {LineSplitter, parseHeaderPair, parseJsonRecord, parseLineRecord, type LineOptions, type ProducedRecord} from '../../domain/record-format.js'
+import {ExitCode, KadmError, UsageError} from '../../errors.js'
+import type {Acks} from '../../kafka/produce.js'
+import {renderConsumeSummary} from '../../render/records.js'
+
+/** Records per send: large batches keep kafkajs's per-request cost small. */
+const BATCH_RECORDS = 10_000
+const BATCH_BYTES = 1024 * 1024
+
+export interface ProduceSummary {
+  records: number
+  failed: number
+  bytes: number
+  ms: number
+  errors: Record<string, number>
+}
+
+export default class ConsoleProduce extends ClusterCommand {
+  static summary = 'Send records from stdin or a file, one per line (or the JSON lines `console consume -o json` writes).'
+  static description = `Records are batched for throughput and flushed at end of input and on Ctrl-C. With --acks all (the default) the producer is idempotent. Keyed records go to the partition Kafka's Java producer would choose (murmur2 of the key). The summary (records, bytes, rate) goes to stderr; if any record fails, kadm says how many and exits 1.`
+  static examples = [
+    {description: 'One record per line from stdin', command: 'printf "a\\nb\\n" | <%= config.bin %> <%= command.id %> orders'},
+    {description: 'Keys before a tab, a static header, lz4', command: `<%= config.bin %> <%= command.id %> orders --key-separator $'\\t' -H source=import -z lz4 --file data.tsv`},
+    {description: 'Copy records between topics with their keys, headers and partitions', command: '<%= config.bin %> console consume orders --from-beginning -e -o json | <%= config.bin %> <%= command.id %> orders-copy --input json'},
+    {description: 'Tombstones: lines "key|NULL" delete keys in a compacted topic', command: `<%= config.bin %> <%= command.id %> users --key-separator '|' --null-marker NULL`},
+  ]
+
+  static args = {topic: Args.string({description: 'Topic to write to.', required: true, ignoreStdin: true})}
+
+  static flags = {
+    file: Flags.string({summary: 'Read from this file instead of stdin.'}),
+    input: Flags.string({summary: 'line: one record per line; json: JSON lines with key, value, headers, partition, timestamp.', options: ['line', 'json'], default: 'line'}),
+    'key-separator': Flags.string({char: 'K', summary: 'Split each line into key and value at the first SEP.'}),
+    key: Flags.string({char: 'k', summary: 'The same key for every record.'}),
+    header: Flags.string({char: 'H', summary: 'A header on every record, k=v (repeatable).', multiple: true, multipleNonGreedy: true}),
+    'null-marker': Flags.string({summary: 'A key or value equal to this is sent as null (tombstone).'}),
+    partition: Flags.integer({char: 'p', summary: 'Send every record to this partition.', min: 0}),
+    compression: Flags.string({char: 'z', summary: 'Compress batches.', options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], default: 'none'}),
+    acks: Flags.string({summary: 'all: every in-sync replica (idempotent); 1: the leader; 0: no answer.', options: ['all', '1', '0'], default: 'all'}),
+    quiet: Flags.boolean({char: 'q', summary: 'No summary on stderr at exit.'}),
+  }
+
+  async run(): Promise<ProduceSummary> {
+    const {args, flags} = await this.parse(ConsoleProduce)
+    this.applyOutputFlags(flags)
+    if (flags.input === 'json' && (flags['key-separator'] !== undefined || flags.key !== undefined)) {
+      throw new UsageError('--input json takes keys from the JSON: drop --key-separator and --key')
+    }
+    if (flags['key-separator'] === '') throw new UsageError('--key-separator cannot be empty')
+    const headers = (flags.header ?? []).map((h): [string, Buffer] => {
+      const pair = parseHeaderPair(h)
+      if (!pair) throw new UsageError(`-H "${h}" is not k=v`)
+      return [pair[0], Buffer.from(pair[1])]
+    })
+    const lineOptions: LineOptions = {
+      keySeparator: flags['key-separator'] === undefined ? undefined : Buffer.from(flags['key-separator']),
+      key: flags.key === undefined ? undefined : Buffer.from(flags.key),
+      nullMarker: flags['null-marker'] === undefined ? undefined : Buffer.from(flags['null-marker']),
+      headers,
+    }
+    const parse = flags.input === 'json'
+      ? (line: Buffer): ProducedRecord => {
+          const record = parseJsonRecord(line.toString('utf8'))
+          if (headers.length) record.headers.push(...headers)
+          return record
+        }
+      : (line: Buffer) => parseLineRecord(line, lineOptions)
+
+    const started = Date.now()
+    const connection = await this.connect(flags)
+    const {RecordProducer} = await import('../../kafka/produce.js')
+    const producer = await RecordProducer.open(connection, {
+      topic: args.topic, acks: flags.acks as Acks, compression: flags.compression as 'none', partition: flags.partition,
+    })
+    const input = flags.file === undefined ? process.stdin : createReadStream(flags.file, {highWaterMark: 1024 * 1024})
+    let interrupted = false
+    const onSignal = () => {
+      if (interrupted) process.exit(ExitCode.interrupted)
+      interrupted = true
+      input.destroy()
+    }
+    process.on('SIGINT', onSignal)
+    let lineNo = 0
+    let badLines = 0
+    const badReasons = new Map<string, number>()
+    let batch: ProducedRecord[] = []
+    let batchBytes = 0
+    const take = (line: Buffer) => {
+      lineNo++
+      if (flags.input === 'json' && line.length === 0) return
+      try {
+        const record = parse(line)
+        batch.push(record)
+        batchBytes += (record.value?.length ?? 0) + (record.key?.length ?? 0)
+      } catch (error) {
+        badLines++
+        if (badLines <= 5) this.warning(`line ${lineNo}: ${(error as Error).message}`)
+        const reason = `unreadable input (${flags.input})`
+        badReasons.set(reason, (badReasons.get(reason) ?? 0) + 1)
+      }
+    }
+    const splitter = new LineSplitter()
+    try {
+      try {
+        for await (const chunk of input) {
+          splitter.push(chunk as Buffer, take)
+          if (batch.length >= BATCH_RECORDS || batchBytes >= BATCH_BYTES) {
+            await producer.send(batch)
+            batch = []
+            batchBytes = 0
+          }
+        }
+      } catch (error) {
+        if (!interrupted) throw new KadmError(`cannot read ${flags.file ?? 'stdin'}: ${(error as Error).message}`)
+      }
+      if (!interrupted) splitter.end(take)
+      await producer.send(batch)
+      await producer.flush()
+    } finally {
+      process.off('SIGINT', onSignal)
+    }
+    const {stats} = producer
+    const errors = Object.fromEntries([...badReasons, ...stats.errors])
+    const summary: ProduceSummary = {records: stats.records, failed: stats.failed + badLines, bytes: stats.bytes, ms: Date.now() - started, errors}
+    if (!flags.quiet) this.note(renderConsumeSummary(summary, 'produced') + (interrupted ? ' (interrupted)' : ''))
+    if (this.format !== 'table') await this.emit(summary, () => '')
+    if (summary.failed) {
+      const why = Object.entries(errors).map(([reason, n]) => `${n}: ${reason}`).join('; ')
+      throw new KadmError(`${summary.failed} record${summary.failed === 1 ? '' : 's'} failed (${why})`)
+    }
+    if (interrupted) process.exitCode = ExitCode.interrupted
+    return summary
+  }
+}

@@ -1,0 +1,388 @@
+import {isUtf8} from 'node:buffer'
+
+/** A record as `console consume` prints it. Offsets and timestamps are JS numbers (exact to 2^53). */
+export interface ConsumedRecord {
+  topic: string
+  partition: number
+  offset: number
+  timestamp: number
+  key: Buffer | null
+  value: Buffer | null
+  headers: Array<[string, Buffer | null]>
+}
+
+/** A record as `console produce` sends it. */
+export interface ProducedRecord {
+  key: Buffer | null
+  value: Buffer | null
+  headers: Array<[string, Buffer | null]>
+  partition?: number
+  timestamp?: number
+}
+
+export const BINARY_FORMATS = ['string', 'json', 'hex', 'base64'] as const
+export type BinaryFormat = (typeof BINARY_FORMATS)[number]
+
+/**
+ * Bytes collected for stdout: records are appended as raw bytes (no string round trip for
+ * string-formatted values) and handed over in large chunks.
+ */
+export class OutputBuffer {
+  private buf: Buffer
+  length = 0
+  /** Chunks written out and handed back: reused, so memory does not depend on how lazily GC frees buffers. */
+  private readonly free: ArrayBuffer[] = []
+
+  constructor(private readonly size = 256 * 1024) {
+    this.buf = Buffer.allocUnsafeSlow(size)
+  }
+
+  private fresh(): Buffer {
+    const reuse = this.free.pop()
+    return reuse ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(this.size)
+  }
+
+  /** Hands a chunk from take() back once the stream is done with it. */
+  recycle(chunk: Buffer): void {
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === this.size && this.free.length < 4) this.free.push(chunk.buffer as ArrayBuffer)
+  }
+
+  private ensure(n: number): void {
+    if (this.length + n <= this.buf.length) return
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.length + n))
+    this.buf.copy(next, 0, 0, this.length)
+    this.buf = next
+  }
+
+  bytes(b: Buffer): void {
+    this.ensure(b.length)
+    this.length += b.copy(this.buf, this.length)
+  }
+
+  text(s: string): void {
+    this.ensure(s.length * 3)
+    this.length += this.buf.write(s, this.length)
+  }
+
+  /** The bytes so far; the buffer starts afresh (the chunk may still be in flight to stdout). */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.length)
+    this.buf = this.fresh()
+    this.length = 0
+    return out
+  }
+}
+
+/** Renders bytes as text in one of the formats; `json` falls back to the string when they are not JSON. */
+export function formatBytes(bytes: Buffer, format: BinaryFormat, pretty = false): string {
+  switch (format) {
+    case 'hex':
+      return bytes.toString('hex')
+    case 'base64':
+      return bytes.toString('base64')
+    case 'json': {
+      const text = bytes.toString('utf8')
+      try {
+        return JSON.stringify(JSON.parse(text), null, pretty ? 2 : undefined)
+      } catch {
+        return text
+      }
+    }
+    default:
+      return bytes.toString('utf8')
+  }
+}
+
+export interface TemplateOptions {
+  keyFormat: BinaryFormat
+  valueFormat: BinaryFormat
+  /** Indent JSON keys/values (on a TTY). */
+  pretty?: boolean
+  /** Printed for a null key or value (kcat prints nothing). */
+  nullText?: string
+}
+
+type Part = (r: ConsumedRecord, out: OutputBuffer) => void
+
+function bytesPart(pick: (r: ConsumedRecord) => Buffer | null, format: BinaryFormat, options: TemplateOptions): Part {
+  const nullText = options.nullText ?? ''
+  if (format === 'string') {
+    return (r, out) => {
+      const b = pick(r)
+      if (b === null) out.text(nullText)
+      else out.bytes(b)
+    }
+  }
+  return (r, out) => {
+    const b = pick(r)
+    out.text(b === null ? nullText : formatBytes(b, format, options.pretty))
+  }
+}
+
+/** `k=v,k2=v2`, as kcat prints headers. */
+export function formatHeaders(headers: Array<[string, Buffer | null]>): string {
+  return headers.map(([k, v]) => `${k}=${v === null ? '' : v.toString('utf8')}`).join(',')
+}
+
+/**
+ * Compiles a kcat-style template once: %t topic, %p partition, %o offset, %k key, %v value,
+ * %T timestamp (ms), %h headers, %K key size, %S value size, %% a percent sign; \n \t \r \\ escapes.
+ */
+export function compileTemplate(template: string, options: TemplateOptions): (r: ConsumedRecord, out: OutputBuffer) => void {
+  const parts: Part[] = []
+  let literal = ''
+  const flush = () => {
+    if (!literal) return
+    const bytes = Buffer.from(literal, 'utf8')
+    parts.push((_r, out) => out.bytes(bytes))
+    literal = ''
+  }
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i]
+    const next = template[i + 1]
+    if (c === '\\' && next !== undefined) {
+      literal += ({n: '\n', t: '\t', r: '\r', '\\': '\\'} as Record<string, string>)[next] ?? `\\${next}`
+      i++
+      continue
+    }
+    if (c !== '%' || next === undefined) {
+      literal += c
+      continue
+    }
+    i++
+    let part: Part | undefined
+    switch (next) {
+      case 't':
+        part = (r, out) => out.text(r.topic)
+        break
+      case 'p':
+        part = (r, out) => out.text(String(r.partition))
+        break
+      case 'o':
+        part = (r, out) => out.text(String(r.offset))
+        break
+      case 'T':
+        part = (r, out) => out.text(String(r.timestamp))
+        break
+      case 'k':
+        part = bytesPart((r) => r.key, options.keyFormat, options)
+        break
+      case 'v':
+        part = bytesPart((r) => r.value, options.valueFormat, options)
+        break
+      case 'h':
+        part = (r, out) => out.text(formatHeaders(r.headers))
+        break
+      case 'K':
+        part = (r, out) => out.text(String(r.key === null ? -1 : r.key.length))
+        break
+      case 'S':
+        part = (r, out) => out.text(String(r.value === null ? -1 : r.value.length))
+        break
+      case '%':
+        literal += '%'
+        break
+      default:
+        throw new Error(`unknown field %${next} in --format (use %t %p %o %k %v %T %h %K %S %%)`)
+    }
+    if (part) {
+      flush()
+      parts.push(part)
+    }
+  }
+  flush()
+  if (parts.length === 1) return parts[0]
+  return (r, out) => {
+    for (const part of parts) part(r, out)
+  }
+}
+
+type Encoding = 'base64' | 'hex' | 'json'
+
+/** A key or value in a JSON line: a string when it is UTF-8 text, else encoded and marked. */
+function jsonField(bytes: Buffer | null, format: BinaryFormat): {value: unknown; encoding?: Encoding} {
+  if (bytes === null) return {value: null}
+  switch (format) {
+    case 'hex':
+      return {value: bytes.toString('hex'), encoding: 'hex'}
+    case 'base64':
+      return {value: bytes.toString('base64'), encoding: 'base64'}
+    case 'json':
+      try {
+        return {value: JSON.parse(bytes.toString('utf8')), encoding: 'json'}
+      } catch {
+        // not JSON: fall through to the string form
+      }
+  }
+  return isUtf8(bytes) ? {value: bytes.toString('utf8')} : {value: bytes.toString('base64'), encoding: 'base64'}
+}
+
+/**
+ * One record as one JSON line. The schema, shared with `console produce --input json`:
+ * {"topic","partition","offset","timestamp","key","value","headers":[{"key","value"}]}.
+ * Keys, values and header values are strings when they are valid UTF-8 (and null for null);
+ * anything else is base64 with "keyEncoding"/"valueEncoding"/"encoding": "base64" beside it, so
+ * binary data survives a round trip exactly. --key-format/--value-format hex|base64|json choose
+ * another encoding (json embeds the parsed document, marked "json").
+ */
+export function toJsonLine(r: ConsumedRecord, keyFormat: BinaryFormat = 'string', valueFormat: BinaryFormat = 'string'): string {
+  const key = jsonField(r.key, keyFormat)
+  const value = jsonField(r.value, valueFormat)
+  const line: Record<string, unknown> = {
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset,
+    timestamp: r.timestamp,
+    key: key.value,
+    value: value.value,
+    headers: r.headers.map(([k, v]) => {
+      const field = jsonField(v, 'string')
+      return field.encoding ? {key: k, value: field.value, encoding: field.encoding} : {key: k, value: field.value}
+    }),
+  }
+  if (key.encoding) line.keyEncoding = key.encoding
+  if (value.encoding) line.valueEncoding = value.encoding
+  return JSON.stringify(line)
+}
+
+function decodeField(value: unknown, encoding: unknown, what: string): Buffer | null {
+  if (value === null || value === undefined) return null
+  switch (encoding) {
+    case undefined:
+    case null:
+    case 'string':
+    case 'utf8':
+      if (typeof value === 'string') return Buffer.from(value, 'utf8')
+      return Buffer.from(JSON.stringify(value), 'utf8')
+    case 'json':
+      return Buffer.from(JSON.stringify(value), 'utf8')
+    case 'base64':
+    case 'hex':
+      if (typeof value !== 'string') throw new Error(`${what} must be a string when its encoding is ${encoding}`)
+      return Buffer.from(value, encoding)
+    default:
+      throw new Error(`unknown ${what} encoding "${String(encoding)}" (use base64, hex or json)`)
+  }
+}
+
+/** Parses a JSON line that `console consume -o json` wrote (topic and offset are ignored). */
+export function parseJsonRecord(line: string): ProducedRecord {
+  let data: unknown
+  try {
+    data = JSON.parse(line)
+  } catch (error) {
+    throw new Error(`not JSON: ${(error as Error).message}`)
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('expected a JSON object with "value"')
+  const o = data as Record<string, unknown>
+  const record: ProducedRecord = {
+    key: decodeField(o.key, o.keyEncoding, 'key'),
+    value: decodeField(o.value, o.valueEncoding, 'value'),
+    headers: [],
+  }
+  if (o.headers !== undefined && o.headers !== null) {
+    if (Array.isArray(o.headers)) {
+      for (const h of o.headers as Array<Record<string, unknown>>) {
+        if (typeof h?.key !== 'string') throw new Error('each header needs a string "key"')
+        record.headers.push([h.key, decodeField(h.value, h.encoding, `header ${h.key}`)])
+      }
+    } else if (typeof o.headers === 'object') {
+      for (const [k, v] of Object.entries(o.headers as Record<string, unknown>)) record.headers.push([k, decodeField(v, undefined, `header ${k}`)])
+    } else throw new Error('"headers" must be an array of {key, value} or an object')
+  }
+  if (o.partition !== undefined && o.partition !== null) {
+    if (!Number.isInteger(o.partition) || (o.partition as number) < 0) throw new Error('"partition" must be a non-negative integer')
+    record.partition = o.partition as number
+  }
+  if (o.timestamp !== undefined && o.timestamp !== null) {
+    if (!Number.isInteger(o.timestamp)) throw new Error('"timestamp" must be epoch milliseconds')
+    record.timestamp = o.timestamp as number
+  }
+  return record
+}
+
+export interface LineOptions {
+  /** Split each line at the first occurrence into key and value. */
+  keySeparator?: Buffer
+  /** A fixed key for every record. */
+  key?: Buffer
+  /** A key or value equal to this is sent as null (a tombstone for values). */
+  nullMarker?: Buffer
+  headers?: Array<[string, Buffer | null]>
+}
+
+/** One input line (without its newline) → one record; bytes pass through untouched. */
+export function parseLineRecord(line: Buffer, options: LineOptions): ProducedRecord {
+  let key: Buffer | null = options.key ?? null
+  let value: Buffer | null = line
+  if (options.keySeparator !== undefined) {
+    const at = line.indexOf(options.keySeparator)
+    if (at < 0) throw new Error(`no key separator ${JSON.stringify(options.keySeparator.toString())} in the line`)
+    key = line.subarray(0, at)
+    value = line.subarray(at + options.keySeparator.length)
+  }
+  if (options.nullMarker !== undefined) {
+    if (key !== null && key.equals(options.nullMarker)) key = null
+    if (value.equals(options.nullMarker)) value = null
+  }
+  return {key, value, headers: options.headers ?? []}
+}
+
+/**
+ * Splits a byte stream into lines (LF; a CR before it is kept, as kcat does). Call push() per
+ * chunk and end() at EOF; a last line without a newline still counts.
+ */
+export class LineSplitter {
+  private rest: Buffer | undefined
+
+  push(chunk: Buffer, each: (line: Buffer) => void): void {
+    let data = chunk
+    if (this.rest) {
+      data = Buffer.concat([this.rest, chunk])
+      this.rest = undefined
+    }
+    let start = 0
+    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
+      each(data.subarray(start, nl))
+      start = nl + 1
+    }
+    if (start < data.length) this.rest = Buffer.from(data.subarray(start))
+  }
+
+  end(each: (line: Buffer) => void): void {
+    if (this.rest?.length) each(this.rest)
+    this.rest = undefined
+  }
+}
+
+/** `k=v` → [k, v] (for -H and --header). */
+export function parseHeaderPair(text: string): [string, string] | undefined {
+  const at = text.indexOf('=')
+  if (at <= 0) return undefined
+  return [text.slice(0, at), text.slice(at + 1)]
+}
+
+export interface RecordFilter {
+  grep?: RegExp
+  headers?: Array<[string, string]>
+}
+
+/** Compiles --grep (key or value matches) and --header k=v (all must be present) into a predicate. */
+export function makeRecordFilter(filter: RecordFilter): ((r: ConsumedRecord) => boolean) | undefined {
+  const {grep, headers} = filter
+  if (!grep && !headers?.length) return undefined
+  return (r) => {
+    if (headers?.length) {
+      for (const [k, v] of headers) {
+        if (!r.headers.some(([hk, hv]) => hk === k && (hv?.toString('utf8') ?? '') === v)) return false
+      }
+    }
+    if (grep) {
+      grep.lastIndex = 0
+      const inKey = r.key !== null && grep.test(r.key.toString('utf8'))
+      grep.lastIndex = 0
+      if (!inKey && !(r.value !== null && grep.test(r.value.toString('utf8')))) return false
+    }
+    return true
+  }
+}

@@ -1,0 +1,505 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import type {EachBatchPayload} from 'kafkajs'
+
+import type {ConsumedRecord} from '../domain/record-format.js'
+import {type StartPosition, type StopPosition, tailOffset} from '../domain/start-position.js'
+import {KadmError} from '../errors.js'
+import type {KafkaConnection} from './client.js'
+import {codecFor} from './compression.js'
+import {type IsolationLevel, listOffsets, type TopicPartition} from './offsets.js'
+import {errorName} from './protocol/errors.js'
+import {
+  type AbortedTransaction,
+  BATCH_HEADER_SIZE,
+  type BatchHeader,
+  COMPRESSION_MASK,
+  CONTROL_FLAG,
+  decodeRecords,
+  Fetch,
+  type FetchPartitionResponse,
+  type KafkaRecord,
+  scanBatches,
+  TRANSACTIONAL_FLAG,
+} from './protocol/fetch.js'
+import type {MetadataTopic} from './protocol/metadata.js'
+
+export interface ConsumeOptions {
+  topics: string[]
+  /** Only these partition numbers (of every topic). */
+  partitions?: number[]
+  start: StartPosition
+  stop?: StopPosition
+  exitAtEnd: boolean
+  maxMessages?: number
+  isolation: IsolationLevel
+  filter?: (r: ConsumedRecord) => boolean
+  /** Receives records in offset order per partition; awaited, so a slow stdout slows fetching. */
+  deliver: (records: ConsumedRecord[]) => void | Promise<void>
+  signal: AbortSignal
+}
+
+export interface ConsumeSummary {
+  records: number
+  bytes: number
+  ms: number
+  /** Why it stopped: end of data (-e), --max-messages, --until, or interrupted. */
+  reason: 'end' | 'max-messages' | 'until' | 'interrupted'
+}
+
+interface PartitionState extends TopicPartition {
+  offset: number
+  leader: number
+  done: boolean
+}
+
+/** Response and partition limits: large enough for throughput, small enough to keep memory flat. */
+const PARTITION_MAX_BYTES = 1024 * 1024
+const RESPONSE_MAX_BYTES = 8 * 1024 * 1024
+const MAX_WAIT_MS = 500
+/** Errors after which the partition's leader is looked up again. */
+const MOVED = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE', 'KAFKA_STORAGE_ERROR', 'OFFSET_NOT_AVAILABLE'])
+
+/** Which partitions to read, from metadata; unknown topics and partitions are one clear error. */
+export function selectPartitions(topics: MetadataTopic[], names: string[], only?: number[]): Array<TopicPartition & {leader: number}> {
+  const out: Array<TopicPartition & {leader: number}> = []
+  for (const name of names) {
+    const topic = topics.find((t) => t.name === name)
+    if (!topic || topic.errorCode === 3) throw new KadmError(`topic ${name} does not exist`)
+    if (topic.errorCode !== 0) throw new KadmError(`topic ${name}: ${errorName(topic.errorCode)}`)
+    const partitions = [...topic.partitions].sort((a, b) => a.partition - b.partition)
+    for (const p of only ?? partitions.map((x) => x.partition)) {
+      const found = partitions.find((x) => x.partition === p)
+      if (!found) throw new KadmError(`topic ${name} has no partition ${p} (it has ${partitions.length})`)
+      out.push({topic: name, partition: p, leader: found.leader})
+    }
+  }
+  return out
+}
+
+async function startOffsets(connection: KafkaConnection, tps: TopicPartition[], start: StartPosition, metadata: MetadataTopic[], isolation: IsolationLevel): Promise<number[]> {
+  const lookup = async (spec: 'earliest' | 'latest' | {timestamp: number}) => {
+    let found = await listOffsets(connection, tps, spec, {metadata, isolation})
+    // Leaders of a topic created a moment ago may not answer yet: ask again with fresh metadata.
+    for (let attempt = 1; attempt <= 10 && found.some((f) => f.error && MOVED.has(f.error)); attempt++) {
+      await sleep(100 * attempt)
+      found = await listOffsets(connection, tps, spec, {isolation})
+    }
+    const failed = found.find((f) => f.error)
+    if (failed) throw new KadmError(`cannot find the ${typeof spec === 'string' ? spec : 'timestamp'} offset of ${failed.topic}:${failed.partition}: ${failed.error}`)
+    return found.map((f) => f.offset)
+  }
+  switch (start.kind) {
+    case 'earliest':
+      return (await lookup('earliest')).map((o) => o ?? 0)
+    case 'latest':
+      return (await lookup('latest')).map((o) => o ?? 0)
+    case 'time': {
+      const [at, latest] = await Promise.all([lookup({timestamp: start.timestamp}), lookup('latest')])
+      return at.map((o, i) => o ?? latest[i] ?? 0)
+    }
+    case 'tail':
+    case 'offset': {
+      const [earliest, latest] = await Promise.all([lookup('earliest'), lookup('latest')])
+      return tps.map((_, i) => {
+        const [lo, hi] = [earliest[i] ?? 0, latest[i] ?? 0]
+        return start.kind === 'tail' ? tailOffset(lo, hi, start.count) : Math.min(Math.max(start.offset, lo), hi)
+      })
+    }
+  }
+}
+
+/** Filters a read_committed partition's batches: control batches and aborted transactions go. */
+class TransactionFilter {
+  private readonly pending: AbortedTransaction[]
+  private readonly aborted = new Set<bigint>()
+
+  constructor(aborted: AbortedTransaction[]) {
+    this.pending = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset)
+  }
+
+  keep(batch: BatchHeader, controlType: () => number): boolean {
+    const lastOffset = batch.nextOffset - 1
+    while (this.pending.length && this.pending[0].firstOffset <= lastOffset) this.aborted.add(this.pending.shift()!.producerId)
+    if (batch.attributes & CONTROL_FLAG) {
+      if (controlType() === 0) this.aborted.delete(batch.producerId)
+      return false
+    }
+    return !((batch.attributes & TRANSACTIONAL_FLAG) && this.aborted.has(batch.producerId))
+  }
+}
+
+async function decodeBatch(buf: Buffer, batch: BatchHeader, fromOffset: number): Promise<KafkaRecord[]> {
+  const out: KafkaRecord[] = []
+  let data = buf.subarray(batch.start + BATCH_HEADER_SIZE, batch.end)
+  const codec = batch.attributes & COMPRESSION_MASK
+  if (codec !== 0) data = await codecFor(codec).decompress(data)
+  decodeRecords(batch, data, batch.recordCount, out, fromOffset)
+  return out
+}
+
+/**
+ * Reads partitions straight from their leaders with Fetch: no group, no commits, nothing written
+ * to __consumer_offsets. One fetch loop per leader broker; each loop sends its next fetch as soon
+ * as the batch headers of the last one are read, then decodes and delivers while it is in flight.
+ */
+export async function consumeDirect(connection: KafkaConnection, options: ConsumeOptions): Promise<ConsumeSummary> {
+  const started = Date.now()
+  const metadata = (await connection.metadata(options.topics)).topics
+  const selected = selectPartitions(metadata, options.topics, options.partitions)
+  const offsets = await startOffsets(connection, selected, options.start, metadata, options.isolation)
+  const states: PartitionState[] = selected.map((tp, i) => ({...tp, offset: offsets[i], done: false}))
+  const stopOffset = options.stop?.kind === 'offset' ? options.stop.offset : undefined
+  const stopTime = options.stop?.kind === 'time' ? options.stop.timestamp : undefined
+  if (stopOffset !== undefined) for (const s of states) if (s.offset >= stopOffset) s.done = true
+
+  let records = 0
+  let bytes = 0
+  let reason: ConsumeSummary['reason'] = 'end'
+  const stopAll = new AbortController()
+  const finish = (why: ConsumeSummary['reason']) => {
+    reason = why
+    stopAll.abort()
+  }
+  const onAbort = () => finish('interrupted')
+  options.signal.addEventListener('abort', onAbort, {once: true})
+  if (options.signal.aborted) finish('interrupted')
+  /** `work`, or null as soon as everything stops. Listeners are removed again: a long-lived
+   * promise raced against every fetch would keep every response alive. */
+  const orStop = <T>(work: Promise<T>): Promise<T | null> => new Promise((resolve, reject) => {
+    const signal = stopAll.signal
+    if (signal.aborted) return resolve(null)
+    const onAbort = () => resolve(null)
+    signal.addEventListener('abort', onAbort, {once: true})
+    work.then((v) => {
+      signal.removeEventListener('abort', onAbort)
+      resolve(v)
+    }, (error) => {
+      signal.removeEventListener('abort', onAbort)
+      reject(error)
+    })
+  })
+  const isolationLevel = options.isolation === 'read_committed' ? 1 : 0
+
+  const active = () => states.filter((s) => !s.done)
+  const allDone = () => states.every((s) => s.done)
+
+  const fetchFrom = async (leader: number, parts: PartitionState[]) => {
+    const byTopic = new Map<string, PartitionState[]>()
+    for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p])
+    const request = {
+      maxWaitMs: MAX_WAIT_MS,
+      minBytes: 1,
+      maxBytes: RESPONSE_MAX_BYTES,
+      isolationLevel: isolationLevel as 0 | 1,
+      topics: [...byTopic].map(([topic, ps]) => ({topic, partitions: ps.map((p) => ({partition: p.partition, offset: p.offset, maxBytes: PARTITION_MAX_BYTES}))})),
+    }
+    const broker = await connection.broker(leader)
+    return connection.send(broker, Fetch, request)
+  }
+
+  /** Looks leaders up again for partitions whose leader moved, then returns them to a loop. */
+  const relocate = async (moved: PartitionState[]) => {
+    // An election takes a moment: look again for up to ~10 s before giving up on a partition.
+    for (let attempt = 1; attempt <= 20; attempt++) {
+      await sleep(Math.min(100 * attempt, 1000))
+      if (stopAll.signal.aborted) return
+      const fresh = (await connection.metadata([...new Set(moved.map((m) => m.topic))])).topics
+      for (const m of moved) {
+        m.leader = fresh.find((t) => t.name === m.topic)?.partitions.find((p) => p.partition === m.partition)?.leader ?? -1
+      }
+      if (moved.every((m) => m.leader >= 0)) return
+    }
+    const lost = moved.find((m) => m.leader < 0)!
+    throw new KadmError(`${lost.topic}:${lost.partition} has no leader`)
+  }
+
+  /** Applies one fetch response: positions, end detection; returns what to decode. */
+  const scan = (response: FetchPartitionResponse[], asked: Map<string, number>) => {
+    const work: Array<{state: PartitionState; part: FetchPartitionResponse; batches: BatchHeader[]; from: number}> = []
+    const moved: PartitionState[] = []
+    for (const part of response) {
+      if (part.partition < 0) throw new KadmError(`fetch failed: ${errorName(part.errorCode)}`)
+      const state = states.find((s) => s.topic === part.topic && s.partition === part.partition)
+      if (!state || state.done || asked.get(`${part.topic}\u0000${part.partition}`) !== state.offset) continue
+      if (part.errorCode !== 0) {
+        const name = errorName(part.errorCode)
+        if (name === 'OFFSET_OUT_OF_RANGE') {
+          // The log was truncated under us (retention): go on from its new start.
+          state.offset = part.logStartOffset >= 0 && state.offset < part.logStartOffset ? part.logStartOffset : Math.max(part.highWatermark, 0)
+          continue
+        }
+        if (MOVED.has(name)) {
+          moved.push(state)
+          continue
+        }
+        throw new KadmError(`cannot read ${part.topic}:${part.partition}: ${name}`)
+      }
+      const batches = scanBatches(part.records)
+      const from = state.offset
+      if (batches.length) state.offset = Math.max(state.offset, batches.at(-1)!.nextOffset)
+      const end = options.isolation === 'read_committed' ? part.lastStableOffset : part.highWatermark
+      if (stopOffset !== undefined && state.offset >= stopOffset) state.done = true
+      if (options.exitAtEnd && state.offset >= end) state.done = true
+      if (stopTime !== undefined && state.offset >= end && Date.now() >= stopTime) state.done = true
+      if (batches.length) work.push({state, part, batches, from})
+    }
+    return {work, moved}
+  }
+
+  const deliverWork = async (buf: FetchPartitionResponse, state: PartitionState, batches: BatchHeader[], from: number) => {
+    const txn = options.isolation === 'read_committed' ? new TransactionFilter(buf.abortedTransactions) : undefined
+    for (const batch of batches) {
+      if (stopAll.signal.aborted) return
+      if (txn) {
+        if (!txn.keep(batch, () => controlType(buf.records, batch))) continue
+      } else if (batch.attributes & CONTROL_FLAG) continue
+      const raw = await decodeBatch(buf.records, batch, from)
+      let out: ConsumedRecord[] = []
+      let reachedStop = false
+      for (const r of raw) {
+        if ((stopOffset !== undefined && r.offset >= stopOffset) || (stopTime !== undefined && r.timestamp >= stopTime)) {
+          state.done = true
+          reachedStop = true
+          break
+        }
+        const record: ConsumedRecord = {topic: state.topic, partition: state.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers}
+        if (options.filter && !options.filter(record)) continue
+        out.push(record)
+      }
+      if (options.maxMessages !== undefined && records + out.length >= options.maxMessages) out = out.slice(0, options.maxMessages - records)
+      if (out.length) {
+        records += out.length
+        for (const r of out) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0)
+        await options.deliver(out)
+      }
+      if (options.maxMessages !== undefined && records >= options.maxMessages) return finish('max-messages')
+      if (reachedStop) return
+    }
+  }
+
+  const loops = new Map<number, Promise<void>>()
+  const runLoop = async (leader: number): Promise<void> => {
+    let inflight: {promise: Promise<FetchPartitionResponse[] | null>; asked: Map<string, number>} | undefined
+    let turn = 0
+    const send = () => {
+      const mine = active().filter((s) => s.leader === leader)
+      if (!mine.length) return undefined
+      // A different partition goes first each time: the broker fills the response in request
+      // order, and only the first partition is sure to get a batch larger than its limit.
+      const first = turn++ % mine.length
+      const parts = [...mine.slice(first), ...mine.slice(0, first)]
+      const asked = new Map(parts.map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]))
+      return {promise: orStop(fetchFrom(leader, parts)), asked}
+    }
+    inflight = send()
+    while (inflight && !stopAll.signal.aborted) {
+      const response = await inflight.promise
+      if (!response) return
+      const {work, moved} = scan(response, inflight.asked)
+      if (moved.length) {
+        for (const m of moved) m.leader = -1
+        relocating++
+        void relocate(moved).catch(fail).finally(() => {
+          relocating--
+          wake()
+        })
+      }
+      inflight = allDone() ? undefined : send()
+      for (const w of work) {
+        await deliverWork(w.part, w.state, w.batches, w.from)
+        if (stopAll.signal.aborted) return
+      }
+      // Done: the other loops still deliver what they hold; the caller waits for them.
+      if (allDone()) return
+    }
+  }
+
+  let failure: unknown
+  const fail = (error: unknown) => {
+    failure ??= error
+    stopAll.abort()
+  }
+  let relocating = 0
+  let wake = () => {}
+  const ensureLoops = () => {
+    for (const s of active()) {
+      if (s.leader < 0 || loops.has(s.leader)) continue
+      const leader = s.leader
+      loops.set(leader, runLoop(leader).catch(fail).finally(() => {
+        loops.delete(leader)
+        wake()
+      }))
+    }
+  }
+
+  try {
+    if (allDone()) finish(stopOffset !== undefined ? 'until' : 'end')
+    for (const s of states) {
+      if (s.leader < 0 && !s.done) {
+        await relocate([s])
+      }
+    }
+    // Loops end when their partitions are done or moved; moved ones get a loop at their new leader.
+    while (!stopAll.signal.aborted && !allDone()) {
+      ensureLoops()
+      if (!loops.size && !relocating) break
+      await orStop(new Promise<void>((resolve) => (wake = resolve)))
+    }
+    await Promise.allSettled([...loops.values()])
+    if (failure) throw failure
+    if (!stopAll.signal.aborted && allDone()) reason = stopOffset !== undefined || stopTime !== undefined ? 'until' : 'end'
+  } finally {
+    options.signal.removeEventListener('abort', onAbort)
+  }
+  return {records, bytes, ms: Date.now() - started, reason}
+}
+
+/** A control batch's marker type: 0 abort, 1 commit (its one record's key is version int16, type int16). */
+function controlType(buf: Buffer, batch: BatchHeader): number {
+  const out: KafkaRecord[] = []
+  decodeRecords(batch, buf.subarray(batch.start + BATCH_HEADER_SIZE, batch.end), 1, out, -1)
+  return out[0]?.key && out[0].key.length >= 4 ? out[0].key.readInt16BE(2) : -1
+}
+
+export interface GroupConsumeOptions extends Omit<ConsumeOptions, 'start' | 'partitions'> {
+  group: string
+  /** Where a partition without a committed offset starts. */
+  fromBeginning: boolean
+}
+
+/**
+ * Consumes as a real member of `group` (kafkajs consumer): joins, reads what the group assigns,
+ * commits exactly the offsets it printed after each batch, and leaves the group on exit.
+ * With exitAtEnd it stops once every assigned partition has reached the end it had at join time.
+ */
+export async function consumeWithGroup(connection: KafkaConnection, options: GroupConsumeOptions): Promise<ConsumeSummary> {
+  const started = Date.now()
+  const metadata = (await connection.metadata(options.topics)).topics
+  selectPartitions(metadata, options.topics)
+  const {Kafka} = await import('kafkajs')
+  const {kafkaConfig} = await import('./client.js')
+  await (await import('./compression.js')).registerKafkajsCodecs()
+  const kafka = new Kafka(await kafkaConfig(connection.settings, connection.options))
+  const consumer = kafka.consumer({
+    groupId: options.group,
+    readUncommitted: options.isolation === 'read_uncommitted',
+    maxWaitTimeInMs: MAX_WAIT_MS,
+    allowAutoTopicCreation: false,
+  })
+  let records = 0
+  let bytes = 0
+  let reason: ConsumeSummary['reason'] = 'end'
+  const key = (topic: string, partition: number) => `${topic}\u0000${partition}`
+  /** Offsets still to reach per assigned partition (exitAtEnd only). */
+  const remaining = new Map<string, number>()
+  const endAtJoin = new Map<string, number>()
+  let assigned = false
+  let resolveDone!: () => void
+  const done = new Promise<void>((resolve) => (resolveDone = resolve))
+  let finished = false
+  const finish = (why: ConsumeSummary['reason']) => {
+    if (finished) return
+    finished = true
+    reason = why
+    resolveDone()
+  }
+  const onAbort = () => finish('interrupted')
+  options.signal.addEventListener('abort', onAbort, {once: true})
+  const stopTime = options.stop?.kind === 'time' ? options.stop.timestamp : undefined
+  const stopOffset = options.stop?.kind === 'offset' ? options.stop.offset : undefined
+
+  const checkEnd = () => {
+    if (options.exitAtEnd && assigned && [...remaining.values()].every((v) => v <= 0)) finish('end')
+  }
+
+  consumer.on(consumer.events.GROUP_JOIN, async (event) => {
+    if (!options.exitAtEnd) return
+    const assignment = event.payload.memberAssignment as Record<string, number[]>
+    const tps = Object.entries(assignment).flatMap(([topic, ps]) => ps.map((partition) => ({topic, partition})))
+    try {
+      const [ends, committed] = await Promise.all([
+        listOffsets(connection, tps, 'latest', {isolation: options.isolation}),
+        (await connection.admin()).fetchOffsets({groupId: options.group, topics: [...new Set(tps.map((t) => t.topic))]}),
+      ])
+      const starts = await listOffsets(connection, tps, options.fromBeginning ? 'earliest' : 'latest', {isolation: options.isolation})
+      remaining.clear()
+      tps.forEach((tp, i) => {
+        const c = committed.find((t) => t.topic === tp.topic)?.partitions.find((p) => p.partition === tp.partition)
+        const position = c && Number(c.offset) >= 0 ? Number(c.offset) : (starts[i].offset ?? 0)
+        endAtJoin.set(key(tp.topic, tp.partition), ends[i].offset ?? 0)
+        remaining.set(key(tp.topic, tp.partition), (ends[i].offset ?? 0) - position)
+      })
+      assigned = true
+      checkEnd()
+    } catch (error) {
+      failure = error
+      resolveDone()
+    }
+  })
+
+  let failure: unknown
+  let current: Promise<void> = Promise.resolve()
+  try {
+    await connection.guard(consumer.connect(), 'connect')
+    await consumer.subscribe({topics: options.topics, fromBeginning: options.fromBeginning})
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        const work = handleBatch(payload)
+        current = work.catch(() => {})
+        await work
+      },
+    })
+    await done
+    // A batch printed but not yet committed is committed before leaving.
+    await current
+    if (failure) throw failure
+  } finally {
+    options.signal.removeEventListener('abort', onAbort)
+    // Leaves the group (LeaveGroup) so the others rebalance at once.
+    await consumer.disconnect().catch(() => {})
+  }
+  return {records, bytes, ms: Date.now() - started, reason}
+
+  async function handleBatch({batch, isRunning, isStale, resolveOffset}: EachBatchPayload): Promise<void> {
+    if (finished) return
+    let printed: number | undefined
+    const out: ConsumedRecord[] = []
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale()) break
+      const offset = Number(m.offset)
+      const record: ConsumedRecord = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset,
+        timestamp: Number(m.timestamp),
+        key: m.key,
+        value: m.value,
+        headers: Object.entries(m.headers ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x === undefined ? null : Buffer.from(x as Buffer | string)] as [string, Buffer | null])),
+      }
+      if ((stopOffset !== undefined && offset >= stopOffset) || (stopTime !== undefined && record.timestamp >= stopTime)) {
+        finish('until')
+        break
+      }
+      printed = offset
+      if (options.filter && !options.filter(record)) continue
+      out.push(record)
+      if (options.maxMessages !== undefined && records + out.length >= options.maxMessages) break
+    }
+    if (out.length) {
+      records += out.length
+      for (const r of out) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0)
+      await options.deliver(out)
+    }
+    if (printed !== undefined) {
+      resolveOffset(String(printed))
+      await consumer.commitOffsets([{topic: batch.topic, partition: batch.partition, offset: String(printed + 1)}])
+      const k = key(batch.topic, batch.partition)
+      if (endAtJoin.has(k)) remaining.set(k, endAtJoin.get(k)! - (printed + 1))
+    }
+    if (options.maxMessages !== undefined && records >= options.maxMessages) finish('max-messages')
+    checkEnd()
+  }
+}

@@ -1,0 +1,201 @@
+import {describe, expect, it} from 'vitest'
+
+import {murmur2, partitionForKey} from '../../src/domain/partitioner.js'
+import {
+  compileTemplate,
+  type ConsumedRecord,
+  LineSplitter,
+  makeRecordFilter,
+  OutputBuffer,
+  parseHeaderPair,
+  parseJsonRecord,
+  parseLineRecord,
+  toJsonLine,
+} from '../../src/domain/record-format.js'
+import {parsePartitionList, parseStartPosition, parseStopPosition, parseTimePoint, tailOffset} from '../../src/domain/start-position.js'
+
+const record = (over: Partial<ConsumedRecord> = {}): ConsumedRecord => ({
+  topic: 'orders',
+  partition: 2,
+  offset: 41,
+  timestamp: 1_700_000_000_000,
+  key: Buffer.from('k1'),
+  value: Buffer.from('{"a":1}'),
+  headers: [['trace', Buffer.from('abc')], ['empty', null]],
+  ...over,
+})
+
+const render = (template: string, r: ConsumedRecord, keyFormat = 'string', valueFormat = 'string') => {
+  const out = new OutputBuffer(16)
+  compileTemplate(template, {keyFormat: keyFormat as 'string', valueFormat: valueFormat as 'string'})(r, out)
+  return out.take().toString()
+}
+
+describe('record templates', () => {
+  it('fills every field kcat-style', () => {
+    expect(render('%t %p %o %k %v %T %h %K %S %%\\n', record())).toBe('orders 2 41 k1 {"a":1} 1700000000000 trace=abc,empty= 2 7 %\n')
+  })
+
+  it('writes null keys and values as nothing, sizes as -1', () => {
+    expect(render('[%k|%v|%K|%S]', record({key: null, value: null}))).toBe('[||-1|-1]')
+  })
+
+  it('renders hex, base64 and json formats', () => {
+    expect(render('%k %v', record({value: Buffer.from('{ "a" : 1 }')}), 'hex', 'json')).toBe('6b31 {"a":1}')
+    expect(render('%v', record({value: Buffer.from([0xff, 0x00])}), 'string', 'base64')).toBe('/wA=')
+    expect(render('%v', record({value: Buffer.from('not json')}), 'string', 'json')).toBe('not json')
+  })
+
+  it('passes raw bytes through in string format (binary safe)', () => {
+    const out = new OutputBuffer(4)
+    compileTemplate('%v', {keyFormat: 'string', valueFormat: 'string'})(record({value: Buffer.from([0xff, 0xfe, 0x0a])}), out)
+    expect([...out.take()]).toEqual([0xff, 0xfe, 0x0a])
+  })
+
+  it('rejects unknown fields', () => {
+    expect(() => compileTemplate('%x', {keyFormat: 'string', valueFormat: 'string'})).toThrow(/unknown field %x/)
+  })
+})
+
+describe('JSON lines', () => {
+  it('writes the documented schema and reads it back', () => {
+    const line = toJsonLine(record())
+    expect(JSON.parse(line)).toEqual({
+      topic: 'orders', partition: 2, offset: 41, timestamp: 1_700_000_000_000, key: 'k1', value: '{"a":1}',
+      headers: [{key: 'trace', value: 'abc'}, {key: 'empty', value: null}],
+    })
+    const back = parseJsonRecord(line)
+    expect(back).toEqual({key: Buffer.from('k1'), value: Buffer.from('{"a":1}'), headers: [['trace', Buffer.from('abc')], ['empty', null]], partition: 2, timestamp: 1_700_000_000_000})
+  })
+
+  it('keeps binary data exact with base64 and an encoding marker', () => {
+    const bytes = Buffer.from([0xc3, 0x28, 0x00, 0xff])
+    const line = JSON.parse(toJsonLine(record({key: null, value: bytes, headers: [['bin', bytes]]})))
+    expect(line.valueEncoding).toBe('base64')
+    expect(line.key).toBeNull()
+    expect(line.headers[0]).toEqual({key: 'bin', value: bytes.toString('base64'), encoding: 'base64'})
+    const back = parseJsonRecord(JSON.stringify(line))
+    expect(back.value).toEqual(bytes)
+    expect(back.key).toBeNull()
+    expect(back.headers[0][1]).toEqual(bytes)
+  })
+
+  it('embeds JSON values with --value-format json and writes them back compact', () => {
+    const line = toJsonLine(record({value: Buffer.from('{"a": [1, 2]}')}), 'string', 'json')
+    expect(JSON.parse(line).value).toEqual({a: [1, 2]})
+    expect(parseJsonRecord(line).value?.toString()).toBe('{"a":[1,2]}')
+  })
+
+  it('accepts hand-written lines: object headers, non-string values', () => {
+    const r = parseJsonRecord('{"value": {"x": 1}, "headers": {"h": "v"}}')
+    expect(r.value?.toString()).toBe('{"x":1}')
+    expect(r.key).toBeNull()
+    expect(r.headers).toEqual([['h', Buffer.from('v')]])
+  })
+
+  it('refuses malformed lines with a reason', () => {
+    expect(() => parseJsonRecord('nope')).toThrow(/not JSON/)
+    expect(() => parseJsonRecord('[1]')).toThrow(/JSON object/)
+    expect(() => parseJsonRecord('{"value":"a","partition":-1}')).toThrow(/partition/)
+    expect(() => parseJsonRecord('{"value":"a","valueEncoding":"rot13"}')).toThrow(/encoding/)
+  })
+})
+
+describe('line input', () => {
+  it('splits keys at the first separator and applies the null marker', () => {
+    const options = {keySeparator: Buffer.from('\t'), nullMarker: Buffer.from('NULL')}
+    const r = parseLineRecord(Buffer.from('k\tv\tw'), options)
+    expect([r.key?.toString(), r.value?.toString()]).toEqual(['k', 'v\tw'])
+    expect(parseLineRecord(Buffer.from('k\tNULL'), options).value).toBeNull()
+    expect(() => parseLineRecord(Buffer.from('no-tab'), options)).toThrow(/separator/)
+  })
+
+  it('uses a fixed key and static headers', () => {
+    const r = parseLineRecord(Buffer.from('v'), {key: Buffer.from('K'), headers: [['a', Buffer.from('b')]]})
+    expect(r.key?.toString()).toBe('K')
+    expect(r.headers).toEqual([['a', Buffer.from('b')]])
+  })
+
+  it('splits a byte stream into lines across chunk boundaries', () => {
+    const lines: string[] = []
+    const s = new LineSplitter()
+    for (const chunk of ['ab', 'c\nde', 'f\n\ng', 'h']) s.push(Buffer.from(chunk), (l) => lines.push(l.toString()))
+    s.end((l) => lines.push(l.toString()))
+    expect(lines).toEqual(['abc', 'def', '', 'gh'])
+  })
+
+  it('parses k=v pairs', () => {
+    expect(parseHeaderPair('a=b=c')).toEqual(['a', 'b=c'])
+    expect(parseHeaderPair('=x')).toBeUndefined()
+  })
+})
+
+describe('filters', () => {
+  it('matches --grep on key or value and --header on all pairs', () => {
+    const f = makeRecordFilter({grep: /abc|"a"/, headers: [['trace', 'abc']]})!
+    expect(f(record())).toBe(true)
+    expect(f(record({headers: []}))).toBe(false)
+    expect(makeRecordFilter({grep: /zzz/})!(record())).toBe(false)
+    expect(makeRecordFilter({})).toBeUndefined()
+  })
+})
+
+describe('start and stop positions', () => {
+  const now = Date.parse('2024-06-01T12:00:00Z')
+  it('parses every --offset form', () => {
+    expect(parseStartPosition('earliest')).toEqual({kind: 'earliest'})
+    expect(parseStartPosition('end')).toEqual({kind: 'latest'})
+    expect(parseStartPosition('42')).toEqual({kind: 'offset', offset: 42})
+    expect(parseStartPosition('-10')).toEqual({kind: 'tail', count: 10})
+    expect(parseStartPosition('@-1h', now)).toEqual({kind: 'time', timestamp: now - 3_600_000})
+    expect(parseStartPosition('@2024-06-01T10:00:00Z')).toEqual({kind: 'time', timestamp: Date.parse('2024-06-01T10:00:00Z')})
+    expect(parseStartPosition('@1717236000000')).toEqual({kind: 'time', timestamp: 1_717_236_000_000})
+    expect(parseStartPosition('soon')).toBeUndefined()
+    expect(parseStartPosition('@yesterday')).toBeUndefined()
+  })
+
+  it('parses --until offsets and times', () => {
+    expect(parseStopPosition('100')).toEqual({kind: 'offset', offset: 100})
+    expect(parseStopPosition('@-5m', now)).toEqual({kind: 'time', timestamp: now - 300_000})
+    expect(parseStopPosition('2024-06-01', now)).toEqual({kind: 'time', timestamp: Date.parse('2024-06-01')})
+    expect(parseStopPosition('1717236000000')).toEqual({kind: 'time', timestamp: 1_717_236_000_000})
+    expect(parseTimePoint('now', now)).toBe(now)
+    expect(parseTimePoint('+1m', now)).toBe(now + 60_000)
+  })
+
+  it('clamps tails to the log start', () => {
+    expect(tailOffset(0, 100, 10)).toBe(90)
+    expect(tailOffset(95, 100, 10)).toBe(95)
+  })
+
+  it('parses partition lists and ranges', () => {
+    expect(parsePartitionList('2,0,1-3')).toEqual([0, 1, 2, 3])
+    expect(parsePartitionList('a')).toBeUndefined()
+    expect(parsePartitionList('3-1')).toBeUndefined()
+  })
+})
+
+describe('murmur2 partitioner', () => {
+  it('matches the Java client (values from Kafka UtilsTest.testMurmur2)', () => {
+    const cases: Array<[string | number[], number]> = [
+      ['21', -973932308],
+      ['foobar', -790332482],
+      ['a-little-bit-long-string', -985981536],
+      ['a-little-bit-longer-string', -1486304829],
+      ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
+      [[0x61, 0x62, 0x63], 479470107],
+    ]
+    for (const [input, expected] of cases) expect(murmur2(Buffer.from(input as string))).toBe(expected)
+  })
+
+  it('matches kafkajs DefaultPartitioner for random keys', async () => {
+    const {createRequire} = await import('node:module')
+    const require = createRequire(import.meta.url)
+    const kafkajsMurmur = require('kafkajs/src/producer/partitioners/default/murmur2') as (k: Buffer) => number
+    for (let i = 0; i < 500; i++) {
+      const key = Buffer.from(`key-${i}-${'x'.repeat(i % 7)}`)
+      expect(murmur2(key)).toBe(kafkajsMurmur(key))
+    }
+    expect(partitionForKey(Buffer.from('21'), 7)).toBe((-973932308 & 0x7fffffff) % 7)
+  })
+})

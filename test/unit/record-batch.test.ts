@@ -1,0 +1,54 @@
+import {describe, expect, it} from 'vitest'
+
+import {codecFor, COMPRESSION_TYPES} from '../../src/kafka/compression.js'
+import {BATCH_HEADER_SIZE, decodeRecords, type KafkaRecord, scanBatches} from '../../src/kafka/protocol/fetch.js'
+import {crc32c, encodeRecordBatch} from '../../src/kafka/protocol/produce.js'
+
+const records = [
+  {key: Buffer.from('k0'), value: Buffer.from('v0'), headers: [['h', Buffer.from('1')]] as Array<[string, Buffer | null]>},
+  {key: null, value: null, headers: []},
+  {key: Buffer.from('k2'), value: Buffer.alloc(300, 7), headers: [['n', null]] as Array<[string, Buffer | null]>, timestamp: 1_600_000_000_000},
+]
+
+async function roundTrip(type: number) {
+  const compress = type ? (b: Buffer) => codecFor(type).compress({buffer: b}) : undefined
+  const batch = await encodeRecordBatch(records, {compressionType: type, compress, producerId: 7n, producerEpoch: 1, baseSequence: 10, now: 1_700_000_000_000})
+  // The broker assigns the base offset; pretend it gave 100.
+  batch.writeBigInt64BE(100n, 0)
+  const [header] = scanBatches(Buffer.concat([batch, batch.subarray(0, 20)]))
+  let data = batch.subarray(BATCH_HEADER_SIZE)
+  if (type) data = await codecFor(type).decompress(data)
+  const out: KafkaRecord[] = []
+  decodeRecords(header, data, header.recordCount, out, 0)
+  return {batch, header, out}
+}
+
+describe('record batches (magic 2)', () => {
+  it('computes CRC-32C as Kafka does', () => {
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283)
+  })
+
+  for (const [name, type] of Object.entries(COMPRESSION_TYPES)) {
+    it(`encodes and decodes a batch with ${name}`, async () => {
+      const {batch, header, out} = await roundTrip(type)
+      expect(header).toMatchObject({baseOffset: 100, nextOffset: 103, recordCount: 3, producerId: 7n, attributes: type})
+      expect(batch.readUInt32BE(17)).toBe(crc32c(batch, 21))
+      expect(out.map((r) => r.offset)).toEqual([100, 101, 102])
+      expect(out[0]).toEqual({offset: 100, timestamp: 1_700_000_000_000, key: Buffer.from('k0'), value: Buffer.from('v0'), headers: [['h', Buffer.from('1')]]})
+      expect(out[1]).toMatchObject({key: null, value: null, headers: []})
+      expect(out[2]).toMatchObject({timestamp: 1_600_000_000_000, value: Buffer.alloc(300, 7), headers: [['n', null]]})
+    })
+  }
+
+  it('leaves out a batch cut short at the end of a fetch', async () => {
+    const {batch} = await roundTrip(0)
+    expect(scanBatches(batch.subarray(0, batch.length - 1))).toEqual([])
+  })
+
+  it('skips records before the fetch offset inside a batch', async () => {
+    const {header, batch} = await roundTrip(0)
+    const out: KafkaRecord[] = []
+    decodeRecords(header, batch.subarray(BATCH_HEADER_SIZE), 3, out, 102)
+    expect(out.map((r) => r.offset)).toEqual([102])
+  })
+})
