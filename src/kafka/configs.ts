@@ -1,0 +1,134 @@
+import {KadmError} from '../errors.js'
+import type {KafkaConnection} from './client.js'
+import type {BrokerConnection} from './protocol/transport.js'
+import {type ConfigSource, type ConfigSynonym, DescribeConfigs, RESOURCE_TYPE} from './protocol/describe-configs.js'
+import {errorName} from './protocol/errors.js'
+import {ALTER_CONFIG_OPS, IncrementalAlterConfigs} from './protocol/incremental-alter-configs.js'
+
+export type {ConfigSource, ConfigSynonym} from './protocol/describe-configs.js'
+
+/** A config resource; `{type: 'broker', name: ''}` is the cluster-wide broker default. */
+export interface ConfigResource {
+  type: 'topic' | 'broker'
+  name: string
+}
+
+export interface ConfigEntry {
+  name: string
+  /** Always null for sensitive entries (the broker does not send them, and kadm never prints them). */
+  value: string | null
+  source: ConfigSource
+  sensitive: boolean
+  readOnly: boolean
+  synonyms: ConfigSynonym[]
+}
+
+export interface ResourceConfigs extends ConfigResource {
+  configs: ConfigEntry[]
+  /** Set when the broker could not describe this resource (e.g. the topic is gone). */
+  error?: string
+}
+
+export type {ConfigOp} from '../domain/config-ops.js'
+
+const typeCode = (type: ConfigResource['type']) => (type === 'topic' ? RESOURCE_TYPE.topic : RESOURCE_TYPE.broker)
+
+/**
+ * Per-broker resources must be asked of that broker (it alone knows its static and dynamic
+ * values); topics and the broker default go to any broker, batched in one request.
+ */
+async function routeByBroker<R extends ConfigResource>(connection: KafkaConnection, resources: readonly R[]): Promise<Array<[BrokerConnection, R[]]>> {
+  const groups = new Map<string, R[]>()
+  for (const r of resources) {
+    const key = r.type === 'broker' && r.name !== '' ? r.name : ''
+    groups.set(key, [...(groups.get(key) ?? []), r])
+  }
+  return Promise.all([...groups].map(async ([key, rs]): Promise<[BrokerConnection, R[]]> => {
+    if (key === '') return [connection.seedBroker, rs]
+    if (!/^\d+$/.test(key)) throw new KadmError(`broker id "${key}" is not a number`)
+    return [await connection.broker(Number(key)), rs]
+  }))
+}
+
+/**
+ * DescribeConfigs for many resources: one request per destination broker (one in all for
+ * topics), in parallel. `keys` limits the entries returned; `synonyms` adds where each value
+ * comes from (dynamic topic, dynamic broker, static broker, default).
+ */
+export async function describeConfigs(
+  connection: KafkaConnection,
+  resources: readonly ConfigResource[],
+  options: {keys?: string[]; synonyms?: boolean} = {},
+): Promise<ResourceConfigs[]> {
+  if (resources.length === 0) return []
+  const routes = await routeByBroker(connection, resources)
+  const answers = await Promise.all(routes.map(([broker, rs]) => connection.send(broker, DescribeConfigs, {
+    resources: rs.map((r) => ({type: typeCode(r.type), name: r.name, keys: options.keys ?? null})),
+    includeSynonyms: Boolean(options.synonyms),
+  })))
+  const byKey = new Map<string, ResourceConfigs>()
+  for (const result of answers.flat()) {
+    const type = result.type === RESOURCE_TYPE.topic ? 'topic' : 'broker'
+    const entry: ResourceConfigs = {
+      type,
+      name: result.name,
+      configs: result.configs.map((c) => ({
+        name: c.name,
+        value: c.sensitive ? null : c.value,
+        source: c.source,
+        sensitive: c.sensitive,
+        readOnly: c.readOnly,
+        synonyms: c.synonyms.map((s) => ({...s, value: c.sensitive ? null : s.value})),
+      })),
+    }
+    if (result.errorCode !== 0) entry.error = `${errorName(result.errorCode)}${result.errorMessage ? ` (${result.errorMessage})` : ''}`
+    byKey.set(`${type}\u0000${result.name}`, entry)
+  }
+  return resources.map((r) => byKey.get(`${r.type}\u0000${r.name}`) ?? {...r, configs: [], error: 'NO_RESPONSE'})
+}
+
+/** min.insync.replicas of each topic, from one DescribeConfigs request. */
+export async function minInsyncReplicas(connection: KafkaConnection, topics: readonly string[]): Promise<Map<string, number>> {
+  const results = await describeConfigs(connection, topics.map((name) => ({type: 'topic' as const, name})), {keys: ['min.insync.replicas']})
+  return minIsrFrom(results)
+}
+
+export function minIsrFrom(results: readonly ResourceConfigs[]): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const r of results) {
+    const value = r.configs.find((c) => c.name === 'min.insync.replicas')?.value
+    if (value !== undefined && value !== null && /^\d+$/.test(value)) out.set(r.name, Number(value))
+  }
+  return out
+}
+
+export function describeResource(r: ConfigResource): string {
+  return r.type === 'topic' ? `topic ${r.name}` : r.name === '' ? 'broker default' : `broker ${r.name}`
+}
+
+/**
+ * IncrementalAlterConfigs (API 44): changes only the keys named, leaving every other key of the
+ * resource as it is. Per-broker resources go to that broker. Throws one KadmError naming every
+ * resource the broker refused; with `validateOnly` the broker checks and changes nothing.
+ */
+export async function incrementalAlterConfigs(
+  connection: KafkaConnection,
+  resources: Array<{type: 'topic' | 'broker'; name: string; ops: Array<{op: 'set' | 'delete' | 'append' | 'subtract'; name: string; value?: string}>}>,
+  validateOnly: boolean,
+): Promise<void> {
+  if (resources.length === 0) return
+  const routes = await routeByBroker(connection, resources)
+  const answers = await Promise.all(routes.map(([broker, rs]) => connection.send(broker, IncrementalAlterConfigs, {
+    resources: rs.map((r) => ({
+      type: typeCode(r.type),
+      name: r.name,
+      configs: r.ops.map((o) => ({name: o.name, op: ALTER_CONFIG_OPS[o.op], value: o.op === 'delete' ? null : (o.value ?? null)})),
+    })),
+    validateOnly,
+  })))
+  const failures = answers.flat().filter((a) => a.errorCode !== 0).map((a) => {
+    const resource = describeResource({type: a.type === RESOURCE_TYPE.topic ? 'topic' : 'broker', name: a.name})
+    return `${resource}: ${a.errorMessage ?? errorName(a.errorCode)}${a.errorMessage ? ` (${errorName(a.errorCode)})` : ''}`
+  })
+  if (failures.length > 0) throw new KadmError(`config change refused: ${failures.join('; ')}`)
+}
