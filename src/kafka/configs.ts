@@ -33,35 +33,46 @@ export type {ConfigOp} from '../domain/config-ops.js'
 
 const typeCode = (type: ConfigResource['type']) => (type === 'topic' ? RESOURCE_TYPE.topic : RESOURCE_TYPE.broker)
 
+/** Below this many resources one request to one broker is quicker than spreading them. */
+const SPREAD_THRESHOLD = 200
+
 /**
  * Per-broker resources must be asked of that broker (it alone knows its static and dynamic
- * values); topics and the broker default go to any broker, batched in one request.
+ * values); topics and the broker default go to any broker, batched in one request, or, when
+ * there are many and `spreadOver` names brokers, in one request per broker so they work in parallel.
  */
-async function routeByBroker<R extends ConfigResource>(connection: KafkaConnection, resources: readonly R[]): Promise<Array<[BrokerConnection, R[]]>> {
+async function routeByBroker<R extends ConfigResource>(connection: KafkaConnection, resources: readonly R[], spreadOver: readonly number[] = []): Promise<Array<[BrokerConnection, R[]]>> {
   const groups = new Map<string, R[]>()
+  const anywhere: R[] = []
   for (const r of resources) {
-    const key = r.type === 'broker' && r.name !== '' ? r.name : ''
-    groups.set(key, [...(groups.get(key) ?? []), r])
+    if (r.type === 'broker' && r.name !== '') groups.set(r.name, [...(groups.get(r.name) ?? []), r])
+    else anywhere.push(r)
   }
-  return Promise.all([...groups].map(async ([key, rs]): Promise<[BrokerConnection, R[]]> => {
-    if (key === '') return [connection.seedBroker, rs]
+  const routes = [...groups].map(async ([key, rs]): Promise<[BrokerConnection, R[]]> => {
     if (!/^\d+$/.test(key)) throw new KadmError(`broker id "${key}" is not a number`)
     return [await connection.broker(Number(key)), rs]
-  }))
+  })
+  if (anywhere.length >= SPREAD_THRESHOLD && spreadOver.length > 1) {
+    const size = Math.ceil(anywhere.length / spreadOver.length)
+    spreadOver.forEach((id, i) => {
+      const slice = anywhere.slice(i * size, (i + 1) * size)
+      if (slice.length > 0) routes.push(connection.broker(id).then((b): [BrokerConnection, R[]] => [b, slice]))
+    })
+  } else if (anywhere.length > 0) routes.push(Promise.resolve([connection.seedBroker, anywhere]))
+  return Promise.all(routes)
 }
 
 /**
- * DescribeConfigs for many resources: one request per destination broker (one in all for
- * topics), in parallel. `keys` limits the entries returned; `synonyms` adds where each value
+ * DescribeConfigs for many resources: one request per destination broker, in parallel. `keys` limits the entries returned; `synonyms` adds where each value
  * comes from (dynamic topic, dynamic broker, static broker, default).
  */
 export async function describeConfigs(
   connection: KafkaConnection,
   resources: readonly ConfigResource[],
-  options: {keys?: string[]; synonyms?: boolean} = {},
+  options: {keys?: string[]; synonyms?: boolean; spreadOver?: readonly number[]} = {},
 ): Promise<ResourceConfigs[]> {
   if (resources.length === 0) return []
-  const routes = await routeByBroker(connection, resources)
+  const routes = await routeByBroker(connection, resources, options.spreadOver)
   const answers = await Promise.all(routes.map(([broker, rs]) => connection.send(broker, DescribeConfigs, {
     resources: rs.map((r) => ({type: typeCode(r.type), name: r.name, keys: options.keys ?? null})),
     includeSynonyms: Boolean(options.synonyms),
@@ -88,8 +99,8 @@ export async function describeConfigs(
 }
 
 /** min.insync.replicas of each topic, from one DescribeConfigs request. */
-export async function minInsyncReplicas(connection: KafkaConnection, topics: readonly string[]): Promise<Map<string, number>> {
-  const results = await describeConfigs(connection, topics.map((name) => ({type: 'topic' as const, name})), {keys: ['min.insync.replicas']})
+export async function minInsyncReplicas(connection: KafkaConnection, topics: readonly string[], spreadOver: readonly number[] = []): Promise<Map<string, number>> {
+  const results = await describeConfigs(connection, topics.map((name) => ({type: 'topic' as const, name})), {keys: ['min.insync.replicas'], spreadOver})
   return minIsrFrom(results)
 }
 

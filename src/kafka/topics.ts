@@ -52,8 +52,8 @@ export interface TopicSummary {
 /** Topics with partition counts, replication factor and health: one Metadata and one DescribeConfigs request. */
 export async function listTopics(connection: KafkaConnection, selection: TopicSelection): Promise<TopicSummary[]> {
   const {metadata, topics} = await selectTopics(connection, selection)
-  const minIsr = await minInsyncReplicas(connection, topics.map((t) => t.name))
   const live = new Set(metadata.brokers.map((b) => b.nodeId))
+  const minIsr = await minInsyncReplicas(connection, topics.map((t) => t.name), [...live])
   const reports = assessTopics(topics, minIsr, live)
   return topics.map((t, i) => {
     const {name: _n, markers: _m, ...health} = reports[i]
@@ -108,7 +108,7 @@ export async function describeTopics(
   const partitions = topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition})))
   const withOffsets = options.offsets !== false
   const [configs, earliest, latest] = await Promise.all([
-    describeConfigs(connection, topics.map((t) => ({type: 'topic' as const, name: t.name})), {synonyms: false}),
+    describeConfigs(connection, topics.map((t) => ({type: 'topic' as const, name: t.name})), {synonyms: false, spreadOver: metadata.brokers.map((b) => b.nodeId)}),
     withOffsets ? listOffsets(connection, partitions, 'earliest', {metadata: topics}) : [],
     withOffsets ? listOffsets(connection, partitions, 'latest', {metadata: topics}) : [],
   ])
