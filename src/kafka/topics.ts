@@ -26,12 +26,16 @@ interface Selected {
   unmatched: string[]
 }
 
-/** One Metadata request for every topic, then the names the selection picks, sorted. */
+/**
+ * One Metadata request (for just the named topics when every pattern is an exact name, else for
+ * every topic), then the names the selection picks, sorted.
+ */
 async function selectTopics(connection: KafkaConnection, selection: TopicSelection): Promise<Selected> {
-  const metadata = await connection.metadata(null)
+  const literal = new Set(selection.patterns.filter((p) => isLiteralName(p, selection)))
+  const exact = selection.patterns.length > 0 && literal.size === selection.patterns.length
+  const metadata = await connection.metadata(exact ? [...literal] : null)
   const visible = metadata.topics.filter((t) => t.errorCode === 0)
   const byName = new Map(visible.map((t) => [t.name, t]))
-  const literal = new Set(selection.patterns.filter((p) => isLiteralName(p, selection)))
   const candidates = visible.filter((t) => selection.internal || literal.has(t.name) || !isInternalTopic(t)).map((t) => t.name).sort()
   const {selected, unmatched} = selectNames(candidates, selection.patterns, selection)
   return {metadata, topics: selected.map((n) => byName.get(n)!), unmatched}

@@ -242,7 +242,7 @@ describe('kadm topics', () => {
 
     const refused = await kadm(['topics', 'delete', `${prefix}-*`, ...B])
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toMatch(/^error: refusing to delete 2 topics without confirmation: pass --yes\n$/)
+    expect(refused.stderr).toMatch(new RegExp(`^TOPIC\\s+TOPIC ID\\s+PARTITIONS\\n${names[0]}\\s+\\S{22}\\s+1\\n${names[1]}\\s+\\S{22}\\s+1\\nerror: refusing to delete 2 topics without confirmation: pass --yes\\n$`))
     const dry = await kadmJson<{deleted: Array<{name: string}>; dryRun: boolean}>(['topics', 'delete', `${prefix}-*`, '--dry-run', ...B])
     expect(dry.deleted.map((t) => t.name)).toEqual(names)
     expect((await listJson([`${prefix}-*`])).length).toBe(2)

@@ -33,8 +33,8 @@ export default class TopicsDelete extends ClusterCommand {
     const plan = await planTopicDeletion(connection, {patterns, regex: flags.regex}, {ifExists: flags['if-exists'], force: flags.force})
     if (plan.length === 0 || flags['dry-run']) return this.emit({deleted: plan, dryRun: flags['dry-run']}, renderDeletion)
     if (!flags.yes) {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) throw new KadmError(`refusing to delete ${plan.length} topic${plan.length > 1 ? 's' : ''} without confirmation: pass --yes`)
       process.stderr.write(`${renderDeletionPlan(plan, this.chalk)}\n`)
+      if (!process.stdin.isTTY || !process.stdout.isTTY) throw new KadmError(`refusing to delete ${plan.length} topic${plan.length > 1 ? 's' : ''} without confirmation: pass --yes`)
       const {confirm} = await import('@inquirer/prompts')
       const ok = await confirm({message: `Delete ${plan.length} topic${plan.length > 1 ? 's' : ''}? This cannot be undone.`, default: false})
       if (!ok) throw new KadmError('nothing deleted')
