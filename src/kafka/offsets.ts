@@ -39,7 +39,9 @@ export function leadersOf(topics: MetadataTopic[], partitions: TopicPartition[])
   const byLeader = new Map<number, TopicPartition[]>()
   for (const tp of partitions) {
     const id = leader.get(key(tp.topic, tp.partition)) ?? -1
-    byLeader.set(id, [...(byLeader.get(id) ?? []), tp])
+    const list = byLeader.get(id)
+    if (list) list.push(tp)
+    else byLeader.set(id, [tp])
   }
   return byLeader
 }
@@ -64,7 +66,11 @@ export async function listOffsets(
       return
     }
     const byTopic = new Map<string, number[]>()
-    for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition])
+    for (const tp of tps) {
+      const list = byTopic.get(tp.topic)
+      if (list) list.push(tp.partition)
+      else byTopic.set(tp.topic, [tp.partition])
+    }
     const broker = await connection.broker(leaderId)
     const answer = await connection.send(broker, ListOffsets, {
       isolationLevel: options.isolation === 'read_committed' ? 1 : 0,
