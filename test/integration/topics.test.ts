@@ -1,7 +1,9 @@
 import {spawn} from 'node:child_process'
 import {describe, expect, inject, it} from 'vitest'
 
-import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
+import {join} from 'node:path'
+
+import {kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
@@ -93,6 +95,20 @@ async function produce(topic: string, partition: number, count: number): Promise
     child.stderr.on('data', (d) => (err += d))
     child.once('error', reject)
     child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`kcat exited ${code}: ${err}`))))
+    child.stdin.end(input)
+  })
+}
+
+/** Runs kadm on a pseudo-terminal (util-linux `script`), typing `input`, as a person at a terminal would. */
+async function kadmOnTerminal(args: string[], input: string): Promise<{code: number | null; output: string}> {
+  const command = [process.execPath, join(ROOT, 'bin', 'run.js'), ...args, '--no-color'].join(' ')
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, NODE_ENV: undefined}})
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.once('error', reject)
+    child.once('close', (code) => resolve({code, output}))
     child.stdin.end(input)
   })
 }
@@ -235,7 +251,7 @@ describe('kadm topics', () => {
     expect(none).toEqual([])
   })
 
-  it('deletes by glob only with --yes off a terminal, refuses internal topics without --force', async () => {
+  it('deletes by glob only with --yes off a terminal, asks on a terminal, refuses internal topics without --force', async () => {
     const prefix = uniqueName('topics-delete')
     const names = [`${prefix}-1`, `${prefix}-2`]
     await kadmJson(['topics', 'create', ...names, '-p', '1', '-r', '1', ...B])
@@ -254,6 +270,17 @@ describe('kadm topics', () => {
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain(`topic ${names[0]} not found`)
     expect((await kadm(['topics', 'delete', names[0], '--if-exists', '--yes', ...B])).code).toBe(0)
+
+    const onTerminal = `${prefix}-tty`
+    await kadmJson(['topics', 'create', onTerminal, '-p', '1', '-r', '1', ...B])
+    const declined = await kadmOnTerminal(['topics', 'delete', onTerminal, ...B], 'n\r')
+    expect(declined.code).toBe(1)
+    expect(declined.output).toMatch(/Delete 1 topic\? This cannot be undone\.[\s\S]*error: nothing deleted/)
+    expect((await listJson([onTerminal])).length).toBe(1)
+    const confirmed = await kadmOnTerminal(['topics', 'delete', onTerminal, ...B], 'y\r')
+    expect(confirmed.code).toBe(0)
+    expect(confirmed.output).toContain(`deleted ${onTerminal}`)
+    expect(await listJson([onTerminal])).toEqual([])
 
     const internal = `__${prefix}`
     await kadmJson(['topics', 'create', internal, '-p', '1', '-r', '1', ...B])
