@@ -190,8 +190,8 @@ const CREATE_HINTS: Record<string, string> = {
   INVALID_TOPIC_EXCEPTION: 'the topic name is invalid',
   TOPIC_ALREADY_EXISTS: 'the topic already exists (use --if-not-exists)',
   POLICY_VIOLATION: 'the broker\'s create-topic policy refused it',
-  TOPIC_AUTHORIZATION_FAILED: 'not authorised to create it',
-  CLUSTER_AUTHORIZATION_FAILED: 'not authorised to create topics',
+  TOPIC_AUTHORIZATION_FAILED: 'not authorized to create it',
+  CLUSTER_AUTHORIZATION_FAILED: 'not authorized to create topics',
 }
 
 interface TopicProblem {
@@ -209,16 +209,17 @@ function topicErrors(error: unknown): TopicProblem[] {
 }
 
 /**
- * Runs a kafkajs admin call within --timeout. Broker refusals come back as TopicProblem lists
- * to `onRefused`; anything else (network, auth) becomes kadm's usual one-line error.
+ * Runs a kafkajs admin call within the deadline and returns what the brokers refused (nothing
+ * when it succeeded); anything else (network, auth) throws kadm's usual one-line error.
  */
-async function adminCall<T>(connection: KafkaConnection, work: Promise<T>, what: string, onRefused: (problems: TopicProblem[]) => Promise<never> | never): Promise<T> {
+async function adminCall(connection: KafkaConnection, work: Promise<unknown>, what: string): Promise<TopicProblem[]> {
   try {
-    return await withDeadline(work, Math.max(connection.options.timeoutMs, 30_000), () => new KadmError(`${what} timed out`))
+    await withDeadline(work, Math.max(connection.options.timeoutMs, 30_000), () => new KadmError(`${what} timed out`))
+    return []
   } catch (error) {
     if (error instanceof KadmError) throw error
     const problems = topicErrors(error)
-    if (problems.length > 0) return onRefused(problems)
+    if (problems.length > 0) return problems
     throw describeKafkaError(error, connection.settings.bootstrapServers)
   }
 }
@@ -233,26 +234,23 @@ async function validateCreate(connection: KafkaConnection, topics: NewTopic[], t
     timeout: timeoutMs,
     topics: ts.map(toKafkaJs),
   })
-  await adminCall(connection, request(topics), 'CreateTopics request', async (problems) => {
-    const lines: string[] = []
-    for (const p of problems) {
-      const topic = topics.find((t) => t.name === p.topic)
-      let detail = CREATE_HINTS[p.type] ?? p.message
-      // The broker's own message is lost by kafkajs: find the offending key by validating one at a time.
-      if (p.type === 'INVALID_CONFIG' && topic && Object.keys(topic.configs).length > 0) {
-        const bad: string[] = []
-        for (const [k, v] of Object.entries(topic.configs)) {
-          await adminCall(connection, request([{...topic, configs: {[k]: v}}]), 'CreateTopics request', () => {
-            bad.push(`${k}=${v}`)
-            return undefined as never
-          })
-        }
-        if (bad.length > 0) detail = `unknown config key or invalid value: ${bad.join(', ')}`
+  const problems = await adminCall(connection, request(topics), 'CreateTopics request')
+  if (problems.length === 0) return
+  const lines: string[] = []
+  for (const p of problems) {
+    const topic = topics.find((t) => t.name === p.topic)
+    let detail = CREATE_HINTS[p.type] ?? p.message
+    // kafkajs drops the broker's message: find the offending keys by validating one at a time.
+    if (p.type === 'INVALID_CONFIG' && topic && Object.keys(topic.configs).length > 0) {
+      const bad: string[] = []
+      for (const [k, v] of Object.entries(topic.configs)) {
+        if ((await adminCall(connection, request([{...topic, configs: {[k]: v}}]), 'CreateTopics request')).length > 0) bad.push(`${k}=${v}`)
       }
-      lines.push(`${p.topic ? `topic ${p.topic}: ` : ''}${detail} (${p.type})`)
+      if (bad.length > 0) detail = `unknown config key or invalid value: ${bad.join(', ')}`
     }
-    throw new KadmError(`cannot create ${lines.join('; ')}`)
-  })
+    lines.push(`${p.topic ? `topic ${p.topic}: ` : ''}${detail} (${p.type})`)
+  }
+  throw new KadmError(`cannot create ${lines.join('; ')}`)
 }
 
 function toKafkaJs(t: NewTopic) {
@@ -287,15 +285,14 @@ export async function createTopics(
       throw new KadmError(`cannot create topic ${t.name}: replication factor ${t.replicationFactor} is larger than the ${brokers.size} available broker${brokers.size === 1 ? '' : 's'}`)
     }
     const unknown = [...new Set(t.assignment?.flat() ?? [])].filter((id) => !brokers.has(id))
-    if (unknown.length > 0) throw new KadmError(`cannot create topic ${t.name}: --replica-assignment names unknown broker${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (brokers: ${[...brokers].sort().join(', ')})`)
+    if (unknown.length > 0) throw new KadmError(`cannot create topic ${t.name}: --replica-assignment names unknown broker${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (brokers: ${[...brokers].sort((a, b) => a - b).join(', ')})`)
   }
   const toCreate = topics.filter((t) => !existing.has(t.name))
   if (toCreate.length > 0) await validateCreate(connection, toCreate, options.timeoutMs)
   if (toCreate.length > 0 && !options.validateOnly) {
     const admin = await connection.admin()
-    await adminCall(connection, admin.createTopics({waitForLeaders: false, timeout: options.timeoutMs, topics: toCreate.map(toKafkaJs)}), 'CreateTopics request', (problems) => {
-      throw new KadmError(`cannot create ${problems.map(problemText).join('; ')}`)
-    })
+    const problems = await adminCall(connection, admin.createTopics({waitForLeaders: false, timeout: options.timeoutMs, topics: toCreate.map(toKafkaJs)}), 'CreateTopics request')
+    if (problems.length > 0) throw new KadmError(`cannot create ${problems.map(problemText).join('; ')}`)
     await waitForLeaders(connection, toCreate.map((t) => t.name), Math.max(30_000, options.timeoutMs))
   }
   const after = options.validateOnly || toCreate.length === 0 ? metadata : await connection.metadata(topics.map((t) => t.name))
@@ -370,9 +367,8 @@ export async function planTopicDeletion(
 export async function deleteTopics(connection: KafkaConnection, names: string[], timeoutMs: number): Promise<void> {
   if (names.length === 0) return
   const admin = await connection.admin()
-  await adminCall(connection, admin.deleteTopics({topics: names, timeout: timeoutMs}), 'DeleteTopics request', (problems) => {
-    throw new KadmError(`cannot delete: ${problems.map((p) => `${p.topic ? `${p.topic}: ` : ''}${p.message} (${p.type})`).join('; ')}`)
-  })
+  const problems = await adminCall(connection, admin.deleteTopics({topics: names, timeout: timeoutMs}), 'DeleteTopics request')
+  if (problems.length > 0) throw new KadmError(`cannot delete: ${problems.map((p) => `${p.topic ? `${p.topic}: ` : ''}${p.message} (${p.type})`).join('; ')}`)
   const deadline = Date.now() + Math.max(30_000, timeoutMs)
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     const metadata = await connection.metadata(names)
@@ -413,9 +409,8 @@ export async function alterTopic(
   const admin = partitions ? await connection.admin() : undefined
   const grow = async (validateOnly: boolean) => {
     if (!partitions || !admin) return
-    await adminCall(connection, admin.createPartitions({validateOnly, timeout: options.timeoutMs, topicPartitions: [{topic: name, count: partitions.to}]}), 'CreatePartitions request', (problems) => {
-      throw new KadmError(`cannot grow ${name} to ${partitions!.to} partitions: ${problems.map((p) => `${p.message} (${p.type})`).join('; ')}`)
-    })
+    const problems = await adminCall(connection, admin.createPartitions({validateOnly, timeout: options.timeoutMs, topicPartitions: [{topic: name, count: partitions.to}]}), 'CreatePartitions request')
+    if (problems.length > 0) throw new KadmError(`cannot grow ${name} to ${partitions.to} partitions: ${problems.map((p) => `${p.message} (${p.type})`).join('; ')}`)
   }
   if (change.configs.length > 0) await incrementalAlterConfigs(connection, configResource, true)
   await grow(true)
