@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import type {TopicDescription, TopicSummary} from '../../src/kafka/topics.js'
 import {makeChalk} from '../../src/render/colour.js'
 import {configValue, renderConfigEntries} from '../../src/render/configs.js'
+import {displayWidth, renderTable} from '../../src/render/table.js'
 import {healthText, renderTopicDescriptions, renderTopicList} from '../../src/render/topics.js'
 
 const plain = makeChalk(false)
@@ -58,5 +59,27 @@ describe('config tables', () => {
     expect(configValue({value: null, sensitive: false})).toBe('(null)')
     const text = renderConfigEntries([{name: 'sasl.jaas.config', value: null, source: 'STATIC_BROKER_CONFIG', sensitive: true, readOnly: false, synonyms: []}], plain)
     expect(text).toBe('NAME              VALUE        SOURCE         SENSITIVE  READ-ONLY\nsasl.jaas.config  [sensitive]  static-broker  yes        no')
+  })
+})
+
+describe('renderTable (drawn without cli-table3, same layout)', () => {
+  const columns = [
+    {header: 'NAME', value: (r: {a: string; n: number; s: string | null}) => r.a},
+    {header: 'N', value: (r: {n: number}) => r.n, align: 'right' as const},
+    {header: 'S', value: (r: {s: string | null}) => r.s, colour: (t: string) => makeChalk(true).red(t)},
+  ]
+
+  it('aligns by visible width: colour codes take no room, wide characters two columns', () => {
+    const coloured = makeChalk(true)
+    expect(renderTable([{a: 'x', n: 1, s: null}, {a: 'longer-name', n: 12345, s: 'héllo'}], columns, coloured)).toBe(
+      '\u001b[1mNAME\u001b[22m             \u001b[1mN\u001b[22m  \u001b[1mS\u001b[22m\nx                1  \u001b[31m-\u001b[39m\nlonger-name  12345  \u001b[31mhéllo\u001b[39m')
+    expect(renderTable([{a: '日本語', b: 'x'}, {a: 'ab', b: ''}], [{header: 'WIDE', value: (r: {a: string}) => r.a}, {header: 'B', value: (r: {b: string}) => r.b, align: 'right'}], plain))
+      .toBe('WIDE    B\n日本語  x\nab')
+    expect(displayWidth('\u001b[31m日本\u001b[39m-x')).toBe(6)
+  })
+
+  it('draws only the header for no rows, and multi-line cells as taller rows', () => {
+    expect(renderTable([], [{header: 'ONLY', value: () => 1}], plain)).toBe('ONLY')
+    expect(renderTable([{a: 'two\nlines', b: 'x'}], [{header: 'A', value: (r: {a: string}) => r.a}, {header: 'B', value: (r: {b: string}) => r.b}], plain)).toBe('A      B\ntwo    x\nlines')
   })
 })
