@@ -108,7 +108,10 @@ export async function describeTopics(
   selection: TopicSelection,
   options: {allConfigs?: boolean; offsets?: boolean} = {},
 ): Promise<{topics: TopicDescription[]; unmatched: string[]}> {
-  const {metadata, topics, unmatched} = await selectTopics(connection, selection)
+  const selected = await selectTopics(connection, selection)
+  const {metadata, unmatched} = selected
+  const topics = selected.topics.map((t) => ({...t, partitions: [...t.partitions].sort((a, b) => a.partition - b.partition)}))
+  // listOffsets answers in the order asked: the n-th offset belongs to the n-th partition here.
   const partitions = topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition})))
   const withOffsets = options.offsets !== false
   const [configs, earliest, latest] = await Promise.all([
@@ -119,9 +122,7 @@ export async function describeTopics(
   const minIsr = minIsrFrom(configs)
   const live = new Set(metadata.brokers.map((b) => b.nodeId))
   const reports = assessTopics(topics, minIsr, live)
-  const key = (topic: string, partition: number) => `${topic}\u0000${partition}`
-  const earliestBy = new Map(earliest.map((o) => [key(o.topic, o.partition), o]))
-  const latestBy = new Map(latest.map((o) => [key(o.topic, o.partition), o]))
+  let n = 0
   const described = topics.map((t, i): TopicDescription => {
     const entries = configs[i].configs
     return {
@@ -132,9 +133,9 @@ export async function describeTopics(
       replicationFactor: replicationFactor(t),
       minInsyncReplicas: minIsr.get(t.name) ?? null,
       configs: options.allConfigs ? entries : entries.filter((c) => c.source !== 'DEFAULT_CONFIG'),
-      partitions: [...t.partitions].sort((a, b) => a.partition - b.partition).map((p) => {
-        const low = earliestBy.get(key(t.name, p.partition))
-        const high = latestBy.get(key(t.name, p.partition))
+      partitions: t.partitions.map((p) => {
+        const low = earliest[n]
+        const high = latest[n++]
         const e = low?.offset ?? null
         const l = high?.offset ?? null
         const d: PartitionDescription = {
