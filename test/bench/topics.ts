@@ -67,8 +67,9 @@ export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promi
     {name: `topics list (${scope})`, tool: 'kadm', ms: await median([...KADM, 'topics', 'list', ...b], 5), note: 'kadm topics list (with health)'},
     {name: `topics list (${scope})`, tool: 'kafka-topics', ms: await median(await topicCommand('--list'), 3), note: 'TopicCommand --list'},
     {name: `topics list (${scope})`, tool: 'kcat', ms: await median(['kcat', '-b', ctx.bootstrap, '-L'], 5), note: 'kcat -L'},
-    {name: `describe all (${scope})`, tool: 'kadm', ms: await median([...KADM, 'topics', 'describe', ...b, '-o', 'json'], 5), note: 'kadm topics describe -o json: configs and offsets included'},
-    {name: `describe all (${scope})`, tool: 'kadm (no offsets)', ms: await median([...KADM, 'topics', 'describe', '--no-offsets', ...b, '-o', 'json'], 5), note: 'kadm topics describe --no-offsets'},
+    {name: `describe all (${scope})`, tool: 'kadm', ms: await median([...KADM, 'topics', 'describe', ...b], 5), note: 'kadm topics describe: tables with configs, offsets and markers'},
+    {name: `describe all (${scope})`, tool: 'kadm -o json', ms: await median([...KADM, 'topics', 'describe', ...b, '-o', 'json'], 5), note: 'kadm topics describe -o json'},
+    {name: `describe all (${scope})`, tool: 'kadm --no-offsets', ms: await median([...KADM, 'topics', 'describe', '--no-offsets', ...b], 5), note: 'what TopicCommand shows: no ListOffsets'},
     {name: `describe all (${scope})`, tool: 'kafka-topics', ms: await median(await topicCommand('--describe'), 3), note: 'TopicCommand --describe; target: >= 5x kadm'},
     {name: `describe all (${scope})`, tool: 'kcat', ms: await median(['kcat', '-b', ctx.bootstrap, '-L', '-J'], 5), note: 'kcat -L -J; target: kadm <= 1.5x'},
   ]
