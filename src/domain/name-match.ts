@@ -42,7 +42,9 @@ export function compilePattern(pattern: string, options: NameMatchOptions = {}):
   try {
     return new RegExp(`^(?:${pattern})$`)
   } catch (error) {
-    throw new Error(`invalid regular expression "${pattern}": ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`)
+    // V8 says "Invalid regular expression: /^(?:(... )$/: Unterminated group": keep the reason.
+    const reason = (error as Error).message.split(': ').pop()
+    throw new Error(`invalid regular expression "${pattern}": ${reason}`)
   }
 }
 

@@ -33,6 +33,16 @@ export type {ConfigOp} from '../domain/config-ops.js'
 
 const typeCode = (type: ConfigResource['type']) => (type === 'topic' ? RESOURCE_TYPE.topic : RESOURCE_TYPE.broker)
 
+async function brokerById(connection: KafkaConnection, id: number): Promise<BrokerConnection> {
+  try {
+    return await connection.broker(id)
+  } catch (error) {
+    const known = (await connection.metadata([])).brokers.map((b) => b.nodeId).sort((a, b) => a - b)
+    if (!known.includes(id)) throw new KadmError(`broker ${id} is not in the cluster (brokers: ${known.join(', ')})`)
+    throw error
+  }
+}
+
 /** Below this many resources one request to one broker is quicker than spreading them. */
 const SPREAD_THRESHOLD = 200
 
@@ -50,13 +60,13 @@ async function routeByBroker<R extends ConfigResource>(connection: KafkaConnecti
   }
   const routes = [...groups].map(async ([key, rs]): Promise<[BrokerConnection, R[]]> => {
     if (!/^\d+$/.test(key)) throw new KadmError(`broker id "${key}" is not a number`)
-    return [await connection.broker(Number(key)), rs]
+    return [await brokerById(connection, Number(key)), rs]
   })
   if (anywhere.length >= SPREAD_THRESHOLD && spreadOver.length > 1) {
     const size = Math.ceil(anywhere.length / spreadOver.length)
     spreadOver.forEach((id, i) => {
       const slice = anywhere.slice(i * size, (i + 1) * size)
-      if (slice.length > 0) routes.push(connection.broker(id).then((b): [BrokerConnection, R[]] => [b, slice]))
+      if (slice.length > 0) routes.push(brokerById(connection, id).then((b): [BrokerConnection, R[]] => [b, slice]))
     })
   } else if (anywhere.length > 0) routes.push(Promise.resolve([connection.seedBroker, anywhere]))
   return Promise.all(routes)

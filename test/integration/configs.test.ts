@@ -101,6 +101,15 @@ describe('kadm configs', () => {
     expect(defaults.configs.every((c) => c.source === 'DYNAMIC_DEFAULT_BROKER_CONFIG')).toBe(true)
   })
 
+  it('names a missing topic or broker in one line', async () => {
+    const topic = uniqueName('configs-missing')
+    const missingTopic = await kadm(['configs', 'get', 'topic', topic, ...B])
+    expect([missingTopic.code, missingTopic.stderr]).toEqual([1, `error: topic ${topic} not found\n`])
+    const missingBroker = await kadm(['configs', 'set', 'broker', '99', '--set', 'log.cleaner.threads=2', ...B])
+    expect(missingBroker.code).toBe(1)
+    expect(missingBroker.stderr).toMatch(/^error: broker 99 is not in the cluster \(brokers: 1, 2, 3\)\n$/)
+  })
+
   it('usage errors exit 2', async () => {
     for (const args of [['get', 'broker', 'one'], ['get', 'topic'], ['get', 'broker-default', 'x'], ['set', 'topic', 't'], ['set', 'topic', 't', '--delete', 'a=b'], ['get', 'group', 'g']]) {
       const result = await kadm(['configs', ...args, ...B])

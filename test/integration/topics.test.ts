@@ -145,6 +145,7 @@ describe('kadm topics', () => {
     expect(described.partitions.map((p) => [p.earliestOffset, p.latestOffset, p.records])).toEqual([[0, 25, 25], [0, 0, 0], [0, 4, 4]])
     expect(ours[1].partitions.map((p) => p.replicas)).toEqual([[1, 2], [2, 3], [3, 1]])
 
+    expect((await describeJson([`${prefix}-*`, '--topics-with-overrides'])).map((t) => t.name)).toEqual([a])
     const all = await describeJson([a, '--all-configs'])
     expect(all[0].configs.length).toBeGreaterThan(described.configs.length)
     expect(all[0].configs.find((c) => c.name === 'segment.bytes')?.source).toMatch(/DEFAULT_CONFIG|STATIC_BROKER_CONFIG/)

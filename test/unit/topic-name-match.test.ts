@@ -30,7 +30,7 @@ describe('regex', () => {
   })
 
   it('an invalid regex is a readable error', () => {
-    expect(() => compilePattern('(', {regex: true})).toThrow(/invalid regular expression "\("/)
+    expect(() => compilePattern('(', {regex: true})).toThrow(/^invalid regular expression "\(": Unterminated group$/)
   })
 })
 

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {ClusterCommand} from '../../cluster-command.js'
 import {configResource, configResourceArgs} from '../../config-resource.js'
 import {KadmError} from '../../errors.js'
+import {describeResource} from '../../kafka/configs.js'
 import {type ConfigsGetResult, renderConfigsGet} from '../../render/configs.js'
 
 /** Without --all, kafka-configs shows only the values set dynamically at the resource's own level. */
@@ -29,7 +30,8 @@ export default class ConfigsGet extends ClusterCommand {
     const connection = await this.connect(flags)
     const {describeConfigs} = await import('../../kafka/configs.js')
     const [result] = await describeConfigs(connection, [resource], {synonyms: true, keys: flags.key})
-    if (result.error) throw new KadmError(`cannot describe ${args.type}${resource.name ? ` ${resource.name}` : ''}: ${result.error}`)
+    if (result.error?.startsWith('UNKNOWN_TOPIC_OR_PARTITION')) throw new KadmError(`topic ${resource.name} not found`)
+    if (result.error) throw new KadmError(`cannot describe ${describeResource(resource)}: ${result.error}`)
     const own = OWN_SOURCE[args.type as keyof typeof OWN_SOURCE]
     const configs = (flags.all || flags.key ? result.configs : result.configs.filter((c) => c.source === own)).sort((a, b) => a.name.localeCompare(b.name))
     return this.emit({...resource, all: flags.all || Boolean(flags.key), configs}, renderConfigsGet)

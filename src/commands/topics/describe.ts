@@ -19,6 +19,7 @@ The health filters keep only the partitions that match any of them, like kafka-t
     {description: 'One topic', command: '<%= config.bin %> <%= command.id %> orders'},
     {description: 'Every config with its source', command: '<%= config.bin %> <%= command.id %> orders --all-configs'},
     {description: 'Under-replicated partitions of every topic', command: '<%= config.bin %> <%= command.id %> --under-replicated-partitions'},
+    {description: 'Topics whose configs differ from the broker\'s', command: '<%= config.bin %> <%= command.id %> --topics-with-overrides'},
     {description: 'Topics by regex, as JSON', command: '<%= config.bin %> <%= command.id %> --regex "orders\\..*" -o json'},
   ]
   static flags = {
@@ -29,6 +30,7 @@ The health filters keep only the partitions that match any of them, like kafka-t
     'unavailable-partitions': Flags.boolean({summary: 'Only partitions without a live leader.'}),
     'under-min-isr-partitions': Flags.boolean({summary: 'Only partitions with fewer in-sync replicas than min.insync.replicas.'}),
     'at-min-isr-partitions': Flags.boolean({summary: 'Only partitions with exactly min.insync.replicas in sync.'}),
+    'topics-with-overrides': Flags.boolean({summary: 'Only topics with configs set on the topic itself.'}),
     'no-offsets': Flags.boolean({summary: 'Skip the ListOffsets requests (no earliest/latest/records columns).'}),
   }
 
@@ -47,9 +49,10 @@ The health filters keep only the partitions that match any of them, like kafka-t
     const missing = unmatched.filter((p) => isLiteralName(p, {regex: flags.regex}))
     if (missing.length > 0) throw new KadmError(`topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`)
     for (const p of unmatched.filter((x) => !missing.includes(x))) this.warning(`no topic matches "${p}"`)
+    const overridden = flags['topics-with-overrides'] ? topics.filter((t) => t.configs.some((c) => c.source === 'DYNAMIC_TOPIC_CONFIG')) : topics
     const shown = filters.length === 0
-      ? topics
-      : topics.map((t) => ({...t, partitions: t.partitions.filter((p) => matchesHealthFilter(p.markers, filters))})).filter((t) => t.partitions.length > 0)
+      ? overridden
+      : overridden.map((t) => ({...t, partitions: t.partitions.filter((p) => matchesHealthFilter(p.markers, filters))})).filter((t) => t.partitions.length > 0)
     return this.emit(shown, renderTopicDescriptions)
   }
 }
