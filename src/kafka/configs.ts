@@ -90,18 +90,13 @@ export async function describeConfigs(
   const byKey = new Map<string, ResourceConfigs>()
   for (const result of answers.flat()) {
     const type = result.type === RESOURCE_TYPE.topic ? 'topic' : 'broker'
-    const entry: ResourceConfigs = {
-      type,
-      name: result.name,
-      configs: result.configs.map((c) => ({
-        name: c.name,
-        value: c.sensitive ? null : c.value,
-        source: c.source,
-        sensitive: c.sensitive,
-        readOnly: c.readOnly,
-        synonyms: c.synonyms.map((s) => ({...s, value: c.sensitive ? null : s.value})),
-      })),
+    // Decoded entries already have ConfigEntry's shape; only sensitive values need blanking.
+    for (const c of result.configs) {
+      if (!c.sensitive) continue
+      c.value = null
+      for (const synonym of c.synonyms) synonym.value = null
     }
+    const entry: ResourceConfigs = {type, name: result.name, configs: result.configs}
     if (result.errorCode !== 0) entry.error = `${errorName(result.errorCode)}${result.errorMessage ? ` (${result.errorMessage})` : ''}`
     byKey.set(`${type}\u0000${result.name}`, entry)
   }
