@@ -1,3 +1,6 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {type ConfigOp, configOpApplied, ownConfigSource} from '../domain/config-ops.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import type {BrokerConnection} from './protocol/transport.js'
@@ -147,4 +150,38 @@ export async function incrementalAlterConfigs(
     return `${resource}: ${a.errorMessage ?? errorName(a.errorCode)}${a.errorMessage ? ` (${errorName(a.errorCode)})` : ''}`
   })
   if (failures.length > 0) throw new KadmError(`config change refused: ${failures.join('; ')}`)
+}
+
+/**
+ * Waits until every broker that may answer for the resources (the broker itself for per-broker
+ * configs, every live broker otherwise) shows the changes, so a `configs get` or a client right
+ * after sees them. Returns the brokers still behind when `timeoutMs` runs out.
+ */
+export async function waitForConfigs(
+  connection: KafkaConnection,
+  resources: Array<ConfigResource & {ops: ConfigOp[]}>,
+  timeoutMs: number,
+): Promise<number[]> {
+  const live = (await connection.metadata([])).brokers.map((b) => b.nodeId)
+  const targets = (r: ConfigResource) => (r.type === 'broker' && r.name !== '' ? [Number(r.name)] : live)
+  let pending = [...new Set(resources.flatMap(targets))]
+  const deadline = Date.now() + timeoutMs
+  for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
+    const behind = await Promise.all(pending.map(async (id) => {
+      const mine = resources.filter((r) => targets(r).includes(id))
+      const answer = await connection.send(await brokerById(connection, id), DescribeConfigs, {
+        resources: mine.map((r) => ({type: typeCode(r.type), name: r.name, keys: r.ops.map((o) => o.name)})),
+        includeSynonyms: false,
+      })
+      const done = mine.every((r) => {
+        const result = answer.find((a) => a.name === r.name && a.type === typeCode(r.type))
+        return result !== undefined && result.errorCode === 0 &&
+          r.ops.every((op) => configOpApplied(op, result.configs.find((c) => c.name === op.name), ownConfigSource(r)))
+      })
+      return done ? undefined : id
+    }))
+    pending = behind.filter((id): id is number => id !== undefined)
+    if (pending.length === 0 || Date.now() + delay > deadline) return pending
+    await sleep(delay)
+  }
 }

@@ -5,7 +5,7 @@ import {isLiteralName, type NameMatchOptions, selectNames} from '../domain/name-
 import {assessTopics, type PartitionMarker, type TopicHealth} from '../domain/topic-health.js'
 import {type KafkaConnection, withDeadline} from './client.js'
 import {describeKafkaError} from './connection-errors.js'
-import {type ConfigEntry, type ConfigOp, describeConfigs, incrementalAlterConfigs, minInsyncReplicas, minIsrFrom} from './configs.js'
+import {type ConfigEntry, type ConfigOp, describeConfigs, incrementalAlterConfigs, minInsyncReplicas, minIsrFrom, waitForConfigs} from './configs.js'
 import {listOffsets} from './offsets.js'
 import type {MetadataResponse, MetadataTopic} from './protocol/metadata.js'
 
@@ -417,7 +417,11 @@ export async function alterTopic(
   await grow(true)
   if (!options.dryRun) {
     await grow(false)
-    if (change.configs.length > 0) await incrementalAlterConfigs(connection, configResource, false)
+    if (change.configs.length > 0) {
+      await incrementalAlterConfigs(connection, configResource, false)
+      const behind = await waitForConfigs(connection, configResource, Math.max(10_000, options.timeoutMs))
+      if (behind.length > 0) throw new KadmError(`configs changed, but broker${behind.length > 1 ? 's' : ''} ${behind.join(', ')} did not show the change within ${Math.max(10_000, options.timeoutMs) / 1000}s`)
+    }
     if (partitions) await waitForLeaders(connection, [name], Math.max(30_000, options.timeoutMs), new Map([[name, partitions.to]]))
   }
   return {topic: name, partitions, configs: change.configs, dryRun: options.dryRun}

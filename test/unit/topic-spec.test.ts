@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {configOps} from '../../src/domain/config-ops.js'
+import {configOpApplied, configOps, ownConfigSource} from '../../src/domain/config-ops.js'
 import {collidesInMetrics, parseConfigPairs, parseKeyValue, parseReplicaAssignment, topicNameProblem} from '../../src/domain/topic-spec.js'
 
 describe('topic names (Kafka rules)', () => {
@@ -68,5 +68,40 @@ describe('config operations', () => {
   it('refuses --delete k=v and a key changed twice', () => {
     expect(() => configOps({delete: ['a=1']})).toThrow(/takes a key/)
     expect(() => configOps({set: ['a=1'], delete: ['a']})).toThrow(/changed twice/)
+  })
+})
+
+describe('configOpApplied (has a broker seen the change yet?)', () => {
+  const own = ownConfigSource({type: 'topic', name: 't'})
+  const entry = (value: string | null, source = own, sensitive = false) => ({value, source, sensitive})
+
+  it('knows each resource\'s own dynamic source', () => {
+    expect(own).toBe('DYNAMIC_TOPIC_CONFIG')
+    expect(ownConfigSource({type: 'broker', name: '1'})).toBe('DYNAMIC_BROKER_CONFIG')
+    expect(ownConfigSource({type: 'broker', name: ''})).toBe('DYNAMIC_DEFAULT_BROKER_CONFIG')
+  })
+
+  it('set: the value, from the resource itself', () => {
+    expect(configOpApplied({op: 'set', name: 'a', value: '1'}, entry('1'), own)).toBe(true)
+    expect(configOpApplied({op: 'set', name: 'a', value: '1'}, entry('2'), own)).toBe(false)
+    expect(configOpApplied({op: 'set', name: 'a', value: '1'}, entry('1', 'DEFAULT_CONFIG'), own)).toBe(false)
+    expect(configOpApplied({op: 'set', name: 'a', value: '1'}, undefined, own)).toBe(false)
+  })
+
+  it('delete: no longer set on the resource', () => {
+    expect(configOpApplied({op: 'delete', name: 'a'}, entry('1', 'DEFAULT_CONFIG'), own)).toBe(true)
+    expect(configOpApplied({op: 'delete', name: 'a'}, undefined, own)).toBe(true)
+    expect(configOpApplied({op: 'delete', name: 'a'}, entry('1'), own)).toBe(false)
+  })
+
+  it('append and subtract: list membership', () => {
+    expect(configOpApplied({op: 'append', name: 'p', value: 'compact'}, entry('delete,compact'), own)).toBe(true)
+    expect(configOpApplied({op: 'append', name: 'p', value: 'compact'}, entry('delete'), own)).toBe(false)
+    expect(configOpApplied({op: 'subtract', name: 'p', value: 'compact'}, entry('delete'), own)).toBe(true)
+    expect(configOpApplied({op: 'subtract', name: 'p', value: 'compact'}, entry('compact'), own)).toBe(false)
+  })
+
+  it('sensitive values cannot be compared and count as applied', () => {
+    expect(configOpApplied({op: 'set', name: 'pw', value: 'x'}, entry(null, own, true), own)).toBe(true)
   })
 })

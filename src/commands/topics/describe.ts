@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {KadmError} from '../../errors.js'
@@ -14,7 +14,7 @@ export default class TopicsDescribe extends ClusterCommand {
 
 The health filters keep only the partitions that match any of them, like kafka-topics; a leaderless partition counts as unavailable and under min ISR.`
   static strict = false
-  static args = {}
+  static args = {topic: Args.string({description: 'Topic names or globs (regular expressions with --regex); any number. None: every topic.', ignoreStdin: true})}
   static examples = [
     {description: 'One topic', command: '<%= config.bin %> <%= command.id %> orders'},
     {description: 'Every config with its source', command: '<%= config.bin %> <%= command.id %> orders --all-configs'},

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {isUnhealthy} from '../../domain/topic-health.js'
@@ -10,7 +10,7 @@ export default class TopicsList extends ClusterCommand {
   static summary = 'List topics with partitions, replication factor and health.'
   static description = `Names are globs (orders-*, logs-?) unless --regex. Health counts leaderless, under-min-ISR and under-replicated partitions. One Metadata request for all topics and one DescribeConfigs request (for min.insync.replicas), however many topics.`
   static strict = false
-  static args = {}
+  static args = {topic: Args.string({description: 'Topic names or globs (regular expressions with --regex); any number.', ignoreStdin: true})}
   static aliases = ['topics:ls']
   static examples = [
     {description: 'All topics except internal ones', command: '<%= config.bin %> <%= command.id %>'},
