@@ -298,16 +298,31 @@ export async function createTopics(
   }
   const after = options.validateOnly || toCreate.length === 0 ? metadata : await connection.metadata(topics.map((t) => t.name))
   const byName = new Map(after.topics.filter((t) => t.errorCode === 0).map((t) => [t.name, t]))
+  // A dry run creates nothing to read back: show what the broker defaults would give.
+  const defaults = options.validateOnly && toCreate.some((t) => !t.assignment && (t.partitions === undefined || t.replicationFactor === undefined))
+    ? await brokerTopicDefaults(connection, metadata.brokers[0]?.nodeId)
+    : {}
   return topics.map((t) => {
     const found = byName.get(t.name)
     const status = existing.has(t.name) ? 'exists' : options.validateOnly ? 'valid' : 'created'
     return {
       name: t.name,
       status,
-      partitions: found ? found.partitions.length : (t.assignment?.length ?? t.partitions ?? null),
-      replicationFactor: found ? replicationFactor(found) : (t.assignment?.[0].length ?? t.replicationFactor ?? null),
+      partitions: found ? found.partitions.length : (t.assignment?.length ?? t.partitions ?? defaults.partitions ?? null),
+      replicationFactor: found ? replicationFactor(found) : (t.assignment?.[0].length ?? t.replicationFactor ?? defaults.replicationFactor ?? null),
     }
   })
+}
+
+/** num.partitions and default.replication.factor as one broker has them. */
+async function brokerTopicDefaults(connection: KafkaConnection, brokerId: number | undefined): Promise<{partitions?: number; replicationFactor?: number}> {
+  if (brokerId === undefined) return {}
+  const [result] = await describeConfigs(connection, [{type: 'broker', name: String(brokerId)}], {keys: ['num.partitions', 'default.replication.factor']})
+  const value = (name: string) => {
+    const v = result.configs.find((c) => c.name === name)?.value
+    return v && /^\d+$/.test(v) ? Number(v) : undefined
+  }
+  return {partitions: value('num.partitions'), replicationFactor: value('default.replication.factor')}
 }
 
 /**

@@ -81,7 +81,8 @@ export function renderTopicDescriptions(topics: TopicDescription[], chalk: Chalk
 
 export function renderCreated(rows: CreatedTopic[], chalk: ChalkInstance): string {
   return rows.map((r) => {
-    const shape = `${r.partitions ?? 'default'} partitions, replication factor ${r.replicationFactor ?? 'default'}`
+    const partitions = r.partitions === null ? 'default partitions' : `${r.partitions} partition${r.partitions === 1 ? '' : 's'}`
+    const shape = `${partitions}, replication factor ${r.replicationFactor ?? 'default'}`
     if (r.status === 'exists') return `${r.name}: already exists (${shape}), skipped`
     if (r.status === 'valid') return chalk.yellow(`dry run: ${r.name} would be created (${shape}); the brokers accepted it, nothing was created`)
     return `created ${r.name} (${shape})`

@@ -163,8 +163,8 @@ describe('kadm topics', () => {
     const defaults = await kadmJson<{configs: Array<{name: string; value: string}>}>(['configs', 'get', 'broker', '1', '-k', 'num.partitions', '-k', 'default.replication.factor', ...B])
     const expected = Object.fromEntries(defaults.configs.map((c) => [c.name, Number(c.value)]))
 
-    const dry = await kadmJson<Array<{status: string}>>(['topics', 'create', name, '--dry-run', ...B])
-    expect(dry[0].status).toBe('valid')
+    const dry = await kadmJson<Array<{status: string; partitions: number; replicationFactor: number}>>(['topics', 'create', name, '--dry-run', ...B])
+    expect(dry[0]).toMatchObject({status: 'valid', partitions: expected['num.partitions'], replicationFactor: expected['default.replication.factor']})
     expect(await listJson([name])).toEqual([])
 
     const created = await kadmJson<Array<{partitions: number; replicationFactor: number}>>(['topics', 'create', name, ...B])
