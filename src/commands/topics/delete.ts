@@ -1,0 +1,45 @@
+import {Args, Flags} from '@oclif/core'
+
+import {ClusterCommand} from '../../cluster-command.js'
+import {KadmError} from '../../errors.js'
+import {type DeletionResult, renderDeletion, renderDeletionPlan} from '../../render/topics.js'
+import {selectionFlags, topicPatterns} from '../../topic-flags.js'
+
+export default class TopicsDelete extends ClusterCommand {
+  static summary = 'Delete topics by name, glob or regex, after confirmation.'
+  static description = `Prints the topics it would delete. On a terminal it asks for confirmation; elsewhere it needs --yes. A pattern never selects internal topics; naming one needs --force. Returns once the metadata no longer lists the topics.`
+  static strict = false
+  static args = {name: Args.string({description: 'Topic name(s) or patterns.', required: true, ignoreStdin: true})}
+  static examples = [
+    {description: 'Delete one topic (asks first)', command: '<%= config.bin %> <%= command.id %> orders'},
+    {description: 'Delete every topic matching a glob, in a script', command: '<%= config.bin %> <%= command.id %> "tmp-*" --yes'},
+    {description: 'See what a regex would delete', command: '<%= config.bin %> <%= command.id %> --regex "test-[0-9]+" --dry-run'},
+    {description: 'No error when it is already gone', command: '<%= config.bin %> <%= command.id %> orders --if-exists --yes'},
+  ]
+  static flags = {
+    ...selectionFlags,
+    yes: Flags.boolean({char: 'y', summary: 'Delete without asking (required when stdin or stdout is not a terminal).'}),
+    'if-exists': Flags.boolean({summary: 'No error for names that do not exist.'}),
+    force: Flags.boolean({summary: 'Allow deleting internal topics named explicitly.'}),
+    'dry-run': Flags.boolean({summary: 'Only print what would be deleted.'}),
+  }
+
+  async run(): Promise<DeletionResult> {
+    const {argv, flags} = await this.parse(TopicsDelete)
+    this.applyOutputFlags(flags)
+    const patterns = topicPatterns(argv, flags.regex)
+    const connection = await this.connect(flags)
+    const {deleteTopics, planTopicDeletion} = await import('../../kafka/topics.js')
+    const plan = await planTopicDeletion(connection, {patterns, regex: flags.regex}, {ifExists: flags['if-exists'], force: flags.force})
+    if (plan.length === 0 || flags['dry-run']) return this.emit({deleted: plan, dryRun: flags['dry-run']}, renderDeletion)
+    if (!flags.yes) {
+      process.stderr.write(`${renderDeletionPlan(plan, this.chalk)}\n`)
+      if (!process.stdin.isTTY || !process.stdout.isTTY) throw new KadmError(`refusing to delete ${plan.length} topic${plan.length > 1 ? 's' : ''} without confirmation: pass --yes`)
+      const {confirm} = await import('@inquirer/prompts')
+      const ok = await confirm({message: `Delete ${plan.length} topic${plan.length > 1 ? 's' : ''}? This cannot be undone.`, default: false})
+      if (!ok) throw new KadmError('nothing deleted')
+    }
+    await deleteTopics(connection, plan.map((t) => t.name), this.parseTimeout(flags.timeout))
+    return this.emit({deleted: plan, dryRun: false}, renderDeletion)
+  }
+}

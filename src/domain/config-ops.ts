@@ -1,0 +1,56 @@
+import {parseKeyValue} from './topic-spec.js'
+
+export interface ConfigOp {
+  op: 'set' | 'delete' | 'append' | 'subtract'
+  name: string
+  value?: string
+}
+
+/**
+ * --set k=v / --delete k / --append k=v / --subtract k=v into IncrementalAlterConfigs
+ * operations; throws an Error naming the bad flag.
+ */
+export function configOps(flags: {set?: string[]; delete?: string[]; append?: string[]; subtract?: string[]}): ConfigOp[] {
+  const ops: ConfigOp[] = []
+  for (const item of flags.set ?? []) {
+    const [name, value] = parseKeyValue(item, '--set')
+    ops.push({op: 'set', name, value})
+  }
+  for (const name of flags.delete ?? []) {
+    if (name.includes('=')) throw new Error(`--delete takes a key, not key=value ("${name}")`)
+    ops.push({op: 'delete', name: name.trim()})
+  }
+  for (const item of flags.append ?? []) {
+    const [name, value] = parseKeyValue(item, '--append')
+    ops.push({op: 'append', name, value})
+  }
+  for (const item of flags.subtract ?? []) {
+    const [name, value] = parseKeyValue(item, '--subtract')
+    ops.push({op: 'subtract', name, value})
+  }
+  const names = ops.map((o) => o.name)
+  const twice = names.find((n, i) => names.indexOf(n) !== i)
+  if (twice) throw new Error(`config "${twice}" is changed twice in one command`)
+  return ops
+}
+
+/** The source a resource's own dynamic value has: what --delete removes. */
+export function ownConfigSource(resource: {type: 'topic' | 'broker'; name: string}): string {
+  return resource.type === 'topic' ? 'DYNAMIC_TOPIC_CONFIG' : resource.name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG'
+}
+
+/**
+ * Whether a broker's view of one config entry already shows `op` applied. Brokers learn config
+ * changes from the metadata log, a moment after the controller accepts them. Sensitive values
+ * cannot be compared (the broker never returns them), so they count as applied.
+ */
+export function configOpApplied(op: ConfigOp, entry: {value: string | null; source: string; sensitive: boolean} | undefined, ownSource: string): boolean {
+  if (entry?.sensitive) return true
+  const items = entry?.value ? entry.value.split(',').map((s) => s.trim()) : []
+  switch (op.op) {
+    case 'set': return entry !== undefined && entry.value === op.value && entry.source === ownSource
+    case 'delete': return !entry || entry.source !== ownSource
+    case 'append': return (op.value ?? '').split(',').every((v) => items.includes(v.trim()))
+    case 'subtract': return (op.value ?? '').split(',').every((v) => !items.includes(v.trim()))
+  }
+}

@@ -1,0 +1,187 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {type ConfigOp, configOpApplied, ownConfigSource} from '../domain/config-ops.js'
+import {KadmError} from '../errors.js'
+import type {KafkaConnection} from './client.js'
+import type {BrokerConnection} from './protocol/transport.js'
+import {type ConfigSource, type ConfigSynonym, DescribeConfigs, RESOURCE_TYPE} from './protocol/describe-configs.js'
+import {errorName} from './protocol/errors.js'
+import {ALTER_CONFIG_OPS, IncrementalAlterConfigs} from './protocol/incremental-alter-configs.js'
+
+export type {ConfigSource, ConfigSynonym} from './protocol/describe-configs.js'
+
+/** A config resource; `{type: 'broker', name: ''}` is the cluster-wide broker default. */
+export interface ConfigResource {
+  type: 'topic' | 'broker'
+  name: string
+}
+
+export interface ConfigEntry {
+  name: string
+  /** Always null for sensitive entries (the broker does not send them, and kadm never prints them). */
+  value: string | null
+  source: ConfigSource
+  sensitive: boolean
+  readOnly: boolean
+  synonyms: ConfigSynonym[]
+}
+
+export interface ResourceConfigs extends ConfigResource {
+  configs: ConfigEntry[]
+  /** Set when the broker could not describe this resource (e.g. the topic is gone). */
+  error?: string
+}
+
+export type {ConfigOp} from '../domain/config-ops.js'
+
+const typeCode = (type: ConfigResource['type']) => (type === 'topic' ? RESOURCE_TYPE.topic : RESOURCE_TYPE.broker)
+
+async function brokerById(connection: KafkaConnection, id: number): Promise<BrokerConnection> {
+  try {
+    return await connection.broker(id)
+  } catch (error) {
+    const known = (await connection.metadata([])).brokers.map((b) => b.nodeId).sort((a, b) => a - b)
+    if (!known.includes(id)) throw new KadmError(`broker ${id} is not in the cluster (brokers: ${known.join(', ')})`)
+    throw error
+  }
+}
+
+/** Below this many resources one request to one broker is quicker than spreading them. */
+const SPREAD_THRESHOLD = 200
+
+/**
+ * Per-broker resources must be asked of that broker (it alone knows its static and dynamic
+ * values); topics and the broker default go to any broker, batched in one request, or, when
+ * there are many and `spreadOver` names brokers, in one request per broker so they work in parallel.
+ */
+async function routeByBroker<R extends ConfigResource>(connection: KafkaConnection, resources: readonly R[], spreadOver: readonly number[] = []): Promise<Array<[BrokerConnection, R[]]>> {
+  const groups = new Map<string, R[]>()
+  const anywhere: R[] = []
+  for (const r of resources) {
+    if (r.type === 'broker' && r.name !== '') groups.set(r.name, [...(groups.get(r.name) ?? []), r])
+    else anywhere.push(r)
+  }
+  const routes = [...groups].map(async ([key, rs]): Promise<[BrokerConnection, R[]]> => {
+    if (!/^\d+$/.test(key)) throw new KadmError(`broker id "${key}" is not a number`)
+    return [await brokerById(connection, Number(key)), rs]
+  })
+  if (anywhere.length >= SPREAD_THRESHOLD && spreadOver.length > 1) {
+    const size = Math.ceil(anywhere.length / spreadOver.length)
+    spreadOver.forEach((id, i) => {
+      const slice = anywhere.slice(i * size, (i + 1) * size)
+      if (slice.length > 0) routes.push(brokerById(connection, id).then((b): [BrokerConnection, R[]] => [b, slice]))
+    })
+  } else if (anywhere.length > 0) routes.push(Promise.resolve([connection.seedBroker, anywhere]))
+  return Promise.all(routes)
+}
+
+/**
+ * DescribeConfigs for many resources: one request per destination broker, in parallel. `keys` limits the entries returned; `synonyms` adds where each value
+ * comes from (dynamic topic, dynamic broker, static broker, default).
+ */
+export async function describeConfigs(
+  connection: KafkaConnection,
+  resources: readonly ConfigResource[],
+  options: {keys?: string[]; synonyms?: boolean; spreadOver?: readonly number[]} = {},
+): Promise<ResourceConfigs[]> {
+  if (resources.length === 0) return []
+  const routes = await routeByBroker(connection, resources, options.spreadOver)
+  const answers = await Promise.all(routes.map(([broker, rs]) => connection.send(broker, DescribeConfigs, {
+    resources: rs.map((r) => ({type: typeCode(r.type), name: r.name, keys: options.keys ?? null})),
+    includeSynonyms: Boolean(options.synonyms),
+  })))
+  const byKey = new Map<string, ResourceConfigs>()
+  for (const result of answers.flat()) {
+    const type = result.type === RESOURCE_TYPE.topic ? 'topic' : 'broker'
+    // Decoded entries already have ConfigEntry's shape; only sensitive values need blanking.
+    for (const c of result.configs) {
+      if (!c.sensitive) continue
+      c.value = null
+      for (const synonym of c.synonyms) synonym.value = null
+    }
+    const entry: ResourceConfigs = {type, name: result.name, configs: result.configs}
+    if (result.errorCode !== 0) entry.error = `${errorName(result.errorCode)}${result.errorMessage ? ` (${result.errorMessage})` : ''}`
+    byKey.set(`${type}\u0000${result.name}`, entry)
+  }
+  return resources.map((r) => byKey.get(`${r.type}\u0000${r.name}`) ?? {...r, configs: [], error: 'NO_RESPONSE'})
+}
+
+/** min.insync.replicas of each topic, from one DescribeConfigs request. */
+export async function minInsyncReplicas(connection: KafkaConnection, topics: readonly string[], spreadOver: readonly number[] = []): Promise<Map<string, number>> {
+  const results = await describeConfigs(connection, topics.map((name) => ({type: 'topic' as const, name})), {keys: ['min.insync.replicas'], spreadOver})
+  return minIsrFrom(results)
+}
+
+export function minIsrFrom(results: readonly ResourceConfigs[]): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const r of results) {
+    const value = r.configs.find((c) => c.name === 'min.insync.replicas')?.value
+    if (value !== undefined && value !== null && /^\d+$/.test(value)) out.set(r.name, Number(value))
+  }
+  return out
+}
+
+export function describeResource(r: ConfigResource): string {
+  return r.type === 'topic' ? `topic ${r.name}` : r.name === '' ? 'broker default' : `broker ${r.name}`
+}
+
+/**
+ * IncrementalAlterConfigs (API 44): changes only the keys named, leaving every other key of the
+ * resource as it is. Per-broker resources go to that broker. Throws one KadmError naming every
+ * resource the broker refused; with `validateOnly` the broker checks and changes nothing.
+ */
+export async function incrementalAlterConfigs(
+  connection: KafkaConnection,
+  resources: Array<{type: 'topic' | 'broker'; name: string; ops: Array<{op: 'set' | 'delete' | 'append' | 'subtract'; name: string; value?: string}>}>,
+  validateOnly: boolean,
+): Promise<void> {
+  if (resources.length === 0) return
+  const routes = await routeByBroker(connection, resources)
+  const answers = await Promise.all(routes.map(([broker, rs]) => connection.send(broker, IncrementalAlterConfigs, {
+    resources: rs.map((r) => ({
+      type: typeCode(r.type),
+      name: r.name,
+      configs: r.ops.map((o) => ({name: o.name, op: ALTER_CONFIG_OPS[o.op], value: o.op === 'delete' ? null : (o.value ?? null)})),
+    })),
+    validateOnly,
+  })))
+  const failures = answers.flat().filter((a) => a.errorCode !== 0).map((a) => {
+    const resource = describeResource({type: a.type === RESOURCE_TYPE.topic ? 'topic' : 'broker', name: a.name})
+    return `${resource}: ${a.errorMessage ?? errorName(a.errorCode)}${a.errorMessage ? ` (${errorName(a.errorCode)})` : ''}`
+  })
+  if (failures.length > 0) throw new KadmError(`config change refused: ${failures.join('; ')}`)
+}
+
+/**
+ * Waits until every broker that may answer for the resources (the broker itself for per-broker
+ * configs, every live broker otherwise) shows the changes, so a `configs get` or a client right
+ * after sees them. Returns the brokers still behind when `timeoutMs` runs out.
+ */
+export async function waitForConfigs(
+  connection: KafkaConnection,
+  resources: Array<ConfigResource & {ops: ConfigOp[]}>,
+  timeoutMs: number,
+): Promise<number[]> {
+  const live = (await connection.metadata([])).brokers.map((b) => b.nodeId)
+  const targets = (r: ConfigResource) => (r.type === 'broker' && r.name !== '' ? [Number(r.name)] : live)
+  let pending = [...new Set(resources.flatMap(targets))]
+  const deadline = Date.now() + timeoutMs
+  for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
+    const behind = await Promise.all(pending.map(async (id) => {
+      const mine = resources.filter((r) => targets(r).includes(id))
+      const answer = await connection.send(await brokerById(connection, id), DescribeConfigs, {
+        resources: mine.map((r) => ({type: typeCode(r.type), name: r.name, keys: r.ops.map((o) => o.name)})),
+        includeSynonyms: false,
+      })
+      const done = mine.every((r) => {
+        const result = answer.find((a) => a.name === r.name && a.type === typeCode(r.type))
+        return result !== undefined && result.errorCode === 0 &&
+          r.ops.every((op) => configOpApplied(op, result.configs.find((c) => c.name === op.name), ownConfigSource(r)))
+      })
+      return done ? undefined : id
+    }))
+    pending = behind.filter((id): id is number => id !== undefined)
+    if (pending.length === 0 || Date.now() + delay > deadline) return pending
+    await sleep(delay)
+  }
+}

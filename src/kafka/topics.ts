@@ -1,0 +1,444 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {KadmError} from '../errors.js'
+import {isLiteralName, type NameMatchOptions, selectNames} from '../domain/name-match.js'
+import {assessTopics, type PartitionMarker, type TopicHealth} from '../domain/topic-health.js'
+import {type KafkaConnection, withDeadline} from './client.js'
+import {describeKafkaError} from './connection-errors.js'
+import {type ConfigEntry, type ConfigOp, describeConfigs, incrementalAlterConfigs, minInsyncReplicas, minIsrFrom, waitForConfigs} from './configs.js'
+import {listOffsets} from './offsets.js'
+import type {MetadataResponse, MetadataTopic} from './protocol/metadata.js'
+
+/** Kafka's internal topics: flagged by Metadata (__consumer_offsets, __transaction_state) or named with "__". */
+export function isInternalTopic(t: Pick<MetadataTopic, 'name' | 'isInternal'>): boolean {
+  return t.isInternal || t.name.startsWith('__')
+}
+
+export interface TopicSelection extends NameMatchOptions {
+  patterns: string[]
+  /** Include internal topics matched by a pattern (an exact name always includes it). */
+  internal?: boolean
+}
+
+interface Selected {
+  metadata: MetadataResponse
+  topics: MetadataTopic[]
+  unmatched: string[]
+}
+
+/**
+ * One Metadata request (for just the named topics when every pattern is an exact name, else for
+ * every topic), then the names the selection picks, sorted.
+ */
+async function selectTopics(connection: KafkaConnection, selection: TopicSelection): Promise<Selected> {
+  const literal = new Set(selection.patterns.filter((p) => isLiteralName(p, selection)))
+  const exact = selection.patterns.length > 0 && literal.size === selection.patterns.length
+  const metadata = await connection.metadata(exact ? [...literal] : null)
+  const visible = metadata.topics.filter((t) => t.errorCode === 0)
+  const byName = new Map(visible.map((t) => [t.name, t]))
+  const candidates = visible.filter((t) => selection.internal || literal.has(t.name) || !isInternalTopic(t)).map((t) => t.name).sort()
+  const {selected, unmatched} = selectNames(candidates, selection.patterns, selection)
+  return {metadata, topics: selected.map((n) => byName.get(n)!), unmatched}
+}
+
+const replicationFactor = (t: MetadataTopic) => Math.max(0, ...t.partitions.map((p) => p.replicas.length))
+
+export interface TopicSummary {
+  name: string
+  topicId: string
+  internal: boolean
+  partitions: number
+  replicationFactor: number
+  minInsyncReplicas: number | null
+  health: TopicHealth
+}
+
+/** Topics with partition counts, replication factor and health: one Metadata and one DescribeConfigs request. */
+export async function listTopics(connection: KafkaConnection, selection: TopicSelection): Promise<TopicSummary[]> {
+  const {metadata, topics} = await selectTopics(connection, selection)
+  const live = new Set(metadata.brokers.map((b) => b.nodeId))
+  const minIsr = await minInsyncReplicas(connection, topics.map((t) => t.name), [...live])
+  const reports = assessTopics(topics, minIsr, live)
+  return topics.map((t, i) => {
+    const {name: _n, markers: _m, ...health} = reports[i]
+    return {
+      name: t.name,
+      topicId: t.topicId,
+      internal: isInternalTopic(t),
+      partitions: t.partitions.length,
+      replicationFactor: replicationFactor(t),
+      minInsyncReplicas: minIsr.get(t.name) ?? null,
+      health,
+    }
+  })
+}
+
+export interface PartitionDescription {
+  partition: number
+  leader: number | null
+  replicas: number[]
+  isr: number[]
+  offlineReplicas: number[]
+  earliestOffset: number | null
+  latestOffset: number | null
+  /** latest - earliest: records currently in the log (compaction and aborted transactions aside). */
+  records: number | null
+  markers: PartitionMarker[]
+  error?: string
+}
+
+export interface TopicDescription {
+  name: string
+  topicId: string
+  internal: boolean
+  partitionCount: number
+  replicationFactor: number
+  minInsyncReplicas: number | null
+  /** Non-default configs, or all of them with `allConfigs`. */
+  configs: ConfigEntry[]
+  partitions: PartitionDescription[]
+}
+
+/**
+ * Describes the selected topics: one Metadata request, then one DescribeConfigs batch and one
+ * ListOffsets per leader broker for earliest and latest offsets, all in parallel.
+ */
+export async function describeTopics(
+  connection: KafkaConnection,
+  selection: TopicSelection,
+  options: {allConfigs?: boolean; offsets?: boolean} = {},
+): Promise<{topics: TopicDescription[]; unmatched: string[]}> {
+  const selected = await selectTopics(connection, selection)
+  const {metadata, unmatched} = selected
+  const topics = selected.topics.map((t) => ({...t, partitions: [...t.partitions].sort((a, b) => a.partition - b.partition)}))
+  // listOffsets answers in the order asked: the n-th offset belongs to the n-th partition here.
+  const partitions = topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition})))
+  const withOffsets = options.offsets !== false
+  const [configs, earliest, latest] = await Promise.all([
+    describeConfigs(connection, topics.map((t) => ({type: 'topic' as const, name: t.name})), {synonyms: false, spreadOver: metadata.brokers.map((b) => b.nodeId)}),
+    withOffsets ? listOffsets(connection, partitions, 'earliest', {metadata: topics}) : [],
+    withOffsets ? listOffsets(connection, partitions, 'latest', {metadata: topics}) : [],
+  ])
+  const minIsr = minIsrFrom(configs)
+  const live = new Set(metadata.brokers.map((b) => b.nodeId))
+  const reports = assessTopics(topics, minIsr, live)
+  let n = 0
+  const described = topics.map((t, i): TopicDescription => {
+    const entries = configs[i].configs
+    return {
+      name: t.name,
+      topicId: t.topicId,
+      internal: isInternalTopic(t),
+      partitionCount: t.partitions.length,
+      replicationFactor: replicationFactor(t),
+      minInsyncReplicas: minIsr.get(t.name) ?? null,
+      configs: options.allConfigs ? entries : entries.filter((c) => c.source !== 'DEFAULT_CONFIG'),
+      partitions: t.partitions.map((p) => {
+        const low = earliest[n]
+        const high = latest[n++]
+        const e = low?.offset ?? null
+        const l = high?.offset ?? null
+        const d: PartitionDescription = {
+          partition: p.partition,
+          leader: p.leader >= 0 ? p.leader : null,
+          replicas: p.replicas,
+          isr: p.isr,
+          offlineReplicas: p.offlineReplicas,
+          earliestOffset: e,
+          latestOffset: l,
+          records: e !== null && l !== null ? l - e : null,
+          markers: reports[i].markers.get(p.partition) ?? [],
+        }
+        const error = low?.error ?? high?.error
+        if (error) d.error = error
+        return d
+      }),
+    }
+  })
+  return {topics: described, unmatched}
+}
+
+export interface NewTopic {
+  name: string
+  /** Omitted: the broker default (num.partitions). */
+  partitions?: number
+  /** Omitted: the broker default (default.replication.factor). */
+  replicationFactor?: number
+  assignment?: number[][]
+  configs: Record<string, string>
+}
+
+export interface CreatedTopic {
+  name: string
+  status: 'created' | 'exists' | 'valid'
+  partitions: number | null
+  replicationFactor: number | null
+}
+
+interface KafkaJsError {
+  name?: string
+  type?: string
+  topic?: string
+  message: string
+  errors?: KafkaJsError[]
+}
+
+const CREATE_HINTS: Record<string, string> = {
+  INVALID_CONFIG: 'a --config key is unknown or its value is invalid',
+  INVALID_REPLICATION_FACTOR: 'the replication factor is invalid (more than the live brokers?)',
+  INVALID_PARTITIONS: 'the partition count is invalid',
+  INVALID_REPLICA_ASSIGNMENT: 'the replica assignment is invalid',
+  INVALID_TOPIC_EXCEPTION: 'the topic name is invalid',
+  TOPIC_ALREADY_EXISTS: 'the topic already exists (use --if-not-exists)',
+  POLICY_VIOLATION: 'the broker\'s create-topic policy refused it',
+  TOPIC_AUTHORIZATION_FAILED: 'not authorized to create it',
+  CLUSTER_AUTHORIZATION_FAILED: 'not authorized to create topics',
+}
+
+interface TopicProblem {
+  topic?: string
+  type: string
+  message: string
+}
+
+/** The per-topic protocol errors inside a kafkajs error (retry wrappers, then an aggregate); none for network errors. */
+function topicErrors(error: unknown): TopicProblem[] {
+  let e = error as KafkaJsError & {originalError?: unknown}
+  for (let i = 0; i < 5 && e.originalError; i++) e = e.originalError as typeof e
+  const list = e.errors && e.errors.length > 0 ? e.errors : [e]
+  return list.filter((x) => x.type).map((x) => ({topic: x.topic, type: x.type!, message: x.message}))
+}
+
+/**
+ * Runs a kafkajs admin call within the deadline and returns what the brokers refused (nothing
+ * when it succeeded); anything else (network, auth) throws kadm's usual one-line error.
+ */
+async function adminCall(connection: KafkaConnection, work: Promise<unknown>, what: string): Promise<TopicProblem[]> {
+  try {
+    await withDeadline(work, Math.max(connection.options.timeoutMs, 30_000), () => new KadmError(`${what} timed out`))
+    return []
+  } catch (error) {
+    if (error instanceof KadmError) throw error
+    const problems = topicErrors(error)
+    if (problems.length > 0) return problems
+    throw describeKafkaError(error, connection.settings.bootstrapServers)
+  }
+}
+
+const problemText = (p: TopicProblem) => `${p.topic ? `topic ${p.topic}: ` : ''}${CREATE_HINTS[p.type] ?? p.message} (${p.type})`
+
+async function validateCreate(connection: KafkaConnection, topics: NewTopic[], timeoutMs: number): Promise<void> {
+  const admin = await connection.admin()
+  const request = (ts: NewTopic[]) => admin.createTopics({
+    validateOnly: true,
+    waitForLeaders: false,
+    timeout: timeoutMs,
+    topics: ts.map(toKafkaJs),
+  })
+  const problems = await adminCall(connection, request(topics), 'CreateTopics request')
+  if (problems.length === 0) return
+  const lines: string[] = []
+  for (const p of problems) {
+    const topic = topics.find((t) => t.name === p.topic)
+    let detail = CREATE_HINTS[p.type] ?? p.message
+    // kafkajs drops the broker's message: find the offending keys by validating one at a time.
+    if (p.type === 'INVALID_CONFIG' && topic && Object.keys(topic.configs).length > 0) {
+      const bad: string[] = []
+      for (const [k, v] of Object.entries(topic.configs)) {
+        if ((await adminCall(connection, request([{...topic, configs: {[k]: v}}]), 'CreateTopics request')).length > 0) bad.push(`${k}=${v}`)
+      }
+      if (bad.length > 0) detail = `unknown config key or invalid value: ${bad.join(', ')}`
+    }
+    lines.push(`${p.topic ? `topic ${p.topic}: ` : ''}${detail} (${p.type})`)
+  }
+  throw new KadmError(`cannot create ${lines.join('; ')}`)
+}
+
+function toKafkaJs(t: NewTopic) {
+  return {
+    topic: t.name,
+    numPartitions: t.assignment ? undefined : t.partitions,
+    replicationFactor: t.assignment ? undefined : t.replicationFactor,
+    replicaAssignment: t.assignment?.map((replicas, partition) => ({partition, replicas})),
+    configEntries: Object.entries(t.configs).map(([name, value]) => ({name, value})),
+  }
+}
+
+/**
+ * Creates topics, all or none: existing names are refused (or skipped with `ifNotExists`),
+ * impossible settings are caught by a validate-only request before anything is created, and it
+ * returns only when every partition has a leader that answers for it.
+ */
+export async function createTopics(
+  connection: KafkaConnection,
+  topics: NewTopic[],
+  options: {validateOnly: boolean; ifNotExists: boolean; timeoutMs: number},
+): Promise<CreatedTopic[]> {
+  const metadata = await connection.metadata(topics.map((t) => t.name))
+  const existing = new Set(metadata.topics.filter((t) => t.errorCode === 0).map((t) => t.name))
+  const brokers = new Set(metadata.brokers.map((b) => b.nodeId))
+  const present = topics.filter((t) => existing.has(t.name))
+  if (present.length > 0 && !options.ifNotExists) {
+    throw new KadmError(`topic${present.length > 1 ? 's' : ''} ${present.map((t) => t.name).join(', ')} already exist${present.length > 1 ? '' : 's'}`, {hint: 'use --if-not-exists to skip existing topics'})
+  }
+  for (const t of topics) {
+    if (t.replicationFactor !== undefined && t.replicationFactor > brokers.size) {
+      throw new KadmError(`cannot create topic ${t.name}: replication factor ${t.replicationFactor} is larger than the ${brokers.size} available broker${brokers.size === 1 ? '' : 's'}`)
+    }
+    const unknown = [...new Set(t.assignment?.flat() ?? [])].filter((id) => !brokers.has(id))
+    if (unknown.length > 0) throw new KadmError(`cannot create topic ${t.name}: --replica-assignment names unknown broker${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (brokers: ${[...brokers].sort((a, b) => a - b).join(', ')})`)
+  }
+  const toCreate = topics.filter((t) => !existing.has(t.name))
+  if (toCreate.length > 0) await validateCreate(connection, toCreate, options.timeoutMs)
+  if (toCreate.length > 0 && !options.validateOnly) {
+    const admin = await connection.admin()
+    const problems = await adminCall(connection, admin.createTopics({waitForLeaders: false, timeout: options.timeoutMs, topics: toCreate.map(toKafkaJs)}), 'CreateTopics request')
+    if (problems.length > 0) throw new KadmError(`cannot create ${problems.map(problemText).join('; ')}`)
+    await waitForLeaders(connection, toCreate.map((t) => t.name), Math.max(30_000, options.timeoutMs))
+  }
+  const after = options.validateOnly || toCreate.length === 0 ? metadata : await connection.metadata(topics.map((t) => t.name))
+  const byName = new Map(after.topics.filter((t) => t.errorCode === 0).map((t) => [t.name, t]))
+  // A dry run creates nothing to read back: show what the broker defaults would give.
+  const defaults = options.validateOnly && toCreate.some((t) => !t.assignment && (t.partitions === undefined || t.replicationFactor === undefined))
+    ? await brokerTopicDefaults(connection, metadata.brokers[0]?.nodeId)
+    : {}
+  return topics.map((t) => {
+    const found = byName.get(t.name)
+    const status = existing.has(t.name) ? 'exists' : options.validateOnly ? 'valid' : 'created'
+    return {
+      name: t.name,
+      status,
+      partitions: found ? found.partitions.length : (t.assignment?.length ?? t.partitions ?? defaults.partitions ?? null),
+      replicationFactor: found ? replicationFactor(found) : (t.assignment?.[0].length ?? t.replicationFactor ?? defaults.replicationFactor ?? null),
+    }
+  })
+}
+
+/** num.partitions and default.replication.factor as one broker has them. */
+async function brokerTopicDefaults(connection: KafkaConnection, brokerId: number | undefined): Promise<{partitions?: number; replicationFactor?: number}> {
+  if (brokerId === undefined) return {}
+  const [result] = await describeConfigs(connection, [{type: 'broker', name: String(brokerId)}], {keys: ['num.partitions', 'default.replication.factor']})
+  const value = (name: string) => {
+    const v = result.configs.find((c) => c.name === name)?.value
+    return v && /^\d+$/.test(v) ? Number(v) : undefined
+  }
+  return {partitions: value('num.partitions'), replicationFactor: value('default.replication.factor')}
+}
+
+/**
+ * Polls until every partition of `topics` (at least `minPartitions` of each, when given) has a
+ * leader that answers ListOffsets for it, so the next command never meets "This server does not
+ * host this topic-partition" (kafkajs #815).
+ */
+export async function waitForLeaders(connection: KafkaConnection, topics: string[], timeoutMs: number, minPartitions?: Map<string, number>): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let waitingFor = ''
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    const metadata = await connection.metadata(topics)
+    const missing = topics.filter((name) => {
+      const t = metadata.topics.find((x) => x.name === name)
+      return !t || t.errorCode !== 0 || t.partitions.length === 0 || t.partitions.length < (minPartitions?.get(name) ?? 0) || t.partitions.some((p) => p.leader < 0)
+    })
+    if (missing.length === 0) {
+      const partitions = metadata.topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition})))
+      const offsets = await listOffsets(connection, partitions, 'latest', {metadata: metadata.topics}).catch(() => [{error: 'ListOffsets failed'}])
+      const failed = offsets.filter((o) => o.error)
+      if (failed.length === 0) return
+      waitingFor = `${failed.length} partition leader(s) to load their logs`
+    } else waitingFor = `leaders for ${missing.join(', ')}`
+    if (Date.now() + delay > deadline) throw new KadmError(`created, but still waiting for ${waitingFor} after ${timeoutMs / 1000}s`)
+    await sleep(delay)
+  }
+}
+
+export interface TopicToDelete {
+  name: string
+  topicId: string
+  partitions: number
+  internal: boolean
+}
+
+/** What `topics delete` would remove: literal names must exist (unless ifExists); internal topics need `force`. */
+export async function planTopicDeletion(
+  connection: KafkaConnection,
+  selection: TopicSelection,
+  options: {ifExists: boolean; force: boolean},
+): Promise<TopicToDelete[]> {
+  const {topics, unmatched} = await selectTopics(connection, {...selection, internal: true})
+  const missing = unmatched.filter((p) => isLiteralName(p, selection))
+  if (missing.length > 0 && !options.ifExists) {
+    throw new KadmError(`topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`, {hint: 'use --if-exists to ignore missing topics'})
+  }
+  // A pattern never picks an internal topic; a literal name may, with --force.
+  const literal = new Set(selection.patterns.filter((p) => isLiteralName(p, selection)))
+  const chosen = topics.filter((t) => !isInternalTopic(t) || literal.has(t.name) || selection.internal)
+  const internal = chosen.filter(isInternalTopic)
+  if (internal.length > 0 && !options.force) {
+    throw new KadmError(`refusing to delete internal topic${internal.length > 1 ? 's' : ''} ${internal.map((t) => t.name).join(', ')}`, {hint: 'add --force if you really mean it'})
+  }
+  return chosen.map((t) => ({name: t.name, topicId: t.topicId, partitions: t.partitions.length, internal: isInternalTopic(t)}))
+}
+
+/** Deletes topics and waits until the metadata no longer lists them. */
+export async function deleteTopics(connection: KafkaConnection, names: string[], timeoutMs: number): Promise<void> {
+  if (names.length === 0) return
+  const admin = await connection.admin()
+  const problems = await adminCall(connection, admin.deleteTopics({topics: names, timeout: timeoutMs}), 'DeleteTopics request')
+  if (problems.length > 0) throw new KadmError(`cannot delete: ${problems.map((p) => `${p.topic ? `${p.topic}: ` : ''}${p.message} (${p.type})`).join('; ')}`)
+  const deadline = Date.now() + Math.max(30_000, timeoutMs)
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    const metadata = await connection.metadata(names)
+    const left = metadata.topics.filter((t) => t.errorCode === 0).map((t) => t.name)
+    if (left.length === 0) return
+    if (Date.now() + delay > deadline) throw new KadmError(`deletion requested, but ${left.join(', ')} still listed after ${Math.max(30_000, timeoutMs) / 1000}s`)
+    await sleep(delay)
+  }
+}
+
+export interface TopicAlteration {
+  topic: string
+  partitions: {from: number; to: number} | null
+  configs: ConfigOp[]
+  dryRun: boolean
+}
+
+/**
+ * Grows a topic's partitions and changes named config keys (IncrementalAlterConfigs: other keys
+ * untouched). Everything is validated by the brokers before anything is applied.
+ */
+export async function alterTopic(
+  connection: KafkaConnection,
+  name: string,
+  change: {partitions?: number; configs: ConfigOp[]},
+  options: {dryRun: boolean; timeoutMs: number},
+): Promise<TopicAlteration> {
+  const metadata = await connection.metadata([name])
+  const topic = metadata.topics.find((t) => t.name === name && t.errorCode === 0)
+  if (!topic) throw new KadmError(`topic ${name} not found`)
+  const current = topic.partitions.length
+  let partitions: TopicAlteration['partitions'] = null
+  if (change.partitions !== undefined) {
+    if (change.partitions < current) throw new KadmError(`topic ${name} has ${current} partitions: partitions can only be increased, not decreased to ${change.partitions}`)
+    if (change.partitions > current) partitions = {from: current, to: change.partitions}
+  }
+  const configResource = [{type: 'topic' as const, name, ops: change.configs}]
+  const admin = partitions ? await connection.admin() : undefined
+  const grow = async (validateOnly: boolean) => {
+    if (!partitions || !admin) return
+    const problems = await adminCall(connection, admin.createPartitions({validateOnly, timeout: options.timeoutMs, topicPartitions: [{topic: name, count: partitions.to}]}), 'CreatePartitions request')
+    if (problems.length > 0) throw new KadmError(`cannot grow ${name} to ${partitions.to} partitions: ${problems.map((p) => `${p.message} (${p.type})`).join('; ')}`)
+  }
+  if (change.configs.length > 0) await incrementalAlterConfigs(connection, configResource, true)
+  await grow(true)
+  if (!options.dryRun) {
+    await grow(false)
+    if (change.configs.length > 0) {
+      await incrementalAlterConfigs(connection, configResource, false)
+      const behind = await waitForConfigs(connection, configResource, Math.max(10_000, options.timeoutMs))
+      if (behind.length > 0) throw new KadmError(`configs changed, but broker${behind.length > 1 ? 's' : ''} ${behind.join(', ')} did not show the change within ${Math.max(10_000, options.timeoutMs) / 1000}s`)
+    }
+    if (partitions) await waitForLeaders(connection, [name], Math.max(30_000, options.timeoutMs), new Map([[name, partitions.to]]))
+  }
+  return {topic: name, partitions, configs: change.configs, dryRun: options.dryRun}
+}
+

@@ -1,0 +1,22 @@
+import {Flags} from '@oclif/core'
+
+import {UsageError} from './errors.js'
+import {compilePattern} from './domain/name-match.js'
+
+/** Flags shared by the topic commands that select topics by name. */
+export const selectionFlags = {
+  regex: Flags.boolean({char: 'r', summary: 'Treat the names as regular expressions (full match, as kafka-topics --topic) instead of globs.'}),
+}
+
+/** The positional names after parsing (non-strict commands take any number). */
+export function topicPatterns(argv: unknown[], regex: boolean): string[] {
+  const patterns = argv.map(String)
+  for (const p of patterns) {
+    try {
+      compilePattern(p, {regex})
+    } catch (error) {
+      throw new UsageError((error as Error).message)
+    }
+  }
+  return patterns
+}

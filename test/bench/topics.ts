@@ -1,0 +1,76 @@
+/**
+ * Issue 3 speed target: with 1,000 topics x 6 partitions, `kadm topics describe` of all of them
+ * is >= 5x faster than kafka-topics --describe and within 1.5x of `kcat -L -J`; `topics list`
+ * is compared with kafka-topics --list and kcat -L. Creates the bench-topic-* topics if missing
+ * (replication factor 1, to spare small test clusters) and leaves them for the next run.
+ */
+import {spawn} from 'node:child_process'
+import {join} from 'node:path'
+
+import {toolArgv} from '../../src/local/java.js'
+import {loggingFlags} from '../../src/local/logging.js'
+import {ensureKafkaJars, resolveKafkaVersion} from '../../src/local/maven.js'
+
+export interface BenchResult {
+  name: string
+  tool: string
+  ms: number
+  note?: string
+}
+
+const ROOT = join(import.meta.dirname, '..', '..')
+const KADM = [process.execPath, join(ROOT, 'bin', 'run.js')]
+const TOPICS = 1000
+const PARTITIONS = 6
+const PREFIX = 'bench-topic-'
+
+async function exec(argv: string[]): Promise<{ms: number; code: number | null; stdout: string; stderr: string}> {
+  const started = performance.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), {stdio: ['ignore', 'pipe', 'pipe']})
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (d) => out.push(d))
+    child.stderr.on('data', (d) => err.push(d))
+    child.once('error', reject)
+    child.once('close', (code) => resolve({ms: performance.now() - started, code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()}))
+  })
+}
+
+/** Median wall time (process start included) of `runs` runs after one warm-up. */
+async function median(argv: string[], runs: number): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i <= runs; i++) {
+    const r = await exec(argv)
+    if (r.code !== 0) throw new Error(`${argv.slice(0, 6).join(' ')} ... exited ${r.code}: ${r.stderr.slice(0, 400)}`)
+    if (i > 0) times.push(r.ms)
+  }
+  times.sort((a, b) => a - b)
+  return times[Math.floor(times.length / 2)]
+}
+
+async function ensureTopics(bootstrap: string): Promise<void> {
+  const names = Array.from({length: TOPICS}, (_, i) => `${PREFIX}${String(i).padStart(4, '0')}`)
+  for (let i = 0; i < names.length; i += 250) {
+    const r = await exec([...KADM, 'topics', 'create', ...names.slice(i, i + 250), '-p', String(PARTITIONS), '-r', '1', '--if-not-exists', '-b', bootstrap, '--timeout', '60s', '-o', 'json'])
+    if (r.code !== 0) throw new Error(`creating bench topics failed: ${r.stderr}`)
+  }
+}
+
+export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promise<BenchResult[]> {
+  await ensureTopics(ctx.bootstrap)
+  const dist = await ensureKafkaJars(await resolveKafkaVersion(ctx.kafkaVersion))
+  const topicCommand = async (...args: string[]) => ['java', ...toolArgv(dist, await loggingFlags(dist, join(ROOT, '.kadm-test'), 'tool'), 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', ctx.bootstrap, ...args])]
+  const b = ['-b', ctx.bootstrap]
+  const scope = `${TOPICS} topics x ${PARTITIONS} partitions`
+  return [
+    {name: `topics list (${scope})`, tool: 'kadm', ms: await median([...KADM, 'topics', 'list', ...b], 5), note: 'kadm topics list (with health)'},
+    {name: `topics list (${scope})`, tool: 'kafka-topics', ms: await median(await topicCommand('--list'), 3), note: 'TopicCommand --list'},
+    {name: `topics list (${scope})`, tool: 'kcat', ms: await median(['kcat', '-b', ctx.bootstrap, '-L'], 5), note: 'kcat -L'},
+    {name: `describe all (${scope})`, tool: 'kadm', ms: await median([...KADM, 'topics', 'describe', ...b], 5), note: 'kadm topics describe: tables with configs, offsets and markers'},
+    {name: `describe all (${scope})`, tool: 'kadm -o json', ms: await median([...KADM, 'topics', 'describe', ...b, '-o', 'json'], 5), note: 'kadm topics describe -o json'},
+    {name: `describe all (${scope})`, tool: 'kadm --no-offsets', ms: await median([...KADM, 'topics', 'describe', '--no-offsets', ...b], 5), note: 'what TopicCommand shows: no ListOffsets'},
+    {name: `describe all (${scope})`, tool: 'kafka-topics', ms: await median(await topicCommand('--describe'), 3), note: 'TopicCommand --describe; target: >= 5x kadm'},
+    {name: `describe all (${scope})`, tool: 'kcat', ms: await median(['kcat', '-b', ctx.bootstrap, '-L', '-J'], 5), note: 'kcat -L -J; target: kadm <= 1.5x'},
+  ]
+}

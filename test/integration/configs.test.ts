@@ -1,0 +1,120 @@
+import {describe, expect, inject, it} from 'vitest'
+
+import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
+import {kafkaTool} from '../helpers/kafka-tools.js'
+
+const bootstrap = inject('bootstrap')
+const version = inject('kafkaVersion')
+const B = ['-b', bootstrap]
+
+interface Entry {
+  name: string
+  value: string | null
+  source: string
+  sensitive: boolean
+  readOnly: boolean
+  synonyms: Array<{name: string; value: string | null; source: string}>
+}
+
+interface Got {
+  type: string
+  name: string
+  configs: Entry[]
+}
+
+/** kafka-configs --describe, parsed into name -> {value, sensitive}. */
+async function configCommand(args: string[]): Promise<Map<string, {value: string; sensitive: boolean}>> {
+  const result = await kafkaTool(version, 'kafka.admin.ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  expect(result.code, result.stderr).toBe(0)
+  const out = new Map<string, {value: string; sensitive: boolean}>()
+  for (const line of result.stdout.split('\n')) {
+    const m = /^ {2}([^=\s]+)=(.*) sensitive=(true|false) synonyms=\{.*\}$/.exec(line)
+    if (m) out.set(m[1], {value: m[2], sensitive: m[3] === 'true'})
+  }
+  return out
+}
+
+const get = (args: string[]) => kadmJson<Got>(['configs', 'get', ...args, ...B])
+
+describe('kadm configs', () => {
+  it('sets and deletes topic configs incrementally, as kafka-configs reads them back', async () => {
+    const topic = uniqueName('configs-topic')
+    await kadmJson(['topics', 'create', topic, '-p', '1', '-r', '1', '--config', 'max.message.bytes=300000', ...B])
+
+    const dry = await kadmJson<{dryRun: boolean}>(['configs', 'set', 'topic', topic, '--set', 'retention.ms=1000000', '--dry-run', ...B])
+    expect(dry.dryRun).toBe(true)
+    expect((await get(['topic', topic])).configs.map((c) => c.name)).toEqual(['max.message.bytes'])
+
+    await kadmJson(['configs', 'set', 'topic', topic, '--set', 'retention.ms=1000000', '--set', 'cleanup.policy=delete', ...B])
+    await kadmJson(['configs', 'set', 'topic', topic, '--append', 'cleanup.policy=compact', '--delete', 'retention.ms', ...B])
+    const ours = await get(['topic', topic])
+    const theirs = await configCommand(['--entity-type', 'topics', '--entity-name', topic])
+    // Keys not named (max.message.bytes) are untouched; the deleted one is gone.
+    expect(Object.fromEntries(ours.configs.map((c) => [c.name, c.value]))).toEqual({'cleanup.policy': 'delete,compact', 'max.message.bytes': '300000'})
+    expect(Object.fromEntries([...theirs].map(([k, v]) => [k, v.value]))).toEqual({'cleanup.policy': 'delete,compact', 'max.message.bytes': '300000'})
+    expect(ours.configs.every((c) => c.source === 'DYNAMIC_TOPIC_CONFIG')).toBe(true)
+    // Synonyms show what the value falls back to.
+    expect(ours.configs.find((c) => c.name === 'max.message.bytes')?.synonyms.map((s) => s.source)).toContain('DYNAMIC_TOPIC_CONFIG')
+
+    const table = await kadm(['configs', 'get', 'topic', topic, ...B])
+    expect(table.stdout).toMatch(/^NAME\s+VALUE\s+SOURCE\s+SENSITIVE\s+READ-ONLY\ncleanup\.policy\s+delete,compact\s+dynamic-topic\s+no\s+no\nmax\.message\.bytes\s+300000\s+dynamic-topic/)
+
+    const unknown = await kadm(['configs', 'set', 'topic', topic, '--set', 'no.such.key=1', ...B])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toMatch(/^error: config change refused: topic .*: Unknown topic config name: no\.such\.key \(INVALID_CONFIG\)\n$/)
+  })
+
+  it('reads every config of a broker with sources as kafka-configs --all does, never printing sensitive values', async () => {
+    const [ours, theirs] = await Promise.all([get(['broker', '2', '--all']), configCommand(['--entity-type', 'brokers', '--entity-name', '2', '--all'])])
+    expect(ours.configs.length).toBe(theirs.size)
+    for (const c of ours.configs) {
+      const tool = theirs.get(c.name)
+      expect(tool, c.name).toBeDefined()
+      expect(c.sensitive, c.name).toBe(tool!.sensitive)
+      if (c.sensitive) expect(c.value, c.name).toBeNull()
+      else expect(c.value ?? 'null', c.name).toBe(tool!.value)
+    }
+    expect(ours.configs.find((c) => c.name === 'broker.id' || c.name === 'node.id')?.value).toBe('2')
+    expect(ours.configs.find((c) => c.name === 'advertised.listeners')?.source).toBe('STATIC_BROKER_CONFIG')
+
+    const sensitive = ours.configs.filter((c) => c.sensitive).map((c) => c.name)
+    expect(sensitive.length).toBeGreaterThan(0)
+    const table = await kadm(['configs', 'get', 'broker', '2', '--all', ...B])
+    for (const name of sensitive) expect(table.stdout).toMatch(new RegExp(`^${name.replaceAll('.', '\\.')}\\s+\\[sensitive\\]`, 'm'))
+  })
+
+  it('validates broker and broker-default changes with --dry-run, sent to the right broker', async () => {
+    const ok = await kadmJson<{dryRun: boolean; name: string}>(['configs', 'set', 'broker', '3', '--set', 'log.cleaner.threads=2', '--dry-run', ...B])
+    expect(ok).toMatchObject({dryRun: true, name: '3'})
+    expect((await get(['broker', '3'])).configs.find((c) => c.name === 'log.cleaner.threads')).toBeUndefined()
+
+    const readOnly = await kadm(['configs', 'set', 'broker', '3', '--set', 'node.id=9', '--dry-run', ...B])
+    expect(readOnly.code).toBe(1)
+    expect(readOnly.stderr).toMatch(/^error: config change refused: broker 3: .*node\.id/)
+
+    const badValue = await kadm(['configs', 'set', 'broker-default', '--set', 'log.retention.ms=soon', '--dry-run', ...B])
+    expect(badValue.code).toBe(1)
+    expect(badValue.stderr).toContain('broker default: Invalid value soon for configuration log.retention.ms')
+
+    const defaults = await get(['broker-default'])
+    expect(defaults).toMatchObject({type: 'broker', name: ''})
+    expect(defaults.configs.every((c) => c.source === 'DYNAMIC_DEFAULT_BROKER_CONFIG')).toBe(true)
+  })
+
+  it('names a missing topic or broker in one line', async () => {
+    const topic = uniqueName('configs-missing')
+    const missingTopic = await kadm(['configs', 'get', 'topic', topic, ...B])
+    expect([missingTopic.code, missingTopic.stderr]).toEqual([1, `error: topic ${topic} not found\n`])
+    const missingBroker = await kadm(['configs', 'set', 'broker', '99', '--set', 'log.cleaner.threads=2', ...B])
+    expect(missingBroker.code).toBe(1)
+    expect(missingBroker.stderr).toMatch(/^error: broker 99 is not in the cluster \(brokers: 1, 2, 3\)\n$/)
+  })
+
+  it('usage errors exit 2', async () => {
+    for (const args of [['get', 'broker', 'one'], ['get', 'topic'], ['get', 'broker-default', 'x'], ['set', 'topic', 't'], ['set', 'topic', 't', '--delete', 'a=b'], ['get', 'group', 'g']]) {
+      const result = await kadm(['configs', ...args, ...B])
+      expect(result.code, args.join(' ')).toBe(2)
+      expect(result.stderr).toMatch(/^error: /)
+    }
+  })
+})

@@ -1,0 +1,306 @@
+import {spawn} from 'node:child_process'
+import {describe, expect, inject, it} from 'vitest'
+
+import {join} from 'node:path'
+
+import {kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
+import {kafkaTool} from '../helpers/kafka-tools.js'
+
+const bootstrap = inject('bootstrap')
+const version = inject('kafkaVersion')
+const B = ['-b', bootstrap]
+
+interface Partition {
+  partition: number
+  leader: number | null
+  replicas: number[]
+  isr: number[]
+  earliestOffset: number | null
+  latestOffset: number | null
+  records: number | null
+  markers: string[]
+}
+
+interface Described {
+  name: string
+  topicId: string
+  partitionCount: number
+  replicationFactor: number
+  minInsyncReplicas: number | null
+  configs: Array<{name: string; value: string | null; source: string}>
+  partitions: Partition[]
+}
+
+interface Listed {
+  name: string
+  partitions: number
+  replicationFactor: number
+  health: {underMinIsr: number; underReplicated: number; leaderless: number; atMinIsr: number}
+}
+
+interface ToolPartition {
+  topic: string
+  partition: number
+  leader: number
+  replicas: number[]
+  isr: number[]
+}
+
+interface ToolTopic {
+  topic: string
+  topicId: string
+  partitionCount: number
+  replicationFactor: number
+  configs: Record<string, string>
+}
+
+const ids = (text: string) => (text.trim() === '' ? [] : text.trim().split(',').map(Number))
+
+/** Runs kafka-topics (TopicCommand from the cluster's own jars) and parses its --describe output. */
+async function topicCommand(args: string[]): Promise<{topics: ToolTopic[]; partitions: ToolPartition[]}> {
+  const result = await kafkaTool(version, 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  expect(result.code, result.stderr).toBe(0)
+  const topics: ToolTopic[] = []
+  const partitions: ToolPartition[] = []
+  for (const line of result.stdout.split('\n')) {
+    const field = (name: string) => new RegExp(`${name}: ([^\\t]*)`).exec(line)?.[1]
+    if (field('Partition') !== undefined) {
+      partitions.push({
+        topic: field('Topic')!.trim(),
+        partition: Number(field('Partition')),
+        leader: Number(field('Leader')),
+        replicas: ids(field('Replicas')!),
+        isr: ids(field('Isr')!),
+      })
+    } else if (field('TopicId') !== undefined) {
+      const configs = Object.fromEntries((field('Configs') ?? '').trim().split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
+      topics.push({
+        topic: field('Topic')!.trim(),
+        topicId: field('TopicId')!.trim(),
+        partitionCount: Number(field('PartitionCount')),
+        replicationFactor: Number(field('ReplicationFactor')),
+        configs,
+      })
+    }
+  }
+  return {topics, partitions}
+}
+
+async function produce(topic: string, partition: number, count: number): Promise<void> {
+  // Keyed, so compacted topics accept them.
+  const input = Array.from({length: count}, (_, i) => `key-${i}:record-${i}`).join('\n') + '\n'
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('kcat', ['-P', '-K:', '-b', bootstrap, '-t', topic, '-p', String(partition)], {stdio: ['pipe', 'ignore', 'pipe']})
+    let err = ''
+    child.stderr.on('data', (d) => (err += d))
+    child.once('error', reject)
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`kcat exited ${code}: ${err}`))))
+    child.stdin.end(input)
+  })
+}
+
+/** Runs kadm on a pseudo-terminal (util-linux `script`), typing `input`, as a person at a terminal would. */
+async function kadmOnTerminal(args: string[], input: string): Promise<{code: number | null; output: string}> {
+  const command = [process.execPath, join(ROOT, 'bin', 'run.js'), ...args, '--no-color'].join(' ')
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, NODE_ENV: undefined}})
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.once('error', reject)
+    child.once('close', (code) => resolve({code, output}))
+    child.stdin.end(input)
+  })
+}
+
+const describeJson = (args: string[]) => kadmJson<Described[]>(['topics', 'describe', ...args, ...B])
+const listJson = (args: string[]) => kadmJson<Listed[]>(['topics', 'list', ...args, ...B])
+
+describe('kadm topics', () => {
+  it('creates topics that describe and list show as kafka-topics does: leaders, replicas, ISR, configs, offsets', async () => {
+    const prefix = uniqueName('topics-create')
+    const [a, b] = [`${prefix}-a`, `${prefix}-b`]
+    const created = await kadmJson<Array<{name: string; status: string}>>(['topics', 'create', a, '-p', '3', '-r', '3', '--config', 'retention.ms=3600000', '--config', 'cleanup.policy=compact', ...B])
+    expect(created).toEqual([expect.objectContaining({name: a, status: 'created'})])
+    const assigned = await kadmJson<Array<{name: string; partitions: number; replicationFactor: number}>>(['topics', 'create', b, '--replica-assignment', '1:2,2:3,3:1', ...B])
+    expect(assigned).toEqual([{name: b, status: 'created', partitions: 3, replicationFactor: 2}])
+    // create returns only once leaders serve the partitions: producing right away works.
+    await produce(a, 0, 25)
+    await produce(a, 2, 4)
+
+    const [ours, theirs] = await Promise.all([describeJson([`${prefix}-*`]), topicCommand(['--topic', `${prefix}-.*`])])
+    expect(ours.map((t) => t.name)).toEqual([a, b])
+    for (const t of ours) {
+      const tool = theirs.topics.find((x) => x.topic === t.name)!
+      expect({id: t.topicId, partitions: t.partitionCount, rf: t.replicationFactor}).toEqual({id: tool.topicId, partitions: tool.partitionCount, rf: tool.replicationFactor})
+      expect(Object.fromEntries(t.configs.map((c) => [c.name, c.value]))).toEqual(tool.configs)
+      expect(t.partitions.map(({partition, leader, replicas, isr}) => ({topic: t.name, partition, leader, replicas, isr})))
+        .toEqual(theirs.partitions.filter((p) => p.topic === t.name).sort((x, y) => x.partition - y.partition))
+    }
+    const described = ours[0]
+    expect(described.configs).toEqual(expect.arrayContaining([
+      expect.objectContaining({name: 'retention.ms', value: '3600000', source: 'DYNAMIC_TOPIC_CONFIG'}),
+      expect.objectContaining({name: 'cleanup.policy', value: 'compact', source: 'DYNAMIC_TOPIC_CONFIG'}),
+    ]))
+    expect(described.partitions.map((p) => [p.earliestOffset, p.latestOffset, p.records])).toEqual([[0, 25, 25], [0, 0, 0], [0, 4, 4]])
+    expect(ours[1].partitions.map((p) => p.replicas)).toEqual([[1, 2], [2, 3], [3, 1]])
+
+    expect((await describeJson([`${prefix}-*`, '--topics-with-overrides'])).map((t) => t.name)).toEqual([a])
+    const all = await describeJson([a, '--all-configs'])
+    expect(all[0].configs.length).toBeGreaterThan(described.configs.length)
+    expect(all[0].configs.find((c) => c.name === 'segment.bytes')?.source).toMatch(/DEFAULT_CONFIG|STATIC_BROKER_CONFIG/)
+
+    const listed = await listJson([`${prefix}-*`])
+    expect(listed.map((t) => [t.name, t.partitions, t.replicationFactor])).toEqual([[a, 3, 3], [b, 3, 2]])
+    const table = await kadm(['topics', 'list', `${prefix}-?`, ...B])
+    expect(table.stdout).toMatch(new RegExp(`^NAME\\s+PARTITIONS\\s+REPLICAS\\s+HEALTH\\n${a}\\s+3\\s+3\\s+ok\\n${b}\\s+3\\s+2\\s+ok\\n$`))
+    const regex = await listJson(['--regex', `${prefix}-(a|z)`])
+    expect(regex.map((t) => t.name)).toEqual([a])
+  })
+
+  it('uses the broker defaults without -p/-r, --if-not-exists skips, --dry-run creates nothing', async () => {
+    const name = uniqueName('topics-defaults')
+    const defaults = await kadmJson<{configs: Array<{name: string; value: string}>}>(['configs', 'get', 'broker', '1', '-k', 'num.partitions', '-k', 'default.replication.factor', ...B])
+    const expected = Object.fromEntries(defaults.configs.map((c) => [c.name, Number(c.value)]))
+
+    const dry = await kadmJson<Array<{status: string; partitions: number; replicationFactor: number}>>(['topics', 'create', name, '--dry-run', ...B])
+    expect(dry[0]).toMatchObject({status: 'valid', partitions: expected['num.partitions'], replicationFactor: expected['default.replication.factor']})
+    expect(await listJson([name])).toEqual([])
+
+    const created = await kadmJson<Array<{partitions: number; replicationFactor: number}>>(['topics', 'create', name, ...B])
+    expect(created[0]).toMatchObject({partitions: expected['num.partitions'], replicationFactor: expected['default.replication.factor']})
+    const again = await kadm(['topics', 'create', name, ...B])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain(`topic ${name} already exists`)
+    const skipped = await kadmJson<Array<{status: string}>>(['topics', 'create', name, '--if-not-exists', ...B])
+    expect(skipped[0].status).toBe('exists')
+  })
+
+  it('refuses bad names, RF above the broker count and unknown configs with one line, creating nothing', async () => {
+    const prefix = uniqueName('topics-refused')
+    const badName = await kadm(['topics', 'create', `${prefix} x`, ...B])
+    expect(badName.code).toBe(2)
+    expect(badName.stderr.split('\n')[0]).toMatch(/^error: topic name .* has characters other than/)
+
+    const rf = await kadm(['topics', 'create', `${prefix}-rf`, '-r', '4', ...B])
+    expect(rf.code).toBe(1)
+    expect(rf.stderr).toMatch(/^error: cannot create topic .*: replication factor 4 is larger than the 3 available brokers\n$/)
+
+    const config = await kadm(['topics', 'create', `${prefix}-c1`, `${prefix}-c2`, '--config', 'retention.ms=60000', '--config', 'no.such.key=1', ...B])
+    expect(config.code).toBe(1)
+    expect(config.stderr.trim().split('\n')).toHaveLength(1)
+    expect(config.stderr).toContain('no.such.key=1')
+    expect(config.stderr).not.toContain('retention.ms')
+
+    const assignment = await kadm(['topics', 'create', `${prefix}-as`, '--replica-assignment', '1:9', ...B])
+    expect(assignment.code).toBe(1)
+    expect(assignment.stderr).toContain('unknown broker 9')
+    expect(await listJson([`${prefix}*`])).toEqual([])
+  })
+
+  it('alters partitions and configs incrementally; decreasing is refused; --dry-run changes nothing', async () => {
+    const name = uniqueName('topics-alter')
+    await kadmJson(['topics', 'create', name, '-p', '2', '-r', '2', '--config', 'retention.ms=3600000', '--config', 'max.message.bytes=200000', ...B])
+
+    const dry = await kadmJson<{dryRun: boolean}>(['topics', 'alter', name, '--partitions', '4', '--set', 'segment.ms=7200000', '--dry-run', ...B])
+    expect(dry.dryRun).toBe(true)
+    expect((await describeJson([name]))[0].partitionCount).toBe(2)
+
+    const down = await kadm(['topics', 'alter', name, '--partitions', '1', ...B])
+    expect(down.code).toBe(1)
+    expect(down.stderr).toContain('partitions can only be increased')
+
+    const altered = await kadmJson<{partitions: {from: number; to: number}}>(['topics', 'alter', name, '--partitions', '5', '--set', 'segment.ms=7200000', '--delete', 'retention.ms', ...B])
+    expect(altered.partitions).toEqual({from: 2, to: 5})
+    // New partitions have leaders when alter returns.
+    await produce(name, 4, 3)
+    const [ours, theirs] = await Promise.all([describeJson([name]), topicCommand(['--topic', name])])
+    expect(ours[0].partitions.map(({partition, leader, replicas, isr}) => ({topic: name, partition, leader, replicas, isr}))).toEqual(theirs.partitions)
+    expect(ours[0].partitions[4].latestOffset).toBe(3)
+    // max.message.bytes was not named, so IncrementalAlterConfigs left it alone.
+    expect(theirs.topics[0].configs).toMatchObject({'segment.ms': '7200000', 'max.message.bytes': '200000'})
+    expect(theirs.topics[0].configs['retention.ms']).toBeUndefined()
+  })
+
+  it('marks and filters at-min-ISR and under-min-ISR partitions as kafka-topics does', async () => {
+    const prefix = uniqueName('topics-health')
+    const [atMin, underMin, fine] = [`${prefix}-at`, `${prefix}-under`, `${prefix}-fine`]
+    await kadmJson(['topics', 'create', atMin, '-p', '2', '-r', '3', '--config', 'min.insync.replicas=3', ...B])
+    await kadmJson(['topics', 'create', underMin, '-p', '2', '-r', '2', '--config', 'min.insync.replicas=3', ...B])
+    await kadmJson(['topics', 'create', fine, '-p', '1', '-r', '3', '--config', 'min.insync.replicas=1', ...B])
+
+    const [under, at] = await Promise.all([
+      describeJson([`${prefix}-*`, '--under-min-isr-partitions']),
+      describeJson([`${prefix}-*`, '--at-min-isr-partitions']),
+    ])
+    const [toolUnder, toolAt] = await Promise.all([
+      topicCommand(['--topic', `${prefix}-.*`, '--under-min-isr-partitions']),
+      topicCommand(['--topic', `${prefix}-.*`, '--at-min-isr-partitions']),
+    ])
+    const pairs = (ts: Described[]) => ts.flatMap((t) => t.partitions.map((p) => `${t.name}:${p.partition}`)).sort()
+    const toolPairs = (ps: ToolPartition[]) => ps.map((p) => `${p.topic}:${p.partition}`).sort()
+    expect(pairs(under)).toEqual([`${underMin}:0`, `${underMin}:1`])
+    expect(pairs(under)).toEqual(toolPairs(toolUnder.partitions))
+    expect(pairs(at)).toEqual([`${atMin}:0`, `${atMin}:1`])
+    expect(pairs(at)).toEqual(toolPairs(toolAt.partitions))
+    expect(under[0].partitions[0].markers).toContain('under-min-isr')
+
+    const listed = await listJson([`${prefix}-*`])
+    expect(listed.find((t) => t.name === underMin)?.health).toMatchObject({underMinIsr: 2, leaderless: 0, underReplicated: 0})
+    expect((await listJson([`${prefix}-*`, '--unhealthy'])).map((t) => t.name)).toEqual([underMin])
+    const none = await describeJson([`${prefix}-*`, '--under-replicated-partitions'])
+    expect(none).toEqual([])
+  })
+
+  it('deletes by glob only with --yes off a terminal, asks on a terminal, refuses internal topics without --force', async () => {
+    const prefix = uniqueName('topics-delete')
+    const names = [`${prefix}-1`, `${prefix}-2`]
+    await kadmJson(['topics', 'create', ...names, '-p', '1', '-r', '1', ...B])
+
+    const refused = await kadm(['topics', 'delete', `${prefix}-*`, ...B])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(new RegExp(`^TOPIC\\s+TOPIC ID\\s+PARTITIONS\\n${names[0]}\\s+\\S{22}\\s+1\\n${names[1]}\\s+\\S{22}\\s+1\\nerror: refusing to delete 2 topics without confirmation: pass --yes\\n$`))
+    const dry = await kadmJson<{deleted: Array<{name: string}>; dryRun: boolean}>(['topics', 'delete', `${prefix}-*`, '--dry-run', ...B])
+    expect(dry.deleted.map((t) => t.name)).toEqual(names)
+    expect((await listJson([`${prefix}-*`])).length).toBe(2)
+
+    const deleted = await kadmJson<{deleted: Array<{name: string}>}>(['topics', 'delete', `${prefix}-*`, '--yes', ...B])
+    expect(deleted.deleted.map((t) => t.name)).toEqual(names)
+    expect(await listJson([`${prefix}-*`])).toEqual([])
+    const missing = await kadm(['topics', 'delete', names[0], '--yes', ...B])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain(`topic ${names[0]} not found`)
+    expect((await kadm(['topics', 'delete', names[0], '--if-exists', '--yes', ...B])).code).toBe(0)
+
+    const onTerminal = `${prefix}-tty`
+    await kadmJson(['topics', 'create', onTerminal, '-p', '1', '-r', '1', ...B])
+    const declined = await kadmOnTerminal(['topics', 'delete', onTerminal, ...B], 'n\r')
+    expect(declined.code).toBe(1)
+    expect(declined.output).toMatch(/Delete 1 topic\? This cannot be undone\.[\s\S]*error: nothing deleted/)
+    expect((await listJson([onTerminal])).length).toBe(1)
+    const confirmed = await kadmOnTerminal(['topics', 'delete', onTerminal, ...B], 'y\r')
+    expect(confirmed.code).toBe(0)
+    expect(confirmed.output).toContain(`deleted ${onTerminal}`)
+    expect(await listJson([onTerminal])).toEqual([])
+
+    const internal = `__${prefix}`
+    await kadmJson(['topics', 'create', internal, '-p', '1', '-r', '1', ...B])
+    expect((await kadmJson<{deleted: unknown[]}>(['topics', 'delete', '__topics-delete*', '--yes', ...B])).deleted).toEqual([])
+    const noForce = await kadm(['topics', 'delete', internal, '--yes', ...B])
+    expect(noForce.code).toBe(1)
+    expect(noForce.stderr).toContain(`refusing to delete internal topic ${internal}`)
+    expect((await kadmJson<{deleted: Array<{name: string}>}>(['topics', 'delete', internal, '--yes', '--force', ...B])).deleted.map((t) => t.name)).toEqual([internal])
+  })
+
+  it('describe names a missing topic; describe without names covers every non-internal topic', async () => {
+    const missing = await kadm(['topics', 'describe', uniqueName('topics-missing'), ...B])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/^error: topic topics-missing-\w+ not found\n$/)
+    const name = uniqueName('topics-all')
+    await kadmJson(['topics', 'create', name, '-p', '2', '-r', '1', ...B])
+    const all = await describeJson(['--no-offsets'])
+    expect(all.find((t) => t.name === name)?.partitions.map((p) => [p.partition, p.latestOffset])).toEqual([[0, null], [1, null]])
+    expect(all.some((t) => t.name.startsWith('__'))).toBe(false)
+    expect(all.map((t) => t.name)).toEqual(all.map((t) => t.name).sort())
+  })
+})

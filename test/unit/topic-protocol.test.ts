@@ -1,0 +1,81 @@
+import {describe, expect, it} from 'vitest'
+
+import {Reader, Writer} from '../../src/kafka/protocol/codec.js'
+import {DescribeConfigs} from '../../src/kafka/protocol/describe-configs.js'
+import {IncrementalAlterConfigs} from '../../src/kafka/protocol/incremental-alter-configs.js'
+
+describe('DescribeConfigs', () => {
+  it('encodes v4 (flexible) requests', () => {
+    const w = new Writer()
+    DescribeConfigs.encode(w, {resources: [{type: 2, name: 't', keys: null}], includeSynonyms: true}, 4)
+    // 1 resource (uvarint 2), type 2, "t" (uvarint 2 + byte), null keys (0), tags, synonyms, documentation, tags
+    expect([...w.toBuffer()]).toEqual([2, 2, 2, 0x74, 0, 0, 1, 0, 0])
+  })
+
+  it('encodes v1 requests with plain strings and key lists', () => {
+    const w = new Writer()
+    DescribeConfigs.encode(w, {resources: [{type: 4, name: '1', keys: ['a']}], includeSynonyms: false}, 1)
+    expect([...w.toBuffer()]).toEqual([0, 0, 0, 1, 4, 0, 1, 0x31, 0, 0, 0, 1, 0, 1, 0x61, 0])
+  })
+
+  for (const version of [1, 2, 3, 4]) {
+    it(`decodes v${version} responses with sources, sensitivity and synonyms`, () => {
+      const flexible = version >= 4
+      const w = new Writer()
+      const str = (s: string | null) => (flexible ? w.compactString(s) : w.string(s))
+      const arr = <T>(xs: T[], each: (x: T) => void) => (flexible ? w.compactArray(xs, (_, x) => each(x)) : w.array(xs, (_, x) => each(x)))
+      w.int32(0)
+      arr([0], () => {
+        w.int16(0)
+        str(null)
+        w.int8(2)
+        str('orders')
+        arr([['retention.ms', '1000', 1], ['ssl.key.password', null, 5]] as Array<[string, string | null, number]>, ([name, value, source]) => {
+          str(name)
+          str(value)
+          w.boolean(false).int8(source).boolean(value === null)
+          arr([[name, value, source]] as Array<[string, string | null, number]>, ([n, v, s]) => {
+            str(n)
+            str(v)
+            w.int8(s)
+            if (flexible) w.tags()
+          })
+          if (version >= 3) {
+            w.int8(5)
+            str('doc')
+          }
+          if (flexible) w.tags()
+        })
+        if (flexible) w.tags()
+      })
+      if (flexible) w.tags()
+      const r = new Reader(w.toBuffer())
+      const [result] = DescribeConfigs.decode(r, version)
+      expect(r.remaining).toBe(0)
+      expect(result).toMatchObject({errorCode: 0, type: 2, name: 'orders'})
+      expect(result.configs[0]).toEqual({name: 'retention.ms', value: '1000', readOnly: false, source: 'DYNAMIC_TOPIC_CONFIG', sensitive: false, synonyms: [{name: 'retention.ms', value: '1000', source: 'DYNAMIC_TOPIC_CONFIG'}]})
+      expect(result.configs[1]).toMatchObject({source: 'DEFAULT_CONFIG', sensitive: true, value: null})
+    })
+  }
+})
+
+describe('IncrementalAlterConfigs', () => {
+  it('encodes v1 (flexible) with op codes and a null value for delete', () => {
+    const w = new Writer()
+    IncrementalAlterConfigs.encode(w, {resources: [{type: 2, name: 't', configs: [{name: 'a', op: 1, value: null}]}], validateOnly: true}, 1)
+    expect([...w.toBuffer()]).toEqual([2, 2, 2, 0x74, 2, 2, 0x61, 1, 0, 0, 0, 1, 0])
+  })
+
+  it('encodes v0 with plain strings', () => {
+    const w = new Writer()
+    IncrementalAlterConfigs.encode(w, {resources: [{type: 4, name: '', configs: [{name: 'a', op: 0, value: 'b'}]}], validateOnly: false}, 0)
+    expect([...w.toBuffer()]).toEqual([0, 0, 0, 1, 4, 0, 0, 0, 0, 0, 1, 0, 1, 0x61, 0, 0, 1, 0x62, 0])
+  })
+
+  it('decodes per-resource errors (v0 and v1)', () => {
+    const v1 = new Writer().int32(0).compactArray([0], (w) => w.int16(40).compactString('Unknown topic config name: foo').int8(2).compactString('t').tags()).tags()
+    expect(IncrementalAlterConfigs.decode(new Reader(v1.toBuffer()), 1)).toEqual([{errorCode: 40, errorMessage: 'Unknown topic config name: foo', type: 2, name: 't'}])
+    const v0 = new Writer().int32(0).array([0], (w) => w.int16(0).string(null).int8(4).string('1'))
+    expect(IncrementalAlterConfigs.decode(new Reader(v0.toBuffer()), 0)).toEqual([{errorCode: 0, errorMessage: null, type: 4, name: '1'}])
+  })
+})
