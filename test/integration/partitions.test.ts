@@ -234,6 +234,13 @@ describe('partitions reassign', () => {
     const rf = await kadmJson<{started: unknown[]}>(['partitions', 'set-replication-factor', ...b, topic, '--replication-factor', '2'])
     expect(rf.started).toHaveLength(3)
     await untilEveryBroker(topic, 'every partition with 2 in-sync replicas', (parts) => parts.length === 3 && parts.every((p) => p.replicas.length === 2 && p.isr.length === 2))
+    // ... and so is it through topics alter, as kafkactl users expect.
+    const viaTopics = await kadmJson<{started: unknown[]}>(['topics', 'alter', ...b, topic, '--replication-factor', '3'])
+    expect(viaTopics.started).toHaveLength(3)
+    await untilEveryBroker(topic, 'every partition with 3 in-sync replicas', (parts) => parts.length === 3 && parts.every((p) => p.replicas.length === 3 && p.isr.length === 3))
+    const mixed = await kadm(['topics', 'alter', ...b, topic, '--replication-factor', '2', '--partitions', '6'])
+    expect(mixed.code).toBe(2)
+    expect(mixed.stderr.trim()).toBe('error: --replication-factor moves data: change it on its own, without --partitions, --set or --delete')
   })
 
   it('shows a throttled move in status and cancels it back to the old replicas', async () => {
