@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+import {execute} from '@oclif/core/execute'
 
 await execute({dir: import.meta.url})
 // A finished command is done: do not wait for a client library's timers or half-open sockets

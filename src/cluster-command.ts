@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {stat} from 'node:fs/promises'
 
 import {KadmCommand} from './base-command.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {UsageError} from './errors.js'
 import type {ConfigResource} from './kafka/configs.js'

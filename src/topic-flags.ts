@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {UsageError} from './errors.js'
 import {compilePattern} from './domain/name-match.js'

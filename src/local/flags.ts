@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 /** --data-dir is shared by every `kadm local` command; KADM_LOCAL_DIR sets it too. */
 export const dataDirFlag = Flags.string({

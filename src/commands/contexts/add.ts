@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {KadmCommand} from '../../base-command.js'
 import {type Context, loadConfig, parseContext, redactContext, SASL_MECHANISMS, saveConfig, splitServers} from '../../config/contexts.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {KadmCommand} from '../../base-command.js'
 import {loadConfig, redactContext} from '../../config/contexts.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {KadmCommand} from '../../base-command.js'
 import {loadConfig, saveConfig} from '../../config/contexts.js'

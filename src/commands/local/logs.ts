@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {createReadStream} from 'node:fs'
 import {readFile, stat} from 'node:fs/promises'
 import {setTimeout as sleep} from 'node:timers/promises'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {KadmCommand} from '../../base-command.js'
 import {KadmError} from '../../errors.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {groupSizes, SIZE_GROUPS, type SizeGroup, type SizeRow, sortSizes} from '../../domain/partition-sizes.js'
