@@ -122,7 +122,7 @@ export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promi
     const produced = {
       kadm: await repeat(RUNS, () => timed([...KADM, 'console', 'produce', produceTo.kadm, ...b, '--file', file, '-q']), 'kadm produce'),
       kcat: await repeat(RUNS, () => timed(['kcat', '-P', '-b', ctx.bootstrap, '-t', produceTo.kcat, '-l', file]), 'kcat -P'),
-      java: await repeat(RUNS, () => timed(java(consoleProducerClass(ctx.kafkaVersion), ['--bootstrap-server', ctx.bootstrap, '--topic', produceTo.java]), {stdinFile: file}), 'ConsoleProducer'),
+      'kafka-console-producer': await repeat(RUNS, () => timed(java(consoleProducerClass(ctx.kafkaVersion), ['--bootstrap-server', ctx.bootstrap, '--topic', produceTo.java]), {stdinFile: file}), 'ConsoleProducer'),
     }
     for (const [tool, ms] of Object.entries(produced)) results.push({name: 'produce 1M x 100 B from a file', tool, ms, note: `${Math.round(RECORDS / (ms / 1000))} records/s`})
 
@@ -133,7 +133,7 @@ export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promi
     const consumed = {
       kadm: await repeat(RUNS, () => timed([...KADM, 'console', 'consume', source, ...b, '--from-beginning', '-e', '-q']), 'kadm consume'),
       kcat: await repeat(RUNS, () => timed(['kcat', '-C', '-b', ctx.bootstrap, '-t', source, '-e', '-q']), 'kcat -C'),
-      java: await repeat(RUNS, () => timed(java('org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', ctx.bootstrap, '--topic', source, '--from-beginning', '--max-messages', String(RECORDS)])), 'ConsoleConsumer'),
+      'kafka-console-consumer': await repeat(RUNS, () => timed(java('org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', ctx.bootstrap, '--topic', source, '--from-beginning', '--max-messages', String(RECORDS)])), 'ConsoleConsumer'),
     }
     for (const [tool, ms] of Object.entries(consumed)) results.push({name: 'consume 1M x 100 B, from the beginning, -e', tool, ms, note: `${Math.round(RECORDS / (ms / 1000))} records/s`})
 
@@ -151,7 +151,7 @@ export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promi
       const ttfr = {
         kadm: await first([...KADM, 'console', 'consume', live, ...b, '-q']),
         kcat: await first(['kcat', '-C', '-b', ctx.bootstrap, '-t', live, '-o', 'end', '-q']),
-        java: await first(java('org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', ctx.bootstrap, '--topic', live])),
+        'kafka-console-consumer': await first(java('org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', ctx.bootstrap, '--topic', live])),
       }
       for (const [tool, ms] of Object.entries(ttfr)) results.push({name: 'time to first record, tailing a live topic (process start included)', tool, ms})
     } finally {
