@@ -4,7 +4,8 @@ import * as Flags from '@oclif/core/flags'
 import {ClusterCommand} from '../../cluster-command.js'
 import {BINARY_FORMATS, type BinaryFormat, compileTemplate, type ConsumedRecord, makeRecordFilter, OutputBuffer, parseHeaderPair, toJsonLine} from '../../domain/record-format.js'
 import {parsePartitionList, parseStartPosition, parseStopPosition, type StartPosition} from '../../domain/start-position.js'
-import {UsageError} from '../../errors.js'
+import {ExitCode, UsageError} from '../../errors.js'
+import {exitAfterFlush} from '../../exit.js'
 import type {ConsumeSummary} from '../../kafka/consume.js'
 import {renderConsumeSummary, renderRecordPretty, writeChunk} from '../../render/records.js'
 
@@ -83,7 +84,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
       }
     }
     const controller = new AbortController()
-    const onSignal = () => (controller.signal.aborted ? process.exit(130) : controller.abort())
+    const onSignal = () => (controller.signal.aborted ? void exitAfterFlush(ExitCode.interrupted) : controller.abort())
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
     const connection = await this.connect(flags)
@@ -106,7 +107,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     if (!flags.group && (summary.reason === 'max-messages' || summary.reason === 'interrupted')) {
       // Output is out and no group needs leaving: do not wait up to a fetch's max wait for the
       // prefetches still parked at the brokers (kafkajs drains them on disconnect).
-      process.exit(process.exitCode ?? 0)
+      await exitAfterFlush(Number(process.exitCode ?? 0))
     }
     return summary
   }

@@ -5,6 +5,7 @@ import {createReadStream} from 'node:fs'
 import {ClusterCommand} from '../../cluster-command.js'
 import {LineSplitter, parseHeaderPair, parseJsonRecord, parseLineRecord, type LineOptions, type ProducedRecord} from '../../domain/record-format.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
+import {exitAfterFlush} from '../../exit.js'
 import type {Acks} from '../../kafka/produce.js'
 import {renderConsumeSummary} from '../../render/records.js'
 
@@ -80,7 +81,7 @@ export default class ConsoleProduce extends ClusterCommand {
     const input = flags.file === undefined ? process.stdin : createReadStream(flags.file, {highWaterMark: 1024 * 1024})
     let interrupted = false
     const onSignal = () => {
-      if (interrupted) process.exit(ExitCode.interrupted)
+      if (interrupted) void exitAfterFlush(ExitCode.interrupted)
       interrupted = true
       input.destroy()
     }
