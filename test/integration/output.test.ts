@@ -1,6 +1,9 @@
+import {execFile} from 'node:child_process'
+import {join} from 'node:path'
+import {promisify} from 'node:util'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {kadm, uniqueName} from '../helpers/kadm.js'
+import {kadm, ROOT, uniqueName} from '../helpers/kadm.js'
 
 const bootstrap = inject('bootstrap')
 const B = ['-b', bootstrap]
@@ -31,11 +34,18 @@ describe('large output through a pipe', () => {
     expect(counted.stdout.trim().split('\n')).toHaveLength(count)
   })
 
-  it('prints a large JSON document whole', async () => {
-    const result = await kadm(['offsets', 'show', topic, ...B, '-o', 'json'])
-    expect(result.code, result.stderr).toBe(0)
-    expect(() => JSON.parse(result.stdout)).not.toThrow()
-    const big = await kadm(['console', 'consume', topic, ...B, '--from-beginning', '-e', '-q', '-f', '%v\\n'])
-    expect(big.stdout.split('\n').filter(Boolean)).toHaveLength(count)
+  it('prints a large JSON document, written in one go, whole', async () => {
+    // 400 partitions make a partitions list of well over a pipe's 64 KiB, emitted in a single write.
+    const wide = uniqueName('wide-output')
+    const created = await kadm(['topics', 'create', wide, '-p', '400', '-r', '1', ...B])
+    expect(created.code, created.stderr).toBe(0)
+    // A reader that waits before reading keeps the pipe full while kadm finishes.
+    const {stdout} = await promisify(execFile)('sh', ['-c', `"$NODE" "$KADM" partitions list --topic ${wide} -b ${bootstrap} -o json | (sleep 1; cat)`], {
+      env: {...process.env, NODE: process.execPath, KADM: join(ROOT, 'bin', 'run.js')},
+      maxBuffer: 16 * 1024 * 1024,
+    })
+    expect(stdout.length).toBeGreaterThan(96 * 1024)
+    expect((JSON.parse(stdout) as {partitions: unknown[]}).partitions).toHaveLength(400)
+    await kadm(['topics', 'delete', wide, '--yes', ...B])
   })
 })
