@@ -20,18 +20,30 @@ export interface PartitionState extends PartitionAssignmentState {
   markers: PartitionMarker[]
 }
 
+/** What the markers need of a partition (the topics area's metadata shape fits it too). */
+export interface ReplicaSet {
+  /** -1 (or null) when the partition has no leader. */
+  leader: number | null
+  replicas: readonly number[]
+  isr: readonly number[]
+}
+
 /**
- * The markers Kafka's TopicCommand applies: unavailable = no leader (or the leader is not a live
- * broker); under-replicated = ISR smaller than the replica set; under/at-min-isr = ISR below or
- * exactly at min.insync.replicas; not-preferred-leader = a live leader that is not the first replica.
+ * The markers Kafka's TopicCommand applies (the single source of this logic: topic-health.ts
+ * names 'unavailable' 'leaderless' and otherwise uses these): unavailable = no leader (or the
+ * leader is not a live broker); under-replicated = ISR smaller than the replica set; under/at-min-isr
+ * = ISR below or exactly at min.insync.replicas (no min-ISR marker when it is unknown);
+ * not-preferred-leader = a live leader that is not the first replica.
  */
-export function partitionMarkers(p: PartitionAssignmentState, minIsr: number | null, liveBrokers?: ReadonlySet<number>): PartitionMarker[] {
+export function partitionMarkers(p: ReplicaSet, minIsr: number | null | undefined, liveBrokers?: ReadonlySet<number>): PartitionMarker[] {
   const markers: PartitionMarker[] = []
-  const leaderless = p.leader < 0 || (liveBrokers !== undefined && !liveBrokers.has(p.leader))
+  const leaderless = p.leader === null || p.leader < 0 || (liveBrokers !== undefined && !liveBrokers.has(p.leader))
   if (leaderless) markers.push('unavailable')
   if (p.isr.length < p.replicas.length) markers.push('under-replicated')
-  if (minIsr !== null && p.isr.length < minIsr) markers.push('under-min-isr')
-  if (minIsr !== null && p.isr.length === minIsr) markers.push('at-min-isr')
+  if (minIsr !== null && minIsr !== undefined) {
+    if (p.isr.length < minIsr) markers.push('under-min-isr')
+    else if (p.isr.length === minIsr) markers.push('at-min-isr')
+  }
   if (!leaderless && p.replicas.length > 0 && p.leader !== p.replicas[0]) markers.push('not-preferred-leader')
   return markers
 }

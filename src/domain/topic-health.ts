@@ -1,38 +1,22 @@
+import {type PartitionMarker as StateMarker, partitionMarkers as stateMarkers, type ReplicaSet} from './partition-state.js'
+
 /**
  * Partition health as kafka-topics judges it (TopicCommand's PartitionDescription), as a pure
- * function of metadata and each topic's min.insync.replicas.
+ * function of metadata and each topic's min.insync.replicas. The marker logic itself lives in
+ * partition-state.ts (shared with the partitions commands); this area names 'unavailable' 'leaderless',
+ * as topics list/describe show it.
  */
-export type PartitionMarker = 'leaderless' | 'under-replicated' | 'under-min-isr' | 'at-min-isr' | 'not-preferred-leader'
+export type PartitionMarker = Exclude<StateMarker, 'unavailable'> | 'leaderless'
 
-export const PARTITION_MARKERS: readonly PartitionMarker[] = ['leaderless', 'under-replicated', 'under-min-isr', 'at-min-isr', 'not-preferred-leader']
+const topicsName = (m: StateMarker): PartitionMarker => (m === 'unavailable' ? 'leaderless' : m)
 
-export interface PartitionReplicas {
+export interface PartitionReplicas extends ReplicaSet {
   partition: number
-  /** -1 (or null) when the partition has no leader. */
-  leader: number | null
-  replicas: readonly number[]
-  isr: readonly number[]
 }
 
-/**
- * Markers for one partition:
- * - leaderless: no leader, or (when `liveBrokers` is given) a leader that is not a live broker;
- * - under-replicated: fewer in-sync replicas than replicas;
- * - under-min-isr: fewer in-sync replicas than min.insync.replicas (producers with acks=all fail);
- * - at-min-isr: exactly min.insync.replicas in sync (one more failure blocks acks=all);
- * - not-preferred-leader: the leader is not the first replica (preferred election would move it).
- */
+/** partition-state's partitionMarkers (the one implementation), in the topics area's names. */
 export function partitionMarkers(p: PartitionReplicas, minIsr: number | null | undefined, liveBrokers?: ReadonlySet<number>): PartitionMarker[] {
-  const markers: PartitionMarker[] = []
-  const hasLeader = p.leader !== null && p.leader >= 0 && (!liveBrokers || liveBrokers.has(p.leader))
-  if (!hasLeader) markers.push('leaderless')
-  if (p.isr.length < p.replicas.length) markers.push('under-replicated')
-  if (minIsr !== null && minIsr !== undefined) {
-    if (p.isr.length < minIsr) markers.push('under-min-isr')
-    else if (p.isr.length === minIsr) markers.push('at-min-isr')
-  }
-  if (hasLeader && p.replicas.length > 0 && p.replicas[0] !== p.leader) markers.push('not-preferred-leader')
-  return markers
+  return stateMarkers(p, minIsr, liveBrokers).map(topicsName)
 }
 
 export interface TopicHealth {

@@ -125,17 +125,22 @@ export function describeResource(r: ConfigResource): string {
   return r.type === 'topic' ? `topic ${r.name}` : r.name === '' ? 'broker default' : `broker ${r.name}`
 }
 
+/** Named config changes of one resource, as IncrementalAlterConfigs sends them. */
+export interface ConfigChange extends ConfigResource {
+  ops: Array<{op: 'set' | 'delete' | 'append' | 'subtract'; name: string; value?: string}>
+}
+
+export interface ConfigChangeRefusal extends ConfigResource {
+  errorCode: number
+  errorMessage: string | null
+}
+
 /**
- * IncrementalAlterConfigs (API 44): changes only the keys named, leaving every other key of the
- * resource as it is. Per-broker resources go to that broker. Throws one KadmError naming every
- * resource the broker refused; with `validateOnly` the broker checks and changes nothing.
+ * Sends IncrementalAlterConfigs (API 44), per-broker resources to that broker, and returns the
+ * resources the brokers refused (none when all changed, or with `validateOnly`, all would).
  */
-export async function incrementalAlterConfigs(
-  connection: KafkaConnection,
-  resources: Array<{type: 'topic' | 'broker'; name: string; ops: Array<{op: 'set' | 'delete' | 'append' | 'subtract'; name: string; value?: string}>}>,
-  validateOnly: boolean,
-): Promise<void> {
-  if (resources.length === 0) return
+export async function sendConfigChanges(connection: KafkaConnection, resources: readonly ConfigChange[], validateOnly: boolean): Promise<ConfigChangeRefusal[]> {
+  if (resources.length === 0) return []
   const routes = await routeByBroker(connection, resources)
   const answers = await Promise.all(routes.map(([broker, rs]) => connection.send(broker, IncrementalAlterConfigs, {
     resources: rs.map((r) => ({
@@ -145,10 +150,19 @@ export async function incrementalAlterConfigs(
     })),
     validateOnly,
   })))
-  const failures = answers.flat().filter((a) => a.errorCode !== 0).map((a) => {
-    const resource = describeResource({type: a.type === RESOURCE_TYPE.topic ? 'topic' : 'broker', name: a.name})
-    return `${resource}: ${a.errorMessage ?? errorName(a.errorCode)}${a.errorMessage ? ` (${errorName(a.errorCode)})` : ''}`
-  })
+  return answers.flat().filter((a) => a.errorCode !== 0).map((a) => ({
+    type: a.type === RESOURCE_TYPE.topic ? 'topic' : 'broker', name: a.name, errorCode: a.errorCode, errorMessage: a.errorMessage,
+  }))
+}
+
+/**
+ * IncrementalAlterConfigs (API 44): changes only the keys named, leaving every other key of the
+ * resource as it is. Per-broker resources go to that broker. Throws one KadmError naming every
+ * resource the broker refused; with `validateOnly` the broker checks and changes nothing.
+ */
+export async function incrementalAlterConfigs(connection: KafkaConnection, resources: ConfigChange[], validateOnly: boolean): Promise<void> {
+  const failures = (await sendConfigChanges(connection, resources, validateOnly)).map((a) =>
+    `${describeResource(a)}: ${a.errorMessage ?? errorName(a.errorCode)}${a.errorMessage ? ` (${errorName(a.errorCode)})` : ''}`)
   if (failures.length > 0) throw new KadmError(`config change refused: ${failures.join('; ')}`)
 }
 

@@ -1,6 +1,7 @@
 import {KadmError} from '../errors.js'
 import {type PartitionState, withState} from '../domain/partition-state.js'
 import type {KafkaConnection} from './client.js'
+import {describeConfigs, minIsrFrom} from './configs.js'
 import {leadersOf, listOffsets, toSafeNumber, type TopicPartition} from './offsets.js'
 import {DeleteRecords} from './protocol/delete-records.js'
 import {DescribeLogDirs} from './protocol/describe-log-dirs.js'
@@ -41,20 +42,15 @@ export function topicsOf(metadata: MetadataResponse, patterns?: string[], option
   return candidates.filter((t) => names.has(t.name)).sort((a, b) => (a.name < b.name ? -1 : 1))
 }
 
-/** min.insync.replicas of each topic (one DescribeConfigs request). */
+/**
+ * min.insync.replicas of each topic (configs.ts's DescribeConfigs). Throws when the brokers could
+ * not describe a topic (e.g. no DescribeConfigs right), so the caller can warn.
+ */
 async function minIsrOf(connection: KafkaConnection, topics: string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>()
-  if (topics.length === 0) return out
-  const admin = await connection.admin()
-  const answer = await connection.guard(admin.describeConfigs({
-    resources: topics.map((name) => ({type: 2, name, configNames: ['min.insync.replicas']})),
-    includeSynonyms: false,
-  }), 'DescribeConfigs request')
-  for (const r of answer.resources) {
-    const entry = r.configEntries.find((e) => e.configName === 'min.insync.replicas')
-    if (r.errorCode === 0 && entry) out.set(r.resourceName, Number(entry.configValue))
-  }
-  return out
+  const results = await describeConfigs(connection, topics.map((name) => ({type: 'topic' as const, name})), {keys: ['min.insync.replicas']})
+  const failed = results.find((r) => r.error !== undefined)
+  if (failed) throw new KadmError(`topic ${failed.name}: ${failed.error}`)
+  return minIsrFrom(results)
 }
 
 /** Every partition of the selected topics with leader, replicas, ISR and health markers. */

@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process'
 import {closeSync, openSync} from 'node:fs'
-import {access, mkdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 
@@ -11,6 +11,7 @@ import {loggingFlags} from './logging.js'
 import {ensureKafkaJars, type KafkaDistribution, resolveKafkaVersion} from './maven.js'
 import {layoutNodes, type NodeLayout, randomClusterId, serverProperties} from './properties.js'
 import {majorOf} from './versions.js'
+import {exists} from './files.js'
 import {isAlive, isOurBroker, terminate} from './processes.js'
 
 export interface NodeState extends NodeLayout {
@@ -86,15 +87,6 @@ async function portFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false))
     server.listen({port, host: '127.0.0.1', exclusive: true}, () => server.close(() => resolve(true)))
   })
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path)
-    return true
-  } catch {
-    return false
-  }
 }
 
 /** The last ERROR line of a broker log (or its last line), so a failed start can say why. */

@@ -1,9 +1,10 @@
 import {execFile} from 'node:child_process'
-import {access, mkdir, readFile, writeFile} from 'node:fs/promises'
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import {KadmError} from '../errors.js'
+import {exists} from './files.js'
 
 const run = promisify(execFile)
 
@@ -151,15 +152,6 @@ async function openssl(args: string[], cwd: string): Promise<void> {
     const e = error as NodeJS.ErrnoException & {stderr?: string}
     if (e.code === 'ENOENT') throw new KadmError('openssl was not found on PATH: kadm local needs it to make certificates for --secure')
     throw new KadmError(`openssl ${args[0]} failed: ${(e.stderr ?? e.message).trim().split('\n')[0]}`)
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path)
-    return true
-  } catch {
-    return false
   }
 }
 

@@ -24,32 +24,23 @@ export const AlterPartitionReassignments: ApiSpec<AlterPartitionReassignmentsReq
   maxVersion: 0,
   flexibleFrom: 0,
   encode(w, request) {
+    const v = w.versioned(true)
     w.int32(request.timeoutMs)
-    w.compactArray(request.topics, (w, t) => {
-      w.compactString(t.topic)
-      w.compactArray(t.partitions, (w, p) => {
+    v.structs(request.topics, (t) => {
+      v.str(t.topic).structs(t.partitions, (p) => {
         w.int32(p.partition)
-        w.compactArray(p.replicas, (w, id) => w.int32(id))
-        w.tags()
+        v.arr(p.replicas, (id) => w.int32(id))
       })
-      w.tags()
     })
-    w.tags()
+    v.tags()
   },
   decode(r) {
+    const v = r.versioned(true)
     r.int32() // throttle_time_ms
     const errorCode = r.int16()
-    const errorMessage = r.compactString()
-    const results: AlterPartitionReassignmentsResponse['results'] = []
-    r.compactArray(() => {
-      const topic = r.compactString() ?? ''
-      r.compactArray(() => {
-        results.push({topic, partition: r.int32(), errorCode: r.int16(), errorMessage: r.compactString()})
-        r.tags()
-      })
-      r.tags()
-    })
-    r.tags()
+    const errorMessage = v.str()
+    const results = v.topicPartitions((topic) => ({topic, partition: r.int32(), errorCode: r.int16(), errorMessage: v.str()}))
+    v.tags()
     return {errorCode, errorMessage, results}
   },
 }

@@ -106,6 +106,11 @@ export class Writer {
     return this.raw(bytes)
   }
 
+  /** This writer as one request version writes: compact types and tagged fields when `flexible`. */
+  versioned(flexible: boolean): VersionedWriter {
+    return new VersionedWriter(this, flexible)
+  }
+
   toBuffer(): Buffer {
     return this.buf.subarray(0, this.pos)
   }
@@ -211,6 +216,87 @@ export class Reader {
 
   uuid(): string {
     return bytesToUuid(this.bytes(16))
+  }
+
+  /** This reader as one response version reads: compact types and tagged fields when `flexible`. */
+  versioned(flexible: boolean): VersionedReader {
+    return new VersionedReader(this, flexible)
+  }
+}
+
+/**
+ * A Writer for one version of a request that has both encodings: STRING or COMPACT_STRING,
+ * ARRAY or COMPACT_ARRAY, and (empty) tagged-field sections only in flexible versions (KIP-482).
+ */
+export class VersionedWriter {
+  constructor(
+    readonly w: Writer,
+    readonly flexible: boolean,
+  ) {}
+
+  str(v: string | null): this {
+    if (this.flexible) this.w.compactString(v)
+    else this.w.string(v)
+    return this
+  }
+
+  arr<T>(items: readonly T[] | null, each: (item: T) => void): this {
+    if (this.flexible) this.w.compactArray(items, (_, item) => each(item))
+    else this.w.array(items, (_, item) => each(item))
+    return this
+  }
+
+  /** An array of structs: in flexible versions each struct ends with its tagged fields. */
+  structs<T>(items: readonly T[] | null, each: (item: T) => void): this {
+    return this.arr(items, (item) => {
+      each(item)
+      this.tags()
+    })
+  }
+
+  tags(): this {
+    if (this.flexible) this.w.tags()
+    return this
+  }
+}
+
+/** The reading side of VersionedWriter. */
+export class VersionedReader {
+  constructor(
+    readonly r: Reader,
+    readonly flexible: boolean,
+  ) {}
+
+  str(): string | null {
+    return this.flexible ? this.r.compactString() : this.r.string()
+  }
+
+  arr<T>(each: () => T): T[] {
+    return this.flexible ? this.r.compactArray(each) : this.r.array(each)
+  }
+
+  /** An array of structs: in flexible versions each struct ends with tagged fields, skipped. */
+  structs<T>(each: () => T): T[] {
+    return this.arr(() => {
+      const item = each()
+      this.tags()
+      return item
+    })
+  }
+
+  tags(): void {
+    if (this.flexible) this.r.tags()
+  }
+
+  /**
+   * The topics → partitions shape of most per-partition responses (an array of topic structs, each
+   * a name and an array of partition structs), flattened to one result per partition in order.
+   */
+  topicPartitions<T>(readPartition: (topic: string) => T): T[] {
+    return this.structs(() => {
+      const topic = this.str() ?? ''
+      return this.structs(() => readPartition(topic))
+    }).flat()
   }
 }
 

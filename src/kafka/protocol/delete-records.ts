@@ -1,4 +1,3 @@
-import type {Writer} from './codec.js'
 import type {ApiSpec} from './transport.js'
 
 export interface DeleteRecordsRequest {
@@ -25,39 +24,16 @@ export const DeleteRecords: ApiSpec<DeleteRecordsRequest, DeleteRecordsPartition
   maxVersion: 2,
   flexibleFrom: 2,
   encode(w, request, version) {
-    const flexible = version >= 2
-    const eachPartition = (w: Writer, p: {partition: number; offset: bigint}) => {
-      w.int32(p.partition).int64(p.offset)
-      if (flexible) w.tags()
-    }
-    const eachTopic = (w: Writer, t: DeleteRecordsRequest['topics'][number]) => {
-      if (flexible) w.compactString(t.topic).compactArray(t.partitions, eachPartition).tags()
-      else w.string(t.topic).array(t.partitions, eachPartition)
-    }
-    if (flexible) w.compactArray(request.topics, eachTopic)
-    else w.array(request.topics, eachTopic)
+    const v = w.versioned(version >= 2)
+    v.structs(request.topics, (t) => v.str(t.topic).structs(t.partitions, (p) => w.int32(p.partition).int64(p.offset)))
     w.int32(request.timeoutMs)
-    if (flexible) w.tags()
+    v.tags()
   },
   decode(r, version) {
-    const flexible = version >= 2
+    const v = r.versioned(version >= 2)
     r.int32() // throttle_time_ms
-    const out: DeleteRecordsPartition[] = []
-    const readTopic = () => {
-      const topic = (flexible ? r.compactString() : r.string()) ?? ''
-      const readPartition = () => {
-        out.push({topic, partition: r.int32(), lowWatermark: r.int64(), errorCode: r.int16()})
-        if (flexible) r.tags()
-      }
-      if (flexible) {
-        r.compactArray(readPartition)
-        r.tags()
-      } else r.array(readPartition)
-    }
-    if (flexible) {
-      r.compactArray(readTopic)
-      r.tags()
-    } else r.array(readTopic)
+    const out = v.topicPartitions((topic): DeleteRecordsPartition => ({topic, partition: r.int32(), lowWatermark: r.int64(), errorCode: r.int16()}))
+    v.tags()
     return out
   },
 }

@@ -1,4 +1,3 @@
-import type {Reader, Writer} from './codec.js'
 import type {ApiSpec} from './transport.js'
 
 /** Resource types shared by DescribeConfigs and IncrementalAlterConfigs. */
@@ -61,56 +60,42 @@ export const DescribeConfigs: ApiSpec<DescribeConfigsRequest, DescribeConfigsRes
   minVersion: 1,
   maxVersion: 4,
   flexibleFrom: 4,
-  encode(w: Writer, request, version) {
-    const flexible = version >= 4
-    const str = (s: string) => (flexible ? w.compactString(s) : w.string(s))
-    const eachResource = (_: Writer, res: DescribeConfigsRequest['resources'][number]) => {
+  encode(w, request, version) {
+    const v = w.versioned(version >= 4)
+    v.structs(request.resources, (res) => {
       w.int8(res.type)
-      str(res.name)
-      if (flexible) w.compactArray(res.keys, (_, k) => str(k))
-      else w.array(res.keys, (_, k) => str(k))
-      if (flexible) w.tags()
-    }
-    if (flexible) w.compactArray(request.resources, eachResource)
-    else w.array(request.resources, eachResource)
+      v.str(res.name).arr(res.keys, (k) => v.str(k))
+    })
     w.boolean(request.includeSynonyms)
     if (version >= 3) w.boolean(false) // include_documentation
-    if (flexible) w.tags()
+    v.tags()
   },
-  decode(r: Reader, version) {
-    const flexible = version >= 4
-    const str = () => (flexible ? r.compactString() : r.string())
-    const arr = <T>(each: () => T): T[] => (flexible ? r.compactArray(each) : r.array(each))
+  decode(r, version) {
+    const v = r.versioned(version >= 4)
     r.int32() // throttle_time_ms
-    const results = arr(() => {
+    const results = v.structs((): DescribeConfigsResult => {
       const errorCode = r.int16()
-      const errorMessage = str()
+      const errorMessage = v.str()
       const type = r.int8()
-      const name = str() ?? ''
-      const configs = arr(() => {
+      const name = v.str() ?? ''
+      const configs = v.structs((): RawConfigEntry => {
         const entry: RawConfigEntry = {
-          name: str() ?? '',
-          value: str(),
+          name: v.str() ?? '',
+          value: v.str(),
           readOnly: r.boolean(),
           source: configSourceName(r.int8()),
           sensitive: r.boolean(),
-          synonyms: arr(() => {
-            const synonym = {name: str() ?? '', value: str(), source: configSourceName(r.int8())}
-            if (flexible) r.tags()
-            return synonym
-          }),
+          synonyms: v.structs(() => ({name: v.str() ?? '', value: v.str(), source: configSourceName(r.int8())})),
         }
         if (version >= 3) {
           r.int8() // config_type
-          str() // documentation
+          v.str() // documentation
         }
-        if (flexible) r.tags()
         return entry
       })
-      if (flexible) r.tags()
       return {errorCode, errorMessage, type, name, configs}
     })
-    if (flexible) r.tags()
+    v.tags()
     return results
   },
 }

@@ -1,4 +1,3 @@
-import type {Writer} from './codec.js'
 import type {ApiSpec} from './transport.js'
 
 export interface LogDirPartition {
@@ -34,38 +33,23 @@ export const DescribeLogDirs: ApiSpec<{topics: Array<{topic: string; partitions:
   maxVersion: 4,
   flexibleFrom: 2,
   encode(w, {topics}, version) {
-    const flexible = version >= 2
-    const eachTopic = (w: Writer, t: {topic: string; partitions: number[]}) => {
-      if (flexible) w.compactString(t.topic).compactArray(t.partitions, (w, p) => w.int32(p)).tags()
-      else w.string(t.topic).array(t.partitions, (w, p) => w.int32(p))
-    }
-    if (flexible) w.compactArray(topics, eachTopic).tags()
-    else w.array(topics, eachTopic)
+    const v = w.versioned(version >= 2)
+    v.structs(topics, (t) => v.str(t.topic).arr(t.partitions, (p) => w.int32(p)))
+    v.tags()
   },
   decode(r, version) {
-    const flexible = version >= 2
+    const v = r.versioned(version >= 2)
     r.int32() // throttle_time_ms
     const errorCode = version >= 3 ? r.int16() : 0
-    const str = () => (flexible ? r.compactString() : r.string()) ?? ''
-    const arr = <T>(each: () => T): T[] => (flexible ? r.compactArray(each) : r.array(each))
-    const results = arr(() => {
+    const results = v.structs((): LogDirResult => {
       const code = r.int16()
-      const logDir = str()
-      const partitions: LogDirPartition[] = []
-      arr(() => {
-        const topic = str()
-        arr(() => {
-          partitions.push({topic, partition: r.int32(), size: r.int64(), offsetLag: r.int64(), isFuture: r.boolean()})
-          if (flexible) r.tags()
-        })
-        if (flexible) r.tags()
-      })
+      const logDir = v.str() ?? ''
+      const partitions = v.topicPartitions((topic): LogDirPartition => ({topic, partition: r.int32(), size: r.int64(), offsetLag: r.int64(), isFuture: r.boolean()}))
       const totalBytes = version >= 4 ? r.int64() : -1n
       const usableBytes = version >= 4 ? r.int64() : -1n
-      if (flexible) r.tags()
       return {errorCode: code, logDir, partitions, totalBytes, usableBytes}
     })
-    if (flexible) r.tags()
+    v.tags()
     return {errorCode, results}
   },
 }

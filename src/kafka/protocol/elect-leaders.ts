@@ -1,4 +1,3 @@
-import type {Writer} from './codec.js'
 import type {ApiSpec} from './transport.js'
 
 export type ElectionType = 'preferred' | 'unclean'
@@ -33,40 +32,18 @@ export const ElectLeaders: ApiSpec<ElectLeadersRequest, ElectLeadersResponse> = 
   maxVersion: 2,
   flexibleFrom: 2,
   encode(w, request, version) {
-    const flexible = version >= 2
+    const v = w.versioned(version >= 2)
     if (version >= 1) w.int8(request.electionType === 'unclean' ? 1 : 0)
-    const eachTopic = (w: Writer, t: {topic: string; partitions: number[]}) => {
-      if (flexible) w.compactString(t.topic).compactArray(t.partitions, (w, p) => w.int32(p)).tags()
-      else w.string(t.topic).array(t.partitions, (w, p) => w.int32(p))
-    }
-    if (flexible) w.compactArray(request.topics, eachTopic)
-    else w.array(request.topics, eachTopic)
+    v.structs(request.topics, (t) => v.str(t.topic).arr(t.partitions, (p) => w.int32(p)))
     w.int32(request.timeoutMs)
-    if (flexible) w.tags()
+    v.tags()
   },
   decode(r, version) {
-    const flexible = version >= 2
+    const v = r.versioned(version >= 2)
     r.int32() // throttle_time_ms
     const errorCode = version >= 1 ? r.int16() : 0
-    const results: ElectLeadersPartitionResult[] = []
-    const readTopic = () => {
-      const topic = (flexible ? r.compactString() : r.string()) ?? ''
-      const readPartition = () => {
-        const partition = r.int32()
-        const code = r.int16()
-        const message = flexible ? r.compactString() : r.string()
-        if (flexible) r.tags()
-        results.push({topic, partition, errorCode: code, errorMessage: message})
-      }
-      if (flexible) {
-        r.compactArray(readPartition)
-        r.tags()
-      } else r.array(readPartition)
-    }
-    if (flexible) {
-      r.compactArray(readTopic)
-      r.tags()
-    } else r.array(readTopic)
+    const results = v.topicPartitions((topic): ElectLeadersPartitionResult => ({topic, partition: r.int32(), errorCode: r.int16(), errorMessage: v.str()}))
+    v.tags()
     return {errorCode, results}
   },
 }

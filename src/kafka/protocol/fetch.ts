@@ -115,9 +115,25 @@ export interface BatchHeader {
 
 const BATCH_HEADER_SIZE = 61
 export const COMPRESSION_MASK = 0x07
-const TIMESTAMP_TYPE_LOG_APPEND = 0x08
+export const TIMESTAMP_TYPE_LOG_APPEND = 0x08
 export const TRANSACTIONAL_FLAG = 0x10
 export const CONTROL_FLAG = 0x20
+
+/** The header of the batch at `pos`; the caller has checked that it is a whole v2 batch inside `buf`. */
+export function readBatchHeader(buf: Buffer, pos: number): BatchHeader {
+  const baseOffset = Number(buf.readBigInt64BE(pos))
+  return {
+    baseOffset,
+    nextOffset: baseOffset + buf.readInt32BE(pos + 23) + 1,
+    attributes: buf.readInt16BE(pos + 21),
+    baseTimestamp: Number(buf.readBigInt64BE(pos + 27)),
+    maxTimestamp: Number(buf.readBigInt64BE(pos + 35)),
+    producerId: buf.readBigInt64BE(pos + 43),
+    recordCount: buf.readInt32BE(pos + 57),
+    start: pos,
+    end: pos + 12 + buf.readInt32BE(pos + 8),
+  }
+}
 
 /**
  * Walks the complete batches in a fetched buffer without decompressing them, so the next fetch
@@ -134,27 +150,18 @@ export function scanBatches(buf: Buffer): BatchHeader[] {
     const magic = buf.readInt8(pos + 16)
     if (magic !== 2) throw new Error(`record batch with message format v${magic} at offset ${buf.readBigInt64BE(pos)}: kadm reads format v2 (Kafka 0.11+) only`)
     if (length + 12 < BATCH_HEADER_SIZE) throw new Error('malformed record batch in fetch response')
-    const baseOffset = Number(buf.readBigInt64BE(pos))
-    out.push({
-      baseOffset,
-      nextOffset: baseOffset + buf.readInt32BE(pos + 23) + 1,
-      attributes: buf.readInt16BE(pos + 21),
-      baseTimestamp: Number(buf.readBigInt64BE(pos + 27)),
-      maxTimestamp: Number(buf.readBigInt64BE(pos + 35)),
-      producerId: buf.readBigInt64BE(pos + 43),
-      recordCount: buf.readInt32BE(pos + 57),
-      start: pos,
-      end,
-    })
+    out.push(readBatchHeader(buf, pos))
     pos = end
   }
   return out
 }
 
 /** A cursor over record bytes; varints are zigzag-encoded as in Kafka's record format v2. */
-class RecordReader {
-  pos = 0
-  constructor(readonly buf: Buffer) {}
+export class RecordReader {
+  constructor(
+    readonly buf: Buffer,
+    public pos = 0,
+  ) {}
 
   varint(): number {
     const buf = this.buf

@@ -1,4 +1,3 @@
-import type {Reader, Writer} from './codec.js'
 import type {ApiSpec} from './transport.js'
 
 /** AlterConfigOp.OpType as the broker numbers it. */
@@ -27,37 +26,24 @@ export const IncrementalAlterConfigs: ApiSpec<IncrementalAlterConfigsRequest, In
   minVersion: 0,
   maxVersion: 1,
   flexibleFrom: 1,
-  encode(w: Writer, request, version) {
-    const flexible = version >= 1
-    const str = (s: string | null) => (flexible ? w.compactString(s) : w.string(s))
-    const eachConfig = (_: Writer, c: IncrementalAlterConfigsRequest['resources'][number]['configs'][number]) => {
-      str(c.name)
-      w.int8(c.op)
-      str(c.value)
-      if (flexible) w.tags()
-    }
-    const eachResource = (_: Writer, res: IncrementalAlterConfigsRequest['resources'][number]) => {
+  encode(w, request, version) {
+    const v = w.versioned(version >= 1)
+    v.structs(request.resources, (res) => {
       w.int8(res.type)
-      str(res.name)
-      if (flexible) w.compactArray(res.configs, eachConfig).tags()
-      else w.array(res.configs, eachConfig)
-    }
-    if (flexible) w.compactArray(request.resources, eachResource)
-    else w.array(request.resources, eachResource)
+      v.str(res.name).structs(res.configs, (c) => {
+        v.str(c.name)
+        w.int8(c.op)
+        v.str(c.value)
+      })
+    })
     w.boolean(request.validateOnly)
-    if (flexible) w.tags()
+    v.tags()
   },
-  decode(r: Reader, version) {
-    const flexible = version >= 1
-    const str = () => (flexible ? r.compactString() : r.string())
+  decode(r, version) {
+    const v = r.versioned(version >= 1)
     r.int32() // throttle_time_ms
-    const each = () => {
-      const result = {errorCode: r.int16(), errorMessage: str(), type: r.int8(), name: str() ?? ''}
-      if (flexible) r.tags()
-      return result
-    }
-    const results = flexible ? r.compactArray(each) : r.array(each)
-    if (flexible) r.tags()
+    const results = v.structs(() => ({errorCode: r.int16(), errorMessage: v.str(), type: r.int8(), name: v.str() ?? ''}))
+    v.tags()
     return results
   },
 }

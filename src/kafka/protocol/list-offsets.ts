@@ -1,4 +1,3 @@
-import type {Writer} from './codec.js'
 import type {ApiSpec} from './transport.js'
 
 /** Special timestamps ListOffsets understands. */
@@ -32,46 +31,29 @@ export const ListOffsets: ApiSpec<ListOffsetsRequest, ListOffsetsPartition[]> = 
   maxVersion: 7,
   flexibleFrom: 6,
   encode(w, request, version) {
-    const flexible = version >= 6
+    const v = w.versioned(version >= 6)
     w.int32(-1).int8(request.isolationLevel)
-    const topics = request.topics
-    const eachPartition = (w: Writer, p: {partition: number; timestamp: bigint}) => {
-      w.int32(p.partition)
-      if (version >= 4) w.int32(-1) // current_leader_epoch: unknown
-      w.int64(p.timestamp)
-      if (flexible) w.tags()
-    }
-    const eachTopic = (w: Writer, t: ListOffsetsRequest['topics'][number]) => {
-      if (flexible) w.compactString(t.name).compactArray(t.partitions, eachPartition).tags()
-      else w.string(t.name).array(t.partitions, eachPartition)
-    }
-    if (flexible) w.compactArray(topics, eachTopic).tags()
-    else w.array(topics, eachTopic)
+    v.structs(request.topics, (t) => {
+      v.str(t.name).structs(t.partitions, (p) => {
+        w.int32(p.partition)
+        if (version >= 4) w.int32(-1) // current_leader_epoch: unknown
+        w.int64(p.timestamp)
+      })
+    })
+    v.tags()
   },
   decode(r, version) {
-    const flexible = version >= 6
+    const v = r.versioned(version >= 6)
     r.int32() // throttle_time_ms
-    const out: ListOffsetsPartition[] = []
-    const readTopic = () => {
-      const topic = (flexible ? r.compactString() : r.string()) ?? ''
-      const readPartition = () => {
-        const partition = r.int32()
-        const errorCode = r.int16()
-        const timestamp = r.int64()
-        const offset = r.int64()
-        if (version >= 4) r.int32() // leader_epoch
-        if (flexible) r.tags()
-        out.push({topic, partition, errorCode, offset, timestamp})
-      }
-      if (flexible) {
-        r.compactArray(readPartition)
-        r.tags()
-      } else r.array(readPartition)
-    }
-    if (flexible) {
-      r.compactArray(readTopic)
-      r.tags()
-    } else r.array(readTopic)
+    const out = v.topicPartitions((topic): ListOffsetsPartition => {
+      const partition = r.int32()
+      const errorCode = r.int16()
+      const timestamp = r.int64()
+      const offset = r.int64()
+      if (version >= 4) r.int32() // leader_epoch
+      return {topic, partition, errorCode, offset, timestamp}
+    })
+    v.tags()
     return out
   },
 }

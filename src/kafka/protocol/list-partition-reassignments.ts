@@ -17,32 +17,24 @@ export const ListPartitionReassignments: ApiSpec<{timeoutMs: number; topics: Arr
   maxVersion: 0,
   flexibleFrom: 0,
   encode(w, request) {
+    const v = w.versioned(true)
     w.int32(request.timeoutMs)
-    w.compactArray(request.topics, (w, t) => {
-      w.compactString(t.topic).compactArray(t.partitions, (w, p) => w.int32(p)).tags()
-    })
-    w.tags()
+    v.structs(request.topics, (t) => v.str(t.topic).arr(t.partitions, (p) => w.int32(p)))
+    v.tags()
   },
   decode(r) {
+    const v = r.versioned(true)
     r.int32() // throttle_time_ms
     const errorCode = r.int16()
-    const errorMessage = r.compactString()
-    const partitions: ListPartitionReassignmentsResponse['partitions'] = []
-    r.compactArray(() => {
-      const topic = r.compactString() ?? ''
-      r.compactArray(() => {
-        partitions.push({
-          topic,
-          partition: r.int32(),
-          replicas: r.compactArray(() => r.int32()),
-          adding: r.compactArray(() => r.int32()),
-          removing: r.compactArray(() => r.int32()),
-        })
-        r.tags()
-      })
-      r.tags()
-    })
-    r.tags()
+    const errorMessage = v.str()
+    const partitions = v.topicPartitions((topic) => ({
+      topic,
+      partition: r.int32(),
+      replicas: v.arr(() => r.int32()),
+      adding: v.arr(() => r.int32()),
+      removing: v.arr(() => r.int32()),
+    }))
+    v.tags()
     return {errorCode, errorMessage, partitions}
   },
 }

@@ -24,46 +24,26 @@ export const OffsetCommit: ApiSpec<OffsetCommitRequest, OffsetCommitPartitionRes
   maxVersion: 9,
   flexibleFrom: 8,
   encode(w, request, version) {
-    const flexible = version >= 8
-    const str = (v: string | null) => (flexible ? w.compactString(v) : w.string(v))
-    str(request.groupId)
+    const v = w.versioned(version >= 8)
+    v.str(request.groupId)
     w.int32(-1) // generation_id_or_member_epoch: not a member
-    str('') // member_id
-    if (version >= 7) str(null) // group_instance_id
+    v.str('') // member_id
+    if (version >= 7) v.str(null) // group_instance_id
     if (version <= 4) w.int64(-1) // retention_time_ms: the broker's default
-    const eachPartition = (_: unknown, p: {partition: number; offset: bigint}) => {
-      w.int32(p.partition).int64(p.offset)
-      if (version >= 6) w.int32(-1) // committed_leader_epoch: unknown
-      str(null) // committed_metadata
-      if (flexible) w.tags()
-    }
-    const eachTopic = (_: unknown, t: OffsetCommitRequest['topics'][number]) => {
-      str(t.name)
-      if (flexible) w.compactArray(t.partitions, eachPartition).tags()
-      else w.array(t.partitions, eachPartition)
-    }
-    if (flexible) w.compactArray(request.topics, eachTopic).tags()
-    else w.array(request.topics, eachTopic)
+    v.structs(request.topics, (t) => {
+      v.str(t.name).structs(t.partitions, (p) => {
+        w.int32(p.partition).int64(p.offset)
+        if (version >= 6) w.int32(-1) // committed_leader_epoch: unknown
+        v.str(null) // committed_metadata
+      })
+    })
+    v.tags()
   },
   decode(r, version) {
-    const flexible = version >= 8
+    const v = r.versioned(version >= 8)
     if (version >= 3) r.int32() // throttle_time_ms
-    const out: OffsetCommitPartitionResult[] = []
-    const readTopic = () => {
-      const topic = (flexible ? r.compactString() : r.string()) ?? ''
-      const readPartition = () => {
-        out.push({topic, partition: r.int32(), errorCode: r.int16()})
-        if (flexible) r.tags()
-      }
-      if (flexible) {
-        r.compactArray(readPartition)
-        r.tags()
-      } else r.array(readPartition)
-    }
-    if (flexible) {
-      r.compactArray(readTopic)
-      r.tags()
-    } else r.array(readTopic)
+    const out = v.topicPartitions((topic): OffsetCommitPartitionResult => ({topic, partition: r.int32(), errorCode: r.int16()}))
+    v.tags()
     return out
   },
 }

@@ -30,11 +30,7 @@ export const OffsetDelete: ApiSpec<OffsetDeleteRequest, OffsetDeleteResponse> = 
   decode(r) {
     const errorCode = r.int16()
     r.int32() // throttle_time_ms
-    const partitions: OffsetDeleteResponse['partitions'] = []
-    r.array(() => {
-      const topic = r.string() ?? ''
-      r.array(() => partitions.push({topic, partition: r.int32(), errorCode: r.int16()}))
-    })
+    const partitions = r.versioned(false).topicPartitions((topic) => ({topic, partition: r.int32(), errorCode: r.int16()}))
     return {errorCode, partitions}
   },
 }

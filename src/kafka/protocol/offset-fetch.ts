@@ -32,40 +32,35 @@ export const OffsetFetch: ApiSpec<OffsetFetchRequest, GroupOffsets[]> = {
   maxVersion: 9,
   flexibleFrom: 6,
   encode(w, request, version) {
-    w.compactArray(request.groups, (w, g) => {
-      w.compactString(g.groupId)
-      if (version >= 9) w.compactString(null).int32(-1) // member_id, member_epoch
-      w.compactArray(g.topics, (w, t) => {
-        w.compactString(t.name).compactArray(t.partitions, (w, p) => w.int32(p)).tags()
-      })
-      w.tags()
+    const v = w.versioned(true)
+    v.structs(request.groups, (g) => {
+      v.str(g.groupId)
+      if (version >= 9) {
+        v.str(null) // member_id
+        w.int32(-1) // member_epoch
+      }
+      v.structs(g.topics, (t) => v.str(t.name).arr(t.partitions, (p) => w.int32(p)))
     })
     w.boolean(false) // require_stable: like Kafka's tools
-    w.tags()
+    v.tags()
   },
   decode(r) {
+    const v = r.versioned(true)
     r.int32() // throttle_time_ms
-    const groups = r.compactArray((r) => {
-      const groupId = r.compactString() ?? ''
-      const partitions: CommittedOffset[] = []
-      r.compactArray((r) => {
-        const topic = r.compactString() ?? ''
-        r.compactArray((r) => {
-          const partition = r.int32()
-          const offset = r.int64()
-          r.int32() // committed_leader_epoch
-          const metadata = r.compactString()
-          const errorCode = r.int16()
-          r.tags()
-          partitions.push({topic, partition, offset, metadata, errorCode})
-        })
-        r.tags()
+    const groups = v.structs(() => {
+      const groupId = v.str() ?? ''
+      const partitions = v.topicPartitions((topic): CommittedOffset => {
+        const partition = r.int32()
+        const offset = r.int64()
+        r.int32() // committed_leader_epoch
+        const metadata = v.str()
+        const errorCode = r.int16()
+        return {topic, partition, offset, metadata, errorCode}
       })
       const errorCode = r.int16()
-      r.tags()
       return {groupId, errorCode, partitions}
     })
-    r.tags()
+    v.tags()
     return groups
   },
 }
