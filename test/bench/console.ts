@@ -15,16 +15,10 @@ import {toolArgv} from '../../src/local/java.js'
 import {loggingFlags} from '../../src/local/logging.js'
 import {ensureKafkaJars, resolveKafkaVersion} from '../../src/local/maven.js'
 import {consoleProducerClass} from '../../src/local/versions.js'
+import {type BenchResult, KADM as KADM_BIN} from './lib.js'
 
-export interface BenchResult {
-  name: string
-  tool: string
-  ms: number
-  note?: string
-}
 
-const ROOT = join(import.meta.dirname, '..', '..')
-const KADM = [process.execPath, join(ROOT, 'bin', 'run.js')]
+const KADM = [process.execPath, KADM_BIN]
 const RECORDS = 1_000_000
 const BIG = 5_000_000
 const RUNS = Number(process.env.KADM_BENCH_RUNS ?? 3)

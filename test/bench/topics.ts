@@ -10,16 +10,10 @@ import {join} from 'node:path'
 import {toolArgv} from '../../src/local/java.js'
 import {loggingFlags} from '../../src/local/logging.js'
 import {ensureKafkaJars, resolveKafkaVersion} from '../../src/local/maven.js'
+import {type BenchResult, KADM as KADM_BIN, ROOT} from './lib.js'
 
-export interface BenchResult {
-  name: string
-  tool: string
-  ms: number
-  note?: string
-}
 
-const ROOT = join(import.meta.dirname, '..', '..')
-const KADM = [process.execPath, join(ROOT, 'bin', 'run.js')]
+const KADM = [process.execPath, KADM_BIN]
 const TOPICS = 1000
 const PARTITIONS = 6
 const PREFIX = 'bench-topic-'

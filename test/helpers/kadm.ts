@@ -1,15 +1,12 @@
-import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {join} from 'node:path'
+
+import {runProcess, type RunResult} from './process.js'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
 const BIN = join(ROOT, 'bin', 'run.js')
 
-export interface RunResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
+export type {RunResult}
 
 export interface RunOptions {
   env?: Record<string, string | undefined>
@@ -36,20 +33,7 @@ export async function kadm(args: string[], options: RunOptions = {}): Promise<Ru
     FORCE_COLOR: undefined,
     ...options.env,
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe']})
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (d) => out.push(d))
-    child.stderr.on('data', (d) => err.push(d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
-    child.once('error', reject)
-    child.once('close', (code) => {
-      clearTimeout(timer)
-      resolve({code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()})
-    })
-    child.stdin.end(options.input ?? '')
-  })
+  return runProcess(process.execPath, [BIN, ...args], {env: env as NodeJS.ProcessEnv, input: options.input, timeoutMs: options.timeoutMs ?? 60_000})
 }
 
 /** Runs kadm with -o json and parses stdout; fails the test with stderr when it exits non-zero. */

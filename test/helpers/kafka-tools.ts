@@ -1,11 +1,11 @@
-import {spawn} from 'node:child_process'
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {toolArgv} from '../../src/local/java.js'
 import {loggingFlags} from '../../src/local/logging.js'
 import {ensureKafkaJars, resolveKafkaVersion} from '../../src/local/maven.js'
-import {ROOT, type RunResult} from './kadm.js'
+import {ROOT} from './kadm.js'
+import {runProcess, type RunResult} from './process.js'
 
 /**
  * Runs one of Kafka's own tool classes (TopicCommand, ConsumerGroupCommand, ConsoleProducer, ...)
@@ -16,18 +16,5 @@ export async function kafkaTool(version: string, className: string, args: string
   const dir = join(ROOT, '.kadm-test', 'tools')
   await mkdir(dir, {recursive: true})
   const argv = toolArgv(dist, await loggingFlags(dist, dir, 'tool'), className, args)
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', argv, {stdio: ['pipe', 'pipe', 'pipe']})
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (d) => out.push(d))
-    child.stderr.on('data', (d) => err.push(d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
-    child.once('error', reject)
-    child.once('close', (code) => {
-      clearTimeout(timer)
-      resolve({code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()})
-    })
-    child.stdin.end(options.input ?? '')
-  })
+  return runProcess('java', argv, {input: options.input, timeoutMs: options.timeoutMs ?? 120_000})
 }
