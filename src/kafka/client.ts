@@ -196,7 +196,10 @@ export class KafkaConnection {
         if (pool.brokers[b.nodeId]) continue
         const seed = pool.seedBroker
         if (seed.connectionPool.host === b.host && seed.connectionPool.port === b.port) {
+          // As kafkajs does: a later refresh of its own compares racks, and would take a
+          // mismatch for a replaced broker and disconnect the seed connection in use.
           seed.nodeId = b.nodeId
+          seed.connectionPool.rack = b.rack
           pool.brokers[b.nodeId] = seed
           continue
         }

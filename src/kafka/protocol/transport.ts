@@ -8,6 +8,7 @@ export interface BrokerConnection {
   connectionPool: {
     host: string
     port: number
+    rack?: string | null
     send(protocol: {request: unknown; response: unknown; requestTimeout?: number | null; logResponseError?: boolean}): Promise<unknown>
   }
 }
