@@ -183,6 +183,11 @@ export class KafkaConnection {
     return this.send(this.seedBroker, Metadata, {topics})
   }
 
+  /** Metadata as one particular broker sees it (brokers learn of changes a moment apart). */
+  async metadataFrom(nodeId: number, topics: string[] | null): Promise<MetadataResponse> {
+    return this.send(await this.broker(nodeId), Metadata, {topics})
+  }
+
   /**
    * Tells kafkajs's broker pool about every broker, from a Metadata request for no topics.
    * kafkajs's own refresh sends an empty topic list, which Kafka reads as "every topic": on a

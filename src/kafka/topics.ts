@@ -326,19 +326,25 @@ async function brokerTopicDefaults(connection: KafkaConnection, brokerId: number
 }
 
 /**
- * Polls until every partition of `topics` (at least `minPartitions` of each, when given) has a
- * leader that answers ListOffsets for it, so the next command never meets "This server does not
- * host this topic-partition" (kafkajs #815).
+ * Polls until every broker's metadata has every partition of `topics` (at least `minPartitions`
+ * of each, when given) with a leader, and each leader answers ListOffsets for it. Then the next
+ * command, whichever broker it asks, never meets "unknown topic" or "This server does not host
+ * this topic-partition" (kafkajs #815).
  */
 export async function waitForLeaders(connection: KafkaConnection, topics: string[], timeoutMs: number, minPartitions?: Map<string, number>): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let waitingFor = ''
+  const incomplete = (metadata: MetadataResponse) => topics.filter((name) => {
+    const t = metadata.topics.find((x) => x.name === name)
+    return !t || t.errorCode !== 0 || t.partitions.length === 0 || t.partitions.length < (minPartitions?.get(name) ?? 0) || t.partitions.some((p) => p.leader < 0)
+  })
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     const metadata = await connection.metadata(topics)
-    const missing = topics.filter((name) => {
-      const t = metadata.topics.find((x) => x.name === name)
-      return !t || t.errorCode !== 0 || t.partitions.length === 0 || t.partitions.length < (minPartitions?.get(name) ?? 0) || t.partitions.some((p) => p.leader < 0)
-    })
+    let missing = incomplete(metadata)
+    if (missing.length === 0) {
+      const views = await Promise.all(metadata.brokers.map((b) => connection.metadataFrom(b.nodeId, topics)))
+      missing = [...new Set(views.flatMap(incomplete))]
+    }
     if (missing.length === 0) {
       const partitions = metadata.topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition})))
       const offsets = await listOffsets(connection, partitions, 'latest', {metadata: metadata.topics}).catch(() => [{error: 'ListOffsets failed'}])

@@ -20,6 +20,8 @@ export async function runProcess(command: string, args: string[], options: {env?
       clearTimeout(timer)
       resolve({code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()})
     })
+    // A program may exit without reading all its input (kadm refusing, `head`): its exit code tells.
+    child.stdin.on('error', () => {})
     child.stdin.end(options.input ?? '')
   })
 }

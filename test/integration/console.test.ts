@@ -4,7 +4,8 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {consoleProducerClass} from '../../src/local/versions.js'
-import {kadm, ROOT, type RunResult, uniqueName} from '../helpers/kadm.js'
+import {createTopic, kadm, ROOT, type RunResult, uniqueName} from '../helpers/kadm.js'
+import {runProcess} from '../helpers/process.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
@@ -20,37 +21,14 @@ const admin = kafka.admin()
 beforeAll(async () => admin.connect())
 afterAll(async () => admin.disconnect())
 
-/** A fresh topic whose leaders already answer (kafkajs#815: waitForLeaders can fail on a new topic). */
+/** A fresh topic that every broker knows, with leaders that answer. */
 async function topic(prefix: string, partitions = 3): Promise<string> {
-  const name = uniqueName(prefix)
-  await admin.createTopics({topics: [{topic: name, numPartitions: partitions, replicationFactor: 3}], waitForLeaders: false})
-  return topicReady(name, partitions)
-}
-
-async function topicReady(name: string, partitions: number): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const offsets = await admin.fetchTopicOffsets(name)
-      if (offsets.length === partitions) return name
-    } catch (error) {
-      if (attempt > 100) throw error
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  return createTopic(bootstrap, uniqueName(prefix), {partitions, replicationFactor: 3})
 }
 
 /** Runs a shell pipeline (kcat, head) and returns its output. */
 function sh(script: string, input?: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], {stdio: ['pipe', 'pipe', 'pipe'], env: CHILD_ENV})
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (d) => out.push(d))
-    child.stderr.on('data', (d) => err.push(d))
-    child.once('error', reject)
-    child.once('close', (code) => resolve({code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()}))
-    child.stdin.end(input ?? '')
-  })
+  return runProcess('bash', ['-c', script], {env: CHILD_ENV, input, timeoutMs: 120_000})
 }
 
 // As a user's shell runs it: NODE_ENV=test would make oclif look for TypeScript sources.
@@ -272,9 +250,7 @@ describe('console consume', () => {
   })
 
   it('without --group: follows a partition whose leader moves to another broker', async () => {
-    const t = uniqueName('console-move')
-    await admin.createTopics({topics: [{topic: t, replicaAssignment: [{partition: 0, replicas: [1, 2]}]}], waitForLeaders: false})
-    await topicReady(t, 1)
+    const t = await createTopic(bootstrap, uniqueName('console-move'), {assignment: '1:2'})
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'console', 'consume', t, '--from-beginning', '-q', ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
     let stdout = ''
     let waiting: (() => void) | undefined

@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 import {toolArgv} from '../../src/local/java.js'
 import {loggingFlags} from '../../src/local/logging.js'
 import {ensureKafkaJars, resolveKafkaVersion} from '../../src/local/maven.js'
-import {kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
+import {createTopic, kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
@@ -97,12 +97,7 @@ beforeAll(async () => {
   kafka = new Kafka({clientId: 'kadm-test', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING})
   admin = kafka.admin()
   await admin.connect()
-  await admin.createTopics({topics: [{topic, numPartitions: 3}]})
-  // kafkajs's waitForLeaders trips over "does not host this topic-partition" on fresh topics (kafkajs#815).
-  await waitFor('leaders of the new topic', async () => {
-    const metadata = await admin.fetchTopicMetadata({topics: [topic]}).catch(() => undefined)
-    return metadata?.topics[0]?.partitions.length === 3 && metadata.topics[0].partitions.every((p) => p.leader >= 0)
-  })
+  await createTopic(bootstrap, topic, {partitions: 3, replicationFactor: 3})
   producer = kafka.producer()
   await producer.connect()
   // Wave 1: 10 records each on partitions 0 and 1; partition 2 stays empty, so no group commits it.

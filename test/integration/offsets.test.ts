@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {Kafka, logLevel, type Admin, type Consumer} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
+import {createTopic, kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 import type {OffsetResetResult, OffsetsDeleteResult, OffsetsShowResult} from '../../src/render/offsets.js'
 
@@ -37,7 +37,7 @@ afterAll(async () => {
 /** A topic with `perPartition` records in each partition, timestamps as above. */
 async function topicWithRecords(partitions: number, perPartition: number): Promise<string> {
   const topic = uniqueName('offsets')
-  await admin.createTopics({topics: [{topic, numPartitions: partitions, replicationFactor: 1}], waitForLeaders: false})
+  await createTopic(bootstrap, topic, {partitions, replicationFactor: 1})
   const producer = kafka.producer()
   await producer.connect()
   const messages = []
