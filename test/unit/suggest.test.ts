@@ -1,0 +1,20 @@
+import {describe, expect, it} from 'vitest'
+
+import {closestCommand, editDistance} from '../../src/domain/suggest.js'
+
+describe('command suggestions', () => {
+  it('measures edit distance', () => {
+    expect(editDistance('', 'abc')).toBe(3)
+    expect(editDistance('topcs', 'topics')).toBe(1)
+    expect(editDistance('kitten', 'sitting')).toBe(3)
+    expect(editDistance('same', 'same')).toBe(0)
+  })
+
+  it('suggests the closest command for a typo and nothing for a different word', () => {
+    const known = ['topics list', 'topics describe', 'consumer-groups lag', 'offsets reset']
+    expect(closestCommand('topcs list', known)).toBe('topics list')
+    expect(closestCommand('consumer-group lag', known)).toBe('consumer-groups lag')
+    expect(closestCommand('ofsets reset', known)).toBe('offsets reset')
+    expect(closestCommand('frobnicate', known)).toBeUndefined()
+  })
+})
