@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 import {KafkaConnection} from '../../src/kafka/client.js'
 import {waitForBrokers} from '../../src/kafka/cluster.js'
 import {listOffsets} from '../../src/kafka/offsets.js'
-import {Metadata, type MetadataPartition} from '../../src/kafka/protocol/metadata.js'
+import type {MetadataPartition} from '../../src/kafka/protocol/metadata.js'
 import {readState, startCluster, stopNodes} from '../../src/local/cluster.js'
 import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
@@ -45,7 +45,7 @@ async function createTopic(topic: string, replicaAssignment: number[][], configE
 async function untilEveryBroker(topic: string, what: string, ok: (partitions: MetadataPartition[]) => boolean): Promise<void> {
   await until(async () => {
     for (const b of (await connection.metadata([])).brokers) {
-      const answer = await connection.send(await connection.broker(b.nodeId), Metadata, {topics: [topic]})
+      const answer = await connection.metadataFrom(b.nodeId, [topic])
       if (!ok(answer.topics[0]?.partitions ?? [])) return false
     }
     return true
