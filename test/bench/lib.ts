@@ -1,9 +1,7 @@
 import {spawn} from 'node:child_process'
 import {join} from 'node:path'
 
-import {toolArgv} from '../../src/local/java.js'
-import {loggingFlags} from '../../src/local/logging.js'
-import {ensureKafkaJars, resolveKafkaVersion} from '../../src/local/maven.js'
+export {kafkaToolArgv} from '../helpers/kafka-tools.js'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
 export const KADM = join(ROOT, 'bin', 'run.js')
@@ -60,10 +58,4 @@ export async function median(argv: string[], runs = 5, options: {stdoutTo?: 'pip
 
 export function kadmArgv(...args: string[]): string[] {
   return [process.execPath, KADM, ...args]
-}
-
-/** The argv of one of Kafka's tool classes run as bin/kafka-*.sh runs it (same JVM options). */
-export async function kafkaToolArgv(version: string, className: string, args: string[]): Promise<string[]> {
-  const dist = await ensureKafkaJars(await resolveKafkaVersion(version))
-  return ['java', ...toolArgv(dist, await loggingFlags(dist, join(ROOT, '.kadm-test'), 'tool'), className, args)]
 }

@@ -5,12 +5,8 @@
  * (replication factor 1, to spare small test clusters) and leaves them for the next run.
  */
 import {spawn} from 'node:child_process'
-import {join} from 'node:path'
 
-import {toolArgv} from '../../src/local/java.js'
-import {loggingFlags} from '../../src/local/logging.js'
-import {ensureKafkaJars, resolveKafkaVersion} from '../../src/local/maven.js'
-import {type BenchResult, KADM as KADM_BIN, ROOT} from './lib.js'
+import {type BenchResult, KADM as KADM_BIN, kafkaToolArgv} from './lib.js'
 
 
 const KADM = [process.execPath, KADM_BIN]
@@ -53,8 +49,7 @@ async function ensureTopics(bootstrap: string): Promise<void> {
 
 export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promise<BenchResult[]> {
   await ensureTopics(ctx.bootstrap)
-  const dist = await ensureKafkaJars(await resolveKafkaVersion(ctx.kafkaVersion))
-  const topicCommand = async (...args: string[]) => ['java', ...toolArgv(dist, await loggingFlags(dist, join(ROOT, '.kadm-test'), 'tool'), 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', ctx.bootstrap, ...args])]
+  const topicCommand = (...args: string[]) => kafkaToolArgv(ctx.kafkaVersion, 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', ctx.bootstrap, ...args])
   const b = ['-b', ctx.bootstrap]
   const scope = `${TOPICS} topics x ${PARTITIONS} partitions`
   return [

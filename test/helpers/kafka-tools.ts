@@ -7,14 +7,19 @@ import {ensureKafkaJars, resolveKafkaVersion} from '../../src/local/maven.js'
 import {ROOT} from './kadm.js'
 import {runProcess, type RunResult} from './process.js'
 
-/**
- * Runs one of Kafka's own tool classes (TopicCommand, ConsumerGroupCommand, ConsoleProducer, ...)
- * from the very jars the test cluster runs, as bin/kafka-*.sh would.
- */
-export async function kafkaTool(version: string, className: string, args: string[], options: {input?: string | Buffer; timeoutMs?: number} = {}): Promise<RunResult> {
+/** The argv that runs one of Kafka's tool classes from the jars of `version`, as bin/kafka-*.sh would. */
+export async function kafkaToolArgv(version: string, className: string, args: string[]): Promise<string[]> {
   const dist = await ensureKafkaJars(await resolveKafkaVersion(version))
   const dir = join(ROOT, '.kadm-test', 'tools')
   await mkdir(dir, {recursive: true})
-  const argv = toolArgv(dist, await loggingFlags(dist, dir, 'tool'), className, args)
-  return runProcess('java', argv, {input: options.input, timeoutMs: options.timeoutMs ?? 120_000})
+  return ['java', ...toolArgv(dist, await loggingFlags(dist, dir, 'tool'), className, args)]
+}
+
+/**
+ * Runs one of Kafka's own tool classes (TopicCommand, ConsumerGroupCommand, ConsoleProducer, ...)
+ * from the very jars the test cluster runs.
+ */
+export async function kafkaTool(version: string, className: string, args: string[], options: {input?: string | Buffer; timeoutMs?: number} = {}): Promise<RunResult> {
+  const [java, ...argv] = await kafkaToolArgv(version, className, args)
+  return runProcess(java, argv, {input: options.input, timeoutMs: options.timeoutMs ?? 120_000})
 }
