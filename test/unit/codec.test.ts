@@ -24,6 +24,30 @@ describe('codec', () => {
     expect(r.remaining).toBe(0)
   })
 
+  it('reads the extremes of every signed width', () => {
+    const w = new Writer().int8(-128).int8(127).int16(-32_768).int16(32_767).int32(-(2 ** 31)).int32(2 ** 31 - 1).int32(-1)
+    const r = new Reader(w.toBuffer())
+    expect([r.int8(), r.int8(), r.int16(), r.int16(), r.int32(), r.int32(), r.int32()]).toEqual([-128, 127, -32_768, 32_767, -(2 ** 31), 2 ** 31 - 1, -1])
+  })
+
+  it('reads INT32 arrays in both encodings, empty and null ones as empty', () => {
+    const w = new Writer()
+      .compactArray([3, 1, 2], (w, n) => w.int32(n)).compactArray([], () => {}).compactArray(null, () => {})
+      .array([7, -1], (w, n) => w.int32(n)).array(null, () => {})
+    const r = new Reader(w.toBuffer())
+    expect([r.int32s(true), r.int32s(true), r.int32s(true), r.int32s(false), r.int32s(false)]).toEqual([[3, 1, 2], [], [], [7, -1], []])
+    expect(r.remaining).toBe(0)
+  })
+
+  it('fails on a truncated response instead of reading past its end', () => {
+    const whole = new Writer().int32(1).compactString('orders').toBuffer()
+    for (let cut = 0; cut < whole.length; cut++) {
+      const r = new Reader(whole.subarray(0, cut))
+      expect(() => [r.int32(), r.compactString()], `cut at ${cut}`).toThrow(/truncated/)
+    }
+    expect(() => new Reader(Buffer.from([0x80])).uvarint()).toThrow(/truncated/)
+  })
+
   it('encodes uvarints as Kafka does', () => {
     expect([...new Writer().uvarint(300).toBuffer()]).toEqual([0xac, 0x02])
   })

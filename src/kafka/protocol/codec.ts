@@ -116,6 +116,12 @@ export class Writer {
   }
 }
 
+/**
+ * Reads a response. Large responses (metadata of thousands of partitions, configs of every
+ * topic) are decoded once by a process that has just started, so mostly by V8's interpreter:
+ * reads index the buffer directly, and strings are decoded from the buffer without first cutting
+ * a Buffer view for each.
+ */
 export class Reader {
   private pos = 0
 
@@ -125,39 +131,45 @@ export class Reader {
     return this.buf.length - this.pos
   }
 
+  private need(n: number): number {
+    const at = this.pos
+    if (at + n > this.buf.length) throw new RangeError(`response truncated: needed ${n} byte(s) at offset ${at} of ${this.buf.length}`)
+    this.pos = at + n
+    return at
+  }
+
   int8(): number {
-    const v = this.buf.readInt8(this.pos)
-    this.pos += 1
-    return v
+    const at = this.need(1)
+    return (this.buf[at] << 24) >> 24
   }
 
   int16(): number {
-    const v = this.buf.readInt16BE(this.pos)
-    this.pos += 2
-    return v
+    const at = this.need(2)
+    return ((this.buf[at] << 24) | (this.buf[at + 1] << 16)) >> 16
   }
 
   int32(): number {
-    const v = this.buf.readInt32BE(this.pos)
-    this.pos += 4
-    return v
+    const at = this.need(4)
+    const b = this.buf
+    return (b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]
   }
 
   int64(): bigint {
-    const v = this.buf.readBigInt64BE(this.pos)
-    this.pos += 8
+    const v = this.buf.readBigInt64BE(this.need(8))
     return v
   }
 
   boolean(): boolean {
-    return this.int8() !== 0
+    return this.buf[this.need(1)] !== 0
   }
 
   uvarint(): number {
+    const b = this.buf
     let result = 0
     let shift = 0
     for (;;) {
-      const byte = this.buf[this.pos++]
+      if (this.pos >= b.length) throw new RangeError('response truncated inside a varint')
+      const byte = b[this.pos++]
       result += (byte & 0x7f) * 2 ** shift
       if ((byte & 0x80) === 0) return result
       shift += 7
@@ -166,19 +178,23 @@ export class Reader {
   }
 
   bytes(n: number): Buffer {
-    const v = this.buf.subarray(this.pos, this.pos + n)
-    this.pos += n
-    return v
+    const at = this.need(n)
+    return this.buf.subarray(at, at + n)
+  }
+
+  private utf8(n: number): string {
+    const at = this.need(n)
+    return this.buf.toString('utf8', at, at + n)
   }
 
   string(): string | null {
     const n = this.int16()
-    return n < 0 ? null : this.bytes(n).toString('utf8')
+    return n < 0 ? null : this.utf8(n)
   }
 
   compactString(): string | null {
     const n = this.uvarint()
-    return n === 0 ? null : this.bytes(n - 1).toString('utf8')
+    return n === 0 ? null : this.utf8(n - 1)
   }
 
   compactBytes(): Buffer | null {
@@ -189,6 +205,14 @@ export class Reader {
   nullableBytes(): Buffer | null {
     const n = this.int32()
     return n < 0 ? null : this.bytes(n)
+  }
+
+  /** An ARRAY (or, when `compact`, a COMPACT_ARRAY) of INT32, such as replica ids. */
+  int32s(compact: boolean): number[] {
+    const n = compact ? this.uvarint() - 1 : this.int32()
+    const out: number[] = []
+    for (let i = 0; i < n; i++) out.push(this.int32())
+    return out
   }
 
   array<T>(each: (r: this) => T): T[] {
@@ -210,12 +234,13 @@ export class Reader {
     const count = this.uvarint()
     for (let i = 0; i < count; i++) {
       this.uvarint()
-      this.bytes(this.uvarint())
+      this.need(this.uvarint())
     }
   }
 
   uuid(): string {
-    return bytesToUuid(this.bytes(16))
+    const at = this.need(16)
+    return this.buf.toString('base64url', at, at + 16)
   }
 
   /** This reader as one response version reads: compact types and tagged fields when `flexible`. */
@@ -273,6 +298,10 @@ export class VersionedReader {
 
   arr<T>(each: () => T): T[] {
     return this.flexible ? this.r.compactArray(each) : this.r.array(each)
+  }
+
+  int32s(): number[] {
+    return this.r.int32s(this.flexible)
   }
 
   /** An array of structs: in flexible versions each struct ends with tagged fields, skipped. */

@@ -33,7 +33,7 @@ export interface DescribedConsumerGroup {
 
 function readAssignment(r: Reader): ConsumerGroupAssignment[] {
   const topics = r.compactArray((r) => {
-    const t = {topicId: r.uuid(), topic: r.compactString() ?? '', partitions: r.compactArray((r) => r.int32())}
+    const t = {topicId: r.uuid(), topic: r.compactString() ?? '', partitions: r.int32s(true)}
     r.tags()
     return t
   })

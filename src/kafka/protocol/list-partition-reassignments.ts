@@ -30,9 +30,9 @@ export const ListPartitionReassignments: ApiSpec<{timeoutMs: number; topics: Arr
     const partitions = v.topicPartitions((topic) => ({
       topic,
       partition: r.int32(),
-      replicas: v.arr(() => r.int32()),
-      adding: v.arr(() => r.int32()),
-      removing: v.arr(() => r.int32()),
+      replicas: v.int32s(),
+      adding: v.int32s(),
+      removing: v.int32s(),
     }))
     v.tags()
     return {errorCode, errorMessage, partitions}

@@ -73,9 +73,9 @@ export const Metadata: ApiSpec<{topics: string[] | null}, MetadataResponse> = {
           partition: r.int32(),
           leader: r.int32(),
           leaderEpoch: r.int32(),
-          replicas: r.compactArray((r) => r.int32()),
-          isr: r.compactArray((r) => r.int32()),
-          offlineReplicas: r.compactArray((r) => r.int32()),
+          replicas: r.int32s(true),
+          isr: r.int32s(true),
+          offlineReplicas: r.int32s(true),
         }
         r.tags()
         return p
