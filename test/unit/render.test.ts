@@ -38,6 +38,21 @@ describe('tables', () => {
     ])
   })
 
+  it('makes a row as high as its tallest cell and measures wide and coloured text by its columns', () => {
+    const colour = makeChalk(true)
+    const text = renderTable([{a: 'one\ntwo lines', b: '日本'}, {a: 'x', b: colour.red('red')}], [
+      {header: 'A', value: (r) => r.a},
+      {header: 'B', value: (r) => r.b},
+      {header: 'C', value: () => 1, align: 'right'},
+    ], chalk)
+    expect(text.split('\n')).toEqual([
+      'A          B     C',
+      'one        日本  1',
+      'two lines',
+      `x          ${colour.red('red')}   1`,
+    ])
+  })
+
   it('aligns key-value headers', () => {
     expect(renderKeyValues([['Cluster ID', 'abc'], ['Brokers', 3], ['Rack', null]], chalk)).toBe('Cluster ID: abc\nBrokers:    3\nRack:       -')
   })
