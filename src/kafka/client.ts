@@ -6,6 +6,7 @@ import {KadmError} from '../errors.js'
 import type {SaslSettings} from '../config/contexts.js'
 import type {ConnectionSettings} from '../config/resolve.js'
 import {describeKafkaError} from './connection-errors.js'
+import {loadKafkajs} from './kafkajs.js'
 import {Metadata, type MetadataResponse} from './protocol/metadata.js'
 import {type ApiSpec, type BrokerConnection, sendRequest} from './protocol/transport.js'
 import {oauthBearerMechanism, tokenCache} from './oauthbearer.js'
@@ -44,7 +45,7 @@ function stderrLogCreator() {
 }
 
 export async function kafkaConfig(settings: ConnectionSettings, options: ClientOptions): Promise<KafkaConfig> {
-  const {logLevel} = await import('kafkajs')
+  const {logLevel} = await loadKafkajs()
   const config: KafkaConfig = {
     clientId: settings.clientId ?? 'kadm',
     brokers: settings.bootstrapServers,
@@ -141,7 +142,7 @@ export class KafkaConnection {
   ) {}
 
   static async open(settings: ConnectionSettings, options: ClientOptions): Promise<KafkaConnection> {
-    const {Kafka} = await import('kafkajs')
+    const {Kafka} = await loadKafkajs()
     const kafka = new Kafka(await kafkaConfig(settings, options))
     // kafkajs builds its Cluster behind a private symbol; it is the only way to reuse its
     // connections (auth, versions, correlation) for requests it does not implement.

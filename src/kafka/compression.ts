@@ -2,6 +2,8 @@ import {createRequire} from 'node:module'
 import {promisify} from 'node:util'
 import {gzip as gzipCb, unzip as unzipCb} from 'node:zlib'
 
+import {loadKafkajs} from './kafkajs.js'
+
 /** A kafkajs compression codec: compress gets kafkajs's Encoder, decompress a Buffer. */
 export interface Codec {
   compress(encoder: {buffer: Buffer}): Promise<Buffer>
@@ -46,8 +48,7 @@ export function codecFor(type: number): Codec {
 
 /** Makes kafkajs (the group consumer) able to read every codec (it ships gzip only). */
 export async function registerKafkajsCodecs(): Promise<void> {
-  // Through require: kafkajs is CommonJS and its named exports are not all visible to import().
-  const {CompressionCodecs} = require('kafkajs') as typeof import('kafkajs')
+  const {CompressionCodecs} = await loadKafkajs()
   codecs ??= loadCodecs()
   for (const [type, codec] of Object.entries(codecs)) {
     (CompressionCodecs as unknown as Record<number, () => Codec>)[Number(type)] = () => codec

@@ -377,7 +377,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   const started = Date.now()
   const metadata = (await connection.metadata(options.topics)).topics
   selectPartitions(metadata, options.topics)
-  const {Kafka} = await import('kafkajs')
+  const {Kafka} = await (await import('./kafkajs.js')).loadKafkajs()
   const {kafkaConfig} = await import('./client.js')
   await (await import('./compression.js')).registerKafkajsCodecs()
   const kafka = new Kafka(await kafkaConfig(connection.settings, connection.options))
