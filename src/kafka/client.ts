@@ -181,7 +181,10 @@ export class KafkaConnection {
 
   /** Cluster metadata in one round trip; `null` means every topic, `[]` none. */
   async metadata(topics: string[] | null = null): Promise<MetadataResponse> {
-    return this.send(this.seedBroker, Metadata, {topics})
+    const response = await this.send(this.seedBroker, Metadata, {topics})
+    // Every Metadata response lists the live brokers: no second round trip to learn them.
+    this.brokersRegistered ??= this.addBrokers(response.brokers)
+    return response
   }
 
   /** Metadata as one particular broker sees it (brokers learn of changes a moment apart). */
@@ -190,30 +193,32 @@ export class KafkaConnection {
   }
 
   /**
-   * Tells kafkajs's broker pool about every broker, from a Metadata request for no topics.
-   * kafkajs's own refresh sends an empty topic list, which Kafka reads as "every topic": on a
-   * cluster with thousands of partitions that alone cost tens of milliseconds per command.
+   * Tells kafkajs's broker pool about every broker, from a Metadata request for no topics (unless
+   * an earlier Metadata response already listed them). kafkajs's own refresh sends an empty topic
+   * list, which Kafka reads as "every topic": on a cluster with thousands of partitions that alone
+   * cost tens of milliseconds per command.
    */
   private registerBrokers(): Promise<void> {
-    this.brokersRegistered ??= (async () => {
-      const pool = this.cluster.brokerPool
-      const {brokers} = await this.metadata([])
-      for (const b of brokers) {
-        if (pool.brokers[b.nodeId]) continue
-        const seed = pool.seedBroker
-        if (seed.connectionPool.host === b.host && seed.connectionPool.port === b.port) {
-          // As kafkajs does: a later refresh of its own compares racks, and would take a
-          // mismatch for a replaced broker and disconnect the seed connection in use.
-          seed.nodeId = b.nodeId
-          seed.connectionPool.rack = b.rack
-          pool.brokers[b.nodeId] = seed
-          continue
-        }
-        const connectionPool = await pool.connectionPoolBuilder.build({host: b.host, port: b.port, rack: b.rack})
-        pool.brokers[b.nodeId] = pool.createBroker({logger: pool.rootLogger, versions: pool.versions, connectionPool, nodeId: b.nodeId})
-      }
-    })()
+    this.brokersRegistered ??= this.metadata([]).then(() => {})
     return this.brokersRegistered
+  }
+
+  private async addBrokers(brokers: MetadataResponse['brokers']): Promise<void> {
+    const pool = this.cluster.brokerPool
+    for (const b of brokers) {
+      if (pool.brokers[b.nodeId]) continue
+      const seed = pool.seedBroker
+      if (seed.connectionPool.host === b.host && seed.connectionPool.port === b.port) {
+        // As kafkajs does: a later refresh of its own compares racks, and would take a
+        // mismatch for a replaced broker and disconnect the seed connection in use.
+        seed.nodeId = b.nodeId
+        seed.connectionPool.rack = b.rack
+        pool.brokers[b.nodeId] = seed
+        continue
+      }
+      const connectionPool = await pool.connectionPoolBuilder.build({host: b.host, port: b.port, rack: b.rack})
+      pool.brokers[b.nodeId] = pool.createBroker({logger: pool.rootLogger, versions: pool.versions, connectionPool, nodeId: b.nodeId})
+    }
   }
 
   async broker(nodeId: number): Promise<BrokerConnection> {
