@@ -2,6 +2,7 @@ import {chmod, mkdir, readFile, rename, writeFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 import {KadmError} from '../errors.js'
+import {loadYaml} from '../commonjs.js'
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'] as const
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number]
@@ -194,13 +195,13 @@ export async function loadConfig(path: string): Promise<ConfigFile> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig()
     throw new KadmError(`cannot read ${path}: ${(error as Error).message}`)
   }
-  const {parse} = await import('yaml')
+  const {parse} = await loadYaml()
   return parseConfig(text, parse, path)
 }
 
 /** Writes atomically and owner-only, since contexts may hold credentials. */
 export async function saveConfig(path: string, config: ConfigFile): Promise<void> {
-  const {stringify} = await import('yaml')
+  const {stringify} = await loadYaml()
   const raw: Raw = {}
   if (config.currentContext) raw['current-context'] = config.currentContext
   raw.contexts = Object.fromEntries(Object.entries(config.contexts).map(([n, c]) => [n, contextToRaw(c)]))

@@ -199,7 +199,7 @@ export class KafkaConnection {
    * cost tens of milliseconds per command.
    */
   private registerBrokers(): Promise<void> {
-    this.brokersRegistered ??= this.metadata([]).then(() => {})
+    this.brokersRegistered ??= this.send(this.seedBroker, Metadata, {topics: []}).then((response) => this.addBrokers(response.brokers))
     return this.brokersRegistered
   }
 
