@@ -1,4 +1,5 @@
 import {UsageError} from '../errors.js'
+import {compareNames} from './order.js'
 
 /*
  * ACL vocabulary with Kafka's protocol codes (AclResourceType, AclOperation, AclPermissionType,
@@ -164,7 +165,7 @@ export function aclKey(b: AclBinding): string {
 /** Stable order for tables and tests: by resource, then principal, operation and permission. */
 export function sortAcls(acls: AclBinding[]): AclBinding[] {
   return [...acls].sort((a, b) =>
-    a.resourceType.localeCompare(b.resourceType) || a.resourceName.localeCompare(b.resourceName) ||
-    a.patternType.localeCompare(b.patternType) || a.principal.localeCompare(b.principal) ||
-    a.host.localeCompare(b.host) || a.operation.localeCompare(b.operation) || a.permission.localeCompare(b.permission))
+    compareNames(a.resourceType, b.resourceType) || compareNames(a.resourceName, b.resourceName) ||
+    compareNames(a.patternType, b.patternType) || compareNames(a.principal, b.principal) ||
+    compareNames(a.host, b.host) || compareNames(a.operation, b.operation) || compareNames(a.permission, b.permission))
 }

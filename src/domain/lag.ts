@@ -1,3 +1,5 @@
+import {compareNames} from './order.js'
+
 /**
  * Consumer lag maths: per partition, per topic, per group and for the cluster; lag as time (the
  * age of the oldest unconsumed record); consume/produce rates and time to catch up between two
@@ -106,7 +108,7 @@ export function buildPartitionLags(
     for (const a of m.assignment) row(a.topic, a.partition).owner = {memberId: m.memberId, clientId: m.clientId, host: m.host}
   }
   for (const r of rows.values()) r.lag = partitionLag(r.committed, r.logEnd)
-  return [...rows.values()].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
+  return [...rows.values()].sort((a, b) => compareNames(a.topic, b.topic) || a.partition - b.partition)
 }
 
 /** Key for log-end and timestamp maps. */
@@ -172,8 +174,8 @@ export type GroupSort = 'name' | 'lag'
 
 export function sortGroups<T extends {groupId: string; totalLag?: number | null}>(groups: T[], sort: GroupSort): T[] {
   const copy = [...groups]
-  if (sort === 'lag') return copy.sort((a, b) => (b.totalLag ?? -1) - (a.totalLag ?? -1) || a.groupId.localeCompare(b.groupId))
-  return copy.sort((a, b) => a.groupId.localeCompare(b.groupId))
+  if (sort === 'lag') return copy.sort((a, b) => (b.totalLag ?? -1) - (a.totalLag ?? -1) || compareNames(a.groupId, b.groupId))
+  return copy.sort((a, b) => compareNames(a.groupId, b.groupId))
 }
 
 /** Groups whose total lag exceeds the threshold, for `--fail-above`. */

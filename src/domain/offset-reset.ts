@@ -1,5 +1,6 @@
 import type {CsvOffset} from './offset-csv.js'
 import {formatInstant, parseDateTime, parseDurationSpec, TimeSpecError} from './time-spec.js'
+import {compareNames} from './order.js'
 
 export interface TopicPartition {
   topic: string
@@ -253,7 +254,7 @@ export function planGroupReset(group: string, target: ResetTarget, facts: readon
     const more = afterLastRecord.length > 5 ? ` and ${afterLastRecord.length - 5} more` : ''
     plan.warnings.push(`${afterLastRecord.length} partition(s) of group ${group} have no record at or after ${formatInstant(target.timestamp)}, so they go to their log end offset: ${shown}${more}`)
   }
-  plan.rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
+  plan.rows.sort((a, b) => compareNames(a.topic, b.topic) || a.partition - b.partition)
   return plan
 }
 

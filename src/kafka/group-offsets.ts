@@ -8,6 +8,7 @@ import type {MetadataTopic} from './protocol/metadata.js'
 import {OffsetCommit} from './protocol/offset-commit.js'
 import {OffsetDelete} from './protocol/offset-delete.js'
 import type {BrokerConnection} from './protocol/transport.js'
+import {compareNames} from '../domain/order.js'
 
 /*
  * What `kadm offsets` adds to src/kafka/groups.ts: committing and deleting a group's offsets.
@@ -18,7 +19,7 @@ export type {CommittedOffset} from './groups.js'
 
 const NOT_COORDINATOR = new Set([14, 15, 16]) // COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR
 
-const sortPartitions = <T extends TopicPartition>(list: T[]): T[] => list.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
+const sortPartitions = <T extends TopicPartition>(list: T[]): T[] => list.sort((a, b) => compareNames(a.topic, b.topic) || a.partition - b.partition)
 
 function byTopic(partitions: TopicPartition[]): Array<{name: string; partitions: number[]}> {
   const map = new Map<string, number[]>()

@@ -14,6 +14,7 @@ import {ListGroups, type ListedGroup} from './protocol/list-groups.js'
 import type {MetadataTopic} from './protocol/metadata.js'
 import {OffsetFetch} from './protocol/offset-fetch.js'
 import type {BrokerConnection} from './protocol/transport.js'
+import {compareNames} from '../domain/order.js'
 
 /** classic = the JoinGroup/SyncGroup protocol; consumer = the KIP-848 consumer rebalance protocol. */
 export type GroupType = 'classic' | 'consumer'
@@ -83,7 +84,7 @@ export async function listGroups(connection: KafkaConnection, options: {states?:
       protocolType: g.protocolType,
       coordinator,
     }))
-    .sort((a, b) => a.groupId.localeCompare(b.groupId))
+    .sort((a, b) => compareNames(a.groupId, b.groupId))
 }
 
 /** Consumer groups as Kafka's tools count them: protocol type "consumer", or "" (offsets committed without joining). */

@@ -2,6 +2,7 @@ import type {ChalkInstance} from 'chalk'
 
 import {formatDuration, type GroupLag, type GroupLagSummary, type GroupList, type LagRates, type LagSummary, type PartitionLag} from '../domain/lag.js'
 import {renderKeyValues, renderTable} from './table.js'
+import {compareNames} from '../domain/order.js'
 
 const lagColour = (chalk: ChalkInstance) => (text: string, lag: number | null | undefined) =>
   lag === null || lag === undefined ? text : lag > 0 ? chalk.yellow(text) : chalk.green(text)
@@ -79,7 +80,7 @@ export function compactAssignment(assignment: ReadonlyArray<{topic: string; part
   if (assignment.length === 0) return null
   const byTopic = new Map<string, number[]>()
   for (const a of assignment) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition])
-  return [...byTopic].sort(([a], [b]) => a.localeCompare(b)).map(([topic, ps]) => {
+  return [...byTopic].sort(([a], [b]) => compareNames(a, b)).map(([topic, ps]) => {
     const sorted = [...new Set(ps)].sort((a, b) => a - b)
     const ranges: string[] = []
     for (let i = 0; i < sorted.length; i++) {

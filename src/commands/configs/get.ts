@@ -5,6 +5,7 @@ import {configResource, configResourceArgs} from '../../config-resource.js'
 import {KadmError} from '../../errors.js'
 import {describeResource} from '../../kafka/configs.js'
 import {type ConfigsGetResult, renderConfigsGet} from '../../render/configs.js'
+import {compareNames} from '../../domain/order.js'
 
 /** Without --all, kafka-configs shows only the values set dynamically at the resource's own level. */
 const OWN_SOURCE = {topic: 'DYNAMIC_TOPIC_CONFIG', broker: 'DYNAMIC_BROKER_CONFIG', 'broker-default': 'DYNAMIC_DEFAULT_BROKER_CONFIG'} as const
@@ -33,7 +34,7 @@ export default class ConfigsGet extends ClusterCommand {
     if (result.error?.startsWith('UNKNOWN_TOPIC_OR_PARTITION')) throw new KadmError(`topic ${resource.name} not found`)
     if (result.error) throw new KadmError(`cannot describe ${describeResource(resource)}: ${result.error}`)
     const own = OWN_SOURCE[args.type as keyof typeof OWN_SOURCE]
-    const configs = (flags.all || flags.key ? result.configs : result.configs.filter((c) => c.source === own)).sort((a, b) => a.name.localeCompare(b.name))
+    const configs = (flags.all || flags.key ? result.configs : result.configs.filter((c) => c.source === own)).sort((a, b) => compareNames(a.name, b.name))
     return this.emit({...resource, all: flags.all || Boolean(flags.key), configs}, renderConfigsGet)
   }
 }
