@@ -82,13 +82,14 @@ async function routeByBroker<R extends ConfigResource>(connection: KafkaConnecti
 export async function describeConfigs(
   connection: KafkaConnection,
   resources: readonly ConfigResource[],
-  options: {keys?: string[]; synonyms?: boolean; spreadOver?: readonly number[]} = {},
+  options: {keys?: string[]; synonyms?: boolean; spreadOver?: readonly number[]; omitDefaultsExcept?: string[]} = {},
 ): Promise<ResourceConfigs[]> {
   if (resources.length === 0) return []
   const routes = await routeByBroker(connection, resources, options.spreadOver)
   const answers = await Promise.all(routes.map(([broker, rs]) => connection.send(broker, DescribeConfigs, {
     resources: rs.map((r) => ({type: typeCode(r.type), name: r.name, keys: options.keys ?? null})),
     includeSynonyms: Boolean(options.synonyms),
+    omitDefaultsExcept: options.omitDefaultsExcept,
   })))
   const byKey = new Map<string, ResourceConfigs>()
   for (const result of answers.flat()) {
@@ -106,16 +107,18 @@ export async function describeConfigs(
   return resources.map((r) => byKey.get(`${r.type}\u0000${r.name}`) ?? {...r, configs: [], error: 'NO_RESPONSE'})
 }
 
+export const MIN_ISR = 'min.insync.replicas'
+
 /** min.insync.replicas of each topic, from one DescribeConfigs request. */
 export async function minInsyncReplicas(connection: KafkaConnection, topics: readonly string[], spreadOver: readonly number[] = []): Promise<Map<string, number>> {
-  const results = await describeConfigs(connection, topics.map((name) => ({type: 'topic' as const, name})), {keys: ['min.insync.replicas'], spreadOver})
+  const results = await describeConfigs(connection, topics.map((name) => ({type: 'topic' as const, name})), {keys: [MIN_ISR], spreadOver})
   return minIsrFrom(results)
 }
 
 export function minIsrFrom(results: readonly ResourceConfigs[]): Map<string, number> {
   const out = new Map<string, number>()
   for (const r of results) {
-    const value = r.configs.find((c) => c.name === 'min.insync.replicas')?.value
+    const value = r.configs.find((c) => c.name === MIN_ISR)?.value
     if (value !== undefined && value !== null && /^\d+$/.test(value)) out.set(r.name, Number(value))
   }
   return out

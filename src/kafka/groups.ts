@@ -279,7 +279,7 @@ export async function fetchCommittedOffsets(
         if (failed) throw new KafkaProtocolError(failed.errorCode, null, `fetching offsets of group ${g.groupId} (${failed.topic}:${failed.partition})`)
         result.set(g.groupId, g.partitions
           .filter((p) => p.offset >= 0n)
-          .map((p) => ({topic: p.topic, partition: p.partition, offset: toSafeNumber(p.offset, `committed offset of ${g.groupId} on ${p.topic}:${p.partition}`)})))
+          .map((p) => ({topic: p.topic, partition: p.partition, offset: toSafeNumber(p.offset, () => `committed offset of ${g.groupId} on ${p.topic}:${p.partition}`)})))
       }
     }))
     return result

@@ -22,23 +22,25 @@ export interface PartitionOffset extends TopicPartition {
 
 export type IsolationLevel = 'read_uncommitted' | 'read_committed'
 
-const key = (topic: string, partition: number) => `${topic}\u0000${partition}`
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
 
-/** Offsets fit a JS number up to 2^53; beyond that precision would be lost, so say so. */
-export function toSafeNumber(value: bigint, what: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new KadmError(`${what} ${value} exceeds 2^53 and cannot be shown exactly`)
-  }
+/**
+ * Offsets fit a JS number up to 2^53; beyond that precision would be lost, so say so. `what`
+ * names the value for that error, built only then (this runs once per partition).
+ */
+export function toSafeNumber(value: bigint, what: () => string): number {
+  if (value > MAX_SAFE || value < MIN_SAFE) throw new KadmError(`${what()} ${value} exceeds 2^53 and cannot be shown exactly`)
   return Number(value)
 }
 
-/** Groups partitions by the broker that leads them, from metadata the caller already has. */
+/** Groups partitions by the broker that leads them (-1: none), from metadata the caller already has. */
 export function leadersOf(topics: MetadataTopic[], partitions: TopicPartition[]): Map<number, TopicPartition[]> {
-  const leader = new Map<string, number>()
-  for (const t of topics) for (const p of t.partitions) leader.set(key(t.name, p.partition), p.leader)
+  const leaders = new Map<string, Map<number, number>>()
+  for (const t of topics) leaders.set(t.name, new Map(t.partitions.map((p) => [p.partition, p.leader])))
   const byLeader = new Map<number, TopicPartition[]>()
   for (const tp of partitions) {
-    const id = leader.get(key(tp.topic, tp.partition)) ?? -1
+    const id = leaders.get(tp.topic)?.get(tp.partition) ?? -1
     const list = byLeader.get(id)
     if (list) list.push(tp)
     else byLeader.set(id, [tp])
@@ -48,7 +50,8 @@ export function leadersOf(topics: MetadataTopic[], partitions: TopicPartition[])
 
 /**
  * Looks up offsets with one ListOffsets request per leader broker, all brokers in parallel.
- * Pass `metadata` when the caller already fetched it, to save a round trip.
+ * Pass `metadata` when the caller already fetched it, to save a round trip. Answers come in the
+ * order of `partitions`.
  */
 export async function listOffsets(
   connection: KafkaConnection,
@@ -58,33 +61,39 @@ export async function listOffsets(
 ): Promise<PartitionOffset[]> {
   if (partitions.length === 0) return []
   const topics = options.metadata ?? (await connection.metadata([...new Set(partitions.map((p) => p.topic))])).topics
-  const timestamp = spec === 'earliest' ? EARLIEST_TIMESTAMP : spec === 'latest' ? LATEST_TIMESTAMP : BigInt(spec.timestamp)
-  const results = new Map<string, PartitionOffset>()
+  const timestamp = spec === 'earliest' ? EARLIEST_TIMESTAMP : spec === 'latest' ? LATEST_TIMESTAMP : spec.timestamp
+  // topic -> partition -> answer; thousands of partitions are common, so no string key per partition.
+  const results = new Map<string, Map<number, PartitionOffset>>()
+  const answer = (found: PartitionOffset) => {
+    const byPartition = results.get(found.topic)
+    if (byPartition) byPartition.set(found.partition, found)
+    else results.set(found.topic, new Map([[found.partition, found]]))
+  }
   await Promise.all([...leadersOf(topics, partitions)].map(async ([leaderId, tps]) => {
     if (leaderId < 0) {
-      for (const tp of tps) results.set(key(tp.topic, tp.partition), {...tp, offset: null, timestamp: -1, error: 'LEADER_NOT_AVAILABLE'})
+      for (const tp of tps) answer({...tp, offset: null, timestamp: -1, error: 'LEADER_NOT_AVAILABLE'})
       return
     }
-    const byTopic = new Map<string, number[]>()
+    const byTopic = new Map<string, Array<{partition: number; timestamp: number}>>()
     for (const tp of tps) {
       const list = byTopic.get(tp.topic)
-      if (list) list.push(tp.partition)
-      else byTopic.set(tp.topic, [tp.partition])
+      if (list) list.push({partition: tp.partition, timestamp})
+      else byTopic.set(tp.topic, [{partition: tp.partition, timestamp}])
     }
     const broker = await connection.broker(leaderId)
-    const answer = await connection.send(broker, ListOffsets, {
+    const response = await connection.send(broker, ListOffsets, {
       isolationLevel: options.isolation === 'read_committed' ? 1 : 0,
-      topics: [...byTopic].map(([name, ps]) => ({name, partitions: ps.map((partition) => ({partition, timestamp}))})),
+      topics: [...byTopic].map(([name, ps]) => ({name, partitions: ps})),
     })
-    for (const p of answer) {
+    for (const p of response) {
       const found: PartitionOffset = {topic: p.topic, partition: p.partition, offset: null, timestamp: -1}
       if (p.errorCode !== 0) found.error = errorName(p.errorCode)
-      else if (p.offset >= 0n) {
-        found.offset = toSafeNumber(p.offset, `offset of ${p.topic}:${p.partition}`)
-        found.timestamp = Number(p.timestamp)
+      else if (p.offset >= 0) {
+        found.offset = p.offset
+        found.timestamp = p.timestamp
       }
-      results.set(key(p.topic, p.partition), found)
+      answer(found)
     }
   }))
-  return partitions.map((tp) => results.get(key(tp.topic, tp.partition)) ?? {...tp, offset: null, timestamp: -1, error: 'NO_RESPONSE'})
+  return partitions.map((tp) => results.get(tp.topic)?.get(tp.partition) ?? {...tp, offset: null, timestamp: -1, error: 'NO_RESPONSE'})
 }

@@ -1,7 +1,7 @@
 import {KadmError} from '../errors.js'
 import {type PartitionState, withState} from '../domain/partition-state.js'
 import type {KafkaConnection} from './client.js'
-import {describeConfigs, minIsrFrom} from './configs.js'
+import {describeConfigs, MIN_ISR, minIsrFrom} from './configs.js'
 import {leadersOf, listOffsets, toSafeNumber, type TopicPartition} from './offsets.js'
 import {DeleteRecords} from './protocol/delete-records.js'
 import {DescribeLogDirs} from './protocol/describe-log-dirs.js'
@@ -47,7 +47,7 @@ export function topicsOf(metadata: MetadataResponse, patterns?: string[], option
  * not describe a topic (e.g. no DescribeConfigs right), so the caller can warn.
  */
 async function minIsrOf(connection: KafkaConnection, topics: string[]): Promise<Map<string, number>> {
-  const results = await describeConfigs(connection, topics.map((name) => ({type: 'topic' as const, name})), {keys: ['min.insync.replicas']})
+  const results = await describeConfigs(connection, topics.map((name) => ({type: 'topic' as const, name})), {keys: [MIN_ISR]})
   const failed = results.find((r) => r.error !== undefined)
   if (failed) throw new KadmError(`topic ${failed.name}: ${failed.error}`)
   return minIsrFrom(results)
@@ -165,7 +165,7 @@ export async function deleteRecords(connection: KafkaConnection, targets: Array<
     })
     for (const p of answer) {
       const r: TruncateResult = {topic: p.topic, partition: p.partition, before: null, after: null}
-      if (p.errorCode === 0) r.after = toSafeNumber(p.lowWatermark, `low watermark of ${p.topic}:${p.partition}`)
+      if (p.errorCode === 0) r.after = toSafeNumber(p.lowWatermark, () => `low watermark of ${p.topic}:${p.partition}`)
       else r.error = errorName(p.errorCode)
       results.set(k(p), r)
     }

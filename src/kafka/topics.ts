@@ -5,7 +5,7 @@ import {isLiteralName, type NameMatchOptions, selectNames} from '../domain/name-
 import {assessTopics, type PartitionMarker, type TopicHealth} from '../domain/topic-health.js'
 import {type KafkaConnection, withDeadline} from './client.js'
 import {describeKafkaError} from './connection-errors.js'
-import {type ConfigEntry, type ConfigOp, describeConfigs, incrementalAlterConfigs, minInsyncReplicas, minIsrFrom, waitForConfigs} from './configs.js'
+import {type ConfigEntry, type ConfigOp, describeConfigs, incrementalAlterConfigs, MIN_ISR, minInsyncReplicas, minIsrFrom, waitForConfigs} from './configs.js'
 import {listOffsets} from './offsets.js'
 import type {MetadataResponse, MetadataTopic} from './protocol/metadata.js'
 
@@ -115,7 +115,12 @@ export async function describeTopics(
   const partitions = topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition})))
   const withOffsets = options.offsets !== false
   const [configs, earliest, latest] = await Promise.all([
-    describeConfigs(connection, topics.map((t) => ({type: 'topic' as const, name: t.name})), {synonyms: false, spreadOver: metadata.brokers.map((b) => b.nodeId)}),
+    describeConfigs(connection, topics.map((t) => ({type: 'topic' as const, name: t.name})), {
+      synonyms: false,
+      spreadOver: metadata.brokers.map((b) => b.nodeId),
+      // Only what is shown, and min.insync.replicas for the health markers.
+      omitDefaultsExcept: options.allConfigs ? undefined : [MIN_ISR],
+    }),
     withOffsets ? listOffsets(connection, partitions, 'earliest', {metadata: topics}) : [],
     withOffsets ? listOffsets(connection, partitions, 'latest', {metadata: topics}) : [],
   ])

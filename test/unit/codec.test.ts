@@ -30,6 +30,19 @@ describe('codec', () => {
     expect([r.int8(), r.int8(), r.int16(), r.int16(), r.int32(), r.int32(), r.int32()]).toEqual([-128, 127, -32_768, 32_767, -(2 ** 31), 2 ** 31 - 1, -1])
   })
 
+  it('writes INT64s from numbers and reads them back as numbers, exactly up to 2^53', () => {
+    const values = [0, 1, -1, -2, -3, 2 ** 32 - 1, 2 ** 32, -(2 ** 32), 1_700_000_000_000, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]
+    const w = new Writer()
+    for (const v of values) w.int64(v)
+    const bytes = w.toBuffer()
+    const r = new Reader(bytes)
+    expect(values.map(() => r.int64n())).toEqual(values)
+    const big = new Reader(bytes)
+    expect(values.map(() => big.int64())).toEqual(values.map(BigInt))
+    expect(() => new Reader(new Writer().int64(2n ** 60n).toBuffer()).int64n()).toThrow(/exceeds 2\^53/)
+    expect(() => new Reader(new Writer().int64(-(2n ** 60n)).toBuffer()).int64n()).toThrow(/exceeds 2\^53/)
+  })
+
   it('reads INT32 arrays in both encodings, empty and null ones as empty', () => {
     const w = new Writer()
       .compactArray([3, 1, 2], (w, n) => w.int32(n)).compactArray([], () => {}).compactArray(null, () => {})

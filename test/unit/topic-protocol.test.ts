@@ -56,6 +56,48 @@ describe('DescribeConfigs', () => {
       expect(result.configs[0]).toEqual({name: 'retention.ms', value: '1000', readOnly: false, source: 'DYNAMIC_TOPIC_CONFIG', sensitive: false, synonyms: [{name: 'retention.ms', value: '1000', source: 'DYNAMIC_TOPIC_CONFIG'}]})
       expect(result.configs[1]).toMatchObject({source: 'DEFAULT_CONFIG', sensitive: true, value: null})
     })
+
+    it(`v${version}: omitDefaultsExcept drops default entries while reading, except those named`, () => {
+      const flexible = version >= 4
+      const w = new Writer()
+      const str = (s: string | null) => (flexible ? w.compactString(s) : w.string(s))
+      const arr = <T>(xs: T[], each: (x: T) => void) => (flexible ? w.compactArray(xs, (_, x) => each(x)) : w.array(xs, (_, x) => each(x)))
+      const entries: Array<[string, string | null, number]> = [
+        ['cleanup.policy', 'delete', 5], ['min.insync.replicas', '1', 5], ['retention.ms', '1000', 1],
+        ['min.insync.replicaz', '2', 5], ['segment.bytes', null, 4], ['compression.type', 'producer', 5],
+      ]
+      w.int32(0)
+      arr(['a', 'b'], (topic) => {
+        w.int16(0)
+        str(null)
+        w.int8(2)
+        str(topic)
+        arr(entries, ([name, value, source]) => {
+          str(name)
+          str(value)
+          w.boolean(false).int8(source).boolean(false)
+          arr([], () => {})
+          if (version >= 3) {
+            w.int8(5)
+            str(null)
+          }
+          if (flexible) w.tags()
+        })
+        if (flexible) w.tags()
+      })
+      if (flexible) w.tags()
+      const request = {resources: [], includeSynonyms: false, omitDefaultsExcept: ['min.insync.replicas']}
+      const r = new Reader(w.toBuffer())
+      const results = DescribeConfigs.decode(r, version, request)
+      expect(r.remaining).toBe(0)
+      expect(results.map((x) => x.name)).toEqual(['a', 'b'])
+      for (const result of results) {
+        expect(result.configs.map((c) => [c.name, c.value, c.source])).toEqual([
+          ['min.insync.replicas', '1', 'DEFAULT_CONFIG'], ['retention.ms', '1000', 'DYNAMIC_TOPIC_CONFIG'], ['segment.bytes', null, 'STATIC_BROKER_CONFIG'],
+        ])
+      }
+      expect(DescribeConfigs.decode(new Reader(w.toBuffer()), version).map((x) => x.configs.length)).toEqual([6, 6])
+    })
   }
 })
 

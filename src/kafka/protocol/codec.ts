@@ -37,6 +37,14 @@ export class Writer {
 
   int64(v: bigint | number): this {
     this.ensure(8)
+    if (typeof v === 'number' && Number.isSafeInteger(v)) {
+      // Two's complement from two 32-bit halves: no BigInt per value.
+      const high = Math.floor(v / 2 ** 32)
+      this.buf.writeInt32BE(high, this.pos)
+      this.buf.writeUInt32BE(v - high * 2 ** 32, this.pos + 4)
+      this.pos += 8
+      return this
+    }
     this.pos = this.buf.writeBigInt64BE(BigInt(v), this.pos)
     return this
   }
@@ -159,6 +167,19 @@ export class Reader {
     return v
   }
 
+  /**
+   * An INT64 as a number, for offsets and timestamps: exact up to 2^53 in magnitude, which no
+   * offset or millisecond timestamp reaches; beyond that it fails rather than lose precision.
+   */
+  int64n(): number {
+    const at = this.need(8)
+    const b = this.buf
+    const high = (b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]
+    const low = ((b[at + 4] << 24) | (b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7]) >>> 0
+    if (high >= 0x200000 || high < -0x200000) throw new RangeError(`a 64-bit value in the response (${b.readBigInt64BE(at)}) exceeds 2^53 and cannot be shown exactly`)
+    return high * 2 ** 32 + low
+  }
+
   boolean(): boolean {
     return this.buf[this.need(1)] !== 0
   }
@@ -180,6 +201,26 @@ export class Reader {
   bytes(n: number): Buffer {
     const at = this.need(n)
     return this.buf.subarray(at, at + n)
+  }
+
+  /** Where the next read starts. */
+  get position(): number {
+    return this.pos
+  }
+
+  /** The `n` bytes at `at`, decoded as UTF-8, without moving. */
+  textAt(at: number, n: number): string {
+    if (at < 0 || at + n > this.buf.length) throw new RangeError(`response truncated: needed ${n} byte(s) at offset ${at} of ${this.buf.length}`)
+    return this.buf.toString('utf8', at, at + n)
+  }
+
+  /** Whether the `bytes.length` bytes at `at` are exactly `bytes`. */
+  bytesEqualAt(at: number, bytes: Buffer): boolean {
+    return at + bytes.length <= this.buf.length && this.buf.compare(bytes, 0, bytes.length, at, at + bytes.length) === 0
+  }
+
+  skip(n: number): void {
+    this.need(n)
   }
 
   private utf8(n: number): string {
@@ -294,6 +335,25 @@ export class VersionedReader {
 
   str(): string | null {
     return this.flexible ? this.r.compactString() : this.r.string()
+  }
+
+  /**
+   * Steps over a string and returns its length in bytes (-1 for null); it ends at `r.position`,
+   * so `r.textAt(r.position - n, n)` decodes it later if it turns out to be needed.
+   */
+  skipStr(): number {
+    const n = this.flexible ? this.r.uvarint() - 1 : this.r.int16()
+    if (n > 0) this.r.skip(n)
+    return n
+  }
+
+  /** Like structs() for structs read for their effect: nothing is collected. */
+  eachStruct(each: () => void): void {
+    const n = this.flexible ? this.r.uvarint() - 1 : this.r.int32()
+    for (let i = 0; i < n; i++) {
+      each()
+      this.tags()
+    }
   }
 
   arr<T>(each: () => T): T[] {

@@ -16,6 +16,8 @@ export const CONFIG_SOURCES = [
   'GROUP_CONFIG',
 ] as const
 
+const DEFAULT_SOURCE = CONFIG_SOURCES.indexOf('DEFAULT_CONFIG')
+
 export type ConfigSource = (typeof CONFIG_SOURCES)[number] | `SOURCE_${number}`
 
 export function configSourceName(code: number): ConfigSource {
@@ -25,6 +27,12 @@ export function configSourceName(code: number): ConfigSource {
 export interface DescribeConfigsRequest {
   resources: Array<{type: number; name: string; keys: string[] | null}>
   includeSynonyms: boolean
+  /**
+   * Not sent: drop entries whose value is the default (source DEFAULT_CONFIG) while reading the
+   * response, except those named. A topic has ~60 configs and nearly all are defaults; reading only
+   * the others makes the configs of 1,000 topics (1.2 MB) several times cheaper to decode.
+   */
+  omitDefaultsExcept?: string[]
 }
 
 export interface ConfigSynonym {
@@ -70,28 +78,39 @@ export const DescribeConfigs: ApiSpec<DescribeConfigsRequest, DescribeConfigsRes
     if (version >= 3) w.boolean(false) // include_documentation
     v.tags()
   },
-  decode(r, version) {
+  decode(r, version, request) {
     const v = r.versioned(version >= 4)
+    const kept = request?.omitDefaultsExcept?.map((name) => Buffer.from(name, 'utf8'))
     r.int32() // throttle_time_ms
     const results = v.structs((): DescribeConfigsResult => {
       const errorCode = r.int16()
       const errorMessage = v.str()
       const type = r.int8()
       const name = v.str() ?? ''
-      const configs = v.structs((): RawConfigEntry => {
-        const entry: RawConfigEntry = {
-          name: v.str() ?? '',
-          value: v.str(),
-          readOnly: r.boolean(),
-          source: configSourceName(r.int8()),
-          sensitive: r.boolean(),
-          synonyms: v.structs(() => ({name: v.str() ?? '', value: v.str(), source: configSourceName(r.int8())})),
-        }
+      const configs: RawConfigEntry[] = []
+      v.eachStruct(() => {
+        const nameLength = v.skipStr()
+        const nameEnd = r.position
+        const valueLength = v.skipStr()
+        const valueEnd = r.position
+        const readOnly = r.boolean()
+        const sourceCode = r.int8()
+        const sensitive = r.boolean()
+        const synonyms = v.structs(() => ({name: v.str() ?? '', value: v.str(), source: configSourceName(r.int8())}))
         if (version >= 3) {
           r.int8() // config_type
-          v.str() // documentation
+          v.skipStr() // documentation
         }
-        return entry
+        const nameAt = nameEnd - Math.max(0, nameLength)
+        if (kept && sourceCode === DEFAULT_SOURCE && !kept.some((k) => nameLength === k.length && r.bytesEqualAt(nameAt, k))) return
+        configs.push({
+          name: nameLength < 0 ? '' : r.textAt(nameAt, nameLength),
+          value: valueLength < 0 ? null : r.textAt(valueEnd - valueLength, valueLength),
+          readOnly,
+          source: configSourceName(sourceCode),
+          sensitive,
+          synonyms,
+        })
       })
       return {errorCode, errorMessage, type, name, configs}
     })

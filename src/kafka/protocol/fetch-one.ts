@@ -1,6 +1,6 @@
 import {gunzipSync} from 'node:zlib'
 
-import {BATCH_HEADER_SIZE, COMPRESSION_MASK, CONTROL_FLAG, Fetch, readBatchHeader, RecordReader, TIMESTAMP_TYPE_LOG_APPEND} from './fetch.js'
+import {BATCH_HEADER_SIZE, COMPRESSION_MASK, CONTROL_FLAG, Fetch, type FetchRequest, readBatchHeader, RecordReader, TIMESTAMP_TYPE_LOG_APPEND} from './fetch.js'
 import type {ApiSpec} from './transport.js'
 
 export interface FetchOneRequest {
@@ -66,6 +66,11 @@ export function firstRecordAtOrAfter(records: Buffer, offset: number): FirstReco
   return null
 }
 
+function asFetch(req: FetchOneRequest): FetchRequest {
+  const topics = req.topics.map((t) => ({topic: t.name, partitions: t.partitions}))
+  return {maxWaitMs: 0, minBytes: 0, maxBytes: req.maxBytes, isolationLevel: req.isolationLevel, topics}
+}
+
 /**
  * Fetch (the same request as fetch.ts's, v4-11, with no wait) that asks each partition for the
  * records at one offset and keeps only the first record's offset and timestamp: what lag as time
@@ -79,11 +84,10 @@ export function fetchFirstRecords(request: FetchOneRequest): ApiSpec<FetchOneReq
   return {
     ...Fetch,
     encode(w, req, version) {
-      const topics = req.topics.map((t) => ({topic: t.name, partitions: t.partitions}))
-      Fetch.encode(w, {maxWaitMs: 0, minBytes: 0, maxBytes: req.maxBytes, isolationLevel: req.isolationLevel, topics}, version)
+      Fetch.encode(w, asFetch(req), version)
     },
     decode(r, version) {
-      return Fetch.decode(r, version).map(({topic, partition, errorCode, records}) => ({
+      return Fetch.decode(r, version, asFetch(request)).map(({topic, partition, errorCode, records}) => ({
         topic,
         partition,
         errorCode,

@@ -1,14 +1,14 @@
 import type {ApiSpec} from './transport.js'
 
 /** Special timestamps ListOffsets understands. */
-export const EARLIEST_TIMESTAMP = -2n
-export const LATEST_TIMESTAMP = -1n
+export const EARLIEST_TIMESTAMP = -2
+export const LATEST_TIMESTAMP = -1
 /** The offset of the record with the highest timestamp (v7+, Kafka 3.0+). */
-export const MAX_TIMESTAMP = -3n
+export const MAX_TIMESTAMP = -3
 
 export interface ListOffsetsRequest {
   isolationLevel: 0 | 1
-  topics: Array<{name: string; partitions: Array<{partition: number; timestamp: bigint}>}>
+  topics: Array<{name: string; partitions: Array<{partition: number; timestamp: number}>}>
 }
 
 export interface ListOffsetsPartition {
@@ -16,8 +16,8 @@ export interface ListOffsetsPartition {
   partition: number
   errorCode: number
   /** -1 when the broker has no record at or after the asked timestamp. */
-  offset: bigint
-  timestamp: bigint
+  offset: number
+  timestamp: number
 }
 
 /**
@@ -48,8 +48,8 @@ export const ListOffsets: ApiSpec<ListOffsetsRequest, ListOffsetsPartition[]> = 
     const out = v.topicPartitions((topic): ListOffsetsPartition => {
       const partition = r.int32()
       const errorCode = r.int16()
-      const timestamp = r.int64()
-      const offset = r.int64()
+      const timestamp = r.int64n()
+      const offset = r.int64n()
       if (version >= 4) r.int32() // leader_epoch
       return {topic, partition, errorCode, offset, timestamp}
     })

@@ -85,7 +85,7 @@ export async function sendProduce(broker: BrokerConnection, request: ProduceRequ
     },
   }
   const protocolResponse = {
-    decode: async (payload: Buffer) => Produce.decode(new Reader(payload), version),
+    decode: async (payload: Buffer) => Produce.decode(new Reader(payload), version, request),
     parse: async (data: ProducePartitionResponse[]) => data,
   }
   const answer = await broker.connectionPool.send({request: protocolRequest, response: protocolResponse, requestTimeout: timeoutMs})

@@ -24,7 +24,8 @@ export interface ApiSpec<Req, Res> {
   maxVersion: number
   flexibleFrom: number
   encode(w: Writer, request: Req, version: number): void
-  decode(r: Reader, version: number): Res
+  /** `request` is what was sent, for responses whose reading depends on it (transport always passes it). */
+  decode(r: Reader, version: number, request?: Req): Res
 }
 
 /** Picks the highest version both sides speak (versions come from the broker's ApiVersions). */
@@ -64,7 +65,7 @@ export async function sendRequest<Req, Res>(broker: BrokerConnection, spec: ApiS
     decode: async (payload: Buffer) => {
       const r = new Reader(payload)
       if (flexible) r.tags()
-      return spec.decode(r, version)
+      return spec.decode(r, version, request)
     },
     parse: async (data: Res) => data,
   }
