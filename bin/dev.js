@@ -1,6 +1,10 @@
 #!/usr/bin/env -S node --import tsx
-// Development entry: runs the TypeScript sources. oclif still prefers dist/ while
-// oclif.manifest.json exists, so run `npm run build` after adding commands.
+// Development entry: runs the TypeScript sources (no build needed). package.json points oclif at
+// the built bundle (dist/kadm.cjs); here its commands and hook come from src/ instead.
+import {readFileSync} from 'node:fs'
 import {execute} from '@oclif/core/execute'
 
-await execute({development: true, dir: import.meta.url})
+const root = new URL('..', import.meta.url).pathname
+const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+pjson.oclif = {...pjson.oclif, commands: './src/commands', hooks: {command_not_found: './src/hooks/command-not-found.ts'}}
+await execute({loadOptions: {root, pjson, ignoreManifest: true}})

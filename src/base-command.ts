@@ -7,6 +7,7 @@ import {ExitCode, KadmError, oneLine, UsageError} from './errors.js'
 import {colourEnabled, makeChalk} from './render/colour.js'
 import {OUTPUT_FORMATS, type OutputFormat, serialise} from './render/output.js'
 import {parseDuration} from './domain/duration.js'
+import {runRecord} from './run-record.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof KadmCommand)['baseFlags'] & T['flags']>
 
@@ -41,6 +42,7 @@ export abstract class KadmCommand extends Command {
 
   override async init(): Promise<void> {
     await super.init()
+    runRecord.command = this.id ?? ''
     // `kadm ... | head` closes stdout early: that is success, not an error.
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)

@@ -1,13 +1,19 @@
 /**
- * What bin/run.js runs: oclif, then a prompt exit. A finished command is done: kadm does not wait
- * for a client library's timers or half-open sockets (a broker that never answers would otherwise
- * keep the process alive). First stdout and stderr drain: writes to a full pipe are queued, and
- * exiting at once would cut the output short.
+ * kadm's entry inside the bundle (dist/kadm.cjs, see esbuild.config.mjs): oclif's execute(), then
+ * stdout and stderr drained. bin/run.js exits right after: a finished command is done, and kadm
+ * does not wait for a client library's timers or half-open sockets (a broker that never answers
+ * would otherwise keep the process alive). Writes to a full pipe are queued: exiting before they
+ * drain would cut the output short.
  */
 import {execute} from '@oclif/core/execute'
 
-await execute({dir: import.meta.url})
-await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => {
-  stream.write('', () => resolve())
-})))
-process.exit()
+import {runRecord} from './run-record.js'
+
+/** Runs kadm; returns the id of the command it ran ("" for none). */
+export async function run(root: string): Promise<string> {
+  await execute({dir: root})
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => {
+    stream.write('', () => resolve())
+  })))
+  return runRecord.command
+}

@@ -1,0 +1,98 @@
+import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {createRequire, Module} from 'node:module'
+import {homedir} from 'node:os'
+import {basename, dirname, join} from 'node:path'
+import vm from 'node:vm'
+
+/**
+ * Loads dist/kadm.cjs (all of kadm, oclif and kafkajs in one CommonJS bundle) with a V8 code cache:
+ * the bytecode of the functions earlier runs compiled is read back from disk instead of being
+ * parsed and compiled again, which is most of what a short kadm run costs after Node itself.
+ *
+ * The cache file is named after the bundle's size, modification time and inode and the Node
+ * version and architecture, so a rebuilt bundle or another Node never reads a stale cache (V8
+ * itself rejects a cache from another V8 or with other flags; then it is written anew). Beside it,
+ * a list of the commands whose functions it holds: after a command it does not cover, the cache is
+ * written again with that command's functions added, so after a few runs every command kadm is
+ * used for starts from compiled code. Writes are atomic (temporary file and rename) and older
+ * caches of the bundle are removed; a failure to read or write only costs the speed-up.
+ * KADM_NO_CODE_CACHE=1 turns it off.
+ */
+export interface LoadedBundle {
+  exports: Record<string, unknown>
+  /** After a run of `command`: writes the cache if it is missing, rejected or lacks the command. Never throws. */
+  saveCache(command: string): void
+}
+
+export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kadm', 'v8')
+}
+
+export function cacheFileName(bundle: string, stat: {size: number; mtimeMs: number; ino: number}, node = process.version, arch = process.arch): string {
+  return `${basename(bundle)}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}-${node}-${arch}.v8`
+}
+
+function readCovered(file: string): string[] {
+  try {
+    const list: unknown = JSON.parse(readFileSync(file, 'utf8'))
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+/** Writes `data` to `file` through a temporary file, so no reader ever sees half of it. */
+function writeAtomically(file: string, data: string | Buffer): void {
+  const temporary = `${file}.${process.pid}.tmp`
+  writeFileSync(temporary, data)
+  renameSync(temporary, file)
+}
+
+export function loadBundle(bundle: string, env: NodeJS.ProcessEnv = process.env): LoadedBundle {
+  // esbuild writes ASCII only (non-ASCII characters escaped): latin1 decodes it fastest.
+  const source = readFileSync(bundle, 'latin1')
+  const enabled = env.KADM_NO_CODE_CACHE !== '1'
+  const directory = cacheDirectory(env)
+  const cacheFile = enabled ? join(directory, cacheFileName(bundle, statSync(bundle))) : ''
+  const coverageFile = `${cacheFile}.commands.json`
+  let cachedData: Buffer | undefined
+  if (enabled) {
+    try {
+      cachedData = readFileSync(cacheFile)
+    } catch {
+      cachedData = undefined
+    }
+  }
+  // No importModuleDynamically: nothing in the bundle imports an ES module at run time (kadm has
+  // no oclif plugins), and Node 20 loses that option when a script comes from a code cache.
+  const script = new vm.Script(Module.wrap(source), {filename: bundle, cachedData})
+  const module = new Module(bundle)
+  module.filename = bundle
+  module.paths = (Module as unknown as {_nodeModulePaths(dir: string): string[]})._nodeModulePaths(dirname(bundle))
+  const wrapper = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void
+  wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle))
+  module.loaded = true
+  // oclif require()s the bundle for its commands and hooks: it gets this very module.
+  ;(Module as unknown as {_cache: Record<string, Module>})._cache[bundle] = module
+  const usable = cachedData !== undefined && script.cachedDataRejected !== true
+  return {
+    exports: module.exports as Record<string, unknown>,
+    saveCache(command) {
+      if (!enabled) return
+      try {
+        const covered = usable ? readCovered(coverageFile) : []
+        if (usable && covered.includes(command)) return
+        mkdirSync(directory, {recursive: true})
+        if (!usable) {
+          // Caches of earlier builds of the bundle will never be read again.
+          const prefix = `${basename(bundle)}-`
+          for (const f of readdirSync(directory)) if (f.startsWith(prefix) && !f.startsWith(basename(cacheFile))) rmSync(join(directory, f), {force: true})
+        }
+        writeAtomically(cacheFile, script.createCachedData())
+        writeAtomically(coverageFile, JSON.stringify([...covered, command]))
+      } catch {
+        // A read-only or full disk only costs the speed-up.
+      }
+    },
+  }
+}
