@@ -231,8 +231,8 @@ export class KafkaConnection {
     return this.guard(this.cluster.findGroupCoordinator({groupId}), `finding the coordinator of group ${groupId}`)
   }
 
-  async send<Req, Res>(broker: BrokerConnection, spec: ApiSpec<Req, Res>, request: Req): Promise<Res> {
-    return this.guard(sendRequest(broker, spec, request), `${spec.name} request`)
+  async send<Req, Res>(broker: BrokerConnection, spec: ApiSpec<Req, Res>, request: Req, options: {connection?: 0 | 1} = {}): Promise<Res> {
+    return this.guard(sendRequest(broker, spec, request, options), `${spec.name} request`)
   }
 
   async admin(): Promise<Admin> {

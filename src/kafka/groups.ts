@@ -4,7 +4,7 @@ import {buildGroupLag, buildPartitionLags, type GroupLag, partitionKey, partitio
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import {describeKafkaError} from './connection-errors.js'
-import {leadersOf, listOffsets, toSafeNumber, type TopicPartition} from './offsets.js'
+import {leadersOf, listOffsetsMany, toSafeNumber, type TopicPartition} from './offsets.js'
 import {ConsumerGroupDescribe} from './protocol/consumer-group-describe.js'
 import {DescribeGroups} from './protocol/describe-groups.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
@@ -443,10 +443,7 @@ export async function loadGroupLags(connection: KafkaConnection, options: LoadOp
   if (withOffsets && partitions.size > 0) {
     metadata = (await connection.metadata([...new Set([...partitions.values()].map((p) => p.topic))])).topics
     const tps = [...partitions.values()]
-    const [latest, earliest] = await Promise.all([
-      listOffsets(connection, tps, 'latest', {metadata}),
-      options.timeLag ? listOffsets(connection, tps, 'earliest', {metadata}) : Promise.resolve([]),
-    ])
+    const [latest, earliest = []] = await listOffsetsMany(connection, tps, options.timeLag ? ['latest', 'earliest'] : ['latest'], {metadata})
     for (const o of latest) logEnds.set(partitionKey(o.topic, o.partition), o.offset)
     for (const o of earliest) if (o.offset !== null) logStarts.set(partitionKey(o.topic, o.partition), o.offset)
   }

@@ -5,7 +5,7 @@ import {
 import type {KafkaConnection} from './client.js'
 import {commitGroupOffsets} from './group-offsets.js'
 import {describeGroups, fetchCommittedOffsets, findCoordinators} from './groups.js'
-import {listOffsets} from './offsets.js'
+import {listOffsetsMany} from './offsets.js'
 
 export interface ResetRequest {
   groups: string[]
@@ -119,11 +119,8 @@ export async function prepareReset(connection: KafkaConnection, request: ResetRe
 
   const partitions = [...all.values()]
   const timestamp = target.kind === 'datetime' || target.kind === 'duration' ? target.timestamp : undefined
-  const [starts, ends, atTime] = await Promise.all([
-    listOffsets(connection, partitions, 'earliest', {metadata}),
-    listOffsets(connection, partitions, 'latest', {metadata}),
-    timestamp === undefined ? Promise.resolve([]) : listOffsets(connection, partitions, {timestamp}, {metadata}),
-  ])
+  const [starts, ends, atTime = []] = await listOffsetsMany(connection, partitions,
+    timestamp === undefined ? ['earliest', 'latest'] : ['earliest', 'latest', {timestamp}], {metadata})
   const startOf = new Map(starts.map((o) => [key(o), o]))
   const endOf = new Map(ends.map((o) => [key(o), o]))
   const atTimeOf = new Map(atTime.map((o) => [key(o), o]))

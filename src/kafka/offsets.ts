@@ -48,6 +48,11 @@ export function leadersOf(topics: MetadataTopic[], partitions: TopicPartition[])
   return byLeader
 }
 
+/** One ListOffsets spec: earliest, latest, or a timestamp in ms. */
+function timestampOf(spec: OffsetSpec): number {
+  return spec === 'earliest' ? EARLIEST_TIMESTAMP : spec === 'latest' ? LATEST_TIMESTAMP : spec.timestamp
+}
+
 /**
  * Looks up offsets with one ListOffsets request per leader broker, all brokers in parallel.
  * Pass `metadata` when the caller already fetched it, to save a round trip. Answers come in the
@@ -59,41 +64,60 @@ export async function listOffsets(
   spec: OffsetSpec,
   options: {metadata?: MetadataTopic[]; isolation?: IsolationLevel} = {},
 ): Promise<PartitionOffset[]> {
-  if (partitions.length === 0) return []
+  const [found] = await listOffsetsMany(connection, partitions, [spec], options)
+  return found
+}
+
+/**
+ * Several look-ups of the same partitions (e.g. earliest and latest) at once: the partitions are
+ * grouped by leader once, and each leader gets one ListOffsets request per spec, spread over the
+ * two connections kafkajs keeps to it, so the broker answers them in parallel. Returns one list
+ * per spec, each in the order of `partitions`.
+ */
+export async function listOffsetsMany(
+  connection: KafkaConnection,
+  partitions: TopicPartition[],
+  specs: OffsetSpec[],
+  options: {metadata?: MetadataTopic[]; isolation?: IsolationLevel} = {},
+): Promise<PartitionOffset[][]> {
+  if (partitions.length === 0) return specs.map(() => [])
   const topics = options.metadata ?? (await connection.metadata([...new Set(partitions.map((p) => p.topic))])).topics
-  const timestamp = spec === 'earliest' ? EARLIEST_TIMESTAMP : spec === 'latest' ? LATEST_TIMESTAMP : spec.timestamp
-  // topic -> partition -> answer; thousands of partitions are common, so no string key per partition.
-  const results = new Map<string, Map<number, PartitionOffset>>()
-  const answer = (found: PartitionOffset) => {
-    const byPartition = results.get(found.topic)
+  // Per spec: topic -> partition -> answer. Thousands of partitions are common: no string key each.
+  const results = specs.map(() => new Map<string, Map<number, PartitionOffset>>())
+  const answer = (i: number, found: PartitionOffset) => {
+    const byPartition = results[i].get(found.topic)
     if (byPartition) byPartition.set(found.partition, found)
-    else results.set(found.topic, new Map([[found.partition, found]]))
+    else results[i].set(found.topic, new Map([[found.partition, found]]))
   }
   await Promise.all([...leadersOf(topics, partitions)].map(async ([leaderId, tps]) => {
     if (leaderId < 0) {
-      for (const tp of tps) answer({...tp, offset: null, timestamp: -1, error: 'LEADER_NOT_AVAILABLE'})
+      for (let i = 0; i < specs.length; i++) for (const tp of tps) answer(i, {...tp, offset: null, timestamp: -1, error: 'LEADER_NOT_AVAILABLE'})
       return
     }
-    const byTopic = new Map<string, Array<{partition: number; timestamp: number}>>()
+    const byTopic = new Map<string, number[]>()
     for (const tp of tps) {
       const list = byTopic.get(tp.topic)
-      if (list) list.push({partition: tp.partition, timestamp})
-      else byTopic.set(tp.topic, [{partition: tp.partition, timestamp}])
+      if (list) list.push(tp.partition)
+      else byTopic.set(tp.topic, [tp.partition])
     }
+    const requestTopics = [...byTopic].map(([name, ps]) => ({name, partitions: ps}))
     const broker = await connection.broker(leaderId)
-    const response = await connection.send(broker, ListOffsets, {
-      isolationLevel: options.isolation === 'read_committed' ? 1 : 0,
-      topics: [...byTopic].map(([name, ps]) => ({name, partitions: ps})),
-    })
-    for (const p of response) {
-      const found: PartitionOffset = {topic: p.topic, partition: p.partition, offset: null, timestamp: -1}
-      if (p.errorCode !== 0) found.error = errorName(p.errorCode)
-      else if (p.offset >= 0) {
-        found.offset = p.offset
-        found.timestamp = p.timestamp
+    await Promise.all(specs.map(async (spec, i) => {
+      const response = await connection.send(broker, ListOffsets, {
+        isolationLevel: options.isolation === 'read_committed' ? 1 : 0,
+        timestamp: timestampOf(spec),
+        topics: requestTopics,
+      }, {connection: i % 2 === 0 ? 0 : 1})
+      for (const p of response) {
+        const found: PartitionOffset = {topic: p.topic, partition: p.partition, offset: null, timestamp: -1}
+        if (p.errorCode !== 0) found.error = errorName(p.errorCode)
+        else if (p.offset >= 0) {
+          found.offset = p.offset
+          found.timestamp = p.timestamp
+        }
+        answer(i, found)
       }
-      answer(found)
-    }
+    }))
   }))
-  return partitions.map((tp) => results.get(tp.topic)?.get(tp.partition) ?? {...tp, offset: null, timestamp: -1, error: 'NO_RESPONSE'})
+  return results.map((byTopic) => partitions.map((tp) => byTopic.get(tp.topic)?.get(tp.partition) ?? {...tp, offset: null, timestamp: -1, error: 'NO_RESPONSE'}))
 }

@@ -6,7 +6,7 @@ import {assessTopics, type PartitionMarker, type TopicHealth} from '../domain/to
 import {type KafkaConnection, withDeadline} from './client.js'
 import {describeKafkaError} from './connection-errors.js'
 import {type ConfigEntry, type ConfigOp, describeConfigs, incrementalAlterConfigs, MIN_ISR, minInsyncReplicas, minIsrFrom, waitForConfigs} from './configs.js'
-import {listOffsets} from './offsets.js'
+import {listOffsets, listOffsetsMany} from './offsets.js'
 import type {MetadataResponse, MetadataTopic} from './protocol/metadata.js'
 
 /** Kafka's internal topics: flagged by Metadata (__consumer_offsets, __transaction_state) or named with "__". */
@@ -114,16 +114,23 @@ export async function describeTopics(
   // listOffsets answers in the order asked: the n-th offset belongs to the n-th partition here.
   const partitions = topics.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition})))
   const withOffsets = options.offsets !== false
-  const [configs, earliest, latest] = await Promise.all([
-    describeConfigs(connection, topics.map((t) => ({type: 'topic' as const, name: t.name})), {
-      synonyms: false,
-      spreadOver: metadata.brokers.map((b) => b.nodeId),
-      // Only what is shown, and min.insync.replicas for the health markers.
-      omitDefaultsExcept: options.allConfigs ? undefined : [MIN_ISR],
-    }),
-    withOffsets ? listOffsets(connection, partitions, 'earliest', {metadata: topics}) : [],
-    withOffsets ? listOffsets(connection, partitions, 'latest', {metadata: topics}) : [],
-  ])
+  const brokerIds = metadata.brokers.map((b) => b.nodeId)
+  const configsAnswered = describeConfigs(connection, topics.map((t) => ({type: 'topic' as const, name: t.name})), {
+    synonyms: false,
+    spreadOver: brokerIds,
+    // Only what is shown, and min.insync.replicas for the health markers.
+    omitDefaultsExcept: options.allConfigs ? undefined : [MIN_ISR],
+  })
+  const offsetsAnswered = (async () => {
+    if (!withOffsets) return [[], []]
+    // DescribeConfigs of every topic takes the brokers longest: let its requests go out first
+    // (once the connections are up, before the next turn of the event loop), then build the
+    // ListOffsets requests while the brokers work.
+    await Promise.all(brokerIds.map((id) => connection.broker(id)))
+    await new Promise((resolve) => setImmediate(resolve))
+    return listOffsetsMany(connection, partitions, ['earliest', 'latest'], {metadata: topics})
+  })()
+  const [configs, [earliest, latest]] = await Promise.all([configsAnswered, offsetsAnswered])
   const minIsr = minIsrFrom(configs)
   const live = new Set(metadata.brokers.map((b) => b.nodeId))
   const reports = assessTopics(topics, minIsr, live)

@@ -40,13 +40,11 @@ export default class OffsetsShow extends ClusterCommand {
       throw error
     }
     const connection = await this.connect(flags)
-    const {listOffsets} = await import('../../kafka/offsets.js')
+    const {listOffsetsMany} = await import('../../kafka/offsets.js')
     const {committedOffsetsOf, resolvePartitions} = await import('../../kafka/group-offsets.js')
     const {partitions, metadata} = await resolvePartitions(connection, scopes)
-    const [earliest, latest, atTime, committed] = await Promise.all([
-      listOffsets(connection, partitions, 'earliest', {metadata}),
-      listOffsets(connection, partitions, 'latest', {metadata}),
-      spec === undefined ? undefined : listOffsets(connection, partitions, spec, {metadata}),
+    const [[earliest, latest, atTime], committed] = await Promise.all([
+      listOffsetsMany(connection, partitions, spec === undefined ? ['earliest', 'latest'] : ['earliest', 'latest', spec], {metadata}),
       flags.group === undefined ? undefined : committedOffsetsOf(connection, flags.group, partitions),
     ])
     const committedOf = new Map(committed?.map((c) => [`${c.topic}:${c.partition}`, c.offset]))

@@ -56,8 +56,8 @@ export default class PartitionsTruncate extends ClusterCommand {
       .map((partition) => ({topic: args.topic, partition, offset: everywhere ?? perPartition.get(partition)!}))
     const {deleteRecords} = await import('../../kafka/partitions.js')
     if (flags['dry-run']) {
-      const {listOffsets} = await import('../../kafka/offsets.js')
-      const [earliest, latest] = await Promise.all([listOffsets(connection, targets, 'earliest'), listOffsets(connection, targets, 'latest')])
+      const {listOffsetsMany} = await import('../../kafka/offsets.js')
+      const [earliest, latest] = await listOffsetsMany(connection, targets, ['earliest', 'latest'])
       return this.emit({topic: args.topic, dryRun: true, partitions: targets.map((t, i) => ({
         topic: t.topic, partition: t.partition, before: earliest[i].offset, after: null, target: t.offset < 0 ? (latest[i].offset ?? -1) : t.offset,
         ...(earliest[i].error ? {error: earliest[i].error} : {}),

@@ -6,9 +6,11 @@ export const LATEST_TIMESTAMP = -1
 /** The offset of the record with the highest timestamp (v7+, Kafka 3.0+). */
 export const MAX_TIMESTAMP = -3
 
+/** One timestamp (or special timestamp) for every partition asked: all kadm ever needs. */
 export interface ListOffsetsRequest {
   isolationLevel: 0 | 1
-  topics: Array<{name: string; partitions: Array<{partition: number; timestamp: number}>}>
+  timestamp: number
+  topics: Array<{name: string; partitions: number[]}>
 }
 
 export interface ListOffsetsPartition {
@@ -34,10 +36,10 @@ export const ListOffsets: ApiSpec<ListOffsetsRequest, ListOffsetsPartition[]> = 
     const v = w.versioned(version >= 6)
     w.int32(-1).int8(request.isolationLevel)
     v.structs(request.topics, (t) => {
-      v.str(t.name).structs(t.partitions, (p) => {
-        w.int32(p.partition)
+      v.str(t.name).structs(t.partitions, (partition) => {
+        w.int32(partition)
         if (version >= 4) w.int32(-1) // current_leader_epoch: unknown
-        w.int64(p.timestamp)
+        w.int64(request.timestamp)
       })
     })
     v.tags()

@@ -9,8 +9,17 @@ export interface BrokerConnection {
     host: string
     port: number
     rack?: string | null
-    send(protocol: {request: unknown; response: unknown; requestTimeout?: number | null; logResponseError?: boolean}): Promise<unknown>
+    send(protocol: ProtocolCall): Promise<unknown>
+    /** kafkajs keeps two connections per broker: 0 for most requests, 1 for Fetch. */
+    getConnection(index: 0 | 1): Promise<{send(protocol: ProtocolCall): Promise<unknown>}>
   }
+}
+
+interface ProtocolCall {
+  request: unknown
+  response: unknown
+  requestTimeout?: number | null
+  logResponseError?: boolean
 }
 
 /**
@@ -40,12 +49,22 @@ export function negotiateVersion(spec: Pick<ApiSpec<unknown, unknown>, 'name' | 
   return version
 }
 
+export interface SendOptions {
+  version?: number
+  timeoutMs?: number
+  /**
+   * Which of kafkajs's two connections to the broker carries the request (default 0). A broker
+   * answers the requests of one connection one after the other: requests on both run in parallel.
+   */
+  connection?: 0 | 1
+}
+
 /**
  * Sends one request over kafkajs's own connection to the broker (authenticated, with its
  * correlation ids and timeouts). kafkajs always writes request header v1; for flexible versions
  * the payload starts with the header's empty tagged-field section, which turns it into header v2.
  */
-export async function sendRequest<Req, Res>(broker: BrokerConnection, spec: ApiSpec<Req, Res>, request: Req, options: {version?: number; timeoutMs?: number} = {}): Promise<Res> {
+export async function sendRequest<Req, Res>(broker: BrokerConnection, spec: ApiSpec<Req, Res>, request: Req, options: SendOptions = {}): Promise<Res> {
   const version = options.version ?? negotiateVersion(spec, broker)
   const flexible = version >= spec.flexibleFrom
   const protocolRequest = {
@@ -69,9 +88,7 @@ export async function sendRequest<Req, Res>(broker: BrokerConnection, spec: ApiS
     },
     parse: async (data: Res) => data,
   }
-  return (await broker.connectionPool.send({
-    request: protocolRequest,
-    response: protocolResponse,
-    requestTimeout: options.timeoutMs ?? null,
-  })) as Res
+  const call = {request: protocolRequest, response: protocolResponse, requestTimeout: options.timeoutMs ?? null}
+  const connection = options.connection ? await broker.connectionPool.getConnection(options.connection) : broker.connectionPool
+  return (await connection.send(call)) as Res
 }
