@@ -9,7 +9,7 @@ import vm from 'node:vm'
  * the bytecode of the functions earlier runs compiled is read back from disk instead of being
  * parsed and compiled again, which is most of what a short kadm run costs after Node itself.
  *
- * The cache file is named after the bundle's size, modification time and inode and the Node
+ * The cache file is named after the bundle's path, size, modification time and inode and the Node
  * version and architecture, so a rebuilt bundle or another Node never reads a stale cache (V8
  * itself rejects a cache from another V8 or with other flags; then it is written anew). Beside it,
  * a list of the commands whose functions it holds: after a command it does not cover, the cache is
@@ -28,8 +28,20 @@ export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kadm', 'v8')
 }
 
+/** FNV-1a of the bundle's path: installs in different places keep (and clean up) their own caches. */
+function pathTag(path: string): string {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193)
+  return (hash >>> 0).toString(16).padStart(8, '0')
+}
+
+/** Every cache of the bundle at this path starts with this. */
+export function cachePrefix(bundle: string): string {
+  return `${basename(bundle)}-${pathTag(bundle)}-`
+}
+
 export function cacheFileName(bundle: string, stat: {size: number; mtimeMs: number; ino: number}, node = process.version, arch = process.arch): string {
-  return `${basename(bundle)}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}-${node}-${arch}.v8`
+  return `${cachePrefix(bundle)}${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}-${node}-${arch}.v8`
 }
 
 function readCovered(file: string): string[] {
@@ -85,7 +97,7 @@ export function loadBundle(bundle: string, env: NodeJS.ProcessEnv = process.env)
         mkdirSync(directory, {recursive: true})
         if (!usable) {
           // Caches of earlier builds of the bundle will never be read again.
-          const prefix = `${basename(bundle)}-`
+          const prefix = cachePrefix(bundle)
           for (const f of readdirSync(directory)) if (f.startsWith(prefix) && !f.startsWith(basename(cacheFile))) rmSync(join(directory, f), {force: true})
         }
         writeAtomically(cacheFile, script.createCachedData())

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {cacheDirectory, cacheFileName, loadBundle} from '../../src/bundle-loader.js'
+import {cacheDirectory, cacheFileName, cachePrefix, loadBundle} from '../../src/bundle-loader.js'
 
 function bundle(body: string): {dir: string; file: string; env: NodeJS.ProcessEnv} {
   const dir = mkdtempSync(join(tmpdir(), 'kadm-loader-'))
@@ -16,7 +16,11 @@ function bundle(body: string): {dir: string; file: string; env: NodeJS.ProcessEn
 describe('bundle loader', () => {
   it('names the cache after the bundle file and the Node that runs it, under the XDG cache home', () => {
     expect(cacheDirectory({XDG_CACHE_HOME: '/c'})).toBe('/c/kadm/v8')
-    expect(cacheFileName('/x/dist/kadm.cjs', {size: 10, mtimeMs: 1234.5, ino: 7}, 'v20.1.0', 'x64')).toBe('kadm.cjs-10-1234-7-v20.1.0-x64.v8')
+    const name = cacheFileName('/x/dist/kadm.cjs', {size: 10, mtimeMs: 1234.5, ino: 7}, 'v20.1.0', 'x64')
+    expect(name).toMatch(/^kadm\.cjs-[0-9a-f]{8}-10-1234-7-v20\.1\.0-x64\.v8$/)
+    expect(name.startsWith(cachePrefix('/x/dist/kadm.cjs'))).toBe(true)
+    // Another install of the same bundle keeps its own caches.
+    expect(cachePrefix('/y/dist/kadm.cjs')).not.toBe(cachePrefix('/x/dist/kadm.cjs'))
   })
 
   it('runs the bundle as a CommonJS module, registers it for require(), and writes a cache the next run accepts', () => {
@@ -40,11 +44,13 @@ describe('bundle loader', () => {
     const {file, env} = bundle('exports.f = () => 1')
     const cacheDir = cacheDirectory(env)
     mkdirSync(cacheDir, {recursive: true})
-    writeFileSync(join(cacheDir, 'b.cjs-1-2-3-v0-x.v8'), 'an older build')
-    writeFileSync(join(cacheDir, 'other.cjs-1-2-3-v0-x.v8'), 'another bundle')
+    const older = `${cachePrefix(file)}1-2-3-v0-x.v8`
+    const elsewhere = `${cachePrefix('/elsewhere/b.cjs')}1-2-3-v0-x.v8`
+    writeFileSync(join(cacheDir, older), 'an older build of this bundle')
+    writeFileSync(join(cacheDir, elsewhere), 'the same bundle installed elsewhere')
     loadBundle(file, env).saveCache('topics:list')
     const name = cacheFileName(file, statSync(file))
-    expect(readdirSync(cacheDir).sort()).toEqual([name, `${name}.commands.json`, 'other.cjs-1-2-3-v0-x.v8'])
+    expect(readdirSync(cacheDir).sort()).toEqual([name, `${name}.commands.json`, elsewhere].sort())
     const covered = () => JSON.parse(readFileSync(join(cacheDir, `${name}.commands.json`), 'utf8'))
     expect(covered()).toEqual(['topics:list'])
     loadBundle(file, env).saveCache('topics:list')
