@@ -82,12 +82,17 @@ export async function listOffsetsMany(
 ): Promise<PartitionOffset[][]> {
   if (partitions.length === 0) return specs.map(() => [])
   const topics = options.metadata ?? (await connection.metadata([...new Set(partitions.map((p) => p.topic))])).topics
-  // Per spec: topic -> partition -> answer. Thousands of partitions are common: no string key each.
-  const results = specs.map(() => new Map<string, Map<number, PartitionOffset>>())
+  // Where each partition's answer goes: thousands of partitions are common, so no string key each.
+  const slot = new Map<string, Map<number, number>>()
+  partitions.forEach((tp, i) => {
+    const byPartition = slot.get(tp.topic)
+    if (!byPartition) slot.set(tp.topic, new Map([[tp.partition, i]]))
+    else if (!byPartition.has(tp.partition)) byPartition.set(tp.partition, i)
+  })
+  const results: PartitionOffset[][] = specs.map(() => new Array<PartitionOffset>(partitions.length))
   const answer = (i: number, found: PartitionOffset) => {
-    const byPartition = results[i].get(found.topic)
-    if (byPartition) byPartition.set(found.partition, found)
-    else results[i].set(found.topic, new Map([[found.partition, found]]))
+    const at = slot.get(found.topic)?.get(found.partition)
+    if (at !== undefined) results[i][at] = found
   }
   await Promise.all([...leadersOf(topics, partitions)].map(async ([leaderId, tps]) => {
     if (leaderId < 0) {
@@ -119,5 +124,12 @@ export async function listOffsetsMany(
       }
     }))
   }))
-  return results.map((byTopic) => partitions.map((tp) => byTopic.get(tp.topic)?.get(tp.partition) ?? {...tp, offset: null, timestamp: -1, error: 'NO_RESPONSE'}))
+  for (const list of results) {
+    for (let at = 0; at < list.length; at++) {
+      // A partition asked twice shares the answer of its first mention.
+      const first = slot.get(partitions[at].topic)?.get(partitions[at].partition) ?? at
+      list[at] ??= list[first] ?? {...partitions[at], offset: null, timestamp: -1, error: 'NO_RESPONSE'}
+    }
+  }
+  return results
 }

@@ -47,7 +47,8 @@ export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[]
   for (const c of columns) {
     const header = chalk.bold(c.header)
     texts.push(header)
-    widths.push(displayWidth(header))
+    // Measured without the bold escapes, which take no columns.
+    widths.push(displayWidth(c.header))
     cellWidths.push(widths[widths.length - 1])
   }
   for (const row of rows) {

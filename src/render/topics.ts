@@ -1,9 +1,10 @@
 import type {ChalkInstance} from 'chalk'
 
 import {isUnhealthy, type PartitionMarker, type TopicHealth} from '../domain/topic-health.js'
-import type {CreatedTopic, TopicAlteration, TopicDescription, TopicSummary, TopicToDelete} from '../kafka/topics.js'
+import type {ConfigEntry} from '../kafka/configs.js'
+import type {CreatedTopic, PartitionDescription, TopicAlteration, TopicDescription, TopicSummary, TopicToDelete} from '../kafka/topics.js'
 import {configValue, describeOp} from './configs.js'
-import {renderKeyValues, renderTable} from './table.js'
+import {type Column, renderKeyValues, renderTable} from './table.js'
 
 export function healthText(h: TopicHealth): string {
   const parts: string[] = []
@@ -44,7 +45,30 @@ function markerColour(m: PartitionMarker, chalk: ChalkInstance): string {
 
 const ids = (xs: number[]) => (xs.length === 0 ? '-' : xs.join(','))
 
+function partitionColumns(chalk: ChalkInstance): Column<PartitionDescription>[] {
+  const markers = (p: PartitionDescription) => (p.markers.length === 0 && !p.error ? '' : [...p.markers.map((m) => MARKER_LABELS[m]), ...(p.error ? [p.error] : [])].join(' '))
+  return [
+    {header: 'PARTITION', value: (p) => p.partition, align: 'right'},
+    {header: 'LEADER', value: (p) => p.leader ?? 'none', align: 'right', colour: (text, p) => (p.leader === null ? chalk.red(text) : text)},
+    {header: 'REPLICAS', value: (p) => ids(p.replicas)},
+    {header: 'ISR', value: (p) => ids(p.isr)},
+    {header: 'OFFLINE', value: (p) => ids(p.offlineReplicas)},
+    {header: 'EARLIEST', value: (p) => p.earliestOffset, align: 'right'},
+    {header: 'LATEST', value: (p) => p.latestOffset, align: 'right'},
+    {header: 'RECORDS', value: (p) => p.records, align: 'right'},
+    {header: 'MARKERS', value: markers, colour: (text, p) => (text === '' ? text : [...p.markers.map((m) => markerColour(m, chalk)), ...(p.error ? [chalk.red(p.error)] : [])].join(' '))},
+  ]
+}
+
+const CONFIG_COLUMNS: Column<ConfigEntry>[] = [
+  {header: 'CONFIG', value: (c) => c.name},
+  {header: 'VALUE', value: (c) => configValue(c)},
+  {header: 'SOURCE', value: (c) => c.source},
+]
+
 export function renderTopicDescriptions(topics: TopicDescription[], chalk: ChalkInstance): string {
+  // Built once for every topic's table: a describe of all topics draws thousands of them.
+  const columns = partitionColumns(chalk)
   return topics.map((t) => {
     const allShown = t.configs.some((c) => c.source === 'DEFAULT_CONFIG')
     const configs = t.configs.length === 0 ? '-' : allShown ? `${t.configs.length} (all, below)` : t.configs.map((c) => `${c.name}=${configValue(c)}`).join(', ')
@@ -56,26 +80,8 @@ export function renderTopicDescriptions(topics: TopicDescription[], chalk: Chalk
       ['Min ISR', t.minInsyncReplicas],
       ['Configs', configs],
     ], chalk)
-    const configTable = allShown
-      ? '\n\n' + renderTable(t.configs, [
-        {header: 'CONFIG', value: (c) => c.name},
-        {header: 'VALUE', value: (c) => configValue(c)},
-        {header: 'SOURCE', value: (c) => c.source},
-      ], chalk)
-      : ''
-    const partitions = renderTable(t.partitions, [
-      {header: 'PARTITION', value: (p) => p.partition, align: 'right'},
-      {header: 'LEADER', value: (p) => p.leader ?? 'none', align: 'right', colour: (text, p) => (p.leader === null ? chalk.red(text) : text)},
-      {header: 'REPLICAS', value: (p) => ids(p.replicas)},
-      {header: 'ISR', value: (p) => ids(p.isr)},
-      {header: 'OFFLINE', value: (p) => ids(p.offlineReplicas)},
-      {header: 'EARLIEST', value: (p) => p.earliestOffset, align: 'right'},
-      {header: 'LATEST', value: (p) => p.latestOffset, align: 'right'},
-      {header: 'RECORDS', value: (p) => p.records, align: 'right'},
-      {header: 'MARKERS', value: (p) => [...p.markers.map((m) => MARKER_LABELS[m]), ...(p.error ? [p.error] : [])].join(' '),
-        colour: (_text, p) => [...p.markers.map((m) => markerColour(m, chalk)), ...(p.error ? [chalk.red(p.error)] : [])].join(' ')},
-    ], chalk)
-    return `${header}${configTable}\n\n${partitions}`
+    const configTable = allShown ? '\n\n' + renderTable(t.configs, CONFIG_COLUMNS, chalk) : ''
+    return `${header}${configTable}\n\n${renderTable(t.partitions, columns, chalk)}`
   }).join('\n\n')
 }
 

@@ -7,32 +7,49 @@ export class Writer {
   private pos = 0
 
   constructor(size = 256) {
-    this.buf = Buffer.alloc(size)
+    // Only the bytes written are ever read (toBuffer), so the memory need not be zeroed.
+    this.buf = Buffer.allocUnsafe(size)
   }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return
-    const next = Buffer.alloc(Math.max(this.buf.length * 2, this.pos + n))
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n))
     this.buf.copy(next, 0, 0, this.pos)
     this.buf = next
   }
 
+  // Bytes are stored directly, as Reader reads them: requests of thousands of partitions are
+  // encoded by a process that has just started, where each Buffer method call costs.
+
   int8(v: number): this {
     this.ensure(1)
-    this.pos = this.buf.writeInt8(v, this.pos)
+    this.buf[this.pos++] = v & 0xff
     return this
   }
 
   int16(v: number): this {
     this.ensure(2)
-    this.pos = this.buf.writeInt16BE(v, this.pos)
+    const b = this.buf
+    b[this.pos] = (v >>> 8) & 0xff
+    b[this.pos + 1] = v & 0xff
+    this.pos += 2
     return this
   }
 
   int32(v: number): this {
     this.ensure(4)
-    this.pos = this.buf.writeInt32BE(v, this.pos)
+    this.put32(v)
     return this
+  }
+
+  private put32(v: number): void {
+    const b = this.buf
+    const at = this.pos
+    b[at] = (v >>> 24) & 0xff
+    b[at + 1] = (v >>> 16) & 0xff
+    b[at + 2] = (v >>> 8) & 0xff
+    b[at + 3] = v & 0xff
+    this.pos = at + 4
   }
 
   int64(v: bigint | number): this {
@@ -40,9 +57,8 @@ export class Writer {
     if (typeof v === 'number' && Number.isSafeInteger(v)) {
       // Two's complement from two 32-bit halves: no BigInt per value.
       const high = Math.floor(v / 2 ** 32)
-      this.buf.writeInt32BE(high, this.pos)
-      this.buf.writeUInt32BE(v - high * 2 ** 32, this.pos + 4)
-      this.pos += 8
+      this.put32(high)
+      this.put32(v - high * 2 ** 32)
       return this
     }
     this.pos = this.buf.writeBigInt64BE(BigInt(v), this.pos)
@@ -71,18 +87,25 @@ export class Writer {
     return this
   }
 
+  /** UTF-8 bytes of `v`, written in place (no intermediate Buffer). */
+  private text(v: string, length: number): this {
+    this.ensure(length)
+    this.pos += this.buf.write(v, this.pos, length, 'utf8')
+    return this
+  }
+
   /** STRING / NULLABLE_STRING */
   string(v: string | null): this {
     if (v === null) return this.int16(-1)
-    const bytes = Buffer.from(v, 'utf8')
-    return this.int16(bytes.length).raw(bytes)
+    const length = Buffer.byteLength(v, 'utf8')
+    return this.int16(length).text(v, length)
   }
 
   /** COMPACT_STRING / COMPACT_NULLABLE_STRING */
   compactString(v: string | null): this {
     if (v === null) return this.uvarint(0)
-    const bytes = Buffer.from(v, 'utf8')
-    return this.uvarint(bytes.length + 1).raw(bytes)
+    const length = Buffer.byteLength(v, 'utf8')
+    return this.uvarint(length + 1).text(v, length)
   }
 
   compactBytes(v: Buffer | null): this {

@@ -47,13 +47,18 @@ export const ListOffsets: ApiSpec<ListOffsetsRequest, ListOffsetsPartition[]> = 
   decode(r, version) {
     const v = r.versioned(version >= 6)
     r.int32() // throttle_time_ms
-    const out = v.topicPartitions((topic): ListOffsetsPartition => {
-      const partition = r.int32()
-      const errorCode = r.int16()
-      const timestamp = r.int64n()
-      const offset = r.int64n()
-      if (version >= 4) r.int32() // leader_epoch
-      return {topic, partition, errorCode, offset, timestamp}
+    // One flat list, read in plain loops: a response can hold thousands of partitions.
+    const out: ListOffsetsPartition[] = []
+    v.eachStruct(() => {
+      const topic = v.str() ?? ''
+      v.eachStruct(() => {
+        const partition = r.int32()
+        const errorCode = r.int16()
+        const timestamp = r.int64n()
+        const offset = r.int64n()
+        if (version >= 4) r.int32() // leader_epoch
+        out.push({topic, partition, errorCode, offset, timestamp})
+      })
     })
     v.tags()
     return out
