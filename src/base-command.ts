@@ -65,7 +65,6 @@ export abstract class KadmCommand extends Command {
     if (this.format === 'table') {
       const text = render(data, this.chalk)
       if (text) process.stdout.write(text.endsWith('\n') ? text : text + '\n')
-
     } else {
       process.stdout.write(await serialise(data, this.format))
     }
