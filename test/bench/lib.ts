@@ -30,10 +30,10 @@ export interface Timed {
 }
 
 /** Runs a command to completion and times it (wall clock, including process start). */
-export async function timeCommand(argv: string[], options: {input?: string; stdoutTo?: 'pipe' | 'ignore'} = {}): Promise<Timed> {
+export async function timeCommand(argv: string[], options: {input?: string; stdoutTo?: 'pipe' | 'ignore'; env?: NodeJS.ProcessEnv} = {}): Promise<Timed> {
   const started = performance.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), {stdio: ['pipe', options.stdoutTo ?? 'pipe', 'pipe']})
+    const child = spawn(argv[0], argv.slice(1), {stdio: ['pipe', options.stdoutTo ?? 'pipe', 'pipe'], env: options.env ?? process.env})
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout?.on('data', (d) => out.push(d))
@@ -45,7 +45,7 @@ export async function timeCommand(argv: string[], options: {input?: string; stdo
 }
 
 /** Median wall time of `runs` runs (after one warm-up run); fails loudly if the command fails. */
-export async function median(argv: string[], runs = 5, options: {stdoutTo?: 'pipe' | 'ignore'} = {}): Promise<number> {
+export async function median(argv: string[], runs = 5, options: {stdoutTo?: 'pipe' | 'ignore'; env?: NodeJS.ProcessEnv} = {}): Promise<number> {
   const times: number[] = []
   for (let i = 0; i <= runs; i++) {
     const result = await timeCommand(argv, options)

@@ -4,45 +4,17 @@
  * is compared with kafka-topics --list and kcat -L. Creates the bench-topic-* topics if missing
  * (replication factor 1, to spare small test clusters) and leaves them for the next run.
  */
-import {spawn} from 'node:child_process'
-
-import {type BenchResult, KADM as KADM_BIN, kafkaToolArgv} from './lib.js'
-
+import {type BenchResult, KADM as KADM_BIN, kafkaToolArgv, median, timeCommand} from './lib.js'
 
 const KADM = [process.execPath, KADM_BIN]
 const TOPICS = 1000
 const PARTITIONS = 6
 const PREFIX = 'bench-topic-'
 
-async function exec(argv: string[]): Promise<{ms: number; code: number | null; stdout: string; stderr: string}> {
-  const started = performance.now()
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), {stdio: ['ignore', 'pipe', 'pipe']})
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (d) => out.push(d))
-    child.stderr.on('data', (d) => err.push(d))
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ms: performance.now() - started, code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString()}))
-  })
-}
-
-/** Median wall time (process start included) of `runs` runs after one warm-up. */
-async function median(argv: string[], runs: number): Promise<number> {
-  const times: number[] = []
-  for (let i = 0; i <= runs; i++) {
-    const r = await exec(argv)
-    if (r.code !== 0) throw new Error(`${argv.slice(0, 6).join(' ')} ... exited ${r.code}: ${r.stderr.slice(0, 400)}`)
-    if (i > 0) times.push(r.ms)
-  }
-  times.sort((a, b) => a - b)
-  return times[Math.floor(times.length / 2)]
-}
-
 async function ensureTopics(bootstrap: string): Promise<void> {
   const names = Array.from({length: TOPICS}, (_, i) => `${PREFIX}${String(i).padStart(4, '0')}`)
   for (let i = 0; i < names.length; i += 250) {
-    const r = await exec([...KADM, 'topics', 'create', ...names.slice(i, i + 250), '-p', String(PARTITIONS), '-r', '1', '--if-not-exists', '-b', bootstrap, '--timeout', '60s', '-o', 'json'])
+    const r = await timeCommand([...KADM, 'topics', 'create', ...names.slice(i, i + 250), '-p', String(PARTITIONS), '-r', '1', '--if-not-exists', '-b', bootstrap, '--timeout', '60s', '-o', 'json'])
     if (r.code !== 0) throw new Error(`creating bench topics failed: ${r.stderr}`)
   }
 }
