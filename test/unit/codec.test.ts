@@ -112,4 +112,37 @@ describe('Metadata v12', () => {
     })
     expect(ZERO_UUID).toHaveLength(22)
   })
+
+  const manyPartitions = () => {
+    const ids = Array.from({length: 200}, (_, i) => i)
+    return new Writer().int32(0)
+      .compactArray([], () => {}).compactString(null).int32(-1)
+      .compactArray(['big'], (w, name) => {
+        w.int16(0).compactString(name).uuid('AAECAwQFBgcICQoLDA0ODw').boolean(false)
+          .compactArray(ids, (w, p) => {
+            w.int16(p === 7 ? 9 : 0).int32(p).int32(p === 3 ? -1 : p % 3).int32(-1)
+              .compactArray(p === 5 ? ids : [1, 2, 3], (w, n) => w.int32(n)).compactArray([p % 3], (w, n) => w.int32(n)).compactArray([], () => {})
+            // partition 9 carries a tagged field (tag 0, 1 byte)
+            if (p === 9) w.uvarint(1).uvarint(0).uvarint(1).raw(Buffer.from([42]))
+            else w.tags()
+          })
+          .int32(0).tags()
+      }).tags().toBuffer()
+  }
+
+  it('decodes topics of more than 127 partitions, long replica lists, errors, no leader and tagged fields', () => {
+    const r = new Reader(manyPartitions())
+    const [topic] = Metadata.decode(r, 12).topics
+    expect(r.remaining).toBe(0)
+    expect(topic.partitions).toHaveLength(200)
+    expect(topic.partitions[3]).toEqual({errorCode: 0, partition: 3, leader: -1, leaderEpoch: -1, replicas: [1, 2, 3], isr: [0], offlineReplicas: []})
+    expect(topic.partitions[5].replicas).toHaveLength(200)
+    expect(topic.partitions[7].errorCode).toBe(9)
+    expect(topic.partitions[199]).toMatchObject({partition: 199, leader: 1, isr: [1]})
+  })
+
+  it('fails on truncated metadata', () => {
+    const whole = manyPartitions()
+    for (const cut of [40, 300, 2000, whole.length - 6]) expect(() => Metadata.decode(new Reader(whole.subarray(0, cut)), 12), `cut at ${cut}`).toThrow(/truncated/)
+  })
 })

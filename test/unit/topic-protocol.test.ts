@@ -101,6 +101,43 @@ describe('DescribeConfigs', () => {
   }
 })
 
+describe('DescribeConfigs v4 entries with long strings and tagged fields', () => {
+  const response = () => {
+    const w = new Writer().int32(0)
+    w.compactArray(['t'], (w, topic) => {
+      w.int16(0).compactString(null).int8(2).compactString(topic)
+      w.compactArray([0, 1, 2], (w, i) => {
+        w.compactString(i === 1 ? 'x'.repeat(150) : `key.${i}`)
+        w.compactString(i === 0 ? 'v'.repeat(300) : 'short')
+        w.boolean(false).int8(i === 2 ? 5 : 1).boolean(false)
+        w.compactArray([], () => {})
+        w.int8(5).compactString(i === 0 ? 'd'.repeat(200) : null)
+        // entry 2 carries one tagged field (tag 7, 2 bytes), which readers skip
+        if (i === 2) w.uvarint(1).uvarint(7).uvarint(2).raw(Buffer.from([1, 2]))
+        else w.tags()
+      })
+      w.tags()
+    })
+    return w.tags().toBuffer()
+  }
+
+  it('reads multi-byte lengths and skips tagged fields, with and without omitDefaultsExcept', () => {
+    const all = DescribeConfigs.decode(new Reader(response()), 4)
+    expect(all[0].configs.map((c) => [c.name.length, c.value?.length, c.source])).toEqual([[5, 300, 'DYNAMIC_TOPIC_CONFIG'], [150, 5, 'DYNAMIC_TOPIC_CONFIG'], [5, 5, 'DEFAULT_CONFIG']])
+    const r = new Reader(response())
+    const shown = DescribeConfigs.decode(r, 4, {resources: [], includeSynonyms: false, omitDefaultsExcept: ['min.insync.replicas']})
+    expect(r.remaining).toBe(0)
+    expect(shown[0].configs.map((c) => c.name)).toEqual(['key.0', 'x'.repeat(150)])
+  })
+
+  it('fails on a truncated response', () => {
+    const whole = response()
+    for (const cut of [20, 100, 400, whole.length - 3]) {
+      expect(() => DescribeConfigs.decode(new Reader(whole.subarray(0, cut)), 4), `cut at ${cut}`).toThrow(/truncated/)
+    }
+  })
+})
+
 describe('IncrementalAlterConfigs', () => {
   it('encodes v1 (flexible) with op codes and a null value for delete', () => {
     const w = new Writer()

@@ -231,6 +231,19 @@ export class Reader {
     return this.pos
   }
 
+  /**
+   * The bytes read from, for decoders of very large responses that walk them in a local loop
+   * (then seek() to where they stopped). Everything else uses the methods.
+   */
+  get bytesView(): Buffer {
+    return this.buf
+  }
+
+  seek(position: number): void {
+    if (position < 0 || position > this.buf.length) throw new RangeError(`response truncated: position ${position} is past its end (${this.buf.length} bytes)`)
+    this.pos = position
+  }
+
   /** The `n` bytes at `at`, decoded as UTF-8, without moving. */
   textAt(at: number, n: number): string {
     if (at < 0 || at + n > this.buf.length) throw new RangeError(`response truncated: needed ${n} byte(s) at offset ${at} of ${this.buf.length}`)
@@ -311,6 +324,23 @@ export class Reader {
   versioned(flexible: boolean): VersionedReader {
     return new VersionedReader(this, flexible)
   }
+}
+
+/**
+ * For decoders that walk a large response with a local position (Reader.bytesView): the rare
+ * multi-byte varint, through the Reader, as [value + add, position after].
+ */
+export function varintAt(r: Reader, position: number, add = 0): [number, number] {
+  r.seek(position)
+  const value = r.uvarint() + add
+  return [value, r.position]
+}
+
+/** Likewise a tagged-field section that is not empty: the position after it. */
+export function tagsAt(r: Reader, position: number): number {
+  r.seek(position)
+  r.tags()
+  return r.position
 }
 
 /**

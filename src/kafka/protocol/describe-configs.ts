@@ -1,3 +1,4 @@
+import {type Reader, tagsAt, varintAt} from './codec.js'
 import type {ApiSpec} from './transport.js'
 
 /** Resource types shared by DescribeConfigs and IncrementalAlterConfigs. */
@@ -88,6 +89,10 @@ export const DescribeConfigs: ApiSpec<DescribeConfigsRequest, DescribeConfigsRes
       const type = r.int8()
       const name = v.str() ?? ''
       const configs: RawConfigEntry[] = []
+      if (version >= 4) {
+        readFlexibleEntries(r, configs, kept)
+        return {errorCode, errorMessage, type, name, configs}
+      }
       v.eachStruct(() => {
         const nameLength = v.skipStr()
         const nameEnd = r.position
@@ -118,3 +123,67 @@ export const DescribeConfigs: ApiSpec<DescribeConfigsRequest, DescribeConfigsRes
     return results
   },
 }
+
+/**
+ * The config entries of one resource in a flexible (v4) response, walked with a local position:
+ * the configs of every topic run to some 60,000 entries, read once by a process that has just
+ * started, where each method call costs. Default entries not `kept` are stepped over without
+ * decoding a string. Lengths and counts under 128 (nearly all) take one byte; longer ones, and
+ * synonyms and tagged fields, go through the Reader.
+ */
+function readFlexibleEntries(r: Reader, configs: RawConfigEntry[], kept: Buffer[] | undefined): void {
+  // No closure over `p`: it stays a plain local, the cheapest thing to read and write.
+  const b = r.bytesView
+  let p = r.position
+  let count: number
+  if (b[p] < 0x80) count = b[p++]
+  else [count, p] = varintAt(r, p)
+  for (let i = 1; i < count; i++) {
+    let nameLength: number
+    if (b[p] < 0x80) nameLength = b[p++] - 1
+    else [nameLength, p] = varintAt(r, p, -1)
+    const nameAt = p
+    if (nameLength > 0) p += nameLength
+    let valueLength: number
+    if (b[p] < 0x80) valueLength = b[p++] - 1
+    else [valueLength, p] = varintAt(r, p, -1)
+    const valueAt = p
+    if (valueLength > 0) p += valueLength
+    const readOnly = b[p++] !== 0
+    const sourceCode = (b[p++] << 24) >> 24
+    const sensitive = b[p++] !== 0
+    let synonyms: ConfigSynonym[] = []
+    if (b[p] !== 1) [synonyms, p] = synonymsAt(r, p)
+    else p++
+    p++ // config_type
+    let documentationLength: number
+    if (b[p] < 0x80) documentationLength = b[p++] - 1
+    else [documentationLength, p] = varintAt(r, p, -1)
+    if (documentationLength > 0) p += documentationLength
+    if (b[p] === 0) p++
+    else p = tagsAt(r, p)
+    if (p > b.length) break
+    if (kept && sourceCode === DEFAULT_SOURCE && !isKept(r, kept, nameAt, nameLength)) continue
+    configs.push({
+      name: nameLength < 0 ? '' : r.textAt(nameAt, nameLength),
+      value: valueLength < 0 ? null : r.textAt(valueAt, valueLength),
+      readOnly,
+      source: configSourceName(sourceCode),
+      sensitive,
+      synonyms,
+    })
+  }
+  r.seek(p) // throws "truncated" if the walk went past the end
+}
+
+function synonymsAt(r: Reader, p: number): [ConfigSynonym[], number] {
+  r.seek(p)
+  const synonyms = r.versioned(true).structs(() => ({name: r.compactString() ?? '', value: r.compactString(), source: configSourceName(r.int8())}))
+  return [synonyms, r.position]
+}
+
+function isKept(r: Reader, kept: Buffer[], at: number, length: number): boolean {
+  for (const k of kept) if (length === k.length && r.bytesEqualAt(at, k)) return true
+  return false
+}
+
