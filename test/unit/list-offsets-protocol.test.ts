@@ -34,4 +34,22 @@ describe('ListOffsets', () => {
       {topic: 'a', partition: 1, errorCode: 6, offset: -1, timestamp: -1},
     ])
   })
+
+  it('skips tagged fields of a partition, reads more than 127 partitions, and fails on a truncated v7 response', () => {
+    const ids = Array.from({length: 130}, (_, i) => i)
+    const whole = new Writer().int32(0).compactArray(['a'], (w, name) => {
+      w.compactString(name).compactArray(ids, (w, p) => {
+        w.int32(p).int16(0).int64(1_700_000_000_000 + p).int64(p * 10).int32(0)
+        if (p === 2) w.uvarint(1).uvarint(0).uvarint(3).raw(Buffer.from([1, 2, 3]))
+        else w.tags()
+      }).tags()
+    }).tags().toBuffer()
+    const r = new Reader(whole)
+    const decoded = ListOffsets.decode(r, 7)
+    expect(r.remaining).toBe(0)
+    expect(decoded).toHaveLength(130)
+    expect(decoded[3]).toEqual({topic: 'a', partition: 3, errorCode: 0, offset: 30, timestamp: 1_700_000_000_003})
+    expect(decoded[129].offset).toBe(1290)
+    for (const cut of [12, 60, whole.length - 30]) expect(() => ListOffsets.decode(new Reader(whole.subarray(0, cut)), 7), `cut at ${cut}`).toThrow(/truncated/)
+  })
 })
