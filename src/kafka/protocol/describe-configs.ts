@@ -107,7 +107,7 @@ export const DescribeConfigs: ApiSpec<DescribeConfigsRequest, DescribeConfigsRes
           v.skipStr() // documentation
         }
         const nameAt = nameEnd - Math.max(0, nameLength)
-        if (kept && sourceCode === DEFAULT_SOURCE && !kept.some((k) => nameLength === k.length && r.bytesEqualAt(nameAt, k))) return
+        if (kept && sourceCode === DEFAULT_SOURCE && !isKept(r, kept, nameAt, nameLength)) return
         configs.push({
           name: nameLength < 0 ? '' : r.textAt(nameAt, nameLength),
           value: valueLength < 0 ? null : r.textAt(valueEnd - valueLength, valueLength),
