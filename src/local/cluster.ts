@@ -10,7 +10,7 @@ import {BROKER_JVM_OPTS, checkJava, classpath} from './java.js'
 import {loggingFlags} from './logging.js'
 import {ensureKafkaJars, type KafkaDistribution, resolveKafkaVersion} from './maven.js'
 import {layoutNodes, type NodeLayout, randomClusterId, serverProperties} from './properties.js'
-import {majorOf} from './versions.js'
+import {DEFAULT_KAFKA_VERSION, isTestedKafkaVersion, kafkaToolClass, majorOf, TESTED_KAFKA_VERSIONS} from './versions.js'
 import {exists} from './files.js'
 import {isAlive, isOurBroker, terminate} from './processes.js'
 
@@ -117,7 +117,7 @@ async function runJava(dist: KafkaDistribution, args: string[], logFile: string,
 function spawnBroker(dist: KafkaDistribution, node: NodeState, logging: string[]): number {
   const fd = openSync(node.logFile, 'a')
   try {
-    const child = spawn('java', [...BROKER_JVM_OPTS, ...logging, `-Dkafka.logs.dir=${node.dir}`, '-cp', classpath(dist), 'kafka.Kafka', node.propertiesFile], {
+    const child = spawn('java', [...BROKER_JVM_OPTS, ...logging, `-Dkafka.logs.dir=${node.dir}`, '-cp', classpath(dist), kafkaToolClass('Kafka', dist.version), node.propertiesFile], {
       detached: true,
       stdio: ['ignore', fd, fd],
     })
@@ -142,10 +142,14 @@ export async function startCluster(options: StartOptions): Promise<LocalState> {
   if (state && options.brokers !== undefined && options.brokers !== state.nodes.length) {
     throw new KadmError(`the local cluster in ${dataDir} has ${state.nodes.length} broker(s); run \`kadm local stop --purge\` to make a new one with ${options.brokers}`)
   }
-  const version = state?.version ?? (await resolveKafkaVersion(options.versionSpec ?? '4.x'))
-  if (state && options.versionSpec && (await resolveKafkaVersion(options.versionSpec)) !== state.version) {
+  const requested = options.versionSpec === undefined ? undefined : await resolveKafkaVersion(options.versionSpec)
+  if (requested && !isTestedKafkaVersion(requested)) {
+    progress(`note: Kafka ${requested} has not been tested with this kadm (tested: ${TESTED_KAFKA_VERSIONS.join(', ')})`)
+  }
+  if (state && requested && requested !== state.version) {
     throw new KadmError(`the local cluster in ${dataDir} runs Kafka ${state.version}; run \`kadm local stop --purge\` to switch versions`)
   }
+  const version = state?.version ?? requested ?? DEFAULT_KAFKA_VERSION
   progress(`Apache Kafka ${version}: resolving jars with mvn (cached after the first run)`)
   const dist = await ensureKafkaJars(version)
 
@@ -190,7 +194,7 @@ export async function startCluster(options: StartOptions): Promise<LocalState> {
   await Promise.all(toFormat.map(async (node) => {
     await mkdir(node.dir, {recursive: true})
     await writeFile(node.propertiesFile, serverProperties(node, state!.nodes, majorOf(version), options.extraProperties))
-    await runJava(dist, ['kafka.tools.StorageTool', 'format', '-t', state!.clusterId, '-c', node.propertiesFile, '--ignore-formatted', ...(options.formatArgs ?? [])], node.logFile, `formatting storage of broker ${node.id}`)
+    await runJava(dist, [kafkaToolClass('StorageTool', dist.version), 'format', '-t', state!.clusterId, '-c', node.propertiesFile, '--ignore-formatted', ...(options.formatArgs ?? [])], node.logFile, `formatting storage of broker ${node.id}`)
   }))
 
   progress(`starting broker(s) ${toStart.map((n) => n.id).join(', ')}`)

@@ -4,6 +4,7 @@ import {promisify} from 'node:util'
 
 import {KadmError} from '../errors.js'
 import type {KafkaDistribution} from './maven.js'
+import {type KafkaTool, kafkaToolClass} from './versions.js'
 
 const run = promisify(execFile)
 
@@ -41,7 +42,7 @@ export function classpath(dist: KafkaDistribution): string {
   return join(dist.libDir, '*')
 }
 
-/** The argv that runs one of Kafka's tool classes (TopicCommand, ConsumerGroupCommand, ...) from the jars. */
-export function toolArgv(dist: KafkaDistribution, loggingConfig: string[], className: string, args: string[]): string[] {
-  return [...TOOL_JVM_OPTS, ...loggingConfig, '-cp', classpath(dist), className, ...args]
+/** The argv that runs one of Kafka's tools (TopicCommand, ConsumerGroupCommand, ...) from the jars, by its class in that release. */
+export function toolArgv(dist: KafkaDistribution, loggingConfig: string[], tool: KafkaTool, args: string[]): string[] {
+  return [...TOOL_JVM_OPTS, ...loggingConfig, '-cp', classpath(dist), kafkaToolClass(tool, dist.version), ...args]
 }

@@ -12,9 +12,9 @@ import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 import {toolArgv} from '../../src/local/java.js'
+import type {KafkaTool} from '../../src/local/versions.js'
 import {loggingFlags} from '../../src/local/logging.js'
 import {ensureKafkaJars, resolveKafkaVersion} from '../../src/local/maven.js'
-import {consoleProducerClass} from '../../src/local/versions.js'
 import {type BenchResult, KADM as KADM_BIN} from './lib.js'
 
 
@@ -104,7 +104,7 @@ export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promi
   }
   const dist = await ensureKafkaJars(await resolveKafkaVersion(ctx.kafkaVersion))
   const logging = await loggingFlags(dist, dir, 'tool')
-  const java = (className: string, args: string[]) => ['java', ...toolArgv(dist, logging, className, args)]
+  const java = (tool: KafkaTool, args: string[]) => ['java', ...toolArgv(dist, logging, tool, args)]
   const b = ['-b', ctx.bootstrap]
   const results: BenchResult[] = []
   try {
@@ -116,7 +116,7 @@ export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promi
     const produced = {
       kadm: await repeat(RUNS, () => timed([...KADM, 'console', 'produce', produceTo.kadm, ...b, '--file', file, '-q']), 'kadm produce'),
       kcat: await repeat(RUNS, () => timed(['kcat', '-P', '-b', ctx.bootstrap, '-t', produceTo.kcat, '-l', file]), 'kcat -P'),
-      'kafka-console-producer': await repeat(RUNS, () => timed(java(consoleProducerClass(ctx.kafkaVersion), ['--bootstrap-server', ctx.bootstrap, '--topic', produceTo.java]), {stdinFile: file}), 'ConsoleProducer'),
+      'kafka-console-producer': await repeat(RUNS, () => timed(java('ConsoleProducer', ['--bootstrap-server', ctx.bootstrap, '--topic', produceTo.java]), {stdinFile: file}), 'ConsoleProducer'),
     }
     for (const [tool, ms] of Object.entries(produced)) results.push({name: 'produce 1M x 100 B from a file', tool, ms, note: `${Math.round(RECORDS / (ms / 1000))} records/s`})
 
@@ -127,7 +127,7 @@ export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promi
     const consumed = {
       kadm: await repeat(RUNS, () => timed([...KADM, 'console', 'consume', source, ...b, '--from-beginning', '-e', '-q']), 'kadm consume'),
       kcat: await repeat(RUNS, () => timed(['kcat', '-C', '-b', ctx.bootstrap, '-t', source, '-e', '-q']), 'kcat -C'),
-      'kafka-console-consumer': await repeat(RUNS, () => timed(java('org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', ctx.bootstrap, '--topic', source, '--from-beginning', '--max-messages', String(RECORDS)])), 'ConsoleConsumer'),
+      'kafka-console-consumer': await repeat(RUNS, () => timed(java('ConsoleConsumer', ['--bootstrap-server', ctx.bootstrap, '--topic', source, '--from-beginning', '--max-messages', String(RECORDS)])), 'ConsoleConsumer'),
     }
     for (const [tool, ms] of Object.entries(consumed)) results.push({name: 'consume 1M x 100 B, from the beginning, -e', tool, ms, note: `${Math.round(RECORDS / (ms / 1000))} records/s`})
 
@@ -145,7 +145,7 @@ export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promi
       const ttfr = {
         kadm: await first([...KADM, 'console', 'consume', live, ...b, '-q']),
         kcat: await first(['kcat', '-C', '-b', ctx.bootstrap, '-t', live, '-o', 'end', '-q']),
-        'kafka-console-consumer': await first(java('org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', ctx.bootstrap, '--topic', live])),
+        'kafka-console-consumer': await first(java('ConsoleConsumer', ['--bootstrap-server', ctx.bootstrap, '--topic', live])),
       }
       for (const [tool, ms] of Object.entries(ttfr)) results.push({name: 'time to first record, tailing a live topic (process start included)', tool, ms})
     } finally {

@@ -22,7 +22,7 @@ const PARTITIONS = 6
 const GROUPS = 200
 const RECORDS_PER_PARTITION = 20
 const RUNS = 3
-const CGC = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand'
+const CGC = 'ConsumerGroupCommand' as const
 
 const topicName = (i: number) => `${PREFIX}t-${String(i).padStart(2, '0')}`
 const groupName = (i: number) => `${PREFIX}g-${String(i).padStart(3, '0')}`

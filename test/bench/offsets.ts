@@ -8,7 +8,7 @@ const TOPICS = 10
 const PARTITIONS = 100
 const RECORDS_PER_PARTITION = 5
 const RUNS = 3
-const CGC = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand'
+const CGC = 'ConsumerGroupCommand' as const
 
 async function timed(runs: number, work: () => Promise<void>): Promise<number> {
   const times: number[] = []

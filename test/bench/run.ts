@@ -10,11 +10,12 @@ import {join} from 'node:path'
 import {waitForBrokers} from '../../src/kafka/cluster.js'
 import {readState, runningBootstrap, startCluster, stopNodes} from '../../src/local/cluster.js'
 import {resolveKafkaVersion} from '../../src/local/maven.js'
+import {DEFAULT_KAFKA_VERSION} from '../../src/local/versions.js'
 import {type BenchContext, type BenchResult, ROOT} from './lib.js'
 
 async function cluster(): Promise<{ctx: BenchContext; stop: () => Promise<void>}> {
   if (process.env.KADM_BENCH_BOOTSTRAP) {
-    const version = await resolveKafkaVersion(process.env.KADM_BENCH_KAFKA_VERSION ?? '4.x')
+    const version = await resolveKafkaVersion(process.env.KADM_BENCH_KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION)
     return {ctx: {bootstrap: process.env.KADM_BENCH_BOOTSTRAP, kafkaVersion: version}, stop: async () => {}}
   }
   const local = await runningBootstrap()

@@ -21,7 +21,7 @@ async function ensureTopics(bootstrap: string): Promise<void> {
 
 export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promise<BenchResult[]> {
   await ensureTopics(ctx.bootstrap)
-  const topicCommand = (...args: string[]) => kafkaToolArgv(ctx.kafkaVersion, 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', ctx.bootstrap, ...args])
+  const topicCommand = (...args: string[]) => kafkaToolArgv(ctx.kafkaVersion, 'TopicCommand', ['--bootstrap-server', ctx.bootstrap, ...args])
   const b = ['-b', ctx.bootstrap]
   const scope = `${TOPICS} topics x ${PARTITIONS} partitions`
   return [

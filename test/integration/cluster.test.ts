@@ -31,7 +31,7 @@ describe('kadm cluster describe', () => {
   const topic = uniqueName('cluster-describe')
 
   beforeAll(async () => {
-    const created = await kafkaTool(version, 'org.apache.kafka.tools.TopicCommand', [
+    const created = await kafkaTool(version, 'TopicCommand', [
       '--bootstrap-server', bootstrap, '--create', '--topic', topic, '--partitions', '6', '--replication-factor', '3',
     ])
     expect(created.code, created.stderr).toBe(0)
@@ -61,7 +61,7 @@ describe('kadm cluster describe', () => {
     expect(described.controller.source).toBe('DescribeQuorum')
     expect(described.controller.voters).toEqual(described.brokers.map((b) => b.id))
     expect(described.controller.voters).toContain(described.controller.activeControllerId)
-    const quorum = await kafkaTool(version, 'org.apache.kafka.tools.MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status'])
+    const quorum = await kafkaTool(version, 'MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status'])
     expect(quorum.code, quorum.stderr).toBe(0)
     expect(quorum.stdout).toMatch(new RegExp(`LeaderId:\\s+${described.controller.activeControllerId}\\b`))
     expect(quorum.stdout).toContain(`ClusterId:              ${described.clusterId}`)

@@ -24,7 +24,7 @@ interface Got {
 
 /** kafka-configs --describe, parsed into name -> {value, sensitive}. */
 async function configCommand(args: string[]): Promise<Map<string, {value: string; sensitive: boolean}>> {
-  const result = await kafkaTool(version, 'kafka.admin.ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  const result = await kafkaTool(version, 'ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
   expect(result.code, result.stderr).toBe(0)
   const out = new Map<string, {value: string; sensitive: boolean}>()
   for (const line of result.stdout.split('\n')) {

@@ -3,7 +3,6 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {consoleProducerClass} from '../../src/local/versions.js'
 import {createTopic, kadm, ROOT, type RunResult, uniqueName} from '../helpers/kadm.js'
 import {runProcess} from '../helpers/process.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
@@ -57,7 +56,7 @@ describe('console produce → kcat and ConsoleConsumer', () => {
     expect(sorted(viaKadm.stdout)).toEqual(fromKcat)
     expect(fromKcat).toContain(`${fromKcat.find((l) => l.includes('|key-7|'))!.split('|')[0]}|key-7|value 7 ü|src=kadm,n=1`)
 
-    const java = await kafkaTool(version, 'org.apache.kafka.tools.consumer.ConsoleConsumer', [
+    const java = await kafkaTool(version, 'ConsoleConsumer', [
       '--bootstrap-server', bootstrap, '--topic', t, '--from-beginning', '--max-messages', '40', '--timeout-ms', '30000',
       '--property', 'print.key=true', '--property', 'print.partition=true', '--property', 'print.headers=true', '--property', 'key.separator=|',
     ])
@@ -74,7 +73,7 @@ describe('console produce → kcat and ConsoleConsumer', () => {
   it('puts keyed records on the partition Kafka\'s ConsoleProducer (murmur2) picks', async () => {
     const [viaJava, viaKadm] = await Promise.all([topic('console-hash-java', 7), topic('console-hash-kadm', 7)])
     const input = Array.from({length: 60}, (_, i) => `user-${i * 7919}\tv${i}`).join('\n') + '\n'
-    const java = await kafkaTool(version, consoleProducerClass(version), [
+    const java = await kafkaTool(version, 'ConsoleProducer', [
       '--bootstrap-server', bootstrap, '--topic', viaJava, '--property', 'parse.key=true',
     ], {input})
     expect(java.code, java.stderr).toBe(0)
@@ -105,7 +104,7 @@ describe('kcat and ConsoleProducer → console consume', () => {
     it(`reads ${codec} batches written by Kafka's ConsoleProducer, and writes ones kcat reads`, async () => {
       const t = await topic(`console-${codec}`, 1)
       const input = Array.from({length: 200}, (_, i) => `k${i}\t${codec} record ${i} ${'x'.repeat(i % 50)}`).join('\n') + '\n'
-      const java = await kafkaTool(version, consoleProducerClass(version), [
+      const java = await kafkaTool(version, 'ConsoleProducer', [
         '--bootstrap-server', bootstrap, '--topic', t, '--compression-codec', codec, '--property', 'parse.key=true',
       ], {input})
       expect(java.code, java.stderr).toBe(0)

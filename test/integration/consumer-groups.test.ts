@@ -15,7 +15,7 @@ const bootstrap = inject('bootstrap')
 const kafkaVersion = inject('kafkaVersion')
 const kip848 = Number(kafkaVersion.split('.')[0]) >= 4
 const B = ['-b', bootstrap]
-const CGC = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand'
+const CGC = 'ConsumerGroupCommand' as const
 
 interface Row {topic: string; partition: number; committed: number | null; logEnd: number | null; lag: number | null; owner: {clientId: string} | null}
 interface Described {
@@ -89,7 +89,7 @@ async function startConsoleConsumer(group: string): Promise<ChildProcess> {
   const logging = await loggingFlags(dist, dir, 'tool')
   const args = ['--bootstrap-server', bootstrap, '--topic', topic, '--group', group, '--from-beginning']
   if (kip848) args.push('--consumer-property', 'group.protocol=consumer')
-  const child = spawn('java', toolArgv(dist, logging, 'org.apache.kafka.tools.consumer.ConsoleConsumer', args), {stdio: ['ignore', 'ignore', 'ignore']})
+  const child = spawn('java', toolArgv(dist, logging, 'ConsoleConsumer', args), {stdio: ['ignore', 'ignore', 'ignore']})
   return child
 }
 

@@ -4,6 +4,7 @@ import type {TestProject} from 'vitest/node'
 
 import {waitForBrokers} from '../../src/kafka/cluster.js'
 import {readState, startCluster, stopNodes} from '../../src/local/cluster.js'
+import {DEFAULT_KAFKA_VERSION} from '../../src/local/versions.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,17 +17,17 @@ declare module 'vitest' {
 
 /**
  * Starts a real 3-broker Kafka through the same code as `kadm local start` (version from
- * KADM_TEST_KAFKA_VERSION, default newest 4.x), or uses KADM_TEST_BOOTSTRAP when set.
+ * KADM_TEST_KAFKA_VERSION, default the newest tested release), or uses KADM_TEST_BOOTSTRAP when set.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const external = process.env.KADM_TEST_BOOTSTRAP
   if (external) {
     project.provide('bootstrap', external)
     project.provide('clusterDir', '')
-    project.provide('kafkaVersion', process.env.KADM_TEST_KAFKA_VERSION ?? '4.x')
+    project.provide('kafkaVersion', process.env.KADM_TEST_KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION)
     return async () => {}
   }
-  const spec = process.env.KADM_TEST_KAFKA_VERSION ?? '4.x'
+  const spec = process.env.KADM_TEST_KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION
   const dataDir = join(process.cwd(), '.kadm-test', `cluster-${spec}`)
   const previous = await readState(dataDir)
   if (previous) await stopNodes(previous)

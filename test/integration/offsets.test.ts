@@ -10,7 +10,7 @@ import type {OffsetResetResult, OffsetsDeleteResult, OffsetsShowResult} from '..
 
 const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
-const CGC = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand'
+const CGC = 'ConsumerGroupCommand' as const
 /**
  * Record i of partition p has timestamp BASE + i*1000 + p*300. BASE is recent: records older than
  * the topic's retention (7 days) would be deleted under the test's feet.

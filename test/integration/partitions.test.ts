@@ -140,7 +140,7 @@ describe('partitions with a broker down', () => {
       expect(await list('--topic', topic, '--unavailable')).toEqual([])
 
       // Kafka's own tool agrees.
-      const tool = await kafkaTool(kafkaVersion, 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--under-replicated-partitions', '--topic', topic])
+      const tool = await kafkaTool(kafkaVersion, 'TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--under-replicated-partitions', '--topic', topic])
       expect(tool.code, tool.stderr).toBe(0)
       const fromTool = [...tool.stdout.matchAll(/Topic:\s*(\S+)\s+Partition:\s*(\d+)/g)].map((m) => `${m[1]}-${m[2]}`).sort()
       expect(fromTool).toEqual(withTwo)
@@ -195,7 +195,7 @@ describe('partitions reassign', () => {
     await writeFile(topicsFile, JSON.stringify({topics: [{topic}], version: 1}))
 
     // A plan from Kafka's own --generate is a valid kadm plan.
-    const generated = await kafkaTool(kafkaVersion, 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand', ['--bootstrap-server', bootstrap, '--generate', '--topics-to-move-json-file', topicsFile, '--broker-list', '2,3'])
+    const generated = await kafkaTool(kafkaVersion, 'ReassignPartitionsCommand', ['--bootstrap-server', bootstrap, '--generate', '--topics-to-move-json-file', topicsFile, '--broker-list', '2,3'])
     expect(generated.code, generated.stderr).toBe(0)
     const kafkaPlanFile = join(dir, `${topic}-kafka-plan.json`)
     await writeFile(kafkaPlanFile, generated.stdout.split('Proposed partition reassignment configuration')[1].trim())
@@ -226,7 +226,7 @@ describe('partitions reassign', () => {
     await untilEveryBroker(topic, 'the new replicas', (parts) => JSON.stringify([...parts].sort((x, y) => x.partition - y.partition).map((p) => p.replicas)) === target)
     expect((await kadmJson<{reassignments: unknown[]}>(['partitions', 'reassign', 'status', ...b, '--topic', topic])).reassignments).toEqual([])
 
-    const tool = await kafkaTool(kafkaVersion, 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand', ['--bootstrap-server', bootstrap, '--verify', '--reassignment-json-file', planFile])
+    const tool = await kafkaTool(kafkaVersion, 'ReassignPartitionsCommand', ['--bootstrap-server', bootstrap, '--verify', '--reassignment-json-file', planFile])
     expect(tool.code, tool.stderr).toBe(0)
     for (const p of [0, 1, 2]) expect(tool.stdout).toContain(`Reassignment of partition ${topic}-${p} is completed`)
 

@@ -58,7 +58,7 @@ const ids = (text: string) => (text.trim() === '' ? [] : text.trim().split(',').
 
 /** Runs kafka-topics (TopicCommand from the cluster's own jars) and parses its --describe output. */
 async function topicCommand(args: string[]): Promise<{topics: ToolTopic[]; partitions: ToolPartition[]}> {
-  const result = await kafkaTool(version, 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  const result = await kafkaTool(version, 'TopicCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
   expect(result.code, result.stderr).toBe(0)
   const topics: ToolTopic[] = []
   const partitions: ToolPartition[] = []

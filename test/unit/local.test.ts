@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {layoutNodes, randomClusterId, serverProperties} from '../../src/local/properties.js'
-import {consoleProducerClass, parseVersionSpec} from '../../src/local/versions.js'
+import {compareVersions, DEFAULT_KAFKA_VERSION, kafkaToolClass, parseVersionSpec, TESTED_KAFKA_VERSIONS} from '../../src/local/versions.js'
 
 describe('parseVersionSpec', () => {
   it('reads exact versions and lines', () => {
@@ -17,9 +17,26 @@ describe('parseVersionSpec', () => {
     expect(() => parseVersionSpec('4.x.1')).toThrow(/not a version/)
   })
 
-  it('knows where ConsoleProducer lives', () => {
-    expect(consoleProducerClass('3.9.2')).toBe('kafka.tools.ConsoleProducer')
-    expect(consoleProducerClass('4.3.1')).toBe('org.apache.kafka.tools.ConsoleProducer')
+  it('knows where the tools that moved live in each release', () => {
+    expect(kafkaToolClass('ConsoleProducer', '3.9.2')).toBe('kafka.tools.ConsoleProducer')
+    expect(kafkaToolClass('ConsoleProducer', '4.0.0')).toBe('org.apache.kafka.tools.ConsoleProducer')
+    expect(kafkaToolClass('ConfigCommand', '4.3.1')).toBe('kafka.admin.ConfigCommand')
+    expect(kafkaToolClass('ConfigCommand', '4.4.0')).toBe('org.apache.kafka.tools.ConfigCommand')
+    expect(kafkaToolClass('ConfigCommand', '4.10.0')).toBe('org.apache.kafka.tools.ConfigCommand')
+    expect(kafkaToolClass('AclCommand', '3.9.2')).toBe('kafka.admin.AclCommand')
+    expect(kafkaToolClass('TopicCommand', '3.9.2')).toBe('org.apache.kafka.tools.TopicCommand')
+  })
+
+  it('compares releases by number, not by text', () => {
+    expect(compareVersions('4.10.0', '4.4.0')).toBe(1)
+    expect(compareVersions('3.9.2', '4.0.0')).toBe(-1)
+    expect(compareVersions('4.4.0', '4.4.0')).toBe(0)
+  })
+
+  it('pins the tested releases, newest first, and defaults to the newest', () => {
+    expect(TESTED_KAFKA_VERSIONS.every((v) => /^\d+\.\d+\.\d+$/.test(v))).toBe(true)
+    expect([...TESTED_KAFKA_VERSIONS].sort(compareVersions).reverse()).toEqual([...TESTED_KAFKA_VERSIONS])
+    expect(DEFAULT_KAFKA_VERSION).toBe(TESTED_KAFKA_VERSIONS[0])
   })
 })
 

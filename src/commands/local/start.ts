@@ -5,6 +5,7 @@ import {UsageError} from '../../errors.js'
 import {dataDirFlag} from '../../local/flags.js'
 import type {LocalState} from '../../local/cluster.js'
 import type {LocalSecurity, SecureSummary} from '../../local/security.js'
+import {DEFAULT_KAFKA_VERSION} from '../../local/versions.js'
 
 export default class LocalStart extends KadmCommand {
   static summary = 'Start a real Apache Kafka (KRaft) on 127.0.0.1 for trying kadm out.'
@@ -13,15 +14,16 @@ export default class LocalStart extends KadmCommand {
 With --secure (one broker; needs openssl) the broker also listens with TLS (port+2), mutual TLS (port+4), SASL over plaintext (port+6) and over TLS (port+8) for PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and OAUTHBEARER (Kafka's unsecured JWTs), and TLS with a certificate for another host name (port+10). Certificates are made in <data-dir>/security; users admin (super user) and alice (no rights until ACLs grant them) have the passwords admin-secret and alice-secret; StandardAuthorizer enforces ACLs.`
 
   static examples = [
-    {description: 'One broker on 127.0.0.1:9092, newest Kafka 4.x', command: '<%= config.bin %> <%= command.id %>'},
+    {description: `One broker on 127.0.0.1:9092, Kafka ${DEFAULT_KAFKA_VERSION} (the newest release kadm is tested with)`, command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Three brokers on Kafka 3.9', command: '<%= config.bin %> <%= command.id %> --brokers 3 --kafka-version 3.9.x'},
+    {description: 'The newest 4.x release on Maven Central, tested with kadm or not', command: '<%= config.bin %> <%= command.id %> --kafka-version 4.x'},
     {description: 'Use it from a script', command: 'export KADM_BOOTSTRAP_SERVER=$(<%= config.bin %> <%= command.id %>)'},
     {description: 'A broker with TLS, mTLS, SASL and ACLs to try secured contexts against', command: '<%= config.bin %> <%= command.id %> --secure'},
   ]
 
   static flags = {
     brokers: Flags.integer({summary: 'Number of brokers, 1 or 3 (each also a KRaft controller). Default 1.', min: 1, max: 3}),
-    'kafka-version': Flags.string({summary: 'Kafka version: exact (4.3.1) or a line (4.x, 3.9.x). Default: newest 4.x.'}),
+    'kafka-version': Flags.string({summary: `Kafka version: exact (${DEFAULT_KAFKA_VERSION}) or a line (4.x, 3.9.x: its newest release on Maven Central). Default: ${DEFAULT_KAFKA_VERSION}, the newest release kadm is tested with.`}),
     port: Flags.integer({summary: 'First broker port; brokers use port, port+1, ...; controllers port+100, ....', min: 1024, max: 65_000}),
     secure: Flags.boolean({summary: 'One broker that also has TLS, mTLS, SASL (PLAIN, SCRAM, OAUTHBEARER) listeners and an authorizer.'}),
     'data-dir': dataDirFlag,
