@@ -1,0 +1,12 @@
+// kafkajs's own modules that kadm reaches into (only from src/kafka/kafkajs.ts, for the version pinned there).
+declare module 'kafkajs/src/network/requestQueue/index.js' {
+  interface RequestQueueInternals {
+    pending: unknown[]
+    throttledUntil: number
+    throttleCheckTimeoutId: NodeJS.Timeout | null
+    checkPendingRequests(): void
+    scheduleCheckPendingRequests(): void
+  }
+  const RequestQueue: {prototype: RequestQueueInternals}
+  export = RequestQueue
+}
