@@ -40,8 +40,13 @@ export function cachePrefix(bundle: string): string {
   return `${basename(bundle)}-${pathTag(bundle)}-`
 }
 
+/** Every cache of this build of the bundle (whichever Node wrote it) starts with this. */
+function buildPrefix(bundle: string, stat: {size: number; mtimeMs: number; ino: number}): string {
+  return `${cachePrefix(bundle)}${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}-`
+}
+
 export function cacheFileName(bundle: string, stat: {size: number; mtimeMs: number; ino: number}, node = process.version, arch = process.arch): string {
-  return `${cachePrefix(bundle)}${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}-${node}-${arch}.v8`
+  return `${buildPrefix(bundle, stat)}${node}-${arch}.v8`
 }
 
 function readCovered(file: string): string[] {
@@ -65,7 +70,8 @@ export function loadBundle(bundle: string, env: NodeJS.ProcessEnv = process.env)
   const source = readFileSync(bundle, 'latin1')
   const enabled = env.KADM_NO_CODE_CACHE !== '1'
   const directory = cacheDirectory(env)
-  const cacheFile = enabled ? join(directory, cacheFileName(bundle, statSync(bundle))) : ''
+  const stat = enabled ? statSync(bundle) : undefined
+  const cacheFile = stat ? join(directory, cacheFileName(bundle, stat)) : ''
   const coverageFile = `${cacheFile}.commands.json`
   let cachedData: Buffer | undefined
   if (enabled) {
@@ -95,10 +101,13 @@ export function loadBundle(bundle: string, env: NodeJS.ProcessEnv = process.env)
         const covered = usable ? readCovered(coverageFile) : []
         if (usable && covered.includes(command)) return
         mkdirSync(directory, {recursive: true})
-        if (!usable) {
-          // Caches of earlier builds of the bundle will never be read again.
+        if (!usable && stat) {
+          // Caches of earlier builds of the bundle will never be read again. Those of this build
+          // for other Nodes stay: removing them made kadm run alternately on two Nodes (nvm, the
+          // test suite on 20 and 24) rewrite its cache on every run and never start from it.
           const prefix = cachePrefix(bundle)
-          for (const f of readdirSync(directory)) if (f.startsWith(prefix) && !f.startsWith(basename(cacheFile))) rmSync(join(directory, f), {force: true})
+          const current = buildPrefix(bundle, stat)
+          for (const f of readdirSync(directory)) if (f.startsWith(prefix) && !f.startsWith(current)) rmSync(join(directory, f), {force: true})
         }
         writeAtomically(cacheFile, script.createCachedData())
         writeAtomically(coverageFile, JSON.stringify([...covered, command]))
