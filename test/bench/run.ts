@@ -2,7 +2,8 @@
  * `npm run bench`: runs every test/bench/*.ts module (except this runner and lib) against one
  * cluster and prints each task's times side by side with ratios to kadm. The cluster is
  * KADM_BENCH_BOOTSTRAP, else a running `kadm local` cluster, else a 3-broker one started here
- * (and stopped at the end). `npm run bench -- topics` runs only the modules named.
+ * (and stopped at the end); none when every module named exports `needsCluster = false`
+ * (`npm run bench -- startup`). `npm run bench -- topics` runs only the modules named.
  */
 import {readdir} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -43,21 +44,24 @@ function report(results: BenchResult[]): string {
   return lines.join('\n')
 }
 
+interface BenchModule {
+  /** false: the module measures no cluster (its run() gets none). */
+  needsCluster?: boolean
+  run(ctx?: BenchContext): Promise<BenchResult[]>
+}
+
 const only = process.argv.slice(2)
-const modules = (await readdir(import.meta.dirname))
+const files = (await readdir(import.meta.dirname))
   .filter((f) => f.endsWith('.ts') && !['run.ts', 'lib.ts'].includes(f))
   .filter((f) => only.length === 0 || only.includes(f.replace(/\.ts$/, '')))
   .sort()
-const {ctx, stop} = await cluster()
-process.stderr.write(`benchmarking against ${ctx.bootstrap} (Kafka ${ctx.kafkaVersion}): ${modules.join(', ')}\n`)
-const all: BenchResult[] = []
+const modules = await Promise.all(files.map(async (file) => ({file, mod: (await import(join(import.meta.dirname, file))) as BenchModule})))
+const {ctx, stop} = modules.some((m) => m.mod.needsCluster !== false) ? await cluster() : {ctx: undefined, stop: async () => {}}
+process.stderr.write(`benchmarking${ctx ? ` against ${ctx.bootstrap} (Kafka ${ctx.kafkaVersion})` : ''}: ${files.join(', ')}\n`)
 try {
-  for (const file of modules) {
-    const mod = (await import(join(import.meta.dirname, file))) as {run: (c: BenchContext) => Promise<BenchResult[]>}
+  for (const {file, mod} of modules) {
     process.stderr.write(`running ${file} ...\n`)
-    const results = await mod.run(ctx)
-    all.push(...results)
-    process.stdout.write(report(results) + '\n')
+    process.stdout.write(report(await mod.run(ctx)) + '\n')
   }
 } finally {
   await stop()

@@ -12,6 +12,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
   input?: string | Buffer
   timeoutMs?: number
+  /** The node binary that runs kadm (default: the one running the tests). */
+  node?: string
 }
 
 /**
@@ -33,7 +35,7 @@ export async function kadm(args: string[], options: RunOptions = {}): Promise<Ru
     FORCE_COLOR: undefined,
     ...options.env,
   }
-  return runProcess(process.execPath, [BIN, ...args], {env: env as NodeJS.ProcessEnv, input: options.input, timeoutMs: options.timeoutMs ?? 60_000})
+  return runProcess(options.node ?? process.execPath, [BIN, ...args], {env: env as NodeJS.ProcessEnv, input: options.input, timeoutMs: options.timeoutMs ?? 60_000})
 }
 
 /** Runs kadm with -o json and parses stdout; fails the test with stderr when it exits non-zero. */

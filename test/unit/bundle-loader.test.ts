@@ -40,7 +40,7 @@ describe('bundle loader', () => {
     expect(statSync(cacheFile).ino).toBe(writtenAs)
   })
 
-  it('adds the functions of each command it does not cover yet, and drops the caches of older builds', () => {
+  it('adds the functions of each command it does not cover yet, and drops the caches of older builds but not those of other Nodes', () => {
     const {file, env} = bundle('exports.f = () => 1')
     const cacheDir = cacheDirectory(env)
     mkdirSync(cacheDir, {recursive: true})
@@ -48,9 +48,11 @@ describe('bundle loader', () => {
     const elsewhere = `${cachePrefix('/elsewhere/b.cjs')}1-2-3-v0-x.v8`
     writeFileSync(join(cacheDir, older), 'an older build of this bundle')
     writeFileSync(join(cacheDir, elsewhere), 'the same bundle installed elsewhere')
+    const otherNode = cacheFileName(file, statSync(file), 'v0.0.1', process.arch)
+    writeFileSync(join(cacheDir, otherNode), 'this build run by another Node')
     loadBundle(file, env).saveCache('topics:list')
     const name = cacheFileName(file, statSync(file))
-    expect(readdirSync(cacheDir).sort()).toEqual([name, `${name}.commands.json`, elsewhere].sort())
+    expect(readdirSync(cacheDir).sort()).toEqual([name, `${name}.commands.json`, elsewhere, otherNode].sort())
     const covered = () => JSON.parse(readFileSync(join(cacheDir, `${name}.commands.json`), 'utf8'))
     expect(covered()).toEqual(['topics:list'])
     loadBundle(file, env).saveCache('topics:list')
