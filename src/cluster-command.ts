@@ -5,7 +5,8 @@ import {KadmCommand} from './base-command.js'
 import {hasInlineSecrets, loadConfig} from './config/contexts.js'
 import {defaultConfigPath} from './config/paths.js'
 import {resolveConnection, type ConnectionSettings} from './config/resolve.js'
-import type {KafkaConnection} from './kafka/client.js'
+import {ExitCode} from './errors.js'
+import type {BrokerGap, KafkaConnection} from './kafka/client.js'
 
 export interface ConnectionFlags {
   'bootstrap-server'?: string
@@ -71,7 +72,23 @@ export abstract class ClusterCommand extends KadmCommand {
   }
 
   override async finally(error: Error | undefined): Promise<void> {
+    const gaps = this.connection?.gaps ?? []
     await this.connection?.close()
+    if (!error && gaps.length > 0) {
+      this.warning(`partial result: ${describeGaps(gaps)}`)
+      if (!process.exitCode) process.exitCode = ExitCode.partial
+    }
     await super.finally(error)
   }
+}
+
+/** Every broker that did not answer, once, with its cause and what is missing because of it. */
+export function describeGaps(gaps: readonly BrokerGap[]): string {
+  const byBroker = new Map<string, BrokerGap[]>()
+  for (const g of gaps) byBroker.set(g.address, [...(byBroker.get(g.address) ?? []), g])
+  return [...byBroker.values()].map((list) => {
+    const first = list[0]
+    const name = first.nodeId === null ? first.address : `broker ${first.nodeId} (${first.address})`
+    return `${name} did not answer, ${first.reason}; missing ${list.map((g) => g.what).join(', ')}`
+  }).join('; ')
 }

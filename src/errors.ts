@@ -5,6 +5,11 @@ export const ExitCode = {
   usage: 2,
   /** A check asked for by the user found a problem (e.g. --fail-on-unhealthy, --fail-above). */
   checkFailed: 3,
+  /**
+   * The command printed what the brokers it reached know, but some broker it needed did not answer
+   * (down, frozen, restarting): what is missing is marked where it would have been.
+   */
+  partial: 4,
   interrupted: 130,
 } as const
 

@@ -66,7 +66,7 @@ export interface LagTotals {
 export interface GroupInfo {
   groupId: string
   state: string
-  type: string
+  type: string | null
   protocolType: string
   assignor: string
   coordinator: number
@@ -188,7 +188,7 @@ export function groupsAbove<T extends {groupId: string; totalLag: number}>(group
 export interface GroupListRow {
   groupId: string
   state: string
-  type: string
+  type: string | null
   protocolType: string
   assignor: string
   members: number

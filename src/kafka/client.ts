@@ -5,8 +5,8 @@ import type {Admin, Kafka, KafkaConfig, Mechanism, SASLOptions} from 'kafkajs'
 import {KadmError} from '../errors.js'
 import type {SaslSettings} from '../config/contexts.js'
 import type {ConnectionSettings} from '../config/resolve.js'
-import {describeKafkaError} from './connection-errors.js'
-import {loadKafkajs} from './kafkajs.js'
+import {BrokerUnreachable, describeKafkaError, isUnreachable, unreachableReason} from './connection-errors.js'
+import {kafkajsCluster, loadKafkajs} from './kafkajs.js'
 import {Metadata, type MetadataResponse} from './protocol/metadata.js'
 import {type ApiSpec, type BrokerConnection, sendRequest} from './protocol/transport.js'
 import {oauthBearerMechanism, tokenCache} from './oauthbearer.js'
@@ -17,20 +17,23 @@ export interface ClientOptions {
   verbose: boolean
 }
 
+/** A broker in kafkajs's pool: the protocol module's view of it, plus its own connect. */
+type PoolBroker = BrokerConnection & {connect(): Promise<void>; disconnect(): Promise<void>; isConnected(): boolean}
+
 /** The parts of kafkajs's internal Cluster that kadm drives directly. */
 interface RawCluster {
-  connect(): Promise<void>
   disconnect(): Promise<void>
-  refreshMetadata(): Promise<void>
-  findBroker(query: {nodeId: number}): Promise<BrokerConnection>
   findGroupCoordinator(query: {groupId: string; coordinatorType?: number}): Promise<BrokerConnection>
   brokerPool: {
-    seedBroker: BrokerConnection
-    brokers: Record<string, BrokerConnection>
+    seedBroker: PoolBroker
+    brokers: Record<string, PoolBroker>
     versions: unknown
     rootLogger: unknown
-    connectionPoolBuilder: {build(address: {host: string; port: number; rack: string | null}): Promise<unknown>}
-    createBroker(options: {logger: unknown; versions: unknown; connectionPool: unknown; nodeId: number}): BrokerConnection
+    /** Without an address: the next bootstrap server, round robin. */
+    connectionPoolBuilder: {build(address?: {host: string; port: number; rack: string | null}): Promise<unknown>}
+    createBroker(options: {logger: unknown; versions?: unknown; connectionPool: unknown; nodeId?: number}): PoolBroker
+    /** Connects a broker unless connected (kafkajs's retries; no metadata refresh). */
+    connectBroker(broker: PoolBroker): Promise<void>
   }
 }
 
@@ -126,13 +129,42 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: (
   }
 }
 
+/** What a command could not get because a broker did not answer: printed as one line, exit code 4. */
+export interface BrokerGap {
+  nodeId: number | null
+  address: string
+  reason: string
+  /** What was missed, e.g. "ListOffsets for 4 partitions". */
+  what: string
+}
+
+/** How long a broker that did not answer is passed over before it is tried again. */
+const UNREACHABLE_FOR_MS = 5_000
+
+const addressOf = (broker: BrokerConnection) => `${broker.connectionPool.host}:${broker.connectionPool.port}`
+
 /**
  * One connection to a cluster for the life of a command: kafkajs's cluster object for the
  * requests kafkajs has, kadm's protocol module for the rest, and a kafkajs admin only when asked.
+ *
+ * It owns how kadm behaves when the cluster is degraded. Requests any broker can answer
+ * (metadata, topic configs, FindCoordinator, ...) go through `anyBroker`, which passes over a
+ * broker that is down or frozen to the next one. Requests that only one broker can answer (a
+ * leader's ListOffsets, a coordinator's OffsetFetch, a broker's ListGroups) throw
+ * BrokerUnreachable after at most --timeout; their callers carry on without that part and record
+ * a gap, which the command reports in one line with exit code 4. Every network step is bounded
+ * by --timeout, so a frozen broker never hangs a command.
  */
 export class KafkaConnection {
   private adminClient?: Admin
   private brokersRegistered?: Promise<void>
+  /** Brokers (by address) that did not answer, and when. */
+  private readonly unreachable = new Map<string, {error: BrokerUnreachable; at: number}>()
+  /** Addresses that have answered: a closed socket there later means the broker went away. */
+  private readonly answered = new Set<string>()
+  readonly gaps: BrokerGap[] = []
+  /** Seeds given up on while connecting, disconnected with the rest at close(). */
+  private readonly abandoned: PoolBroker[] = []
 
   private constructor(
     private readonly kafka: Kafka,
@@ -144,15 +176,10 @@ export class KafkaConnection {
   static async open(settings: ConnectionSettings, options: ClientOptions): Promise<KafkaConnection> {
     const {Kafka} = await loadKafkajs()
     const kafka = new Kafka(await kafkaConfig(settings, options))
-    // kafkajs builds its Cluster behind a private symbol; it is the only way to reuse its
-    // connections (auth, versions, correlation) for requests it does not implement.
-    const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster')
-    if (!symbol) throw new KadmError('unsupported kafkajs version: cannot reach its cluster object')
-    const create = (kafka as unknown as Record<symbol, (o: object) => RawCluster>)[symbol]
-    const cluster = create({allowAutoTopicCreation: false})
+    const cluster = kafkajsCluster(kafka) as RawCluster
     const connection = new KafkaConnection(kafka, cluster, settings, options)
     try {
-      await connection.guard(cluster.connect(), 'connect')
+      await connection.connectSeed()
     } catch (error) {
       // A failed handshake (e.g. no token for SASL) can leave a socket open that would keep the process alive.
       await connection.close()
@@ -165,23 +192,151 @@ export class KafkaConnection {
     return this.settings.bootstrapServers.join(',')
   }
 
+  private describe(error: unknown, address?: string): KadmError {
+    return describeKafkaError(error, address ? [address] : this.settings.bootstrapServers, {
+      clientCertificate: Boolean(this.settings.tls?.cert),
+      answeredBefore: address ? this.answered.has(address) : false,
+    })
+  }
+
+  /**
+   * Connects to one bootstrap server, trying them in turn: kafkajs moves to the next one only on
+   * connection errors, so a frozen broker (it accepts the connection, then never answers) would
+   * take the whole timeout and fail the command. Each try is bounded by --timeout. TLS and
+   * authentication failures end it at once: every broker shares the configuration.
+   */
+  private async connectSeed(): Promise<void> {
+    const pool = this.cluster.brokerPool
+    let last: unknown
+    for (let attempt = 0; attempt < this.settings.bootstrapServers.length; attempt++) {
+      if (attempt > 0 || !pool.seedBroker) {
+        // As kafkajs's createSeedBroker, without waiting for the old seed to disconnect: a frozen
+        // broker never acknowledges, and close() ends its socket in the end.
+        const previous = pool.seedBroker
+        pool.seedBroker = pool.createBroker({connectionPool: await pool.connectionPoolBuilder.build(), logger: pool.rootLogger})
+        if (previous) this.abandoned.push(previous)
+      }
+      const seed = pool.seedBroker
+      const address = addressOf(seed)
+      try {
+        await withDeadline(seed.connect(), this.options.timeoutMs + 250, () => this.timeoutError('connect', address))
+        pool.versions = seed.versions
+        this.answered.add(address)
+        return
+      } catch (error) {
+        last = error
+        if (!isUnreachable(error) && !(error instanceof TimedOut)) throw this.describe(error, address)
+        this.markUnreachable(seed, error)
+      }
+    }
+    if (last instanceof TimedOut) throw new KadmError(last.message)
+    throw this.describe(last, this.settings.bootstrapServers.length === 1 ? this.settings.bootstrapServers[0] : undefined)
+  }
+
+  private timeoutError(what: string, address: string): TimedOut {
+    return new TimedOut(`${what} to ${address} timed out after ${this.options.timeoutMs / 1000}s`)
+  }
+
+  private markUnreachable(broker: BrokerConnection, error: unknown): BrokerUnreachable {
+    const address = addressOf(broker)
+    const unreachable = error instanceof BrokerUnreachable
+      ? error
+      : new BrokerUnreachable(broker.nodeId ?? this.nodeIdAt(address), address, unreachableReason(error, this.answered.has(address), this.options.timeoutMs))
+    this.unreachable.set(address, {error: unreachable, at: Date.now()})
+    return unreachable
+  }
+
+  private nodeIdAt(address: string): number | null {
+    const found = Object.values(this.cluster.brokerPool.brokers).find((b) => addressOf(b) === address)
+    return found?.nodeId ?? null
+  }
+
+  /** The error a broker gave recently, while it is passed over. */
+  private recentlyUnreachable(broker: BrokerConnection): BrokerUnreachable | undefined {
+    const address = addressOf(broker)
+    const mark = this.unreachable.get(address)
+    if (!mark) return undefined
+    if (Date.now() - mark.at >= UNREACHABLE_FOR_MS) {
+      this.unreachable.delete(address)
+      return undefined
+    }
+    // The seed's id is learnt after it first failed: name the broker once it is known.
+    const nodeId = broker.nodeId ?? this.nodeIdAt(address)
+    if (mark.error.nodeId === null && nodeId !== null) mark.error = new BrokerUnreachable(nodeId, address, mark.error.reason)
+    return mark.error
+  }
+
   /** Bounds a network step by --timeout and turns failures into one clear line. */
   async guard<T>(work: Promise<T>, what: string): Promise<T> {
     try {
       return await withDeadline(work, this.options.timeoutMs + 250, () =>
         new KadmError(`${what} to ${this.where} timed out after ${this.options.timeoutMs / 1000}s`))
     } catch (error) {
-      throw describeKafkaError(error, this.settings.bootstrapServers, {clientCertificate: Boolean(this.settings.tls?.cert)})
+      throw this.describe(error)
     }
+  }
+
+  /**
+   * One step with one broker: connect if needed, then `work`, within --timeout. A broker that
+   * cannot be reached is remembered for a few seconds and throws BrokerUnreachable.
+   */
+  private async withBroker<T>(broker: BrokerConnection, what: string, work: () => Promise<T>): Promise<T> {
+    const known = this.recentlyUnreachable(broker)
+    if (known) throw known
+    const address = addressOf(broker)
+    try {
+      const result = await withDeadline(work(), this.options.timeoutMs + 250, () => this.timeoutError(what, address))
+      this.answered.add(address)
+      return result
+    } catch (error) {
+      if (isUnreachable(error) || error instanceof TimedOut) throw this.markUnreachable(broker, error)
+      throw this.describe(error, address)
+    }
+  }
+
+  /** Every broker this connection knows, the seed first, those that did not answer lately last. */
+  private candidates(): PoolBroker[] {
+    const pool = this.cluster.brokerPool
+    const all = [pool.seedBroker, ...Object.values(pool.brokers).filter((b) => b !== pool.seedBroker)]
+    return [...all.filter((b) => !this.recentlyUnreachable(b)), ...all.filter((b) => this.recentlyUnreachable(b))]
+  }
+
+  /**
+   * A request any broker can answer: tried on the seed, then on each other broker, until one
+   * answers. Only when none does is the last failure thrown.
+   */
+  async anyBroker<T>(what: string, work: (broker: BrokerConnection) => Promise<T>): Promise<T> {
+    let last: unknown
+    for (const broker of this.candidates()) {
+      try {
+        return await this.withBroker(broker, what, async () => {
+          await this.connectBroker(broker)
+          return work(broker)
+        })
+      } catch (error) {
+        if (!(error instanceof BrokerUnreachable)) throw error
+        last = error
+      }
+    }
+    throw last instanceof BrokerUnreachable ? new KadmError(`${what}: no broker answered; ${last.message}`) : last
+  }
+
+  private async connectBroker(broker: PoolBroker): Promise<void> {
+    const pool = this.cluster.brokerPool
+    if (broker === pool.seedBroker && broker.nodeId === undefined) {
+      if (!broker.isConnected()) await broker.connect()
+      return
+    }
+    await pool.connectBroker(broker)
   }
 
   get seedBroker(): BrokerConnection {
     return this.cluster.brokerPool.seedBroker
   }
 
-  /** Cluster metadata in one round trip; `null` means every topic, `[]` none. */
+  /** Cluster metadata in one round trip, from any broker that answers; `null` means every topic, `[]` none. */
   async metadata(topics: string[] | null = null): Promise<MetadataResponse> {
-    const response = await this.send(this.seedBroker, Metadata, {topics})
+    const response = await this.anyBroker('Metadata request', (broker) => sendRequest(broker, Metadata, {topics}))
     // Every Metadata response lists the live brokers: no second round trip to learn them.
     this.brokersRegistered ??= this.addBrokers(response.brokers)
     return response
@@ -199,7 +354,8 @@ export class KafkaConnection {
    * cost tens of milliseconds per command.
    */
   private registerBrokers(): Promise<void> {
-    this.brokersRegistered ??= this.send(this.seedBroker, Metadata, {topics: []}).then((response) => this.addBrokers(response.brokers))
+    this.brokersRegistered ??= this.anyBroker('Metadata request', (broker) => sendRequest(broker, Metadata, {topics: []}))
+      .then((response) => this.addBrokers(response.brokers))
     return this.brokersRegistered
   }
 
@@ -221,9 +377,15 @@ export class KafkaConnection {
     }
   }
 
+  /** The connection to one broker, connected; BrokerUnreachable when it does not answer within --timeout. */
   async broker(nodeId: number): Promise<BrokerConnection> {
     await this.registerBrokers()
-    return this.guard(this.cluster.findBroker({nodeId}), `connection to broker ${nodeId}`)
+    const broker = this.cluster.brokerPool.brokers[nodeId]
+    if (!broker) throw new KadmError(`broker ${nodeId} is not in the cluster metadata`)
+    return this.withBroker(broker, `connection to broker ${nodeId}`, async () => {
+      await this.cluster.brokerPool.connectBroker(broker)
+      return broker
+    })
   }
 
   async coordinator(groupId: string): Promise<BrokerConnection> {
@@ -231,8 +393,30 @@ export class KafkaConnection {
     return this.guard(this.cluster.findGroupCoordinator({groupId}), `finding the coordinator of group ${groupId}`)
   }
 
+  /** One request to one broker, within --timeout; BrokerUnreachable when the broker does not answer. */
   async send<Req, Res>(broker: BrokerConnection, spec: ApiSpec<Req, Res>, request: Req, options: {connection?: 0 | 1} = {}): Promise<Res> {
-    return this.guard(sendRequest(broker, spec, request, options), `${spec.name} request`)
+    return this.withBroker(broker, `${spec.name} request`, () => sendRequest(broker, spec, request, options))
+  }
+
+  /** A request any broker can answer, sent to the first that does (see anyBroker). */
+  async sendAny<Req, Res>(spec: ApiSpec<Req, Res>, request: Req): Promise<Res> {
+    return this.anyBroker(`${spec.name} request`, (broker) => sendRequest(broker, spec, request))
+  }
+
+  /** A request any broker can answer, spread onto `nodeId` for parallelism; another broker takes it when that one does not answer. */
+  async sendPreferring<Req, Res>(nodeId: number, spec: ApiSpec<Req, Res>, request: Req): Promise<Res> {
+    try {
+      return await this.send(await this.broker(nodeId), spec, request)
+    } catch (error) {
+      if (!(error instanceof BrokerUnreachable)) throw error
+      return this.sendAny(spec, request)
+    }
+  }
+
+  /** Records that a part of the result is missing because a broker did not answer. */
+  noteGap(error: BrokerUnreachable, what: string): void {
+    if (this.gaps.some((g) => g.address === error.address && g.what === what)) return
+    this.gaps.push({nodeId: error.nodeId, address: error.address, reason: error.reason, what})
   }
 
   async admin(): Promise<Admin> {
@@ -246,7 +430,10 @@ export class KafkaConnection {
 
   /** Disconnects, but never waits more than a second for a broker that does not answer. */
   async close(): Promise<void> {
-    const closing = Promise.allSettled([this.adminClient?.disconnect(), this.cluster.disconnect()])
+    const closing = Promise.allSettled([this.adminClient?.disconnect(), this.cluster.disconnect(), ...this.abandoned.map((b) => b.disconnect())])
     await withDeadline(closing, 1000, () => new Error('disconnect timed out')).catch(() => {})
   }
 }
+
+/** A step that got no answer within --timeout. */
+class TimedOut extends KadmError {}

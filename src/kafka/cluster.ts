@@ -2,13 +2,23 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {KadmError} from '../errors.js'
 import {KafkaConnection} from './client.js'
+import {BrokerUnreachable} from './connection-errors.js'
 import {DescribeQuorum, type QuorumState} from './protocol/describe-quorum.js'
 
 export interface BrokerSummary {
   id: number
-  host: string
-  port: number
+  /** null for a voter the metadata does not list (its address is not known). */
+  host: string | null
+  port: number | null
   rack: string | null
+  /**
+   * ok: registered and answering; unreachable: registered but did not answer (down, frozen,
+   * restarting: the controller has not fenced it yet); unregistered: a KRaft voter the cluster
+   * metadata does not list (fenced, or never started).
+   */
+  status: 'ok' | 'unreachable' | 'unregistered'
+  /** Why it is not ok. */
+  error?: string
   /** Partitions this broker leads. */
   leaders: number
   /** Partition replicas this broker holds (leaders included). */
@@ -21,6 +31,8 @@ export interface ControllerInfo {
   /** What Metadata says; under KRaft brokers report a random broker here. */
   metadataControllerId: number
   voters: number[]
+  /** Voters that do not fetch from the quorum leader (down or frozen): for how long in ms, null when not since its election. */
+  laggingVoters: Array<{id: number; sinceMs: number | null}>
   source: 'DescribeQuorum' | 'Metadata'
   note?: string
 }
@@ -35,7 +47,7 @@ export interface ClusterDescription {
 
 async function quorum(connection: KafkaConnection): Promise<QuorumState | string> {
   try {
-    return await connection.send(connection.seedBroker, DescribeQuorum, undefined)
+    return await connection.sendAny(DescribeQuorum, undefined)
   } catch (error) {
     return (error as Error).message
   }
@@ -45,7 +57,18 @@ async function quorum(connection: KafkaConnection): Promise<QuorumState | string
 export async function describeCluster(connection: KafkaConnection): Promise<ClusterDescription> {
   const [metadata, quorumState] = await Promise.all([connection.metadata(null), quorum(connection)])
   const brokers = new Map<number, BrokerSummary>()
-  for (const b of metadata.brokers) brokers.set(b.nodeId, {id: b.nodeId, host: b.host, port: b.port, rack: b.rack, leaders: 0, replicas: 0})
+  for (const b of metadata.brokers) brokers.set(b.nodeId, {id: b.nodeId, host: b.host, port: b.port, rack: b.rack, status: 'ok', leaders: 0, replicas: 0})
+  // Registered is not the same as up: until the controller fences a dead broker (seconds), the
+  // metadata still lists it. Each broker is asked for itself, in parallel, within --timeout.
+  await Promise.all([...brokers.values()].map(async (b) => {
+    try {
+      await connection.broker(b.id)
+    } catch (error) {
+      if (!(error instanceof BrokerUnreachable)) throw error
+      b.status = 'unreachable'
+      b.error = error.reason
+    }
+  }))
   let partitions = 0
   for (const topic of metadata.topics) {
     for (const p of topic.partitions) {
@@ -63,6 +86,7 @@ export async function describeCluster(connection: KafkaConnection): Promise<Clus
       activeControllerId: null,
       metadataControllerId: metadata.controllerId,
       voters: [],
+      laggingVoters: [],
       source: 'Metadata',
       note: `DescribeQuorum failed (${quorumState}); under KRaft the controller id in Metadata is a random broker, not the active controller`,
     }
@@ -70,8 +94,17 @@ export async function describeCluster(connection: KafkaConnection): Promise<Clus
       activeControllerId: quorumState.leaderId,
       metadataControllerId: metadata.controllerId,
       voters: quorumState.voters.map((v) => v.replicaId).sort((a, b) => a - b),
+      laggingVoters: laggingVoters(quorumState),
       source: 'DescribeQuorum',
     }
+  // In combined mode (as `kadm local` runs) the voters are brokers too, so a voter missing from the
+  // metadata is a broker that is fenced or down; dedicated controllers have ids of their own.
+  const combined = controller.voters.some((id) => brokers.has(id))
+  for (const id of combined ? controller.voters : []) {
+    if (!brokers.has(id)) {
+      brokers.set(id, {id, host: null, port: null, rack: null, status: 'unregistered', error: 'a KRaft voter missing from the cluster metadata (fenced or down)', leaders: 0, replicas: 0})
+    }
+  }
   return {
     clusterId: metadata.clusterId,
     controller,
@@ -81,6 +114,23 @@ export async function describeCluster(connection: KafkaConnection): Promise<Clus
   }
 }
 
+/** A voter that fetches this long after the others is taken as not answering (Kafka's controllers fetch every few hundred ms). */
+const VOTER_LAG_MS = 5_000
+
+/**
+ * Voters that do not fetch from the quorum leader: no fetch since it was elected, or none for a
+ * while compared with the freshest voter (the timestamps are the leader's clock).
+ */
+function laggingVoters(state: QuorumState): Array<{id: number; sinceMs: number | null}> {
+  const fetched = state.voters.map((v) => Number(v.lastFetchTimestamp)).filter((t) => t > 0)
+  const newest = fetched.length > 0 ? Math.max(...fetched) : 0
+  return state.voters
+    .filter((v) => v.replicaId !== state.leaderId)
+    .map((v) => ({id: v.replicaId, last: Number(v.lastFetchTimestamp)}))
+    .filter((v) => v.last <= 0 || newest - v.last > VOTER_LAG_MS)
+    .map((v) => ({id: v.id, sinceMs: v.last <= 0 ? null : newest - v.last}))
+}
+
 /** Which broker ids the cluster metadata lists right now. */
 export async function registeredBrokers(connection: KafkaConnection): Promise<number[]> {
   const metadata = await connection.metadata([])
@@ -88,7 +138,7 @@ export async function registeredBrokers(connection: KafkaConnection): Promise<nu
 }
 
 /**
- * Polls the cluster until every id in `ids` is registered, calling `check` between attempts
+ * Polls the cluster until every id in `ids` is registered and answers itself, calling `check` between attempts
  * (the launcher uses it to notice a broker process that died).
  */
 export async function waitForBrokers(bootstrap: string, ids: number[], deadline: number, check: () => void): Promise<void> {
@@ -100,7 +150,12 @@ export async function waitForBrokers(bootstrap: string, ids: number[], deadline:
     try {
       connection = await KafkaConnection.open({bootstrapServers: bootstrap.split(','), source: 'local'}, {timeoutMs: 2000, verbose: false})
       seen = await registeredBrokers(connection)
-      if (ids.every((id) => seen.includes(id))) return
+      // Registered is not enough: a broker restarted before the controller fenced it is still
+      // registered while its new process starts. Each must answer on its own address.
+      if (ids.every((id) => seen.includes(id))) {
+        await Promise.all(ids.map((id) => connection!.metadataFrom(id, [])))
+        return
+      }
     } catch (error) {
       lastError = (error as Error).message
     } finally {

@@ -3,7 +3,8 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {type ConfigOp, configOpApplied, ownConfigSource} from '../domain/config-ops.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
-import type {BrokerConnection} from './protocol/transport.js'
+import type {ApiSpec, BrokerConnection} from './protocol/transport.js'
+import {BrokerUnreachable} from './connection-errors.js'
 import {type ConfigSource, type ConfigSynonym, DescribeConfigs, RESOURCE_TYPE} from './protocol/describe-configs.js'
 import {errorName} from './protocol/errors.js'
 import {ALTER_CONFIG_OPS, IncrementalAlterConfigs} from './protocol/incremental-alter-configs.js'
@@ -49,30 +50,40 @@ async function brokerById(connection: KafkaConnection, id: number): Promise<Brok
 /** Below this many resources one request to one broker is quicker than spreading them. */
 const SPREAD_THRESHOLD = 200
 
+/** Where a batch of resources goes: the one broker that must answer, one to spread onto, or any. */
+type Route<R> = {resources: R[]} & ({to: 'broker'; id: number} | {to: 'prefer'; id: number} | {to: 'any'})
+
 /**
  * Per-broker resources must be asked of that broker (it alone knows its static and dynamic
  * values); topics and the broker default go to any broker, batched in one request, or, when
  * there are many and `spreadOver` names brokers, in one request per broker so they work in parallel.
  */
-async function routeByBroker<R extends ConfigResource>(connection: KafkaConnection, resources: readonly R[], spreadOver: readonly number[] = []): Promise<Array<[BrokerConnection, R[]]>> {
+function routeByBroker<R extends ConfigResource>(resources: readonly R[], spreadOver: readonly number[] = []): Array<Route<R>> {
   const groups = new Map<string, R[]>()
   const anywhere: R[] = []
   for (const r of resources) {
     if (r.type === 'broker' && r.name !== '') groups.set(r.name, [...(groups.get(r.name) ?? []), r])
     else anywhere.push(r)
   }
-  const routes = [...groups].map(async ([key, rs]): Promise<[BrokerConnection, R[]]> => {
+  const routes: Array<Route<R>> = [...groups].map(([key, rs]) => {
     if (!/^\d+$/.test(key)) throw new KadmError(`broker id "${key}" is not a number`)
-    return [await brokerById(connection, Number(key)), rs]
+    return {to: 'broker', id: Number(key), resources: rs}
   })
   if (anywhere.length >= SPREAD_THRESHOLD && spreadOver.length > 1) {
     const size = Math.ceil(anywhere.length / spreadOver.length)
     spreadOver.forEach((id, i) => {
       const slice = anywhere.slice(i * size, (i + 1) * size)
-      if (slice.length > 0) routes.push(brokerById(connection, id).then((b): [BrokerConnection, R[]] => [b, slice]))
+      if (slice.length > 0) routes.push({to: 'prefer', id, resources: slice})
     })
-  } else if (anywhere.length > 0) routes.push(Promise.resolve([connection.seedBroker, anywhere]))
-  return Promise.all(routes)
+  } else if (anywhere.length > 0) routes.push({to: 'any', resources: anywhere})
+  return routes
+}
+
+/** Sends one route's request: a topic batch reaches some broker as long as one answers. */
+async function sendRoute<R, Req, Res>(connection: KafkaConnection, route: Route<R>, spec: ApiSpec<Req, Res>, request: Req): Promise<Res> {
+  if (route.to === 'any') return connection.sendAny(spec, request)
+  if (route.to === 'prefer') return connection.sendPreferring(route.id, spec, request)
+  return connection.send(await brokerById(connection, route.id), spec, request)
 }
 
 /**
@@ -85,12 +96,23 @@ export async function describeConfigs(
   options: {keys?: string[]; synonyms?: boolean; spreadOver?: readonly number[]; omitDefaultsExcept?: string[]} = {},
 ): Promise<ResourceConfigs[]> {
   if (resources.length === 0) return []
-  const routes = await routeByBroker(connection, resources, options.spreadOver)
-  const answers = await Promise.all(routes.map(([broker, rs]) => connection.send(broker, DescribeConfigs, {
-    resources: rs.map((r) => ({type: typeCode(r.type), name: r.name, keys: options.keys ?? null})),
-    includeSynonyms: Boolean(options.synonyms),
-    omitDefaultsExcept: options.omitDefaultsExcept,
-  })))
+  const routes = routeByBroker(resources, options.spreadOver)
+  const unanswered = new Map<string, string>()
+  const answers = await Promise.all(routes.map(async (route) => {
+    try {
+      return await sendRoute(connection, route, DescribeConfigs, {
+        resources: route.resources.map((r) => ({type: typeCode(r.type), name: r.name, keys: options.keys ?? null})),
+        includeSynonyms: Boolean(options.synonyms),
+        omitDefaultsExcept: options.omitDefaultsExcept,
+      })
+    } catch (error) {
+      // A broker's own configs can come from that broker only: the others are still shown.
+      if (!(error instanceof BrokerUnreachable) || route.to !== 'broker') throw error
+      connection.noteGap(error, `configs of broker ${route.id}`)
+      for (const r of route.resources) unanswered.set(`${r.type}\u0000${r.name}`, error.message)
+      return []
+    }
+  }))
   const byKey = new Map<string, ResourceConfigs>()
   for (const result of answers.flat()) {
     const type = result.type === RESOURCE_TYPE.topic ? 'topic' : 'broker'
@@ -104,7 +126,10 @@ export async function describeConfigs(
     if (result.errorCode !== 0) entry.error = `${errorName(result.errorCode)}${result.errorMessage ? ` (${result.errorMessage})` : ''}`
     byKey.set(`${type}\u0000${result.name}`, entry)
   }
-  return resources.map((r) => byKey.get(`${r.type}\u0000${r.name}`) ?? {...r, configs: [], error: 'NO_RESPONSE'})
+  return resources.map((r) => {
+    const key = `${r.type}\u0000${r.name}`
+    return byKey.get(key) ?? {...r, configs: [], error: unanswered.get(key) ?? 'NO_RESPONSE'}
+  })
 }
 
 export const MIN_ISR = 'min.insync.replicas'
@@ -144,9 +169,9 @@ export interface ConfigChangeRefusal extends ConfigResource {
  */
 export async function sendConfigChanges(connection: KafkaConnection, resources: readonly ConfigChange[], validateOnly: boolean): Promise<ConfigChangeRefusal[]> {
   if (resources.length === 0) return []
-  const routes = await routeByBroker(connection, resources)
-  const answers = await Promise.all(routes.map(([broker, rs]) => connection.send(broker, IncrementalAlterConfigs, {
-    resources: rs.map((r) => ({
+  const routes = routeByBroker(resources)
+  const answers = await Promise.all(routes.map((route) => sendRoute(connection, route, IncrementalAlterConfigs, {
+    resources: route.resources.map((r) => ({
       type: typeCode(r.type),
       name: r.name,
       configs: r.ops.map((o) => ({name: o.name, op: ALTER_CONFIG_OPS[o.op], value: o.op === 'delete' ? null : (o.value ?? null)})),

@@ -20,13 +20,52 @@ function innermost(error: KafkaJsLikeError): KafkaJsLikeError {
   return current
 }
 
-const NETWORK_CAUSES: Array<[RegExp, string]> = [
+/**
+ * Network causes, each with its own words. A connection that ends before the broker ever answered
+ * is what a TLS or SASL mismatch looks like; one that ends after answers is a broker going away.
+ */
+const NETWORK_CAUSES: Array<[RegExp, string | ((answeredBefore: boolean) => string)]> = [
   [/ECONNREFUSED/, 'connection refused (is a broker listening there?)'],
   [/ENOTFOUND|EAI_AGAIN/, 'host name not found'],
   [/EHOSTUNREACH|ENETUNREACH/, 'host unreachable'],
-  [/ECONNRESET|socket hang up|Closed connection/i, 'connection closed by the server (TLS or SASL mismatch?)'],
+  [/ECONNRESET|EPIPE|socket hang up/i, (answered) => answered
+    ? 'connection reset by the broker (restarting or gone?)'
+    : 'connection reset by the server (TLS or SASL mismatch?)'],
+  [/Closed connection|Connection closed|Not connected/i, (answered) => answered
+    ? 'connection closed by the broker (restarting or shutting down?)'
+    : 'connection closed by the server before it answered (TLS or SASL mismatch?)'],
   [/[Cc]onnection timeout|ETIMEDOUT/, 'connection timed out'],
 ]
+
+/** Errors that say a broker cannot be reached now (another broker may well answer), as opposed to a refusal or a misconfiguration. */
+export function isUnreachable(error: unknown): boolean {
+  if (error instanceof BrokerUnreachable) return true
+  if (error instanceof KadmError) return false
+  const err = innermost(error as KafkaJsLikeError)
+  const message = err.message ?? ''
+  if (err.name === 'KafkaJSRequestTimeoutError' || err.name === 'KafkaJSConnectionClosedError') return true
+  if (err.name === 'KafkaJSSASLAuthenticationError' || /certificate|SSL|TLS|CERT_|self[- ]signed|wrong version number/i.test(message)) return false
+  return NETWORK_CAUSES.some(([pattern]) => pattern.test(message) || pattern.test(err.code ?? ''))
+}
+
+/** A broker that did not answer: refused, reset, closed or silent (frozen) past the timeout. */
+export class BrokerUnreachable extends KadmError {
+  constructor(readonly nodeId: number | null, readonly address: string, readonly reason: string) {
+    super(`${nodeId === null ? 'broker' : `broker ${nodeId}`} (${address}) did not answer: ${reason}`)
+    this.name = 'BrokerUnreachable'
+  }
+}
+
+/** The cause of an unreachable broker in a few words, for BrokerUnreachable. */
+export function unreachableReason(error: unknown, answeredBefore: boolean, timeoutMs: number): string {
+  if (error instanceof BrokerUnreachable) return error.reason
+  const err = innermost(error as KafkaJsLikeError)
+  if (err.name === 'KafkaJSRequestTimeoutError' || /timed out/.test(err.message ?? '')) return `no answer within ${timeoutMs / 1000}s (frozen or overloaded?)`
+  for (const [pattern, cause] of NETWORK_CAUSES) {
+    if (pattern.test(err.message ?? '') || pattern.test(err.code ?? '')) return typeof cause === 'string' ? cause : cause(answeredBefore)
+  }
+  return oneLine(err.message ?? String(error))
+}
 
 /** Causes of a failed TLS handshake, from Node's and OpenSSL's wording. */
 const TLS_CAUSES: Array<[RegExp, string | ((hasClientCert: boolean) => string)]> = [
@@ -57,6 +96,8 @@ function tlsDetail(message: string): string {
 export interface ErrorContext {
   /** A client certificate was configured (to tell "missing" from "rejected"). */
   clientCertificate?: boolean
+  /** The broker answered earlier on this connection: a closed socket then means it went away. */
+  answeredBefore?: boolean
 }
 
 /**
@@ -90,7 +131,9 @@ export function describeKafkaError(error: unknown, servers: string[], context: E
     return new KadmError(`not authorized: ${message}`)
   }
   for (const [pattern, cause] of NETWORK_CAUSES) {
-    if (pattern.test(message) || pattern.test(err.code ?? '')) return new KadmError(`cannot connect to ${where}: ${cause}`)
+    if (pattern.test(message) || pattern.test(err.code ?? '')) {
+      return new KadmError(`cannot connect to ${where}: ${typeof cause === 'string' ? cause : cause(Boolean(context.answeredBefore))}`)
+    }
   }
   if (err.name === 'KafkaJSConnectionError' || err.name === 'KafkaJSNonRetriableError') {
     return new KadmError(`cannot connect to ${where}: ${message}`)

@@ -3,7 +3,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {buildGroupLag, buildPartitionLags, type GroupLag, partitionKey, partitionsNeedingTimestamps} from '../domain/lag.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
-import {describeKafkaError} from './connection-errors.js'
+import {BrokerUnreachable, describeKafkaError} from './connection-errors.js'
 import {leadersOf, listOffsetsMany, toSafeNumber, type TopicPartition} from './offsets.js'
 import {ConsumerGroupDescribe} from './protocol/consumer-group-describe.js'
 import {DescribeGroups} from './protocol/describe-groups.js'
@@ -40,7 +40,8 @@ export interface GroupMember {
 export interface GroupDescription {
   groupId: string
   state: string
-  type: GroupType
+  /** null when the coordinator did not answer. */
+  type: GroupType | null
   protocolType: string
   assignor: string
   coordinator: number
@@ -68,10 +69,17 @@ export async function listGroups(connection: KafkaConnection, options: {states?:
   const {brokers} = await connection.metadata([])
   const states = options.states ?? []
   const perBroker = await Promise.all(brokers.map((b) => withCoordinatorRetry(async () => {
-    const broker = await connection.broker(b.nodeId)
-    const answer = await connection.send(broker, ListGroups, {statesFilter: states, typesFilter: ['classic', 'consumer']})
-    if (answer.errorCode !== 0) throw new KafkaProtocolError(answer.errorCode, null, `ListGroups on broker ${b.nodeId}`)
-    return answer.groups.map((g) => ({g, coordinator: b.nodeId}))
+    try {
+      const broker = await connection.broker(b.nodeId)
+      const answer = await connection.send(broker, ListGroups, {statesFilter: states, typesFilter: ['classic', 'consumer']})
+      if (answer.errorCode !== 0) throw new KafkaProtocolError(answer.errorCode, null, `ListGroups on broker ${b.nodeId}`)
+      return answer.groups.map((g) => ({g, coordinator: b.nodeId}))
+    } catch (error) {
+      // Each broker lists the groups it coordinates: the others' groups are still listed.
+      if (!(error instanceof BrokerUnreachable)) throw error
+      connection.noteGap(error, 'the groups it coordinates')
+      return []
+    }
   })))
   const wanted = new Set(states.map((s) => s.toLowerCase()))
   return perBroker.flat()
@@ -110,7 +118,7 @@ export async function findCoordinators(connection: KafkaConnection, groupIds: st
   }
   let pending = [...new Set(groupIds)]
   for (let attempt = 0; pending.length > 0; attempt++) {
-    const answer = await connection.send(seed, FindCoordinator, {keyType: 0, keys: pending})
+    const answer = await connection.sendAny(FindCoordinator, {keyType: 0, keys: pending})
     const failed: string[] = []
     let lastError = ''
     for (const c of answer) {
@@ -211,6 +219,13 @@ async function describeOnCoordinator(connection: KafkaConnection, nodeId: number
   return out
 }
 
+/** The state shown for a group whose coordinator did not answer: nothing else about it is known. */
+export const COORDINATOR_UNREACHABLE = 'CoordinatorUnreachable'
+
+function unreachableGroup(groupId: string, coordinator: number, type: GroupType | null): GroupDescription {
+  return {groupId, state: COORDINATOR_UNREACHABLE, type, protocolType: '', assignor: '', coordinator, members: []}
+}
+
 /**
  * Retries a per-coordinator step when a coordinator moved or is still loading; `work` gets the
  * attempt number, so retries look coordinators up afresh instead of reusing a stale answer.
@@ -240,8 +255,15 @@ export async function describeGroups(
   return withCoordinatorRetry(async (attempt) => {
     const coordinators = (attempt === 0 ? options.coordinators : undefined) ?? (await findCoordinators(connection, groupIds))
     const known = options.types ?? new Map()
-    const parts = await Promise.all([...byCoordinator(coordinators, groupIds)].map(([nodeId, ids]) =>
-      describeOnCoordinator(connection, nodeId, ids, known)))
+    const parts = await Promise.all([...byCoordinator(coordinators, groupIds)].map(async ([nodeId, ids]) => {
+      try {
+        return await describeOnCoordinator(connection, nodeId, ids, known)
+      } catch (error) {
+        if (!(error instanceof BrokerUnreachable)) throw error
+        connection.noteGap(error, `${ids.length} group(s) it coordinates`)
+        return ids.map((groupId) => unreachableGroup(groupId, nodeId, known.get(groupId) ?? null))
+      }
+    }))
     const found = new Map(parts.flat().map((d) => [d.groupId, d]))
     return groupIds.map((g) => found.get(g)).filter((d): d is GroupDescription => d !== undefined)
   })
@@ -261,7 +283,15 @@ export async function fetchCommittedOffsets(
   return withCoordinatorRetry(async (attempt) => {
     const coordinators = (attempt === 0 ? options.coordinators : undefined) ?? (await findCoordinators(connection, groupIds))
     await Promise.all([...byCoordinator(coordinators, groupIds)].map(async ([nodeId, ids]) => {
-      const broker = await connection.broker(nodeId)
+      let broker: BrokerConnection
+      try {
+        broker = await connection.broker(nodeId)
+      } catch (error) {
+        // Its groups are described as CoordinatorUnreachable; their offsets stay unknown.
+        if (!(error instanceof BrokerUnreachable)) throw error
+        connection.noteGap(error, `committed offsets of ${ids.length} group(s)`)
+        return
+      }
       if (!supports(broker, OffsetFetch.apiKey, OffsetFetch.minVersion)) {
         const admin = await connection.admin()
         await Promise.all(ids.map(async (groupId) => {

@@ -1,4 +1,5 @@
 import {commonjsExports} from '../commonjs.js'
+import {KadmError} from '../errors.js'
 
 export type Kafkajs = typeof import('kafkajs')
 type RequestQueueClass = typeof import('kafkajs/src/network/requestQueue/index.js')
@@ -60,6 +61,18 @@ export function patchRequestQueue(RequestQueue: RequestQueueClass): boolean {
     }, untilThrottleEnds > 0 ? untilThrottleEnds : CHECK_PENDING_MS)
   }
   return true
+}
+
+/**
+ * kafkajs's internal Cluster of a client: its broker pool, with connections that are already
+ * authenticated and have negotiated versions, is what kadm sends its own requests over. kafkajs
+ * builds it behind a private symbol; there is no public way.
+ */
+export function kafkajsCluster(kafka: InstanceType<Kafkajs['Kafka']>): unknown {
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster')
+  if (!symbol) throw new KadmError(`unsupported kafkajs version: cannot reach its cluster object (kadm is built on kafkajs ${KAFKAJS_VERSION})`)
+  const create = (kafka as unknown as Record<symbol, (options: object) => unknown>)[symbol]
+  return create({allowAutoTopicCreation: false})
 }
 
 let loaded: Promise<Kafkajs> | undefined

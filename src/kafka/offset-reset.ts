@@ -4,7 +4,7 @@ import {
 } from '../domain/offset-reset.js'
 import type {KafkaConnection} from './client.js'
 import {commitGroupOffsets} from './group-offsets.js'
-import {describeGroups, fetchCommittedOffsets, findCoordinators} from './groups.js'
+import {COORDINATOR_UNREACHABLE, describeGroups, fetchCommittedOffsets, findCoordinators} from './groups.js'
 import {listOffsetsMany} from './offsets.js'
 
 export interface ResetRequest {
@@ -48,7 +48,8 @@ export async function prepareReset(connection: KafkaConnection, request: ResetRe
   const namedMetadata = namedTopics.length ? connection.metadata(namedTopics) : Promise.resolve(undefined)
   const warmLeaders = namedMetadata.then(async (md) => {
     const leaders = new Set(md?.topics.flatMap((t) => t.partitions.map((p) => p.leader)).filter((id) => id >= 0))
-    await Promise.all([...leaders].map((id) => connection.broker(id)))
+    // A leader that does not answer fails the reset below, when its offsets are read.
+    await Promise.all([...leaders].map((id) => connection.broker(id).catch(() => undefined)))
   })
   const readGroups = async () => {
     const ids = [...new Set([...request.groups, ...(target.kind === 'group' ? [target.from] : [])])]
@@ -70,6 +71,8 @@ export async function prepareReset(connection: KafkaConnection, request: ResetRe
   const committed = new Map(request.groups.map((g) => [g, new Map((offsets.get(g) ?? []).map((c) => [key(c), c.offset]))]))
 
   const problems: string[] = []
+  // Nothing is committed for a group whose state and offsets could not be read.
+  for (const s of states) if (s.state === COORDINATOR_UNREACHABLE) problems.push(`group ${s.groupId}: its coordinator did not answer`)
   // The partitions asked for, per group, with the offsets a file or another group gives.
   const wanted = new Map<string, {partitions: TopicPartition[]; requested?: Map<string, number>}>()
   for (const g of request.groups) {

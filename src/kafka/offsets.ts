@@ -1,5 +1,8 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
+import {BrokerUnreachable} from './connection-errors.js'
 import {errorName} from './protocol/errors.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets} from './protocol/list-offsets.js'
 import type {MetadataTopic} from './protocol/metadata.js'
@@ -18,6 +21,8 @@ export interface PartitionOffset extends TopicPartition {
   /** Timestamp of the record found (timestamp look-ups only), -1 otherwise. */
   timestamp: number
   error?: string
+  /** The leader did not answer (down, frozen, restarting): the offset is unknown, not absent. */
+  unreachable?: boolean
 }
 
 export type IsolationLevel = 'read_uncommitted' | 'read_committed'
@@ -80,6 +85,30 @@ export async function listOffsetsMany(
   specs: OffsetSpec[],
   options: {metadata?: MetadataTopic[]; isolation?: IsolationLevel} = {},
 ): Promise<PartitionOffset[][]> {
+  const results = await listOffsetsOnce(connection, partitions, specs, options)
+  // A leader that moved (an election, a broker restarting) answers with an error that names it:
+  // those partitions are asked again of their new leaders, with fresh metadata, within --timeout.
+  const deadline = Date.now() + connection.options.timeoutMs
+  for (let attempt = 1; ; attempt++) {
+    const retry = partitions.map((_, i) => i).filter((i) => results.some((list) => list[i].error !== undefined && LEADER_MOVED.has(list[i].error!)))
+    if (retry.length === 0 || Date.now() + 100 * attempt > deadline) return results
+    await sleep(100 * attempt)
+    const again = await listOffsetsOnce(connection, retry.map((i) => partitions[i]), specs, {isolation: options.isolation})
+    retry.forEach((at, j) => {
+      for (let k = 0; k < specs.length; k++) results[k][at] = again[k][j]
+    })
+  }
+}
+
+/** ListOffsets errors that a leader moving explains: asking the new leader answers them. */
+const LEADER_MOVED = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REQUEST_TIMED_OUT', 'OFFSET_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION'])
+
+async function listOffsetsOnce(
+  connection: KafkaConnection,
+  partitions: TopicPartition[],
+  specs: OffsetSpec[],
+  options: {metadata?: MetadataTopic[]; isolation?: IsolationLevel},
+): Promise<PartitionOffset[][]> {
   if (partitions.length === 0) return specs.map(() => [])
   const topics = options.metadata ?? (await connection.metadata([...new Set(partitions.map((p) => p.topic))])).topics
   // Where each partition's answer goes: thousands of partitions are common, so no string key each.
@@ -106,6 +135,15 @@ export async function listOffsetsMany(
       else byTopic.set(tp.topic, [tp.partition])
     }
     const requestTopics = [...byTopic].map(([name, ps]) => ({name, partitions: ps}))
+    try {
+      await askLeader(leaderId, requestTopics)
+    } catch (error) {
+      if (!(error instanceof BrokerUnreachable)) throw error
+      connection.noteGap(error, `offsets of ${tps.length} partition(s) it leads`)
+      for (let i = 0; i < specs.length; i++) for (const tp of tps) answer(i, {...tp, offset: null, timestamp: -1, error: error.message, unreachable: true})
+    }
+  }))
+  async function askLeader(leaderId: number, requestTopics: Array<{name: string; partitions: number[]}>): Promise<void> {
     const broker = await connection.broker(leaderId)
     await Promise.all(specs.map(async (spec, i) => {
       const response = await connection.send(broker, ListOffsets, {
@@ -123,7 +161,7 @@ export async function listOffsetsMany(
         answer(i, found)
       }
     }))
-  }))
+  }
   for (const list of results) {
     for (let at = 0; at < list.length; at++) {
       // A partition asked twice shares the answer of its first mention.

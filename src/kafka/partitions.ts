@@ -1,6 +1,7 @@
 import {KadmError} from '../errors.js'
 import {type PartitionState, withState} from '../domain/partition-state.js'
 import type {KafkaConnection} from './client.js'
+import {BrokerUnreachable} from './connection-errors.js'
 import {describeConfigs, MIN_ISR, minIsrFrom} from './configs.js'
 import {leadersOf, listOffsets, toSafeNumber, type TopicPartition} from './offsets.js'
 import {DeleteRecords} from './protocol/delete-records.js'
@@ -123,7 +124,7 @@ export async function electLeaders(connection: KafkaConnection, type: ElectionTy
   }
   const range = connection.seedBroker.versions?.[ElectLeaders.apiKey]
   if (type === 'unclean' && range && range.maxVersion < 1) throw new KadmError('this cluster only supports preferred leader elections (ElectLeaders v0)')
-  const answer = await connection.send(connection.seedBroker, ElectLeaders, {electionType: type, topics, timeoutMs: Math.max(connection.options.timeoutMs, 1000)})
+  const answer = await connection.sendAny(ElectLeaders, {electionType: type, topics, timeoutMs: Math.max(connection.options.timeoutMs, 1000)})
   if (answer.errorCode !== 0) throw new KadmError(`leader election failed: ${errorName(answer.errorCode)}`)
   return answer.results
     .map((r): ElectionResult => {
@@ -202,9 +203,18 @@ export interface LogDirSizes {
 
 /** DescribeLogDirs on every live broker in parallel, for the given topics (all when omitted). */
 export async function describeLogDirs(connection: KafkaConnection, topics?: MetadataTopic[]): Promise<LogDirSizes> {
-  const metadata = await connection.metadata([])
+  const metadata = await connection.metadata(topics ? topics.map((t) => t.name) : null)
   const request = {topics: topics ? topics.map((t) => ({topic: t.name, partitions: t.partitions.map((p) => p.partition)})) : null}
   const out: LogDirSizes = {replicas: [], logDirs: [], unreachable: []}
+  // A broker that holds replicas but is not registered (fenced, or down for a while) cannot be
+  // asked: its replicas are missing, and said to be.
+  const registered = new Set(metadata.brokers.map((b) => b.nodeId))
+  const holders = new Set(metadata.topics.flatMap((t) => t.partitions.flatMap((p) => p.replicas)))
+  for (const id of [...holders].filter((h) => !registered.has(h))) {
+    const missing = new BrokerUnreachable(id, 'no address', 'not in the cluster metadata (fenced or down)')
+    connection.noteGap(missing, 'the sizes of its replicas')
+    out.unreachable.push({broker: id, error: missing.reason})
+  }
   await Promise.all(metadata.brokers.map(async (b) => {
     try {
       const broker = await connection.broker(b.nodeId)
@@ -228,7 +238,8 @@ export async function describeLogDirs(connection: KafkaConnection, topics?: Meta
         out.logDirs.push(usage)
       }
     } catch (error) {
-      out.unreachable.push({broker: b.nodeId, error: (error as Error).message})
+      if (error instanceof BrokerUnreachable) connection.noteGap(error, 'the sizes of its replicas')
+      out.unreachable.push({broker: b.nodeId, error: error instanceof BrokerUnreachable ? error.reason : (error as Error).message})
     }
   }))
   out.replicas.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition || a.broker - b.broker : a.topic < b.topic ? -1 : 1))

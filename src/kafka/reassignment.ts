@@ -60,7 +60,7 @@ export interface ApplyResult {
 async function sendReassignments(connection: KafkaConnection, partitions: Array<{topic: string; partition: number; replicas: number[] | null}>) {
   const byTopic = new Map<string, Array<{partition: number; replicas: number[] | null}>>()
   for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), {partition: p.partition, replicas: p.replicas}])
-  const answer = await connection.send(connection.seedBroker, AlterPartitionReassignments, {
+  const answer = await connection.sendAny(AlterPartitionReassignments, {
     timeoutMs: Math.max(connection.options.timeoutMs, 1000),
     topics: [...byTopic].map(([topic, ps]) => ({topic, partitions: ps})),
   })
@@ -110,7 +110,7 @@ export async function listReassignments(connection: KafkaConnection, topics?: st
     filter = topicsOf(metadata, topics).map((t) => ({topic: t.name, partitions: t.partitions.map((p) => p.partition)}))
     if (filter.length === 0) return []
   }
-  const answer = await connection.send(connection.seedBroker, ListPartitionReassignments, {timeoutMs: Math.max(connection.options.timeoutMs, 1000), topics: filter})
+  const answer = await connection.sendAny(ListPartitionReassignments, {timeoutMs: Math.max(connection.options.timeoutMs, 1000), topics: filter})
   if (answer.errorCode !== 0) throw new KadmError(`cannot list reassignments: ${errorName(answer.errorCode)}${answer.errorMessage ? ` (${answer.errorMessage})` : ''}`)
   return answer.partitions.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
 }

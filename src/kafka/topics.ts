@@ -126,7 +126,8 @@ export async function describeTopics(
     // DescribeConfigs of every topic takes the brokers longest: let its requests go out first
     // (once the connections are up, before the next turn of the event loop), then build the
     // ListOffsets requests while the brokers work.
-    await Promise.all(brokerIds.map((id) => connection.broker(id)))
+    // A broker that does not answer here is reported where its partitions' offsets are asked for.
+    await Promise.all(brokerIds.map((id) => connection.broker(id).catch(() => undefined)))
     await new Promise((resolve) => setImmediate(resolve))
     return listOffsetsMany(connection, partitions, ['earliest', 'latest'], {metadata: topics})
   })()

@@ -8,16 +8,23 @@ export function renderClusterDescription(data: ClusterDescription, chalk: ChalkI
   const controller = c.activeControllerId === null
     ? `unknown (${c.note})`
     : `${c.activeControllerId} (KRaft quorum leader; voters ${c.voters.join(',')})`
+  const notOk = data.brokers.filter((b) => b.status !== 'ok')
+  const brokers = notOk.length === 0
+    ? String(data.brokers.length)
+    : `${data.brokers.length - notOk.length} of ${data.brokers.length} answering (${notOk.map((b) => `${b.id} ${b.status}`).join(', ')})`
+  const lagging = c.laggingVoters.length === 0 ? [] : [['Lagging voters', c.laggingVoters.map((v) => `${v.id} (${v.sinceMs === null ? 'no fetch since the leader was elected' : `no fetch for ${Math.round(v.sinceMs / 1000)}s`})`).join(', ')] as [string, string]]
   const header = renderKeyValues([
     ['Cluster ID', data.clusterId],
     ['Controller', controller],
-    ['Brokers', data.brokers.length],
+    ...lagging,
+    ['Brokers', notOk.length === 0 ? brokers : chalk.red(brokers)],
     ['Topics', data.topics],
     ['Partitions', data.partitions],
   ], chalk)
   const table = renderTable(data.brokers, [
     {header: 'ID', value: (b) => b.id, align: 'right'},
-    {header: 'ADDRESS', value: (b) => `${b.host}:${b.port}`},
+    {header: 'ADDRESS', value: (b) => (b.host === null ? null : `${b.host}:${b.port}`)},
+    {header: 'STATUS', value: (b) => (b.error ? `${b.status}: ${b.error}` : b.status), colour: (t, b) => (b.status === 'ok' ? t : chalk.red(t))},
     {header: 'RACK', value: (b) => b.rack},
     {header: 'LEADERS', value: (b) => b.leaders, align: 'right'},
     {header: 'REPLICAS', value: (b) => b.replicas, align: 'right'},

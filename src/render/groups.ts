@@ -8,7 +8,7 @@ const lagColour = (chalk: ChalkInstance) => (text: string, lag: number | null | 
   lag === null || lag === undefined ? text : lag > 0 ? chalk.yellow(text) : chalk.green(text)
 
 const stateColour = (chalk: ChalkInstance) => (text: string) =>
-  text === 'Stable' ? chalk.green(text) : text === 'Dead' ? chalk.red(text) : /Rebalance|Assigning|Reconciling/.test(text) ? chalk.yellow(text) : text
+  text === 'Stable' ? chalk.green(text) : text === 'Dead' || text === 'CoordinatorUnreachable' ? chalk.red(text) : /Rebalance|Assigning|Reconciling/.test(text) ? chalk.yellow(text) : text
 
 export function renderGroupList(data: GroupList, chalk: ChalkInstance): string {
   if (data.groups.length === 0) return 'No consumer groups.'
@@ -32,7 +32,7 @@ export function renderGroupDescription(group: GroupLag, chalk: ChalkInstance): s
   const header = renderKeyValues([
     ['Group', group.groupId],
     ['State', stateColour(chalk)(group.state)],
-    ['Type', `${group.type}${group.protocolType ? ` (protocol type ${group.protocolType})` : ''}`],
+    ['Type', group.type === null ? null : `${group.type}${group.protocolType ? ` (protocol type ${group.protocolType})` : ''}`],
     ['Coordinator', `broker ${group.coordinator}`],
     ['Assignor', group.assignor || null],
     ['Members', group.members.length],
@@ -66,6 +66,8 @@ export function renderGroupDescription(group: GroupLag, chalk: ChalkInstance): s
       {header: 'LAG', value: (r) => r.lag, align: 'right', colour: (t, r) => lagColour(chalk)(r.total ? chalk.bold(t) : t, r.lag)},
       {header: 'OWNER', value: (r) => (r.total ? '' : r.owner)},
     ], chalk))
+  } else if (group.state === 'CoordinatorUnreachable') {
+    parts.push(chalk.red(`Its coordinator (broker ${group.coordinator}) did not answer: members and committed offsets are unknown.`))
   } else parts.push(chalk.dim('No committed offsets and no assigned partitions.'))
   return parts.join('\n\n')
 }

@@ -1,7 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {PlanRow} from '../domain/offset-reset.js'
-import {renderKeyValues, renderTable} from './table.js'
+import {renderKeyValues, renderTable, unknownIfFailed} from './table.js'
 
 export interface ShownPartition {
   topic: string
@@ -28,11 +28,11 @@ export function renderOffsetsShow(data: OffsetsShowResult, chalk: ChalkInstance)
   const columns: Parameters<typeof renderTable<ShownPartition>>[1][number][] = [
     {header: 'TOPIC', value: (r) => r.topic},
     {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
-    {header: 'EARLIEST', value: (r) => r.earliestOffset, align: 'right'},
-    {header: 'LATEST', value: (r) => r.latestOffset, align: 'right'},
+    {header: 'EARLIEST', value: (r) => unknownIfFailed(r, r.earliestOffset), align: 'right'},
+    {header: 'LATEST', value: (r) => unknownIfFailed(r, r.latestOffset), align: 'right'},
   ]
   if (data.time !== null) {
-    columns.push({header: 'AT-TIME', value: (r) => r.offsetAtTime, align: 'right'})
+    columns.push({header: 'AT-TIME', value: (r) => unknownIfFailed(r, r.offsetAtTime), align: 'right'})
     if (data.time !== 'earliest' && data.time !== 'latest') columns.push({header: 'RECORD-TIME', value: (r) => r.timestampAtTime})
   }
   if (data.group !== null) {

@@ -102,3 +102,8 @@ export function renderKeyValues(pairs: ReadonlyArray<readonly [string, string | 
     .map(([k, v]) => `${chalk.bold((k + ':').padEnd(width))} ${v === undefined || v === null ? '-' : v}`)
     .join('\n')
 }
+
+/** An offset the broker could not be asked for shows as "?", one it has not as "-". */
+export function unknownIfFailed(row: {error?: string}, value: number | null | undefined): number | string | null | undefined {
+  return value === null && row.error ? '?' : value
+}

@@ -4,7 +4,7 @@ import {isUnhealthy, type PartitionMarker, type TopicHealth} from '../domain/top
 import type {ConfigEntry} from '../kafka/configs.js'
 import type {CreatedTopic, PartitionDescription, TopicAlteration, TopicDescription, TopicSummary, TopicToDelete} from '../kafka/topics.js'
 import {configValue, describeOp} from './configs.js'
-import {type Column, renderKeyValues, renderTable} from './table.js'
+import {type Column, renderKeyValues, renderTable, unknownIfFailed} from './table.js'
 
 export function healthText(h: TopicHealth): string {
   const parts: string[] = []
@@ -53,9 +53,9 @@ function partitionColumns(chalk: ChalkInstance): Column<PartitionDescription>[] 
     {header: 'REPLICAS', value: (p) => ids(p.replicas)},
     {header: 'ISR', value: (p) => ids(p.isr)},
     {header: 'OFFLINE', value: (p) => ids(p.offlineReplicas)},
-    {header: 'EARLIEST', value: (p) => p.earliestOffset, align: 'right'},
-    {header: 'LATEST', value: (p) => p.latestOffset, align: 'right'},
-    {header: 'RECORDS', value: (p) => p.records, align: 'right'},
+    {header: 'EARLIEST', value: (p) => unknownIfFailed(p, p.earliestOffset), align: 'right'},
+    {header: 'LATEST', value: (p) => unknownIfFailed(p, p.latestOffset), align: 'right'},
+    {header: 'RECORDS', value: (p) => unknownIfFailed(p, p.records), align: 'right'},
     {header: 'MARKERS', value: markers, colour: (text, p) => (text === '' ? text : [...p.markers.map((m) => markerColour(m, chalk)), ...(p.error ? [chalk.red(p.error)] : [])].join(' '))},
   ]
 }

@@ -77,7 +77,7 @@ describe('kadm cluster describe', () => {
     const table = await kadm(['cluster', 'describe', '-b', bootstrap])
     expect(table.code).toBe(0)
     expect(table.stdout).toContain(`Cluster ID: ${json.clusterId}`)
-    expect(table.stdout).toMatch(/ID\s+ADDRESS\s+RACK\s+LEADERS\s+REPLICAS\s+CONTROLLER/)
+    expect(table.stdout).toMatch(/ID\s+ADDRESS\s+STATUS\s+RACK\s+LEADERS\s+REPLICAS\s+CONTROLLER/)
     for (const b of json.brokers) expect(table.stdout).toContain(`${b.host}:${b.port}`)
     expect(table.stdout).not.toMatch(/\u001B\[/) // not a TTY: no colour codes
     expect(table.stderr).toBe('')

@@ -48,7 +48,7 @@ describe('topic tables', () => {
       '',
       'PARTITION  LEADER  REPLICAS  ISR  OFFLINE  EARLIEST  LATEST  RECORDS  MARKERS',
       '        0       1  1,2       1,2  -               5      12        7',
-      '        1    none  2,1       2    1               -       -        -  leaderless under-replicated under-min-isr LEADER_NOT_AVAILABLE',
+      '        1    none  2,1       2    1               ?       ?        ?  leaderless under-replicated under-min-isr LEADER_NOT_AVAILABLE',
     ].join('\n'))
   })
 })

@@ -67,7 +67,9 @@ export default class OffsetsShow extends ClusterCommand {
       }),
     }
     await this.emit(result, renderOffsetsShow)
-    const failed = result.partitions.filter((p) => p.error)
+    // Leaders that did not answer are reported once by the connection, with exit code 4.
+    const unreachable = new Set(partitions.filter((_, i) => earliest[i].unreachable || latest[i].unreachable || atTime?.[i].unreachable).map((p) => `${p.topic}:${p.partition}`))
+    const failed = result.partitions.filter((p) => p.error && !unreachable.has(`${p.topic}:${p.partition}`))
     if (failed.length) throw new KadmError(`${failed.length} partition(s) could not be read (${failed[0].topic}:${failed[0].partition} ${failed[0].error})`)
     return result
   }
