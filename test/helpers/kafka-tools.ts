@@ -24,3 +24,51 @@ export async function kafkaTool(version: string, tool: KafkaTool, args: string[]
   const [java, ...argv] = await kafkaToolArgv(version, tool, args)
   return runProcess(java, argv, {input: options.input, timeoutMs: options.timeoutMs ?? 120_000})
 }
+
+export interface ToolPartition {
+  topic: string
+  partition: number
+  leader: number
+  replicas: number[]
+  isr: number[]
+}
+
+export interface ToolTopic {
+  topic: string
+  topicId: string
+  partitionCount: number
+  replicationFactor: number
+  configs: Record<string, string>
+}
+
+const ids = (text: string) => (text.trim() === '' ? [] : text.trim().split(',').map(Number))
+
+/** Runs kafka-topics --describe (TopicCommand from the cluster's own jars) and parses what it prints. */
+export async function describeWithTopicCommand(version: string, bootstrap: string, args: string[]): Promise<{topics: ToolTopic[]; partitions: ToolPartition[]}> {
+  const result = await kafkaTool(version, 'TopicCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  if (result.code !== 0) throw new Error(`TopicCommand --describe ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  const topics: ToolTopic[] = []
+  const partitions: ToolPartition[] = []
+  for (const line of result.stdout.split('\n')) {
+    const field = (name: string) => new RegExp(`${name}: ([^\\t]*)`).exec(line)?.[1]
+    if (field('Partition') !== undefined) {
+      partitions.push({
+        topic: field('Topic')!.trim(),
+        partition: Number(field('Partition')),
+        leader: Number(field('Leader')),
+        replicas: ids(field('Replicas')!),
+        isr: ids(field('Isr')!),
+      })
+    } else if (field('TopicId') !== undefined) {
+      const configs = Object.fromEntries((field('Configs') ?? '').trim().split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
+      topics.push({
+        topic: field('Topic')!.trim(),
+        topicId: field('TopicId')!.trim(),
+        partitionCount: Number(field('PartitionCount')),
+        replicationFactor: Number(field('ReplicationFactor')),
+        configs,
+      })
+    }
+  }
+  return {topics, partitions}
+}

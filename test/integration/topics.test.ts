@@ -4,7 +4,7 @@ import {describe, expect, inject, it} from 'vitest'
 import {join} from 'node:path'
 
 import {kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
-import {kafkaTool} from '../helpers/kafka-tools.js'
+import {describeWithTopicCommand, type ToolPartition} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
@@ -38,53 +38,8 @@ interface Listed {
   health: {underMinIsr: number; underReplicated: number; leaderless: number; atMinIsr: number}
 }
 
-interface ToolPartition {
-  topic: string
-  partition: number
-  leader: number
-  replicas: number[]
-  isr: number[]
-}
-
-interface ToolTopic {
-  topic: string
-  topicId: string
-  partitionCount: number
-  replicationFactor: number
-  configs: Record<string, string>
-}
-
-const ids = (text: string) => (text.trim() === '' ? [] : text.trim().split(',').map(Number))
-
-/** Runs kafka-topics (TopicCommand from the cluster's own jars) and parses its --describe output. */
-async function topicCommand(args: string[]): Promise<{topics: ToolTopic[]; partitions: ToolPartition[]}> {
-  const result = await kafkaTool(version, 'TopicCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
-  expect(result.code, result.stderr).toBe(0)
-  const topics: ToolTopic[] = []
-  const partitions: ToolPartition[] = []
-  for (const line of result.stdout.split('\n')) {
-    const field = (name: string) => new RegExp(`${name}: ([^\\t]*)`).exec(line)?.[1]
-    if (field('Partition') !== undefined) {
-      partitions.push({
-        topic: field('Topic')!.trim(),
-        partition: Number(field('Partition')),
-        leader: Number(field('Leader')),
-        replicas: ids(field('Replicas')!),
-        isr: ids(field('Isr')!),
-      })
-    } else if (field('TopicId') !== undefined) {
-      const configs = Object.fromEntries((field('Configs') ?? '').trim().split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
-      topics.push({
-        topic: field('Topic')!.trim(),
-        topicId: field('TopicId')!.trim(),
-        partitionCount: Number(field('PartitionCount')),
-        replicationFactor: Number(field('ReplicationFactor')),
-        configs,
-      })
-    }
-  }
-  return {topics, partitions}
-}
+/** TopicCommand --describe on the suite's cluster. */
+const topicCommand = (args: string[]) => describeWithTopicCommand(version, bootstrap, args)
 
 async function produce(topic: string, partition: number, count: number): Promise<void> {
   // Keyed, so compacted topics accept them.

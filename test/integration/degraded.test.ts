@@ -1,0 +1,149 @@
+import {execFileSync} from 'node:child_process'
+import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
+
+import {FaultCluster} from '../helpers/fault-cluster.js'
+import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
+import {describeWithTopicCommand} from '../helpers/kafka-tools.js'
+
+const version = inject('kafkaVersion')
+/** Broker ports of this file's own cluster (controllers 100 above), clear of the suite's. */
+const PORT = Number(process.env.KADM_TEST_PORT ?? 19_092) + 700
+const PARTITIONS = 6
+const PER_PARTITION = 50
+
+interface Described {
+  name: string
+  partitions: Array<{partition: number; leader: number | null; replicas: number[]; isr: number[]; earliestOffset: number | null; latestOffset: number | null; error?: string}>
+}
+
+interface ClusterJson {
+  controller: {activeControllerId: number | null}
+  brokers: Array<{id: number; status: string; error?: string}>
+}
+
+/**
+ * Every read command an operator reaches for during an incident answers while a broker is down
+ * or frozen: with what the live brokers know, the missing parts marked where they would be, one
+ * stderr line naming the broker, and exit code 4. The cluster is this file's own; its controllers
+ * fence a silent broker only after 30 s, so the window before fencing (about 9 s by default,
+ * when Kafka's own tools keep answering and kadm used to fail) is wide enough to test in.
+ */
+describe(`a degraded cluster (Kafka ${version})`, () => {
+  let cluster: FaultCluster
+  let B: string[]
+  const topic = uniqueName('degraded')
+  const group = uniqueName('degraded-group')
+
+  beforeAll(async () => {
+    cluster = await FaultCluster.start(version, PORT, {'broker.session.timeout.ms': '30000'})
+    B = ['-b', cluster.bootstrap]
+    const created = await kadm(['topics', 'create', topic, '-p', String(PARTITIONS), '-r', '3', ...B])
+    expect(created.code, created.stderr).toBe(0)
+    // Written and committed by kcat, an independent client: PER_PARTITION records in each partition.
+    for (let p = 0; p < PARTITIONS; p++) {
+      const lines = Array.from({length: PER_PARTITION}, (_, i) => `p${p}-${i}`).join('\n') + '\n'
+      execFileSync('kcat', ['-P', '-b', cluster.bootstrap, '-t', topic, '-p', String(p)], {input: lines})
+    }
+    execFileSync('kcat', ['-C', '-b', cluster.bootstrap, '-G', group, topic, '-o', 'beginning', '-e', '-q', '-X', 'enable.auto.commit=true', '-X', 'auto.commit.interval.ms=100'], {timeout: 60_000})
+  })
+
+  // The last test leaves a broker dead: the cluster is this file's alone, and goes with it.
+  afterAll(async () => {
+    await cluster?.stop()
+  })
+
+  const gapLine = (id: number) => new RegExp(`^warning: partial result: broker ${id} \\(127\\.0\\.0\\.1:${cluster.state.nodes.find((n) => n.id === id)!.port}\\) did not answer, [^\\n]+$`)
+
+  it('with a broker frozen (SIGSTOP): each command costs at most --timeout, never hangs', async () => {
+    // The first broker of the bootstrap list: every command first has to get past it.
+    const frozen = 1
+    const [before] = await kadmJson<Described[]>(['topics', 'describe', topic, '--no-offsets', ...B])
+    expect(before.partitions.some((p) => p.leader === frozen)).toBe(true)
+    await cluster.freeze(frozen)
+    try {
+      const started = Date.now()
+      const described = await kadm(['topics', 'describe', topic, '-o', 'json', '--timeout', '3s', ...B])
+      const took = Date.now() - started
+      expect(described.code, described.stderr).toBe(4)
+      expect(described.stderr.trim()).toMatch(gapLine(frozen))
+      expect(described.stderr).toContain('no answer within 3s')
+      // One timeout for the frozen broker, not one per request; a generous margin for a busy machine.
+      expect(took).toBeLessThan(3_000 * 2 + 5_000)
+      const [ours] = JSON.parse(described.stdout) as Described[]
+      for (const p of ours.partitions) expect(p.latestOffset === null).toBe(p.leader === frozen)
+
+      const listed = await kadm(['topics', 'list', '--timeout', '3s', ...B])
+      expect(listed.code, listed.stderr).toBe(0)
+      const health = await kadmJson<ClusterJson>(['cluster', 'describe', '--timeout', '3s', ...B])
+      expect(health.brokers.find((b) => b.id === frozen)).toMatchObject({status: 'unreachable', error: 'no answer within 3s (frozen or overloaded?)'})
+    } finally {
+      await cluster.thaw(frozen)
+    }
+  })
+
+  it('with the broker hosting the active controller killed (-9), before it is fenced', async () => {
+    const before = await kadmJson<ClusterJson>(['cluster', 'describe', ...B])
+    const dead = before.controller.activeControllerId!
+    expect(dead).toBeGreaterThan(0)
+    await cluster.kill(dead)
+
+    // Kafka's own tool still describes the topic: kadm's leaders and replicas match it.
+    const tool = await describeWithTopicCommand(version, cluster.bootstrap, ['--topic', topic])
+    const described = await kadm(['topics', 'describe', topic, '-o', 'json', ...B])
+    expect(described.code, described.stderr).toBe(4)
+    expect(described.stderr.trim()).toMatch(gapLine(dead))
+    const [ours] = JSON.parse(described.stdout) as Described[]
+    expect(ours.partitions.map((p) => [p.partition, p.leader, p.replicas])).toEqual(tool.partitions.map((p) => [p.partition, p.leader, p.replicas]))
+    const ledByDead = ours.partitions.filter((p) => p.leader === dead)
+    expect(ledByDead.length).toBeGreaterThan(0)
+    for (const p of ours.partitions) {
+      if (p.leader === dead) {
+        expect(p.latestOffset).toBeNull()
+        expect(p.error).toMatch(new RegExp(`^broker ${dead} \\(127\\.0\\.0\\.1:\\d+\\) did not answer: connection refused`))
+      } else {
+        expect([p.earliestOffset, p.latestOffset, p.error]).toEqual([0, PER_PARTITION, undefined])
+      }
+    }
+    const table = await kadm(['topics', 'describe', topic, ...B])
+    expect(table.code).toBe(4)
+    expect(table.stdout.split('\n').filter((l) => /^\s+\d+\s/.test(l) && / \? +\? +\? /.test(l))).toHaveLength(ledByDead.length)
+
+    const listed = await kadm(['topics', 'list', '-o', 'json', ...B])
+    expect(listed.code, listed.stderr).toBe(0)
+    expect((JSON.parse(listed.stdout) as Array<{name: string}>).map((t) => t.name)).toContain(topic)
+
+    const offsets = await kadm(['offsets', 'show', topic, '--group', group, ...B])
+    expect(offsets.code, offsets.stderr).toBe(4)
+    expect(offsets.stderr.trim()).toMatch(gapLine(dead))
+
+    // Each broker lists the groups it coordinates: the others still answer.
+    const groups = await kadm(['consumer-groups', 'list', '-o', 'json', ...B])
+    expect(groups.code, groups.stderr).toBe(4)
+    expect(groups.stderr.trim()).toMatch(gapLine(dead))
+    const lag = await kadm(['consumer-groups', 'lag', '-o', 'json', ...B])
+    expect(lag.code, lag.stderr).toBe(4)
+    const describedGroup = await kadm(['consumer-groups', 'describe', group, '-o', 'json', ...B])
+    expect([0, 4]).toContain(describedGroup.code)
+    const state = (JSON.parse(describedGroup.stdout) as {groups: Array<{state: string; coordinator: number}>}).groups[0]
+    if (state.coordinator === dead) expect(state.state).toBe('CoordinatorUnreachable')
+    else expect(state.state).toBe('Empty')
+
+    const health = await kadmJson<ClusterJson>(['cluster', 'describe', ...B])
+    expect(health.brokers.find((b) => b.id === dead)).toMatchObject({status: 'unreachable', error: expect.stringMatching(/^connection refused/)})
+    expect(health.brokers.filter((b) => b.status === 'ok').map((b) => b.id)).toEqual([1, 2, 3].filter((id) => id !== dead))
+    expect(health.controller.activeControllerId).not.toBe(dead)
+
+    // Sizes come from each broker itself: the dead one's replicas are missing, and said to be.
+    const sizes = await kadm(['partitions', 'sizes', '--topic', topic, '--by', 'broker', '-o', 'json', ...B])
+    expect(sizes.code, sizes.stderr).toBe(4)
+    expect(sizes.stderr.trim()).toMatch(gapLine(dead))
+    const bySize = JSON.parse(sizes.stdout) as {rows: Array<{name: string}>; unreachable: Array<{broker: number; error: string}>}
+    expect(bySize.unreachable).toEqual([{broker: dead, error: expect.stringMatching(/^connection refused/)}])
+    expect(bySize.rows.map((r) => r.name).sort()).toEqual([1, 2, 3].filter((id) => id !== dead).map(String).sort())
+
+    // A dead broker first in the bootstrap list costs nothing.
+    const deadFirst = await kadm(['topics', 'list', '-b', `${cluster.address(dead)},${cluster.bootstrap}`])
+    expect(deadFirst.code, deadFirst.stderr).toBe(0)
+    expect(deadFirst.stdout).toContain(topic)
+  })
+})
