@@ -64,10 +64,19 @@ async function committed(group: string, topic: string): Promise<number[]> {
   return answer.partitions.sort((a, b) => a.partition - b.partition).map((p) => Number(p.offset))
 }
 
+/**
+ * Runs ConsumerGroupCommand. It reports some failures on stderr and still exits 0: those count as
+ * failures too. A coordinator that is moving or loading is Kafka's own transient state, so the
+ * tool is asked again, as an operator would.
+ */
 async function cgc(args: string[]) {
-  const result = await kafkaTool(version, CGC, ['--bootstrap-server', bootstrap, ...args])
-  if (result.code !== 0) throw new Error(`ConsumerGroupCommand ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`)
-  return result.stdout
+  for (let attempt = 1; ; attempt++) {
+    const result = await kafkaTool(version, CGC, ['--bootstrap-server', bootstrap, ...args])
+    const failed = result.code !== 0 || /^Error:/m.test(result.stderr)
+    if (!failed) return result.stdout
+    if (attempt < 3 && /Coordinator(LoadInProgress|NotAvailable)|NotCoordinator|TimeoutException/.test(result.stderr)) continue
+    throw new Error(`ConsumerGroupCommand ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`)
+  }
 }
 
 /**
