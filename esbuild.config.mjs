@@ -4,7 +4,7 @@
  * - dist/kadm.cjs: all of kadm with oclif, kafkajs and the other dependencies, one CommonJS file.
  *   Commands are in COMMANDS (oclif's "explicit" command discovery); each command's module is
  *   evaluated only when oclif asks for it, and modules imported with import() only when imported.
- * - dist/loader.js: what bin/run.js uses to load the bundle with a V8 code cache
+ * - dist/loader.cjs: what bin/run.js uses to load the bundle with a V8 code cache
  *   (src/bundle-loader.ts).
  *
  * Why: every kadm run pays for loading its code. Unbundled, Node resolved and read about 330 files
@@ -78,9 +78,9 @@ await writeFile('dist/kadm.cjs', bundled.replace(/[^\x00-\x7f]/g, (c) => `\\u${c
 
 await build({
   entryPoints: ['src/bundle-loader.ts'],
-  outfile: 'dist/loader.js',
+  outfile: 'dist/loader.cjs',
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
