@@ -79,6 +79,22 @@ const startupRewrites = [
   {file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, ...lazyRequire('find_root_1', '../util/find-root')},
   {file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, ...lazyRequire('read_pjson_1', '../util/read-pjson')},
   {
+    // oclif reads its JSON files (the manifest, a user's theme.json) with fs/promises: open, stat,
+    // read and close, each a round trip through libuv's thread pool, which the first of them also
+    // starts. These are small local files read before anything else can happen: read at once.
+    file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/,
+    replace: "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+    with: "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
+    check(source, path) {
+      if (!source.includes('const node_fs_1 = require("node:fs");') || !/^async function readJson\(/m.test(source)) throw new Error(`${path} no longer has readJson as an async function beside node:fs: update startupRewrites`)
+    },
+  },
+  // fs/promises (which on Node 22 and 24 loads readline and fs watchers with it) is then used by
+  // oclif only to run TypeScript sources and check path flags.
+  {file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/, ...lazyRequire('promises_1', 'node:fs/promises')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]ts-path\.js$/, ...lazyRequire('promises_1', 'node:fs/promises')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]read-tsconfig\.js$/, ...lazyRequire('promises_1', 'node:fs/promises')},
+  {
     // perf_hooks (and its histogram and timing modules) is used only when OCLIF_PERFORMANCE is on.
     file: /@oclif[\\/]core[\\/]lib[\\/]performance\.js$/,
     ...lazyRequire('node_perf_hooks_1', 'node:perf_hooks'),
