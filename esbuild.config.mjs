@@ -4,7 +4,7 @@
  * - dist/kadm.cjs: all of kadm with oclif, kafkajs and the other dependencies, one CommonJS file.
  *   Commands are in COMMANDS (oclif's "explicit" command discovery); each command's module is
  *   evaluated only when oclif asks for it, and modules imported with import() only when imported.
- * - dist/loader.js: what bin/run.js uses to load the bundle with a V8 code cache
+ * - dist/loader.cjs: what bin/run.js uses to load the bundle with a V8 code cache
  *   (src/bundle-loader.ts).
  *
  * Why: every kadm run pays for loading its code. Unbundled, Node resolved and read about 330 files
@@ -26,22 +26,142 @@ function commandId(file) {
 }
 
 /**
- * oclif sorts its commands with localeCompare on every start, and the first localeCompare of a
- * process builds an ICU collator: 6-8 ms of CPU of each kadm run on Node 20 and 24 alike (medians
- * of 31, --version and contexts list, 2026-11). The ids are ASCII, so plain comparison
- * gives them the same order. The build fails if oclif's code no longer matches, rather than
- * silently keeping the cost.
+ * Dependencies' code that costs every kadm run at start-up, rewritten at bundle time. Each rewrite
+ * names the exact text it replaces: the build fails if a dependency no longer has it, rather than
+ * silently keeping the cost (or changing what the code does). Figures: kadm --version, medians of
+ * 41 runs, CPU time (user + sys), 2026-11.
  */
-const oclifCommandSort = {
-  name: 'oclif-command-sort',
-  setup(b) {
-    b.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, async (args) => {
-      const source = await readFile(args.path, 'utf8')
-      const slow = '.sort((a, b) => a.id.localeCompare(b.id))'
-      if (!source.includes(slow)) throw new Error(`${args.path} no longer sorts commands as esbuild.config.mjs expects: update oclifCommandSort`)
-      return {contents: source.replace(slow, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'), loader: 'js'}
-    })
+const startupRewrites = [
+  {
+    // oclif sorts its commands with localeCompare on every start, and the first localeCompare of a
+    // process builds an ICU collator: 6-8 ms of CPU of each kadm run on Node 20 and 24 alike
+    // (medians of 31, --version and contexts list). The ids are ASCII, so plain comparison gives
+    // them the same order.
+    file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
+    replace: '.sort((a, b) => a.id.localeCompare(b.id))',
+    with: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
   },
+  {
+    // oclif's loggers: `debug` loads supports-color and tty; src/startup/debug.ts loads it only
+    // when a logger is called with DEBUG set. oclif only ever calls debug(namespace).
+    file: /@oclif[\\/]core[\\/]lib[\\/]logger\.js$/,
+    replace: 'const debug_1 = __importDefault(require("debug"));',
+    with: `const debug_1 = __importDefault(require(${JSON.stringify(join(import.meta.dirname, 'src', 'startup', 'debug.ts'))}));`,
+    check(source, path) {
+      if (source.split('debug_1').length !== 3 || !source.includes('(0, debug_1.default)(namespace)')) throw new Error(`${path} uses debug other than as debug(namespace): update startupRewrites`)
+    },
+  },
+  {
+    // oclif's colour check: supports-color loads tty and looks at the terminal when loaded; oclif
+    // asks it only when it colours help or errors.
+    file: /@oclif[\\/]core[\\/]lib[\\/]ux[\\/]supports-color\.js$/,
+    ...lazyRequire('supports_color_1', 'supports-color'),
+  },
+  {
+    // What only oclif's help, its templates, spinners and plugin discovery use (about 45 of the
+    // 100 modules oclif evaluated before it parsed the command line): loaded when first used.
+    // kadm's commands are listed explicitly (no glob), it has no plugins and reads its own
+    // package.json (no root search, no .oclifrc): some are never loaded.
+    file: /@oclif[\\/]core[\\/]lib[\\/]help[\\/]index\.js$/,
+    ...lazyRequire('command_1', './command'),
+  },
+  {file: /@oclif[\\/]core[\\/]lib[\\/]help[\\/]index\.js$/, ...lazyRequire('command_2', './command', 'var')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]help[\\/]index\.js$/, ...lazyRequire('formatter_1', './formatter')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]help[\\/]index\.js$/, ...lazyRequire('formatter_2', './formatter', 'var')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]help[\\/]index\.js$/, ...lazyRequire('root_1', '__importDefault(require("./root"))')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]help[\\/]index\.js$/, ...lazyRequire('module_loader_1', '../module-loader')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]help[\\/]index\.js$/, ...lazyRequire('ts_path_1', '../config/ts-path')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]help[\\/]util\.js$/, ...lazyRequire('ejs_1', '__importDefault(require("ejs"))')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]config\.js$/, ...lazyRequire('ejs_1', '__importDefault(require("ejs"))')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]ux[\\/]index\.js$/, ...lazyRequire('spinner_1', '__importDefault(require("./action/spinner"))')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/, ...lazyRequire('minimatch_1', 'minimatch')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, ...lazyRequire('tinyglobby_1', 'tinyglobby')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, ...lazyRequire('find_root_1', '../util/find-root')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, ...lazyRequire('read_pjson_1', '../util/read-pjson')},
+  {
+    // oclif reads its JSON files (the manifest, a user's theme.json) with fs/promises: open, stat,
+    // read and close, each a round trip through libuv's thread pool, which the first of them also
+    // starts. These are small local files read before anything else can happen: read at once.
+    file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/,
+    replace: "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+    with: "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
+    check(source, path) {
+      if (!source.includes('const node_fs_1 = require("node:fs");') || !/^async function readJson\(/m.test(source)) throw new Error(`${path} no longer has readJson as an async function beside node:fs: update startupRewrites`)
+    },
+  },
+  // fs/promises (which on Node 22 and 24 loads readline and fs watchers with it) is then used by
+  // oclif only to run TypeScript sources and check path flags.
+  {file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/, ...lazyRequire('promises_1', 'node:fs/promises')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]ts-path\.js$/, ...lazyRequire('promises_1', 'node:fs/promises')},
+  {file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]read-tsconfig\.js$/, ...lazyRequire('promises_1', 'node:fs/promises')},
+  {
+    // perf_hooks (and its histogram and timing modules) is used only when OCLIF_PERFORMANCE is on.
+    file: /@oclif[\\/]core[\\/]lib[\\/]performance\.js$/,
+    ...lazyRequire('node_perf_hooks_1', 'node:perf_hooks'),
+  },
+  {
+    // child_process (with net, dgram and the socket list) is used only to ask Windows for its shell.
+    file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/,
+    ...lazyRequire('node_child_process_1', 'node:child_process'),
+  },
+  {
+    // oclif asks wsl-utils only for isWsl, which wsl-utils re-exports from is-wsl; importing
+    // wsl-utils loads child_process, fs/promises and powershell-utils too.
+    file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/,
+    replace: "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();",
+    with: "return (await import('is-wsl')).default ? 'wsl' : (0, node_os_1.platform)();",
+    async check(_source, path) {
+      const wslUtils = await readFile(join(import.meta.dirname, 'node_modules', 'wsl-utils', 'index.js'), 'utf8')
+      if (!wslUtils.includes("export {default as isWsl} from 'is-wsl';")) throw new Error(`wsl-utils no longer re-exports isWsl from is-wsl (${path}): update startupRewrites`)
+    },
+  },
+]
+
+/**
+ * `const NAME = EXPRESSION;` (a require; or `var`) -> the module is required the first time a property of
+ * NAME is read. `module` is a module name, or the exact expression when it is not plain
+ * `require("module")` (e.g. `__importDefault(require("ejs"))`).
+ */
+function lazyRequire(name, module, keyword = 'const') {
+  const expression = module.includes('(') ? module : `require(${JSON.stringify(module)})`
+  return {
+    replace: `${keyword} ${name} = ${expression};`,
+    with: `let ${name}_loaded; ${keyword} ${name} = new Proxy({}, {get: (_, key) => (${name}_loaded ??= ${expression})[key]});`,
+    // A proxy stands in for the module only where the file does nothing with it but read its
+    // properties (and never assigns to them).
+    check(source, path) {
+      const uses = source.split(new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`)).slice(1)
+      const ok = (rest) => rest.startsWith('_loaded') || rest.startsWith(' = new Proxy') || /^\.[A-Za-z_$][\w$]*(?!\s*=[^=>])/.test(rest)
+      if (!uses.every(ok)) throw new Error(`${path} uses ${name} other than by reading its properties: update startupRewrites`)
+    },
+  }
+}
+
+const rewrite = {
+  name: 'startup-rewrites',
+  setup(b) {
+    for (const {file, rewrites} of groupByFile(startupRewrites)) {
+      b.onLoad({filter: file}, async (args) => {
+        let source = await readFile(args.path, 'utf8')
+        for (const r of rewrites) {
+          if (!source.includes(r.replace)) throw new Error(`${args.path} no longer contains ${JSON.stringify(r.replace)}: update startupRewrites in esbuild.config.mjs`)
+          source = source.replace(r.replace, r.with)
+          await r.check?.(source, args.path)
+        }
+        return {contents: source, loader: 'js'}
+      })
+    }
+  },
+}
+
+function groupByFile(rewrites) {
+  const groups = new Map()
+  for (const r of rewrites) {
+    const key = String(r.file)
+    if (!groups.has(key)) groups.set(key, {file: r.file, rewrites: []})
+    groups.get(key).rewrites.push(r)
+  }
+  return [...groups.values()]
 }
 
 const commands = (await commandFiles()).map((file) =>
@@ -65,7 +185,7 @@ await build({
   external: ['lz4-napi', '@mongodb-js/zstd', 'kafkajs-snappy', 'typescript', 'ts-node'],
   define: {'import.meta.url': '__kadmImportMetaUrl'},
   banner: {js: "var __kadmImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
-  plugins: [oclifCommandSort],
+  plugins: [rewrite],
   logLevel: 'warning',
 })
 
@@ -78,9 +198,9 @@ await writeFile('dist/kadm.cjs', bundled.replace(/[^\x00-\x7f]/g, (c) => `\\u${c
 
 await build({
   entryPoints: ['src/bundle-loader.ts'],
-  outfile: 'dist/loader.js',
+  outfile: 'dist/loader.cjs',
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',

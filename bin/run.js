@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // kadm as built by `npm run build`: dist/kadm.cjs, loaded with a V8 code cache (see src/bundle-loader.ts).
-import {fileURLToPath} from 'node:url'
+// CommonJS (bin/package.json): an ES module entry makes Node set up its ES module loader and build
+// a namespace for every built-in it imports, which loads modules no kadm command needs to start.
+'use strict'
+const {join} = require('node:path')
 
-import {loadBundle} from '../dist/loader.js'
+const {loadBundle} = require('../dist/loader.cjs')
 
-const bundle = fileURLToPath(new URL('../dist/kadm.cjs', import.meta.url))
+const bundle = join(__dirname, '..', 'dist', 'kadm.cjs')
 const loaded = loadBundle(bundle)
-const command = await loaded.exports.run(bundle)
-loaded.saveCache(command)
-process.exit()
+loaded.exports.run(bundle).then((command) => {
+  loaded.saveCache(command)
+  process.exit()
+})

@@ -5,13 +5,22 @@
  * would otherwise keep the process alive). Writes to a full pipe are queued: exiting before they
  * drain would cut the output short.
  */
+import {readFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+
 import {execute} from '@oclif/core/execute'
 
 import {runRecord} from './run-record.js'
 
-/** Runs kadm; returns the id of the command it ran ("" for none). */
-export async function run(root: string): Promise<string> {
-  await execute({dir: root})
+/** Runs kadm from the bundle at `bundle` (in dist/ of the package); returns the id of the command it ran ("" for none). */
+export async function run(bundle: string): Promise<string> {
+  // Given the package's root and package.json, oclif does not look for them itself (a walk up the
+  // directories with asynchronous reads); kadm's package.json has its oclif settings, so oclif
+  // would not look for other configuration files either. kadm has no plugins: oclif need not read
+  // its data directory for user-installed ones.
+  const root = dirname(dirname(bundle))
+  const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  await execute({loadOptions: {pjson, root, userPlugins: false}})
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => {
     stream.write('', () => resolve())
   })))

@@ -3,7 +3,7 @@ import {parseContext, SASL_MECHANISMS, splitServers} from './contexts.js'
 
 /** Asks for a context's settings on a terminal (only ever called when stdin and stdout are TTYs). */
 export async function promptContext(): Promise<Context> {
-  const {input, select, confirm, password} = await import('@inquirer/prompts')
+  const {input, select, confirm, password} = await import('../prompts.js')
   const servers = await input({
     message: 'Bootstrap servers (host:port[,host:port])',
     validate: (v) => splitServers(v).length > 0 || 'at least one host:port',

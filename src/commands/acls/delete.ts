@@ -50,7 +50,7 @@ export default class AclsDelete extends ClusterCommand {
       throw new UsageError(`refusing to delete ${matching.length} ACL(s) without --yes (not on a terminal)`, 'preview them with --dry-run')
     }
     process.stderr.write(renderAcls(matching, this.chalk) + '\n')
-    const {confirm} = await import('@inquirer/prompts')
+    const {confirm} = await import('../../prompts.js')
     if (!(await confirm({message: `Delete these ${matching.length} ACL(s)?`, default: false}))) throw new KadmError('nothing deleted')
   }
 }
