@@ -27,6 +27,12 @@ async function kcatMetadata(): Promise<KcatMetadata> {
   return JSON.parse(stdout) as KcatMetadata
 }
 
+/** Whether the broker kadm asks first (the first bootstrap server) lists the topic. */
+async function kadmSees(topic: string): Promise<boolean> {
+  const listed = await kadm(['topics', 'list', topic, '-o', 'json', '-b', bootstrap.split(',')[0]])
+  return listed.code === 0 && (JSON.parse(listed.stdout) as Array<{name: string}>).some((t) => t.name === topic)
+}
+
 describe('kadm cluster describe', () => {
   const topic = uniqueName('cluster-describe')
 
@@ -38,8 +44,15 @@ describe('kadm cluster describe', () => {
   })
 
   it('lists the brokers, leaders and replicas as kcat -L sees them', async () => {
-    const described = await kadmJson<Described>(['cluster', 'describe', '-b', bootstrap])
-    const kcat = await kcatMetadata()
+    // Brokers learn of a new topic a moment apart, and kcat and kadm may ask different brokers:
+    // compare once both know of the topic the test created.
+    let described = await kadmJson<Described>(['cluster', 'describe', '-b', bootstrap])
+    let kcat = await kcatMetadata()
+    for (let attempt = 0; attempt < 40 && !(await kadmSees(topic)) || !kcat.topics.some((t) => t.topic === topic); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      kcat = await kcatMetadata()
+    }
+    described = await kadmJson<Described>(['cluster', 'describe', '-b', bootstrap])
     expect(described.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual(kcat.brokers.map((b) => b.name).sort())
     expect(described.brokers.map((b) => b.id)).toEqual(kcat.brokers.map((b) => b.id).sort((a, b) => a - b))
     // kcat -L leaves internal topics out; count what kadm counts from the same (visible) topics.
