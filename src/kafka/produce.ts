@@ -82,6 +82,8 @@ interface PartitionState {
   broken: boolean
   /** Rounds in a row that needed a retry, for the backoff. */
   retries: number
+  /** Why the last retry was needed: the cause for batches that time out before their first send. */
+  lastError?: string
 }
 
 type Outcome = {kind: 'ok'} | {kind: 'retry' | 'fail'; error: string}
@@ -269,7 +271,9 @@ export class RecordProducer {
         for (const item of window) await item.batch.catch(() => undefined)
         const outcomes = await this.sendWindow(partition, window)
         const progressed = this.settle(q, window, outcomes)
-        if (outcomes.some((o) => o.kind === 'retry')) {
+        const retry = outcomes.find((o): o is Outcome & {kind: 'retry'} => o.kind === 'retry')
+        if (retry) {
+          q.lastError = retry.error
           if (progressed) q.retries = 0
           await this.refreshLeaders()
           await this.backoff(q)
@@ -380,7 +384,8 @@ export class RecordProducer {
     while (q.queue.length && q.queue[0].deadline <= now) {
       const item = q.queue.shift()!
       const why = `delivery timeout (${formatDuration(this.deliveryTimeoutMs)}) ran out`
-      this.finish(item, item.lastError ? `${why}: ${item.lastError}` : why)
+      const cause = item.lastError ?? q.lastError
+      this.finish(item, cause ? `${why}: ${cause}` : why)
       if (this.idempotent) q.broken = true
     }
   }
@@ -391,7 +396,7 @@ export class RecordProducer {
     try {
       identity = await this.initProducerId(Math.min(q.queue[0].deadline, Date.now() + REQUEST_TIMEOUT_MS))
     } catch (error) {
-      if (q.queue.length) q.queue[0].lastError = (error as Error).message
+      q.lastError = (error as Error).message
       return false
     }
     let sequence = 0
