@@ -30,6 +30,21 @@ const CHILD_ENV = {
   KADM_CONTEXT: undefined,
 } as NodeJS.ProcessEnv
 
+/**
+ * createTopic, retried for a few seconds: just after a restart, the broker answering may not list
+ * the restarted broker yet ("replication factor 3 is larger than the 2 available brokers").
+ */
+export async function createTopicAfterFaults(cluster: FaultCluster, name: string, options: Parameters<typeof createTopic>[2]): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createTopic(cluster.bootstrap, name, options)
+    } catch (error) {
+      if (attempt >= 15) throw error
+      await sleep(1000)
+    }
+  }
+}
+
 /** The broker hosting the active KRaft controller (DescribeQuorum leader), as `kadm cluster describe` reports it. */
 export async function activeController(bootstrap: string): Promise<number> {
   const described = await kadmJson<{controller: {activeControllerId: number | null}}>(['cluster', 'describe', '-b', bootstrap])
@@ -75,20 +90,28 @@ export async function produceThroughControllerKill(cluster: FaultCluster, produc
     await cluster.kill(victim)
     await sleep(4000)
     await cluster.restart()
-  }, count)
+  }, {count})
+}
+
+export interface ProduceOptions {
+  count?: number
+  linesPerSecond?: number
+  /** More arguments for the producer, e.g. `--delivery-timeout 5s`. */
+  args?: string[]
 }
 
 /** As produceThroughControllerKill, with any fault done to the active controller's broker. */
-export async function produceThroughFault(cluster: FaultCluster, producer: Producer, fault: (victim: number) => Promise<void>, count = 300_000): Promise<ProduceRun> {
-  const topic = await createTopic(cluster.bootstrap, uniqueName(`faults-produce-${producer}`), {partitions: 6, replicationFactor: 3})
+export async function produceThroughFault(cluster: FaultCluster, producer: Producer, fault: (victim: number) => Promise<void>, options: ProduceOptions = {}): Promise<ProduceRun> {
+  const {count = 300_000, linesPerSecond = 25_000} = options
+  const topic = await createTopicAfterFaults(cluster, uniqueName(`faults-produce-${producer}`), {partitions: 6, replicationFactor: 3})
   const killed = await activeController(cluster.bootstrap)
   const lines = Array.from({length: count}, (_, i) => `line-${i}`)
   const [command, args] = producer === 'kadm'
-    ? [process.execPath, [join(ROOT, 'bin', 'run.js'), 'console', 'produce', topic, '-b', cluster.bootstrap]]
-    : ['kcat', ['-P', '-b', cluster.bootstrap, '-t', topic, '-X', 'acks=all', '-X', 'enable.idempotence=true']]
+    ? [process.execPath, [join(ROOT, 'bin', 'run.js'), 'console', 'produce', topic, '-b', cluster.bootstrap, ...(options.args ?? [])]]
+    : ['kcat', ['-P', '-b', cluster.bootstrap, '-t', topic, '-X', 'acks=all', '-X', 'enable.idempotence=true', ...(options.args ?? [])]]
   let written = 0
   const started = Date.now()
-  const run = paced(command, args, lines, 25_000, (n) => (written = n))
+  const run = paced(command, args, lines, linesPerSecond, (n) => (written = n))
   // The fault lands mid-stream: after a fifth of the lines.
   while (written < count / 5) await sleep(50)
   await fault(killed)

@@ -1,9 +1,8 @@
-import {setTimeout as sleep} from 'node:timers/promises'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {FaultCluster} from '../helpers/fault-cluster.js'
-import {createTopic, kadm, uniqueName} from '../helpers/kadm.js'
-import {activeController, produceThroughControllerKill} from '../helpers/produce-under-faults.js'
+import {kadm, uniqueName} from '../helpers/kadm.js'
+import {activeController, createTopicAfterFaults, produceThroughControllerKill} from '../helpers/produce-under-faults.js'
 
 /** Ports 29400-29499 are this file's range on shared machines (29400 is often taken: override with KADM_FAULTS_TEST_PORT). */
 const PORT = Number(process.env.KADM_FAULTS_TEST_PORT ?? 29_420)
@@ -17,18 +16,6 @@ beforeAll(async () => {
 
 afterAll(async () => cluster?.stop())
 
-/** A one-partition topic with its only replica on `broker` (which every broker may not list yet just after a restart). */
-async function createTopicOnBroker(name: string, broker: number): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await createTopic(cluster.bootstrap, name, {assignment: String(broker)})
-    } catch (error) {
-      if (attempt >= 10) throw error
-      await sleep(1000)
-    }
-  }
-}
-
 describe('console produce while brokers fail', () => {
   it('delivers 300,000 records exactly once while the active controller\'s broker is killed and restarted', async () => {
     const run = await produceThroughControllerKill(cluster, 'kadm')
@@ -41,7 +28,7 @@ describe('console produce while brokers fail', () => {
     // Not the controller's broker: the fault is one partition without a live replica, nothing more.
     const controller = await activeController(cluster.bootstrap)
     const victim = cluster.state.nodes.map((n) => n.id).find((id) => id !== controller)!
-    const topic = await createTopicOnBroker(uniqueName('produce-undeliverable'), victim)
+    const topic = await createTopicAfterFaults(cluster, uniqueName('produce-undeliverable'), {assignment: String(victim)})
     await cluster.kill(victim)
     const input = Array.from({length: 1000}, (_, i) => `r${i}`).join('\n') + '\n'
     const started = Date.now()
