@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process'
+import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -29,6 +30,26 @@ const CHILD_ENV = {
   KADM_BOOTSTRAP_SERVER: undefined,
   KADM_CONTEXT: undefined,
 } as NodeJS.ProcessEnv
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+/**
+ * The first base port from `candidates` whose three broker ports and three controller ports (the
+ * launcher puts those 100 above) are all free: on a shared machine another cluster may hold some.
+ */
+export async function freeBasePort(candidates: number[]): Promise<number> {
+  for (const base of candidates) {
+    const ports = [0, 1, 2, 100, 101, 102].map((d) => base + d)
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base
+  }
+  throw new Error(`no free base port among ${candidates.join(', ')}`)
+}
 
 /**
  * createTopic, retried for a few seconds: just after a restart, the broker answering may not list

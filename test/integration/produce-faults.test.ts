@@ -2,16 +2,19 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {FaultCluster} from '../helpers/fault-cluster.js'
 import {kadm, uniqueName} from '../helpers/kadm.js'
-import {activeController, createTopicAfterFaults, produceThroughControllerKill} from '../helpers/produce-under-faults.js'
+import {activeController, createTopicAfterFaults, freeBasePort, produceThroughControllerKill} from '../helpers/produce-under-faults.js'
 
-/** Ports 29400-29499 are this file's range on shared machines (29400 is often taken: override with KADM_FAULTS_TEST_PORT). */
-const PORT = Number(process.env.KADM_FAULTS_TEST_PORT ?? 29_420)
+/**
+ * Broker ports from 29400-29499 (KADM_FAULTS_TEST_PORT to pick one), the first whose ports are
+ * free: machines running this suite are shared. The launcher's controller ports are 100 above.
+ */
+const PORTS = process.env.KADM_FAULTS_TEST_PORT ? [Number(process.env.KADM_FAULTS_TEST_PORT)] : Array.from({length: 33}, (_, i) => 29_400 + 3 * i)
 
 // A cluster of its own, broken for real: no other test sees it degraded.
 let cluster: FaultCluster
 
 beforeAll(async () => {
-  cluster = await FaultCluster.start(inject('kafkaVersion'), PORT)
+  cluster = await FaultCluster.start(inject('kafkaVersion'), await freeBasePort(PORTS))
 })
 
 afterAll(async () => cluster?.stop())
