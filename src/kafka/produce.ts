@@ -1,3 +1,4 @@
+import {formatDuration} from '../domain/duration.js'
 import {partitionForKey} from '../domain/partitioner.js'
 import type {ProducedRecord} from '../domain/record-format.js'
 import {KadmError} from '../errors.js'
@@ -6,7 +7,8 @@ import {codecFor, COMPRESSION_TYPES, type CompressionName} from './compression.j
 import {describeKafkaError} from './connection-errors.js'
 import {selectPartitions} from './consume.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
-import {encodeRecordBatch, InitProducerId, sendProduce} from './protocol/produce.js'
+import {encodeRecordBatch, InitProducerId, restampBatch, sendProduce} from './protocol/produce.js'
+import type {BrokerConnection} from './protocol/transport.js'
 
 export type Acks = 'all' | '1' | '0'
 
@@ -16,6 +18,8 @@ export interface ProduceOptions {
   compression: CompressionName
   /** Every record goes here (checked against the partition count first). */
   partition?: number
+  /** How long a record may take from being read to being acknowledged, retries included. */
+  deliveryTimeoutMs?: number
 }
 
 export interface ProduceStats {
@@ -32,22 +36,60 @@ const BATCH_BYTES = 512 * 1024
 const BATCH_RECORDS = 20_000
 /** Encoded bytes waiting or in flight before send() makes its caller wait. */
 const MAX_PENDING_BYTES = 32 * 1024 * 1024
-const MAX_ATTEMPTS = 5
 const IN_FLIGHT_PER_PARTITION = 5
-const RETRIABLE = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'REQUEST_TIMED_OUT', 'NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'NETWORK_EXCEPTION', 'KAFKA_STORAGE_ERROR', 'FENCED_LEADER_EPOCH'])
+/** As Kafka's delivery.timeout.ms. */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000
+/** As Kafka's request.timeout.ms: a frozen broker costs at most this per attempt. */
+const REQUEST_TIMEOUT_MS = 30_000
+const RETRY_BACKOFF_MS = 100
+const RETRY_BACKOFF_MAX_MS = 1000
+/**
+ * Answers after which the same batch may yet be written: leadership moving, replicas catching up,
+ * a broker restarting. OUT_OF_ORDER_SEQUENCE_NUMBER means a batch before it is being sent again
+ * (or was given up on, in which case this one runs out of time too: never written twice).
+ */
+const RETRIABLE = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'REQUEST_TIMED_OUT', 'NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'NETWORK_EXCEPTION', 'KAFKA_STORAGE_ERROR', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'BROKER_NOT_AVAILABLE', 'REPLICA_NOT_AVAILABLE', 'OUT_OF_ORDER_SEQUENCE_NUMBER', 'THROTTLING_QUOTA_EXCEEDED'])
+/** Connection failures no retry can mend. */
+const FATAL_CONNECTION = /^(authentication failed|TLS error|not authorized)/
+
+interface ProducerIdentity {
+  producerId: bigint
+  producerEpoch: number
+}
+
+const NO_IDENTITY: ProducerIdentity = {producerId: -1n, producerEpoch: -1}
 
 interface Pending {
-  partition: number
   batch: Promise<Buffer>
   count: number
   bytes: number
-  attempts: number
+  /** When its delivery timeout runs out (counted from the batch's first record). */
+  deadline: number
+  /** Sent at least once without a definite answer: the broker may have written it. */
+  sent: boolean
+  lastError?: string
 }
 
-interface PartitionQueue {
+interface PartitionState {
   queue: Pending[]
   busy: boolean
+  identity: ProducerIdentity
+  nextSequence: number
+  /**
+   * A batch was given up on, leaving a gap in the sequence: the batches already sent are retried
+   * as they are, the rest go out under a fresh producer id.
+   */
+  broken: boolean
+  /** Rounds in a row that needed a retry, for the backoff. */
+  retries: number
+  /** Why the last retry was needed: the cause for batches that time out before their first send. */
+  lastError?: string
 }
+
+type Outcome = {kind: 'ok'} | {kind: 'retry' | 'fail'; error: string}
+const OK: Outcome = {kind: 'ok'}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * A producer that writes record batches itself (kafkajs's producer managed ~65k records/s here
@@ -56,27 +98,39 @@ interface PartitionQueue {
  * batches in flight per partition, in order, partitions and brokers in parallel. With acks=all it
  * is idempotent (InitProducerId, sequence numbers), as Kafka's console producer is. Keyed records
  * go where the Java producer puts them (murmur2); unkeyed ones stick to one partition per batch.
- * Failures are counted per record and never dropped silently.
+ *
+ * Like Kafka's Java producer and librdkafka, it rides out broker faults: a batch the broker may
+ * still take (leader moved, broker down or frozen, ISR too small) is sent again, after fresh
+ * metadata and a growing backoff, until its delivery timeout runs out; only then are its records
+ * counted as failed, with the last error. Retries resend a partition's unacknowledged batches in
+ * order with their original sequence numbers, so the broker drops any it already has: nothing is
+ * lost, duplicated or reordered across leader changes.
  */
 export class RecordProducer {
   readonly stats: ProduceStats = {records: 0, failed: 0, bytes: 0, errors: new Map()}
-  private readonly open = new Map<number, {records: ProducedRecord[]; bytes: number}>()
-  private readonly queues = new Map<number, PartitionQueue>()
-  private readonly sequences = new Map<number, number>()
+  private readonly open = new Map<number, {records: ProducedRecord[]; bytes: number; created: number}>()
+  private readonly partitions = new Map<number, PartitionState>()
+  private identity = NO_IDENTITY
   private pendingBytes = 0
   private waiters: Array<() => void> = []
   private idle: Array<() => void> = []
   private sticky: number
   private readonly compress?: (b: Buffer) => Promise<Buffer>
+  private readonly idempotent: boolean
+  private readonly deliveryTimeoutMs: number
+  private refreshing?: Promise<void>
+  /** The broker whose metadata answered last (undefined: the seed broker). */
+  private metadataSource?: number
 
   private constructor(
     private readonly connection: KafkaConnection,
     private readonly options: ProduceOptions,
-    private leaders: number[],
-    private readonly producerId: bigint,
-    private readonly producerEpoch: number,
+    private readonly leaders: number[],
+    private brokerIds: number[],
   ) {
     this.sticky = Math.floor(Math.random() * leaders.length)
+    this.idempotent = options.acks === 'all'
+    this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS
     const type = COMPRESSION_TYPES[options.compression]
     if (type) {
       const codec = codecFor(type)
@@ -85,25 +139,39 @@ export class RecordProducer {
   }
 
   static async open(connection: KafkaConnection, options: ProduceOptions): Promise<RecordProducer> {
-    const metadata = (await connection.metadata([options.topic])).topics
-    const partitions = selectPartitions(metadata, [options.topic])
+    const metadata = await connection.metadata([options.topic])
+    const partitions = selectPartitions(metadata.topics, [options.topic])
     if (options.partition !== undefined && options.partition >= partitions.length) {
       throw new KadmError(`topic ${options.topic} has no partition ${options.partition} (it has ${partitions.length})`)
     }
-    let producerId = -1n
-    let producerEpoch = -1
-    if (options.acks === 'all') {
-      let answer = await connection.send(connection.seedBroker, InitProducerId, {transactionTimeoutMs: 60_000})
-      // Brokers answer "loading" while their producer-id block is being allocated: retry briefly.
-      for (let attempt = 1; answer.errorCode && new KafkaProtocolError(answer.errorCode).retriable && attempt < 20; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 100 * Math.min(attempt, 5)))
-        answer = await connection.send(connection.seedBroker, InitProducerId, {transactionTimeoutMs: 60_000})
+    const producer = new RecordProducer(connection, options, partitions.map((p) => p.leader), metadata.brokers.map((b) => b.nodeId))
+    if (producer.idempotent) producer.identity = await producer.initProducerId(Date.now() + producer.deliveryTimeoutMs)
+    return producer
+  }
+
+  /**
+   * A producer id and epoch from any broker that answers (the seed first), retried until
+   * `deadline`: brokers answer "loading" while their id block is allocated, and not at all while
+   * the controller they ask is being replaced.
+   */
+  private async initProducerId(deadline: number): Promise<ProducerIdentity> {
+    for (let attempt = 0; ; attempt++) {
+      let failure: unknown
+      try {
+        const nodeId = attempt === 0 ? undefined : this.brokerIds[(attempt - 1) % this.brokerIds.length]
+        const broker = nodeId === undefined ? this.connection.seedBroker : await this.connection.broker(nodeId)
+        const answer = await this.connection.send(broker, InitProducerId, {transactionTimeoutMs: 60_000})
+        if (!answer.errorCode) return {producerId: answer.producerId, producerEpoch: answer.producerEpoch}
+        failure = new KafkaProtocolError(answer.errorCode, null, 'InitProducerId')
+        if (!(failure as KafkaProtocolError).retriable) throw failure
+      } catch (error) {
+        if (error instanceof KafkaProtocolError && !error.retriable) throw error
+        failure = error
       }
-      if (answer.errorCode) throw new KafkaProtocolError(answer.errorCode, null, 'InitProducerId')
-      producerId = answer.producerId
-      producerEpoch = answer.producerEpoch
+      const delay = Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MS * 2 ** Math.min(attempt, 4))
+      if (Date.now() + delay > deadline) throw describeKafkaError(failure, this.connection.settings.bootstrapServers)
+      await sleep(delay)
     }
-    return new RecordProducer(connection, options, partitions.map((p) => p.leader), producerId, producerEpoch)
   }
 
   private partitionOf(record: ProducedRecord): number {
@@ -122,7 +190,7 @@ export class RecordProducer {
         continue
       }
       let batch = this.open.get(partition)
-      if (!batch) this.open.set(partition, (batch = {records: [], bytes: 0}))
+      if (!batch) this.open.set(partition, (batch = {records: [], bytes: 0, created: Date.now()}))
       batch.records.push(record)
       batch.bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0) + 16
       if (batch.bytes >= BATCH_BYTES || batch.records.length >= BATCH_RECORDS) this.seal(partition)
@@ -130,100 +198,271 @@ export class RecordProducer {
     while (this.pendingBytes > MAX_PENDING_BYTES) await new Promise<void>((resolve) => this.waiters.push(resolve))
   }
 
-  /** Sends every open batch and waits for all answers. */
+  /** Sends every open batch and waits for all answers (or for their delivery timeouts). */
   async flush(): Promise<void> {
     for (const partition of [...this.open.keys()]) this.seal(partition)
-    while ([...this.queues.values()].some((q) => q.busy || q.queue.length)) await new Promise<void>((resolve) => this.idle.push(resolve))
+    while ([...this.partitions.values()].some((q) => q.busy || q.queue.length)) await new Promise<void>((resolve) => this.idle.push(resolve))
+  }
+
+  private stateOf(partition: number): PartitionState {
+    let q = this.partitions.get(partition)
+    if (!q) this.partitions.set(partition, (q = {queue: [], busy: false, identity: this.identity, nextSequence: 0, broken: false, retries: 0}))
+    return q
+  }
+
+  /** The next partition for unkeyed records, skipping those without a leader while others have one. */
+  private nextSticky(): number {
+    const n = this.leaders.length
+    for (let step = 1; step <= n; step++) {
+      const candidate = (this.sticky + step) % n
+      if (this.leaders[candidate] >= 0) return candidate
+    }
+    return (this.sticky + 1) % n
   }
 
   private seal(partition: number): void {
     const open = this.open.get(partition)
     this.open.delete(partition)
     if (!open?.records.length) return
-    if (open.records.some((r) => r.key === null) && partition === this.sticky) this.sticky = (this.sticky + 1) % this.leaders.length
-    const baseSequence = this.sequences.get(partition) ?? 0
-    if (this.producerId >= 0n) this.sequences.set(partition, (baseSequence + open.records.length) % 2 ** 31)
+    if (open.records.some((r) => r.key === null) && partition === this.sticky) this.sticky = this.nextSticky()
+    const q = this.stateOf(partition)
+    const baseSequence = q.nextSequence
+    if (this.idempotent) q.nextSequence = (baseSequence + open.records.length) % 2 ** 31
     const batch = encodeRecordBatch(open.records, {
       compressionType: COMPRESSION_TYPES[this.options.compression],
       compress: this.compress,
-      producerId: this.producerId,
-      producerEpoch: this.producerEpoch,
-      baseSequence: this.producerId >= 0n ? baseSequence : -1,
+      producerId: q.identity.producerId,
+      producerEpoch: q.identity.producerEpoch,
+      baseSequence: this.idempotent ? baseSequence : -1,
       now: Date.now(),
     })
     let bytes = 0
     for (const r of open.records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0)
-    let q = this.queues.get(partition)
-    if (!q) this.queues.set(partition, (q = {queue: [], busy: false}))
-    q.queue.push({partition, batch, count: open.records.length, bytes, attempts: 0})
+    q.queue.push({batch, count: open.records.length, bytes, deadline: open.created + this.deliveryTimeoutMs, sent: false})
     this.pendingBytes += bytes
     void this.pump(partition)
   }
 
   /**
    * Sends a partition's batches in order, up to five in flight (the most an idempotent producer
-   * may have: the broker still checks their sequence), retrying those the broker asks to retry.
+   * may have: the broker keeps the last five batches per producer to recognise a resent one),
+   * until each is acknowledged or its delivery timeout runs out.
    */
   private async pump(partition: number): Promise<void> {
-    const q = this.queues.get(partition)!
+    const q = this.partitions.get(partition)!
     if (q.busy) return
     q.busy = true
-    while (q.queue.length) {
-      const window = q.queue.slice(0, IN_FLIGHT_PER_PARTITION)
-      // Encoded in order first, so the requests leave in order on the broker's connection.
-      for (const item of window) await item.batch.catch(() => undefined)
-      const outcomes = await Promise.all(window.map((item) => this.sendOne(item)))
-      let retry = false
-      for (const [i, outcome] of outcomes.entries()) {
-        const item = window[i]
-        if (outcome === 'retry' && ++item.attempts < MAX_ATTEMPTS) {
-          retry = true
-          break
+    try {
+      while (q.queue.length) {
+        this.expire(q)
+        if (!q.queue.length) break
+        if (q.broken && !q.queue[0].sent && !(await this.renewIdentity(q))) {
+          await this.backoff(q)
+          continue
         }
-        q.queue.shift()
-        this.pendingBytes -= item.bytes
-        if (outcome === 'ok') {
-          this.stats.records += item.count
-          this.stats.bytes += item.bytes
-        } else this.fail(outcome === 'retry' ? 'gave up after retries' : outcome, item.count)
+        let size = Math.min(IN_FLIGHT_PER_PARTITION, q.queue.length)
+        // After a gap, only the batches the broker may already have go out under the old id.
+        if (q.broken) {
+          const firstUnsent = q.queue.findIndex((item) => !item.sent)
+          if (firstUnsent >= 0) size = Math.min(size, firstUnsent)
+        }
+        const window = q.queue.slice(0, size)
+        // Encoded in order first, so the requests leave in order on the broker's connection.
+        for (const item of window) await item.batch.catch(() => undefined)
+        const outcomes = await this.sendWindow(partition, window)
+        const progressed = this.settle(q, window, outcomes)
+        const retry = outcomes.find((o): o is Outcome & {kind: 'retry'} => o.kind === 'retry')
+        if (retry) {
+          q.lastError = retry.error
+          if (progressed) q.retries = 0
+          await this.refreshLeaders()
+          await this.backoff(q)
+        } else q.retries = 0
+        this.wakeWriters()
       }
-      if (retry) {
-        await this.refreshLeaders().catch(() => {})
-        await new Promise((resolve) => setTimeout(resolve, 100 * window[0].attempts))
-      }
-      if (this.pendingBytes <= MAX_PENDING_BYTES) for (const wake of this.waiters.splice(0)) wake()
+    } catch (error) {
+      // A bug, not a broker fault: count what is left as failed rather than hang the flush.
+      for (const item of q.queue.splice(0)) this.finish(item, `internal error: ${(error as Error).message}`)
+    } finally {
+      q.busy = false
+      this.wakeWriters()
+      for (const wake of this.idle.splice(0)) wake()
     }
-    q.busy = false
-    for (const wake of this.idle.splice(0)) wake()
   }
 
-  private async sendOne(item: Pending): Promise<'ok' | 'retry' | string> {
+  private async sendWindow(partition: number, window: Pending[]): Promise<Outcome[]> {
+    const leader = this.leaders[partition]
+    if (leader < 0) return window.map(() => ({kind: 'retry', error: 'LEADER_NOT_AVAILABLE'}))
+    let broker: BrokerConnection
     try {
-      const batch = await item.batch
-      const broker = await this.connection.broker(this.leaders[item.partition])
+      broker = await this.connection.broker(leader)
+    } catch (error) {
+      const outcome = this.classify(error)
+      return window.map(() => outcome)
+    }
+    const remaining = Math.max(...window.map((item) => item.deadline)) - Date.now()
+    const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, Math.max(1000, remaining))
+    return Promise.all(window.map((item) => this.sendOne(broker, partition, item, timeoutMs)))
+  }
+
+  private async sendOne(broker: BrokerConnection, partition: number, item: Pending, timeoutMs: number): Promise<Outcome> {
+    let batch: Buffer
+    try {
+      batch = await item.batch
+    } catch (error) {
+      return {kind: 'fail', error: (error as Error).message}
+    }
+    try {
+      item.sent = true
       const answer = await sendProduce(broker, {
         acks: ACKS[this.options.acks],
-        timeoutMs: 30_000,
-        topics: [{topic: this.options.topic, partitions: [{partition: item.partition, batch}]}],
-      }, 35_000)
+        timeoutMs,
+        topics: [{topic: this.options.topic, partitions: [{partition, batch}]}],
+      }, timeoutMs + 2000)
       const result = answer?.[0]
-      if (!result || result.errorCode === 0) return 'ok'
+      if (!result || result.errorCode === 0) return OK
       const name = errorName(result.errorCode)
-      // A retried batch the broker already has: idempotence did its job.
-      if (name === 'DUPLICATE_SEQUENCE_NUMBER') return 'ok'
-      // Out of order: an earlier batch of this window failed and is being sent again.
-      if (RETRIABLE.has(name) || name === 'OUT_OF_ORDER_SEQUENCE_NUMBER') return 'retry'
-      return result.errorMessage ? `${name}: ${result.errorMessage}` : name
+      // A resent batch the broker already has: idempotence did its job.
+      if (name === 'DUPLICATE_SEQUENCE_NUMBER') return OK
+      if (RETRIABLE.has(name)) return {kind: 'retry', error: name}
+      return {kind: 'fail', error: result.errorMessage ? `${name}: ${result.errorMessage}` : name}
     } catch (error) {
-      const message = describeKafkaError(error, this.connection.settings.bootstrapServers).message
-      if (/timed out|connect|closed/i.test(message)) return 'retry'
-      return message
+      return this.classify(error)
     }
   }
 
-  private async refreshLeaders(): Promise<void> {
-    const metadata = (await this.connection.metadata([this.options.topic])).topics
-    this.leaders = selectPartitions(metadata, [this.options.topic]).map((p) => p.leader)
+  /** Dropped, refused or reset connections and timeouts are worth another try; refused credentials are not. */
+  private classify(error: unknown): Outcome {
+    const message = describeKafkaError(error, this.connection.settings.bootstrapServers).message
+    return {kind: FATAL_CONNECTION.test(message) ? 'fail' : 'retry', error: message}
+  }
+
+  /**
+   * Takes a window's answers; true when any batch was settled. With idempotence an acknowledged
+   * batch means every batch before it was written too (the broker only appends in sequence), so
+   * their lost or failed answers do not matter.
+   */
+  private settle(q: PartitionState, window: Pending[], outcomes: Outcome[]): boolean {
+    const settled = new Set<Pending>()
+    if (this.idempotent) {
+      const lastOk = outcomes.findLastIndex((o) => o.kind === 'ok')
+      for (let i = 0; i <= lastOk; i++) {
+        this.deliver(window[i])
+        settled.add(window[i])
+      }
+      for (let i = lastOk + 1; i < window.length; i++) {
+        const outcome = outcomes[i]
+        if (outcome.kind === 'ok') continue
+        if (outcome.kind === 'retry') {
+          window[i].lastError = outcome.error
+          continue
+        }
+        // Refused, so not written; nor can anything after it be under this producer id.
+        this.finish(window[i], outcome.error)
+        settled.add(window[i])
+        q.broken = true
+        for (const later of q.queue.slice(q.queue.indexOf(window[i]) + 1)) later.sent = false
+        break
+      }
+    } else {
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome.kind === 'retry') window[i].lastError = outcome.error
+        else {
+          if (outcome.kind === 'ok') this.deliver(window[i])
+          else this.finish(window[i], outcome.error)
+          settled.add(window[i])
+        }
+      }
+    }
+    if (settled.size) q.queue = q.queue.filter((item) => !settled.has(item))
+    return settled.size > 0
+  }
+
+  /** Gives up on the batches at the head of the queue whose delivery timeout has run out. */
+  private expire(q: PartitionState): void {
+    const now = Date.now()
+    while (q.queue.length && q.queue[0].deadline <= now) {
+      const item = q.queue.shift()!
+      const why = `delivery timeout (${formatDuration(this.deliveryTimeoutMs)}) ran out`
+      const cause = item.lastError ?? q.lastError
+      this.finish(item, cause ? `${why}: ${cause}` : why)
+      if (this.idempotent) q.broken = true
+    }
+  }
+
+  /** A fresh producer id for a partition whose sequence has a gap; its queued batches are renumbered from 0. */
+  private async renewIdentity(q: PartitionState): Promise<boolean> {
+    let identity: ProducerIdentity
+    try {
+      identity = await this.initProducerId(Math.min(q.queue[0].deadline, Date.now() + REQUEST_TIMEOUT_MS))
+    } catch (error) {
+      q.lastError = (error as Error).message
+      return false
+    }
+    let sequence = 0
+    for (const item of q.queue) {
+      const base = sequence
+      item.batch = item.batch.then((b) => restampBatch(b, identity.producerId, identity.producerEpoch, base))
+      sequence = (sequence + item.count) % 2 ** 31
+    }
+    q.identity = identity
+    q.nextSequence = sequence
+    q.broken = false
+    return true
+  }
+
+  private async backoff(q: PartitionState): Promise<void> {
+    q.retries++
+    const delay = Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MS * 2 ** Math.min(q.retries - 1, 4))
+    const head = q.queue[0]
+    await sleep(Math.max(0, Math.min(delay, head ? head.deadline - Date.now() : delay)))
+  }
+
+  /** Leaders from fresh metadata, shared by every partition that asks while a refresh is under way. */
+  private refreshLeaders(): Promise<void> {
+    this.refreshing ??= this.loadLeaders().finally(() => {
+      this.refreshing = undefined
+    })
+    return this.refreshing
+  }
+
+  /**
+   * Metadata from the broker that answered last, else from the seed and each known broker in turn:
+   * the seed broker may be the one that is down.
+   */
+  private async loadLeaders(): Promise<void> {
+    const sources = [this.metadataSource, undefined, ...this.brokerIds]
+    for (const [i, nodeId] of sources.entries()) {
+      if (i > 0 && sources.indexOf(nodeId) !== i) continue
+      try {
+        const metadata = nodeId === undefined
+          ? await this.connection.metadata([this.options.topic])
+          : await this.connection.metadataFrom(nodeId, [this.options.topic])
+        const topic = metadata.topics.find((t) => t.name === this.options.topic)
+        if (!topic || topic.errorCode) continue
+        for (const p of topic.partitions) if (p.partition < this.leaders.length) this.leaders[p.partition] = p.leader
+        if (metadata.brokers.length) this.brokerIds = metadata.brokers.map((b) => b.nodeId)
+        this.metadataSource = nodeId
+        return
+      } catch {
+        // The next source.
+      }
+    }
+  }
+
+  private wakeWriters(): void {
+    if (this.pendingBytes <= MAX_PENDING_BYTES) for (const wake of this.waiters.splice(0)) wake()
+  }
+
+  private deliver(item: Pending): void {
+    this.pendingBytes -= item.bytes
+    this.stats.records += item.count
+    this.stats.bytes += item.bytes
+  }
+
+  private finish(item: Pending, reason: string): void {
+    this.pendingBytes -= item.bytes
+    this.fail(reason, item.count)
   }
 
   private fail(reason: string, count: number): void {

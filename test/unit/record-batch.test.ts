@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {codecFor, COMPRESSION_TYPES} from '../../src/kafka/compression.js'
 import {BATCH_HEADER_SIZE, decodeRecords, type KafkaRecord, scanBatches} from '../../src/kafka/protocol/fetch.js'
-import {crc32c, encodeRecordBatch} from '../../src/kafka/protocol/produce.js'
+import {crc32c, encodeRecordBatch, restampBatch} from '../../src/kafka/protocol/produce.js'
 
 const records = [
   {key: Buffer.from('k0'), value: Buffer.from('v0'), headers: [['h', Buffer.from('1')]] as Array<[string, Buffer | null]>},
@@ -50,5 +50,20 @@ describe('record batches (magic 2)', () => {
     const out: KafkaRecord[] = []
     decodeRecords(header, batch.subarray(BATCH_HEADER_SIZE), 3, out, 102)
     expect(out.map((r) => r.offset)).toEqual([102])
+  })
+})
+
+describe('restampBatch', () => {
+  it('gives a batch another producer id, epoch and base sequence with a valid CRC', async () => {
+    const batch = await encodeRecordBatch(records, {compressionType: 0, producerId: 7n, producerEpoch: 1, baseSequence: 10, now: 1_700_000_000_000})
+    const before = Buffer.from(batch)
+    restampBatch(batch, 99n, 3, 0)
+    const [header] = scanBatches(Buffer.concat([batch, batch.subarray(0, 20)]))
+    expect(header.producerId).toBe(99n)
+    expect(batch.readInt16BE(51)).toBe(3)
+    expect(batch.readInt32BE(53)).toBe(0)
+    expect(batch.readUInt32BE(17)).toBe(crc32c(batch, 21))
+    // Records untouched.
+    expect(batch.subarray(61)).toEqual(before.subarray(61))
   })
 })

@@ -23,7 +23,7 @@ export interface ProduceSummary {
 
 export default class ConsoleProduce extends ClusterCommand {
   static summary = 'Send records from stdin or a file, one per line (or the JSON lines `console consume -o json` writes).'
-  static description = `Records are batched for throughput and flushed at end of input and on Ctrl-C. With --acks all (the default) the producer is idempotent. Keyed records go to the partition Kafka's Java producer would choose (murmur2 of the key). The summary (records, bytes, rate) goes to stderr; if any record fails, kadm says how many and exits 1.`
+  static description = `Records are batched for throughput and flushed at end of input and on Ctrl-C. With --acks all (the default) the producer is idempotent. Broker faults (a leader moving, a broker down or frozen) are retried until a record's --delivery-timeout (2m) runs out, without losing, duplicating or reordering records. Keyed records go to the partition Kafka's Java producer would choose (murmur2 of the key). The summary (records, bytes, rate) goes to stderr; if any record fails, kadm says how many and exits 1.`
   static examples = [
     {description: 'One record per line from stdin', command: 'printf "a\\nb\\n" | <%= config.bin %> <%= command.id %> orders'},
     {description: 'Keys before a tab, a static header, lz4', command: `<%= config.bin %> <%= command.id %> orders --key-separator $'\\t' -H source=import -z lz4 --file data.tsv`},
@@ -43,6 +43,7 @@ export default class ConsoleProduce extends ClusterCommand {
     partition: Flags.integer({char: 'p', summary: 'Send every record to this partition.', min: 0}),
     compression: Flags.string({char: 'z', summary: 'Compress batches.', options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], default: 'none'}),
     acks: Flags.string({summary: 'all: every in-sync replica (idempotent); 1: the leader; 0: no answer.', options: ['all', '1', '0'], default: 'all'}),
+    'delivery-timeout': Flags.string({summary: 'How long a record may take to be acknowledged, retries included (as delivery.timeout.ms); only then it counts as failed.', default: '2m'}),
     quiet: Flags.boolean({char: 'q', summary: 'No summary on stderr at exit.'}),
   }
 
@@ -72,11 +73,12 @@ export default class ConsoleProduce extends ClusterCommand {
         }
       : (line: Buffer) => parseLineRecord(line, lineOptions)
 
+    const deliveryTimeoutMs = this.parseTimeout(flags['delivery-timeout'], '--delivery-timeout')
     const started = Date.now()
     const connection = await this.connect(flags)
     const {RecordProducer} = await import('../../kafka/produce.js')
     const producer = await RecordProducer.open(connection, {
-      topic: args.topic, acks: flags.acks as Acks, compression: flags.compression as 'none', partition: flags.partition,
+      topic: args.topic, acks: flags.acks as Acks, compression: flags.compression as 'none', partition: flags.partition, deliveryTimeoutMs,
     })
     const input = flags.file === undefined ? process.stdin : createReadStream(flags.file, {highWaterMark: 1024 * 1024})
     let interrupted = false

@@ -237,3 +237,15 @@ export async function encodeRecordBatch(records: ProducedRecord[], options: Batc
   batch.writeUInt32BE(crc32c(batch, 21), 17)
   return batch
 }
+
+/**
+ * Gives an encoded batch another producer identity and base sequence, in place, and rewrites its
+ * CRC (which covers them). For a partition whose sequence was broken by a batch given up on.
+ */
+export function restampBatch(batch: Buffer, producerId: bigint, producerEpoch: number, baseSequence: number): Buffer {
+  batch.writeBigInt64BE(producerId, 43)
+  batch.writeInt16BE(producerEpoch, 51)
+  batch.writeInt32BE(baseSequence, 53)
+  batch.writeUInt32BE(crc32c(batch, 21), 17)
+  return batch
+}
