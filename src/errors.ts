@@ -5,6 +5,8 @@ export const ExitCode = {
   usage: 2,
   /** A check asked for by the user found a problem (e.g. --fail-on-unhealthy, --fail-above). */
   checkFailed: 3,
+  /** Only part of what was asked could be read or done (e.g. `console consume -e` with a partition whose leader stayed unreachable). */
+  partial: 4,
   interrupted: 130,
 } as const
 
