@@ -65,6 +65,8 @@ interface PartitionState extends TopicPartition {
   /** Failed attempts since it was last read, for the backoff between leader look-ups. */
   attempts: number
   unread?: UnreadPartition
+  /** -e: the end to read to, once a leader confirmed it (see confirmEnds). */
+  end?: number
 }
 
 /** Response and partition limits: large enough for throughput, small enough to keep memory flat. */
@@ -118,14 +120,41 @@ async function reaching<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Metadata saying that `leader` leads `parts`, so that offsets are asked of that broker alone. */
+function ledBy(leader: number, parts: TopicPartition[]): MetadataTopic[] {
+  const byTopic = new Map<string, MetadataPartition[]>()
+  for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), {errorCode: 0, partition: p.partition, leader, leaderEpoch: -1, replicas: [], isr: [], offlineReplicas: []}])
+  return [...byTopic].map(([name, partitions]) => ({errorCode: 0, name, topicId: '', isInternal: false, partitions}))
+}
+
+/**
+ * Where -e stops, confirmed by ListOffsets: a leader elected a moment ago may report a high
+ * watermark behind the records it already has in its Fetch answers; ListOffsets answers
+ * OFFSET_NOT_AVAILABLE until it knows (KIP-207). Sets each partition's end, or `done` when it is
+ * read to it; returns the partitions whose leader moved.
+ */
+async function confirmEnds(connection: KafkaConnection, leader: number, parts: PartitionState[], isolation: IsolationLevel): Promise<PartitionState[]> {
+  const [found] = await reaching(() => listOffsetsMany(connection, parts, ['latest'], {metadata: ledBy(leader, parts), isolation}))
+  const moved: PartitionState[] = []
+  parts.forEach((p, i) => {
+    const {error, offset} = found[i]
+    if (error === 'OFFSET_NOT_AVAILABLE') return
+    if (error) {
+      if (MOVED.has(error)) return moved.push(p)
+      throw new KadmError(`cannot find the latest offset of ${p.topic}:${p.partition}: ${error}`)
+    }
+    p.end = offset ?? 0
+    if (p.offset! >= p.end) p.done = true
+  })
+  return moved
+}
+
 /**
  * Start offsets of partitions led by `leader`, asked of that broker alone (ListOffsets). Returns
  * the partitions whose leader moved meanwhile; a broker that cannot be reached throws.
  */
 async function startOffsetsAt(connection: KafkaConnection, leader: number, parts: PartitionState[], start: StartPosition, isolation: IsolationLevel): Promise<PartitionState[]> {
-  const byTopic = new Map<string, MetadataPartition[]>()
-  for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), {errorCode: 0, partition: p.partition, leader, leaderEpoch: -1, replicas: [], isr: [], offlineReplicas: []}])
-  const metadata: MetadataTopic[] = [...byTopic].map(([name, partitions]) => ({errorCode: 0, name, topicId: '', isInternal: false, partitions}))
+  const metadata = ledBy(leader, parts)
   const specs: OffsetSpec[] = start.kind === 'earliest' ? ['earliest']
     : start.kind === 'latest' ? ['latest']
       : start.kind === 'time' ? [{timestamp: start.timestamp}, 'latest'] : ['earliest', 'latest']
@@ -338,6 +367,7 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
     const work: Array<{state: PartitionState; part: FetchPartitionResponse; batches: BatchHeader[]; from: number}> = []
     const movedAway: PartitionState[] = []
     const regained: Array<TopicPartition & {offset: number}> = []
+    const atEnd: PartitionState[] = []
     for (const part of response) {
       if (part.partition < 0) throw new KadmError(`fetch failed: ${errorName(part.errorCode)}`)
       const state = states.find((s) => s.topic === part.topic && s.partition === part.partition)
@@ -365,11 +395,14 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       if (batches.length) state.offset = Math.max(from, batches.at(-1)!.nextOffset)
       const end = options.isolation === 'read_committed' ? part.lastStableOffset : part.highWatermark
       if (stopOffset !== undefined && state.offset! >= stopOffset) state.done = true
-      if (options.exitAtEnd && state.offset! >= end) state.done = true
+      if (options.exitAtEnd) {
+        if (state.end !== undefined) state.done ||= state.offset! >= state.end
+        else if (state.offset! >= end) atEnd.push(state)
+      }
       if (stopTime !== undefined && state.offset! >= end && Date.now() >= stopTime) state.done = true
       if (batches.length) work.push({state, part, batches, from})
     }
-    return {work, movedAway, regained}
+    return {work, movedAway, regained, atEnd}
   }
 
   const deliverWork = async (buf: FetchPartitionResponse, state: PartitionState, batches: BatchHeader[], from: number) => {
@@ -435,8 +468,12 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
         const response = await inflight.promise
         if (!response) return
         suspects.delete(leader)
-        const {work, movedAway, regained} = scan(leader, response, inflight.asked)
+        const {work, movedAway, regained, atEnd} = scan(leader, response, inflight.asked)
         if (regained.length) notify(regainedLine(regained, leader))
+        if (atEnd.length) {
+          sentAt = Date.now()
+          movedAway.push(...await confirmEnds(connection, leader, atEnd, options.isolation))
+        }
         if (movedAway.length) {
           moved(movedAway)
           wake()
