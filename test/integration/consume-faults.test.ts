@@ -33,6 +33,19 @@ async function leaders(topic: string, bootstrap = cluster.bootstrap): Promise<Ma
   return new Map(metadata.topics[0].partitions.map((p) => [p.partition, p.leader]))
 }
 
+/** Waits until `broker` is back in the ISR of `partitions` (after a restart it catches up first). */
+async function waitForIsr(topic: string, broker: number, partitions: number[]): Promise<void> {
+  const until = Date.now() + 60_000
+  for (;;) {
+    const result = await runProcess('kcat', ['-L', '-J', '-b', cluster.bootstrap, '-t', topic], {timeoutMs: 30_000})
+    const metadata = JSON.parse(result.stdout || '{"topics":[{"partitions":[]}]}') as {topics: Array<{partitions: Array<{partition: number; isrs: Array<{id: number}>}>}>}
+    const inSync = metadata.topics[0].partitions.filter((p) => partitions.includes(p.partition) && p.isrs.some((r) => r.id === broker))
+    if (inSync.length === partitions.length) return
+    if (Date.now() > until) throw new Error(`broker ${broker} did not rejoin the ISR of ${topic}`)
+    await sleep(500)
+  }
+}
+
 /** The broker leading the most partitions of `topic`, and those partitions. */
 async function busiestLeader(topic: string): Promise<{broker: number; partitions: number[]}> {
   const byBroker = new Map<number, number[]>()
@@ -136,6 +149,10 @@ describe('console consume while brokers fail', () => {
       const during = values('during', 1000)
       await produce(topic, during)
       await cluster.restart()
+      // A leader move too: once the restarted broker is in sync again, its partitions go back to it.
+      await waitForIsr(topic, victim.broker, victim.partitions)
+      const elected = await kadm(['partitions', 'elect-leaders', '--preferred', '-t', topic, '-b', cluster.bootstrap])
+      expect(elected.code, elected.stderr).toBe(0)
       const after = values('after', 1000)
       await produce(topic, after)
 
@@ -153,6 +170,37 @@ describe('console consume while brokers fail', () => {
       expect(mentioned(stderr, topic, /unreachable/)).toEqual(victim.partitions)
       expect(mentioned(stderr, topic, /reading again from broker \d+ at offsets? [\d,]+$/)).toEqual(victim.partitions)
       expect(stderr).not.toMatch(/error|exception/i)
+    } finally {
+      await consumer.stop()
+    }
+  })
+
+  it('follows a topic while the busiest leader is frozen (SIGSTOP) and thawed: every record exactly once', async () => {
+    const topic = await createTopicWhenReady('cf-freeze')
+    const frozen = await busiestLeader(topic)
+    const consumer = follow(['console', 'consume', topic, '--from-beginning', '-f', '%v\n', '--timeout', '3s', '-b', bootstrapEndingWith(frozen.broker)])
+    try {
+      const before = values('before', 500)
+      await produce(topic, before)
+      await waitFor('the first 500 records', () => consumer.lines().length >= 500, 30_000)
+      await cluster.freeze(frozen.broker)
+      const during = values('during', 500)
+      try {
+        await produce(topic, during)
+      } finally {
+        await cluster.thaw(frozen.broker)
+      }
+      const after = values('after', 500)
+      await produce(topic, after)
+      await waitFor('1,500 records', () => consumer.lines().length >= 1500, 60_000)
+      await sleep(1500)
+      expect(consumer.exited(), `consumer exited by itself: ${consumer.stderr()}`).toBeUndefined()
+      expect(consumer.lines().length).toBe(1500)
+      expect(new Set(consumer.lines())).toEqual(new Set([...before, ...during, ...after]))
+      const stderr = consumer.stderr()
+      expect(stderr).toContain(`: leader broker ${frozen.broker} unreachable (no answer within 3s), waiting for a new leader`)
+      expect(mentioned(stderr, topic, /unreachable/)).toEqual(frozen.partitions)
+      expect(mentioned(stderr, topic, /reading again from broker/)).toEqual(frozen.partitions)
     } finally {
       await consumer.stop()
     }
