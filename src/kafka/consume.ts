@@ -470,23 +470,32 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
         suspects.delete(leader)
         const {work, movedAway, regained, atEnd} = scan(leader, response, inflight.asked)
         if (regained.length) notify(regainedLine(regained, leader))
-        if (atEnd.length) {
-          sentAt = Date.now()
-          movedAway.push(...await confirmEnds(connection, leader, atEnd, options.isolation))
+        // Positions already moved past this response's records: they are delivered even if the
+        // leader fails on one of the look-ups below, before its partitions move on.
+        let unreachable: LeaderUnreachable | undefined
+        try {
+          if (atEnd.length) {
+            sentAt = Date.now()
+            movedAway.push(...await confirmEnds(connection, leader, atEnd, options.isolation))
+          }
+          if (active().some((s) => s.leader === leader && s.offset === undefined)) {
+            sentAt = Date.now()
+            await resolveStarts()
+          }
+        } catch (error) {
+          if (!(error instanceof LeaderUnreachable)) throw error
+          unreachable = error
         }
         if (movedAway.length) {
           moved(movedAway)
           wake()
         }
-        if (active().some((s) => s.leader === leader && s.offset === undefined)) {
-          sentAt = Date.now()
-          await resolveStarts()
-        }
-        inflight = allDone() ? undefined : send()
+        inflight = unreachable || allDone() ? undefined : send()
         for (const w of work) {
           await deliverWork(w.part, w.state, w.batches, w.from)
           if (stopAll.signal.aborted) return
         }
+        if (unreachable) throw unreachable
         // Done: the other loops still deliver what they hold; the caller waits for them.
         if (allDone()) return
       }
