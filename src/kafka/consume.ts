@@ -2,12 +2,13 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {EachBatchPayload} from 'kafkajs'
 
+import {failureCause, leaderRetryDelay, lostLine, regainedLine, type UnreadPartition} from '../domain/partition-events.js'
 import type {ConsumedRecord} from '../domain/record-format.js'
 import {type StartPosition, type StopPosition, tailOffset} from '../domain/start-position.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import {codecFor} from './compression.js'
-import {type IsolationLevel, listOffsets, type TopicPartition} from './offsets.js'
+import {type IsolationLevel, listOffsets, listOffsetsMany, type OffsetSpec, type TopicPartition} from './offsets.js'
 import {errorName} from './protocol/errors.js'
 import {
   type AbortedTransaction,
@@ -22,7 +23,7 @@ import {
   scanBatches,
   TRANSACTIONAL_FLAG,
 } from './protocol/fetch.js'
-import type {MetadataTopic} from './protocol/metadata.js'
+import type {MetadataPartition, MetadataTopic} from './protocol/metadata.js'
 
 export interface ConsumeOptions {
   topics: string[]
@@ -37,6 +38,8 @@ export interface ConsumeOptions {
   /** Receives records in offset order per partition; awaited, so a slow stdout slows fetching. */
   deliver: (records: ConsumedRecord[]) => void | Promise<void>
   signal: AbortSignal
+  /** One line per event when partitions lose their leader or read again (direct reading only). */
+  notify?: (line: string) => void
 }
 
 export interface ConsumeSummary {
@@ -45,12 +48,25 @@ export interface ConsumeSummary {
   ms: number
   /** Why it stopped: end of data (-e), --max-messages, --until, or interrupted. */
   reason: 'end' | 'max-messages' | 'until' | 'interrupted'
+  /** -e only: partitions given up on because no leader could be reached within --timeout. */
+  unread?: UnreadPartition[]
 }
 
 interface PartitionState extends TopicPartition {
-  offset: number
+  /** Next offset to read; undefined until its start position was looked up at its leader. */
+  offset: number | undefined
+  /** The broker it is read from; -1 while its leader is looked up again. */
   leader: number
   done: boolean
+  /** While its leader cannot be reached (one line said so); cleared when it is read again. */
+  lost?: {broker: number; cause: string}
+  /** Since when it has had no leader to read from (-e gives up after --timeout). */
+  waitingSince?: number
+  /** Failed attempts since it was last read, for the backoff between leader look-ups. */
+  attempts: number
+  unread?: UnreadPartition
+  /** -e: the end to read to, once a leader confirmed it (see confirmEnds). */
+  end?: number
 }
 
 /** Response and partition limits: large enough for throughput, small enough to keep memory flat. */
@@ -77,36 +93,99 @@ export function selectPartitions(topics: MetadataTopic[], names: string[], only?
   return out
 }
 
-async function startOffsets(connection: KafkaConnection, tps: TopicPartition[], start: StartPosition, metadata: MetadataTopic[], isolation: IsolationLevel): Promise<number[]> {
-  const lookup = async (spec: 'earliest' | 'latest' | {timestamp: number}) => {
-    let found = await listOffsets(connection, tps, spec, {metadata, isolation})
-    // Leaders of a topic created a moment ago may not answer yet: ask again with fresh metadata.
-    for (let attempt = 1; attempt <= 10 && found.some((f) => f.error && MOVED.has(f.error)); attempt++) {
-      await sleep(100 * attempt)
-      found = await listOffsets(connection, tps, spec, {isolation})
-    }
-    const failed = found.find((f) => f.error)
-    if (failed) throw new KadmError(`cannot find the ${typeof spec === 'string' ? spec : 'timestamp'} offset of ${failed.topic}:${failed.partition}: ${failed.error}`)
-    return found.map((f) => f.offset)
+/**
+ * Errors after which waiting for another leader cannot help: refused credentials, or a broker
+ * that does not speak what kadm needs. Anything else from a broker (refused, reset, no answer
+ * within --timeout) counts as that broker being unreachable.
+ */
+function isFatal(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error)
+  return /^authentication failed|does not support|kadm needs v|not authori[sz]ed/i.test(message)
+}
+
+/** A request to a leader that failed on the way (refused, reset, no answer): try another leader. */
+class LeaderUnreachable extends Error {
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original))
   }
-  switch (start.kind) {
-    case 'earliest':
-      return (await lookup('earliest')).map((o) => o ?? 0)
-    case 'latest':
-      return (await lookup('latest')).map((o) => o ?? 0)
-    case 'time': {
-      const [at, latest] = await Promise.all([lookup({timestamp: start.timestamp}), lookup('latest')])
-      return at.map((o, i) => o ?? latest[i] ?? 0)
-    }
-    case 'tail':
-    case 'offset': {
-      const [earliest, latest] = await Promise.all([lookup('earliest'), lookup('latest')])
-      return tps.map((_, i) => {
-        const [lo, hi] = [earliest[i] ?? 0, latest[i] ?? 0]
-        return start.kind === 'tail' ? tailOffset(lo, hi, start.count) : Math.min(Math.max(start.offset, lo), hi)
-      })
-    }
+}
+
+/** Runs one exchange with a broker; failures other than fatal ones become LeaderUnreachable. */
+async function reaching<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof KadmError && !isFatal(error)) throw new LeaderUnreachable(error)
+    throw error
   }
+}
+
+/** Metadata saying that `leader` leads `parts`, so that offsets are asked of that broker alone. */
+function ledBy(leader: number, parts: TopicPartition[]): MetadataTopic[] {
+  const byTopic = new Map<string, MetadataPartition[]>()
+  for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), {errorCode: 0, partition: p.partition, leader, leaderEpoch: -1, replicas: [], isr: [], offlineReplicas: []}])
+  return [...byTopic].map(([name, partitions]) => ({errorCode: 0, name, topicId: '', isInternal: false, partitions}))
+}
+
+/**
+ * Where -e stops, confirmed by ListOffsets: a leader elected a moment ago may report a high
+ * watermark behind the records it already has in its Fetch answers; ListOffsets answers
+ * OFFSET_NOT_AVAILABLE until it knows (KIP-207). Sets each partition's end, or `done` when it is
+ * read to it; returns the partitions whose leader moved.
+ */
+async function confirmEnds(connection: KafkaConnection, leader: number, parts: PartitionState[], isolation: IsolationLevel): Promise<PartitionState[]> {
+  const [found] = await reaching(() => listOffsetsMany(connection, parts, ['latest'], {metadata: ledBy(leader, parts), isolation}))
+  const moved: PartitionState[] = []
+  parts.forEach((p, i) => {
+    const {error, offset} = found[i]
+    if (error === 'OFFSET_NOT_AVAILABLE') return
+    if (error) {
+      if (MOVED.has(error)) return moved.push(p)
+      throw new KadmError(`cannot find the latest offset of ${p.topic}:${p.partition}: ${error}`)
+    }
+    p.end = offset ?? 0
+    if (p.offset! >= p.end) p.done = true
+  })
+  return moved
+}
+
+/**
+ * Start offsets of partitions led by `leader`, asked of that broker alone (ListOffsets). Returns
+ * the partitions whose leader moved meanwhile; a broker that cannot be reached throws.
+ */
+async function startOffsetsAt(connection: KafkaConnection, leader: number, parts: PartitionState[], start: StartPosition, isolation: IsolationLevel): Promise<PartitionState[]> {
+  const metadata = ledBy(leader, parts)
+  const specs: OffsetSpec[] = start.kind === 'earliest' ? ['earliest']
+    : start.kind === 'latest' ? ['latest']
+      : start.kind === 'time' ? [{timestamp: start.timestamp}, 'latest'] : ['earliest', 'latest']
+  const found = await reaching(() => listOffsetsMany(connection, parts, specs, {metadata, isolation}))
+  const moved: PartitionState[] = []
+  parts.forEach((p, i) => {
+    const answers = found.map((list) => list[i])
+    const failed = answers.find((a) => a.error)
+    if (failed) {
+      if (MOVED.has(failed.error!)) return moved.push(p)
+      const spec = specs[answers.indexOf(failed)]
+      const what = typeof spec === 'string' ? spec : 'timestamp'
+      throw new KadmError(`cannot find the ${what} offset of ${p.topic}:${p.partition}: ${failed.error}`)
+    }
+    const [first, second] = answers.map((a) => a.offset)
+    switch (start.kind) {
+      case 'earliest':
+      case 'latest':
+        p.offset = first ?? 0
+        break
+      case 'time':
+        p.offset = first ?? second ?? 0
+        break
+      case 'tail':
+      case 'offset': {
+        const [lo, hi] = [first ?? 0, second ?? 0]
+        p.offset = start.kind === 'tail' ? tailOffset(lo, hi, start.count) : Math.min(Math.max(start.offset, lo), hi)
+      }
+    }
+  })
+  return moved
 }
 
 /** Filters a read_committed partition's batches: control batches and aborted transactions go. */
@@ -145,13 +224,13 @@ async function decodeBatch(buf: Buffer, batch: BatchHeader, fromOffset: number):
  */
 export async function consumeDirect(connection: KafkaConnection, options: ConsumeOptions): Promise<ConsumeSummary> {
   const started = Date.now()
-  const metadata = (await connection.metadata(options.topics)).topics
-  const selected = selectPartitions(metadata, options.topics, options.partitions)
-  const offsets = await startOffsets(connection, selected, options.start, metadata, options.isolation)
-  const states: PartitionState[] = selected.map((tp, i) => ({...tp, offset: offsets[i], done: false}))
+  const timeoutMs = connection.options.timeoutMs
+  const first = await connection.metadata(options.topics)
+  const selected = selectPartitions(first.topics, options.topics, options.partitions)
+  const states: PartitionState[] = selected.map((tp) => ({...tp, offset: undefined, done: false, attempts: 0, waitingSince: tp.leader < 0 ? started : undefined}))
   const stopOffset = options.stop?.kind === 'offset' ? options.stop.offset : undefined
   const stopTime = options.stop?.kind === 'time' ? options.stop.timestamp : undefined
-  if (stopOffset !== undefined) for (const s of states) if (s.offset >= stopOffset) s.done = true
+  const notify = options.notify ?? (() => {})
 
   let records = 0
   let bytes = 0
@@ -184,6 +263,30 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
   const active = () => states.filter((s) => !s.done)
   const allDone = () => states.every((s) => s.done)
 
+  /** Brokers seen in metadata, and those that failed lately (asked last for metadata). */
+  const known = new Set(first.brokers.map((b) => b.nodeId))
+  const suspects = new Set<number>()
+
+  /**
+   * Metadata from any broker that answers, those that failed lately last: the connection's own
+   * metadata() asks its seed broker only, which may be the broker that went away.
+   */
+  const metadataFromAny = async (topics: string[]) => {
+    let lastError: unknown = new KadmError('no broker to ask for metadata')
+    for (const id of [...known].sort((a, b) => Number(suspects.has(a)) - Number(suspects.has(b)))) {
+      try {
+        const response = await connection.metadataFrom(id, topics)
+        for (const b of response.brokers) known.add(b.nodeId)
+        return response
+      } catch (error) {
+        if (isFatal(error)) throw error
+        suspects.add(id)
+        lastError = error
+      }
+    }
+    throw lastError
+  }
+
   const fetchFrom = async (leader: number, parts: PartitionState[]) => {
     const byTopic = new Map<string, PartitionState[]>()
     for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p])
@@ -192,59 +295,114 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       minBytes: 1,
       maxBytes: RESPONSE_MAX_BYTES,
       isolationLevel: isolationLevel as 0 | 1,
-      topics: [...byTopic].map(([topic, ps]) => ({topic, partitions: ps.map((p) => ({partition: p.partition, offset: p.offset, maxBytes: PARTITION_MAX_BYTES}))})),
+      topics: [...byTopic].map(([topic, ps]) => ({topic, partitions: ps.map((p) => ({partition: p.partition, offset: p.offset!, maxBytes: PARTITION_MAX_BYTES}))})),
     }
-    const broker = await connection.broker(leader)
-    return connection.send(broker, Fetch, request)
+    return reaching(async () => connection.send(await connection.broker(leader), Fetch, request))
   }
 
-  /** Looks leaders up again for partitions whose leader moved, then returns them to a loop. */
-  const relocate = async (moved: PartitionState[]) => {
-    // An election takes a moment: look again for up to ~10 s before giving up on a partition.
-    for (let attempt = 1; attempt <= 20; attempt++) {
-      await sleep(Math.min(100 * attempt, 1000))
-      if (stopAll.signal.aborted) return
-      const fresh = (await connection.metadata([...new Set(moved.map((m) => m.topic))])).topics
-      for (const m of moved) {
-        m.leader = fresh.find((t) => t.name === m.topic)?.partitions.find((p) => p.partition === m.partition)?.leader ?? -1
-      }
-      if (moved.every((m) => m.leader >= 0)) return
+  /** With -e, partitions that waited --timeout for a leader are given up: the result is partial. */
+  const expire = () => {
+    if (!options.exitAtEnd) return
+    const now = Date.now()
+    for (const s of active()) {
+      if (s.leader >= 0 || s.waitingSince === undefined || now < s.waitingSince + timeoutMs) continue
+      s.done = true
+      s.unread = {topic: s.topic, partition: s.partition, offset: s.offset ?? null, broker: s.lost?.broker ?? -1, cause: s.lost?.cause ?? 'no leader'}
     }
-    const lost = moved.find((m) => m.leader < 0)!
-    throw new KadmError(`${lost.topic}:${lost.partition} has no leader`)
+  }
+
+  /** Partitions whose leader answered with "not the leader (any more)": look it up again, quietly. */
+  const moved = (parts: PartitionState[]) => {
+    const now = Date.now()
+    for (const p of parts) {
+      p.leader = -1
+      p.attempts++
+      p.waitingSince ??= now
+    }
+    expire()
+  }
+
+  /** The leader of `parts` could not be reached since `since`: one line, then look for another. */
+  const lose = (leader: number, since: number, error: unknown) => {
+    suspects.add(leader)
+    const parts = active().filter((s) => s.leader === leader)
+    const cause = failureCause(error, timeoutMs)
+    const newly = parts.filter((s) => !s.lost)
+    for (const p of parts) {
+      p.lost ??= {broker: leader, cause}
+      p.waitingSince ??= since
+    }
+    if (newly.length) notify(lostLine(newly, leader, cause))
+    moved(parts)
+  }
+
+  /** Looks leaders up again (any broker, with backoff) for as long as partitions wait for one. */
+  const relocate = async () => {
+    while (!stopAll.signal.aborted) {
+      expire()
+      const waiting = active().filter((s) => s.leader < 0)
+      if (!waiting.length) return
+      let delay = leaderRetryDelay(Math.min(...waiting.map((w) => w.attempts)) - 1)
+      if (options.exitAtEnd) delay = Math.min(delay, Math.max(0, Math.min(...waiting.map((w) => w.waitingSince! + timeoutMs)) - Date.now()))
+      await sleep(delay, undefined, {signal: stopAll.signal}).catch(() => {})
+      if (stopAll.signal.aborted) return
+      let fresh: MetadataTopic[] | undefined
+      try {
+        fresh = (await metadataFromAny([...new Set(waiting.map((w) => w.topic))])).topics
+      } catch (error) {
+        if (isFatal(error)) throw error
+      }
+      for (const w of waiting) {
+        if (w.done || w.leader >= 0) continue
+        const leader = fresh?.find((t) => t.name === w.topic)?.partitions.find((p) => p.partition === w.partition)?.leader ?? -1
+        if (leader >= 0) w.leader = leader
+        else w.attempts++
+      }
+      wake()
+    }
   }
 
   /** Applies one fetch response: positions, end detection; returns what to decode. */
-  const scan = (response: FetchPartitionResponse[], asked: Map<string, number>) => {
+  const scan = (leader: number, response: FetchPartitionResponse[], asked: Map<string, number>) => {
     const work: Array<{state: PartitionState; part: FetchPartitionResponse; batches: BatchHeader[]; from: number}> = []
-    const moved: PartitionState[] = []
+    const movedAway: PartitionState[] = []
+    const regained: Array<TopicPartition & {offset: number}> = []
+    const atEnd: PartitionState[] = []
     for (const part of response) {
       if (part.partition < 0) throw new KadmError(`fetch failed: ${errorName(part.errorCode)}`)
       const state = states.find((s) => s.topic === part.topic && s.partition === part.partition)
-      if (!state || state.done || asked.get(`${part.topic}\u0000${part.partition}`) !== state.offset) continue
+      // An answer for a position or a leader that is no longer current is stale: never read twice.
+      if (!state || state.done || state.leader !== leader || asked.get(`${part.topic}\u0000${part.partition}`) !== state.offset) continue
       if (part.errorCode !== 0) {
         const name = errorName(part.errorCode)
         if (name === 'OFFSET_OUT_OF_RANGE') {
           // The log was truncated under us (retention): go on from its new start.
-          state.offset = part.logStartOffset >= 0 && state.offset < part.logStartOffset ? part.logStartOffset : Math.max(part.highWatermark, 0)
+          state.offset = part.logStartOffset >= 0 && state.offset! < part.logStartOffset ? part.logStartOffset : Math.max(part.highWatermark, 0)
           continue
         }
         if (MOVED.has(name)) {
-          moved.push(state)
+          movedAway.push(state)
           continue
         }
         throw new KadmError(`cannot read ${part.topic}:${part.partition}: ${name}`)
       }
+      const from = state.offset!
+      if (state.lost) regained.push({topic: state.topic, partition: state.partition, offset: from})
+      state.lost = undefined
+      state.waitingSince = undefined
+      state.attempts = 0
       const batches = scanBatches(part.records)
-      const from = state.offset
-      if (batches.length) state.offset = Math.max(state.offset, batches.at(-1)!.nextOffset)
+      if (batches.length) state.offset = Math.max(from, batches.at(-1)!.nextOffset)
       const end = options.isolation === 'read_committed' ? part.lastStableOffset : part.highWatermark
-      if (stopOffset !== undefined && state.offset >= stopOffset) state.done = true
-      if (options.exitAtEnd && state.offset >= end) state.done = true
-      if (stopTime !== undefined && state.offset >= end && Date.now() >= stopTime) state.done = true
+      if (stopOffset !== undefined && state.offset! >= stopOffset) state.done = true
+      if (options.exitAtEnd) {
+        if (state.end !== undefined) state.done ||= state.offset! >= state.end
+        else if (state.offset! >= end) atEnd.push(state)
+      }
+      if (stopTime !== undefined && state.offset! >= end && Date.now() >= stopTime) state.done = true
       if (batches.length) work.push({state, part, batches, from})
     }
-    return {work, moved}
+    return {work, movedAway, regained, atEnd}
   }
 
   const deliverWork = async (buf: FetchPartitionResponse, state: PartitionState, batches: BatchHeader[], from: number) => {
@@ -280,38 +438,70 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
 
   const loops = new Map<number, Promise<void>>()
   const runLoop = async (leader: number): Promise<void> => {
-    let inflight: {promise: Promise<FetchPartitionResponse[] | null>; asked: Map<string, number>} | undefined
+    let sentAt = Date.now()
     let turn = 0
+    /** Partitions that moved to this broker before their start offset was known get it here first. */
+    const resolveStarts = async () => {
+      const unresolved = active().filter((s) => s.leader === leader && s.offset === undefined)
+      if (!unresolved.length) return
+      moved(await startOffsetsAt(connection, leader, unresolved, options.start, options.isolation))
+      for (const s of unresolved) if (stopOffset !== undefined && s.offset !== undefined && s.offset >= stopOffset) s.done = true
+    }
     const send = () => {
-      const mine = active().filter((s) => s.leader === leader)
+      const mine = active().filter((s) => s.leader === leader && s.offset !== undefined)
       if (!mine.length) return undefined
       // A different partition goes first each time: the broker fills the response in request
       // order, and only the first partition is sure to get a batch larger than its limit.
       const first = turn++ % mine.length
       const parts = [...mine.slice(first), ...mine.slice(0, first)]
-      const asked = new Map(parts.map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]))
-      return {promise: orStop(fetchFrom(leader, parts)), asked}
+      const asked = new Map(parts.map((p) => [`${p.topic}\u0000${p.partition}`, p.offset!]))
+      sentAt = Date.now()
+      const promise = orStop(fetchFrom(leader, parts))
+      // It may fail while the previous response is still being delivered: handled when awaited.
+      promise.catch(() => {})
+      return {promise, asked}
     }
-    inflight = send()
-    while (inflight && !stopAll.signal.aborted) {
-      const response = await inflight.promise
-      if (!response) return
-      const {work, moved} = scan(response, inflight.asked)
-      if (moved.length) {
-        for (const m of moved) m.leader = -1
-        relocating++
-        void relocate(moved).catch(fail).finally(() => {
-          relocating--
+    try {
+      await resolveStarts()
+      let inflight = send()
+      while (inflight && !stopAll.signal.aborted) {
+        const response = await inflight.promise
+        if (!response) return
+        suspects.delete(leader)
+        const {work, movedAway, regained, atEnd} = scan(leader, response, inflight.asked)
+        if (regained.length) notify(regainedLine(regained, leader))
+        // Positions already moved past this response's records: they are delivered even if the
+        // leader fails on one of the look-ups below, before its partitions move on.
+        let unreachable: LeaderUnreachable | undefined
+        try {
+          if (atEnd.length) {
+            sentAt = Date.now()
+            movedAway.push(...await confirmEnds(connection, leader, atEnd, options.isolation))
+          }
+          if (active().some((s) => s.leader === leader && s.offset === undefined)) {
+            sentAt = Date.now()
+            await resolveStarts()
+          }
+        } catch (error) {
+          if (!(error instanceof LeaderUnreachable)) throw error
+          unreachable = error
+        }
+        if (movedAway.length) {
+          moved(movedAway)
           wake()
-        })
+        }
+        inflight = unreachable || allDone() ? undefined : send()
+        for (const w of work) {
+          await deliverWork(w.part, w.state, w.batches, w.from)
+          if (stopAll.signal.aborted) return
+        }
+        if (unreachable) throw unreachable
+        // Done: the other loops still deliver what they hold; the caller waits for them.
+        if (allDone()) return
       }
-      inflight = allDone() ? undefined : send()
-      for (const w of work) {
-        await deliverWork(w.part, w.state, w.batches, w.from)
-        if (stopAll.signal.aborted) return
-      }
-      // Done: the other loops still deliver what they hold; the caller waits for them.
-      if (allDone()) return
+    } catch (error) {
+      if (!(error instanceof LeaderUnreachable)) throw error
+      lose(leader, sentAt, error.original)
     }
   }
 
@@ -320,9 +510,9 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
     failure ??= error
     stopAll.abort()
   }
-  let relocating = 0
+  let relocating: Promise<void> | undefined
   let wake = () => {}
-  const ensureLoops = () => {
+  const ensureWorkers = () => {
     for (const s of active()) {
       if (s.leader < 0 || loops.has(s.leader)) continue
       const leader = s.leader
@@ -331,18 +521,18 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
         wake()
       }))
     }
+    if (!relocating && active().some((s) => s.leader < 0)) {
+      relocating = relocate().catch(fail).finally(() => {
+        relocating = undefined
+        wake()
+      })
+    }
   }
 
   try {
-    if (allDone()) finish(stopOffset !== undefined ? 'until' : 'end')
-    for (const s of states) {
-      if (s.leader < 0 && !s.done) {
-        await relocate([s])
-      }
-    }
-    // Loops end when their partitions are done or moved; moved ones get a loop at their new leader.
+    // Each partition moves between loops: one per leader broker, and the relocator while it has none.
     while (!stopAll.signal.aborted && !allDone()) {
-      ensureLoops()
+      ensureWorkers()
       if (!loops.size && !relocating) break
       await orStop(new Promise<void>((resolve) => (wake = resolve)))
     }
@@ -352,7 +542,8 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
   } finally {
     options.signal.removeEventListener('abort', onAbort)
   }
-  return {records, bytes, ms: Date.now() - started, reason}
+  const unread = states.flatMap((s) => (s.unread ? [s.unread] : []))
+  return {records, bytes, ms: Date.now() - started, reason, ...(unread.length ? {unread} : {})}
 }
 
 /** A control batch's marker type: 0 abort, 1 commit (its one record's key is version int16, type int16). */

@@ -4,7 +4,8 @@ import * as Flags from '@oclif/core/flags'
 import {ClusterCommand} from '../../cluster-command.js'
 import {BINARY_FORMATS, type BinaryFormat, compileTemplate, type ConsumedRecord, makeRecordFilter, OutputBuffer, parseHeaderPair, toJsonLine} from '../../domain/record-format.js'
 import {parsePartitionList, parseStartPosition, parseStopPosition, type StartPosition} from '../../domain/start-position.js'
-import {ExitCode, UsageError} from '../../errors.js'
+import {partialResultLine} from '../../domain/partition-events.js'
+import {ExitCode, KadmError, UsageError} from '../../errors.js'
 import {exitAfterFlush} from '../../exit.js'
 import type {ConsumeSummary} from '../../kafka/consume.js'
 import {renderConsumeSummary, renderRecordPretty, writeChunk} from '../../render/records.js'
@@ -92,6 +93,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     const common = {
       topics, stop, exitAtEnd: flags['exit-at-end'], maxMessages: flags['max-messages'], deliver, signal: controller.signal,
       isolation: flags.isolation as 'read_committed' | 'read_uncommitted', filter: makeRecordFilter({grep, headers}),
+      notify: (line: string) => this.note(line),
     }
     let summary: ConsumeSummary
     try {
@@ -104,6 +106,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
       process.off('SIGTERM', onSignal)
     }
     if (!flags.quiet) this.note(renderConsumeSummary(summary))
+    if (summary.unread) throw new KadmError(partialResultLine(summary.unread), {exitCode: ExitCode.partial})
     if (!flags.group && (summary.reason === 'max-messages' || summary.reason === 'interrupted')) {
       // Output is out and no group needs leaving: do not wait up to a fetch's max wait for the
       // prefetches still parked at the brokers (kafkajs drains them on disconnect).
