@@ -50,8 +50,8 @@ export function partialResultLine(unread: UnreadPartition[]): string {
  */
 export function failureCause(error: unknown, timeoutMs: number): string {
   const message = error instanceof Error ? error.message : String(error)
-  if (/timed out/i.test(message)) return `no answer within ${timeoutMs / 1000}s`
-  return message.replace(/^(cannot connect to|request to) \S+: /, '')
+  if (/timed out|no answer within/i.test(message)) return `no answer within ${timeoutMs / 1000}s`
+  return message.replace(/^(cannot connect to|request to) \S+: /, '').replace(/^broker \d+ \(\S+\) did not answer: /, '')
 }
 
 /** Wait before the n-th look-up (0-based) for a new leader: 100 ms doubling, at most 1.5 s. */

@@ -134,7 +134,7 @@ function ledBy(leader: number, parts: TopicPartition[]): MetadataTopic[] {
  * read to it; returns the partitions whose leader moved.
  */
 async function confirmEnds(connection: KafkaConnection, leader: number, parts: PartitionState[], isolation: IsolationLevel): Promise<PartitionState[]> {
-  const [found] = await reaching(() => listOffsetsMany(connection, parts, ['latest'], {metadata: ledBy(leader, parts), isolation}))
+  const [found] = await reaching(() => listOffsetsMany(connection, parts, ['latest'], {metadata: ledBy(leader, parts), isolation, unreachable: 'throw'}))
   const moved: PartitionState[] = []
   parts.forEach((p, i) => {
     const {error, offset} = found[i]
@@ -158,7 +158,7 @@ async function startOffsetsAt(connection: KafkaConnection, leader: number, parts
   const specs: OffsetSpec[] = start.kind === 'earliest' ? ['earliest']
     : start.kind === 'latest' ? ['latest']
       : start.kind === 'time' ? [{timestamp: start.timestamp}, 'latest'] : ['earliest', 'latest']
-  const found = await reaching(() => listOffsetsMany(connection, parts, specs, {metadata, isolation}))
+  const found = await reaching(() => listOffsetsMany(connection, parts, specs, {metadata, isolation, unreachable: 'throw'}))
   const moved: PartitionState[] = []
   parts.forEach((p, i) => {
     const answers = found.map((list) => list[i])

@@ -83,7 +83,7 @@ export async function listOffsetsMany(
   connection: KafkaConnection,
   partitions: TopicPartition[],
   specs: OffsetSpec[],
-  options: {metadata?: MetadataTopic[]; isolation?: IsolationLevel} = {},
+  options: ListOffsetsOptions = {},
 ): Promise<PartitionOffset[][]> {
   const results = await listOffsetsOnce(connection, partitions, specs, options)
   // A leader that moved (an election, a broker restarting) answers with an error that names it:
@@ -93,7 +93,7 @@ export async function listOffsetsMany(
     const retry = partitions.map((_, i) => i).filter((i) => results.some((list) => list[i].error !== undefined && LEADER_MOVED.has(list[i].error!)))
     if (retry.length === 0 || Date.now() + 100 * attempt > deadline) return results
     await sleep(100 * attempt)
-    const again = await listOffsetsOnce(connection, retry.map((i) => partitions[i]), specs, {isolation: options.isolation})
+    const again = await listOffsetsOnce(connection, retry.map((i) => partitions[i]), specs, {isolation: options.isolation, unreachable: options.unreachable})
     retry.forEach((at, j) => {
       for (let k = 0; k < specs.length; k++) results[k][at] = again[k][j]
     })
@@ -103,11 +103,22 @@ export async function listOffsetsMany(
 /** ListOffsets errors that a leader moving explains: asking the new leader answers them. */
 const LEADER_MOVED = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REQUEST_TIMED_OUT', 'OFFSET_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION'])
 
+export interface ListOffsetsOptions {
+  /** The caller's metadata, to save a round trip. */
+  metadata?: MetadataTopic[]
+  isolation?: IsolationLevel
+  /**
+   * A leader that does not answer: its partitions are answered with the error and a gap is
+   * recorded (default), or BrokerUnreachable is thrown, for callers that wait for a new leader.
+   */
+  unreachable?: 'mark' | 'throw'
+}
+
 async function listOffsetsOnce(
   connection: KafkaConnection,
   partitions: TopicPartition[],
   specs: OffsetSpec[],
-  options: {metadata?: MetadataTopic[]; isolation?: IsolationLevel},
+  options: ListOffsetsOptions,
 ): Promise<PartitionOffset[][]> {
   if (partitions.length === 0) return specs.map(() => [])
   const topics = options.metadata ?? (await connection.metadata([...new Set(partitions.map((p) => p.topic))])).topics
@@ -138,7 +149,7 @@ async function listOffsetsOnce(
     try {
       await askLeader(leaderId, requestTopics)
     } catch (error) {
-      if (!(error instanceof BrokerUnreachable)) throw error
+      if (!(error instanceof BrokerUnreachable) || options.unreachable === 'throw') throw error
       connection.noteGap(error, `offsets of ${tps.length} partition(s) it leads`)
       for (let i = 0; i < specs.length; i++) for (const tp of tps) answer(i, {...tp, offset: null, timestamp: -1, error: error.message, unreachable: true})
     }

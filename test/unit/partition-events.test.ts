@@ -29,6 +29,8 @@ describe('partition events', () => {
   it('keeps the cause of a connection error and turns timeouts into how long nothing came back', () => {
     expect(failureCause(new KadmError('cannot connect to 127.0.0.1:29501: connection refused (is a broker listening there?)'), 5000)).toBe('connection refused (is a broker listening there?)')
     expect(failureCause(new KadmError('Fetch request to 127.0.0.1:29500,127.0.0.1:29501 timed out after 2s'), 2000)).toBe('no answer within 2s')
+    expect(failureCause(new KadmError('broker 2 (127.0.0.1:29501) did not answer: connection reset by the broker (restarting or gone?)'), 5000)).toBe('connection reset by the broker (restarting or gone?)')
+    expect(failureCause(new KadmError('broker 2 (127.0.0.1:29501) did not answer: no answer within 3s (frozen or overloaded?)'), 3000)).toBe('no answer within 3s')
     expect(failureCause('something else', 5000)).toBe('something else')
   })
 
