@@ -56,6 +56,22 @@ export async function median(argv: string[], runs = 5, options: {stdoutTo?: 'pip
   return times[Math.floor(times.length / 2)]
 }
 
+/**
+ * Median wall times of several commands run in turns (a, b, a, b, ...) after one warm-up each: load
+ * from elsewhere on the machine then hits every command alike, and their ratio stays fair.
+ */
+export async function interleavedMedians(commands: Array<{argv: string[]; env?: NodeJS.ProcessEnv}>, runs: number): Promise<number[]> {
+  const times = commands.map(() => [] as number[])
+  for (let i = 0; i <= runs; i++) {
+    for (const [k, c] of commands.entries()) {
+      const result = await timeCommand(c.argv, {env: c.env})
+      if (result.code !== 0) throw new Error(`${c.argv.join(' ')} exited ${result.code}: ${result.stderr.slice(0, 500)}`)
+      if (i > 0) times[k].push(result.ms)
+    }
+  }
+  return times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)])
+}
+
 export function kadmArgv(...args: string[]): string[] {
   return [process.execPath, KADM, ...args]
 }

@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process'
 import {join} from 'node:path'
 
-import {type BenchResult, KADM, median, ROOT} from './lib.js'
+import {type BenchResult, interleavedMedians, KADM, ROOT} from './lib.js'
 
 /** Start-up needs no cluster: the runner starts none for this module alone. */
 export const needsCluster = false
@@ -18,9 +18,11 @@ export async function run(): Promise<BenchResult[]> {
   for (const node of nodes()) {
     const version = execFileSync(node, ['--version'], {encoding: 'utf8'}).trim()
     const name = `start-up (print version), Node ${version}`
-    const bare = await median([node, '-e', '0'], 15)
-    const kadm = await median([node, KADM, '--version'], 15)
-    const cold = await median([node, KADM, '--version'], 9, {env: {...process.env, KADM_NO_CODE_CACHE: '1'}})
+    const [bare, kadm, cold] = await interleavedMedians([
+      {argv: [node, '-e', '0']},
+      {argv: [node, KADM, '--version']},
+      {argv: [node, KADM, '--version'], env: {...process.env, KADM_NO_CODE_CACHE: '1'}},
+    ], 21)
     results.push(
       {name, tool: 'kadm', ms: kadm, note: `${(kadm / bare).toFixed(2)}x node -e 0, target <= 1.6x; with its code cache, as every run after the first`},
       {name, tool: 'kadm, no code cache', ms: cold, note: `${(cold / bare).toFixed(2)}x node -e 0; KADM_NO_CODE_CACHE=1: what the first run after an install or upgrade costs`},
