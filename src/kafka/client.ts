@@ -6,7 +6,7 @@ import {KadmError} from '../errors.js'
 import type {SaslSettings} from '../config/contexts.js'
 import type {ConnectionSettings} from '../config/resolve.js'
 import {BrokerUnreachable, describeKafkaError, isUnreachable, unreachableReason} from './connection-errors.js'
-import {kafkajsCluster, loadKafkajs} from './kafkajs.js'
+import {brokerAddress, KafkajsBrokers, loadKafkajs, type PoolBroker} from './kafkajs.js'
 import {Metadata, type MetadataResponse} from './protocol/metadata.js'
 import {type ApiSpec, type BrokerConnection, sendRequest} from './protocol/transport.js'
 import {oauthBearerMechanism, tokenCache} from './oauthbearer.js'
@@ -15,26 +15,6 @@ import {readSecret} from './secrets.js'
 export interface ClientOptions {
   timeoutMs: number
   verbose: boolean
-}
-
-/** A broker in kafkajs's pool: the protocol module's view of it, plus its own connect. */
-type PoolBroker = BrokerConnection & {connect(): Promise<void>; disconnect(): Promise<void>; isConnected(): boolean}
-
-/** The parts of kafkajs's internal Cluster that kadm drives directly. */
-interface RawCluster {
-  disconnect(): Promise<void>
-  findGroupCoordinator(query: {groupId: string; coordinatorType?: number}): Promise<BrokerConnection>
-  brokerPool: {
-    seedBroker: PoolBroker
-    brokers: Record<string, PoolBroker>
-    versions: unknown
-    rootLogger: unknown
-    /** Without an address: the next bootstrap server, round robin. */
-    connectionPoolBuilder: {build(address?: {host: string; port: number; rack: string | null}): Promise<unknown>}
-    createBroker(options: {logger: unknown; versions?: unknown; connectionPool: unknown; nodeId?: number}): PoolBroker
-    /** Connects a broker unless connected (kafkajs's retries; no metadata refresh). */
-    connectBroker(broker: PoolBroker): Promise<void>
-  }
 }
 
 const LEVELS: Record<number, string> = {1: 'ERROR', 2: 'WARN', 4: 'INFO', 5: 'DEBUG'}
@@ -141,7 +121,7 @@ export interface BrokerGap {
 /** How long a broker that did not answer is passed over before it is tried again. */
 const UNREACHABLE_FOR_MS = 5_000
 
-const addressOf = (broker: BrokerConnection) => `${broker.connectionPool.host}:${broker.connectionPool.port}`
+const addressOf = brokerAddress
 
 /**
  * One connection to a cluster for the life of a command: kafkajs's cluster object for the
@@ -168,7 +148,7 @@ export class KafkaConnection {
 
   private constructor(
     private readonly kafka: Kafka,
-    private readonly cluster: RawCluster,
+    private readonly brokers: KafkajsBrokers,
     readonly settings: ConnectionSettings,
     readonly options: ClientOptions,
   ) {}
@@ -176,8 +156,7 @@ export class KafkaConnection {
   static async open(settings: ConnectionSettings, options: ClientOptions): Promise<KafkaConnection> {
     const {Kafka} = await loadKafkajs()
     const kafka = new Kafka(await kafkaConfig(settings, options))
-    const cluster = kafkajsCluster(kafka) as RawCluster
-    const connection = new KafkaConnection(kafka, cluster, settings, options)
+    const connection = new KafkaConnection(kafka, KafkajsBrokers.of(kafka), settings, options)
     try {
       await connection.connectSeed()
     } catch (error) {
@@ -206,21 +185,18 @@ export class KafkaConnection {
    * authentication failures end it at once: every broker shares the configuration.
    */
   private async connectSeed(): Promise<void> {
-    const pool = this.cluster.brokerPool
     let last: unknown
     for (let attempt = 0; attempt < this.settings.bootstrapServers.length; attempt++) {
-      if (attempt > 0 || !pool.seedBroker) {
-        // As kafkajs's createSeedBroker, without waiting for the old seed to disconnect: a frozen
-        // broker never acknowledges, and close() ends its socket in the end.
-        const previous = pool.seedBroker
-        pool.seedBroker = pool.createBroker({connectionPool: await pool.connectionPoolBuilder.build(), logger: pool.rootLogger})
+      if (attempt > 0 || !this.brokers.seed) {
+        // The seed given up on is disconnected at close(): a frozen broker never acknowledges.
+        const previous = await this.brokers.nextSeed()
         if (previous) this.abandoned.push(previous)
       }
-      const seed = pool.seedBroker
+      const seed = this.brokers.seed!
       const address = addressOf(seed)
       try {
         await withDeadline(seed.connect(), this.options.timeoutMs + 250, () => this.timeoutError('connect', address))
-        pool.versions = seed.versions
+        this.brokers.adoptSeedVersions()
         this.answered.add(address)
         return
       } catch (error) {
@@ -247,7 +223,7 @@ export class KafkaConnection {
   }
 
   private nodeIdAt(address: string): number | null {
-    const found = Object.values(this.cluster.brokerPool.brokers).find((b) => addressOf(b) === address)
+    const found = this.brokers.all().find((b) => addressOf(b) === address && b.nodeId !== undefined)
     return found?.nodeId ?? null
   }
 
@@ -296,8 +272,7 @@ export class KafkaConnection {
 
   /** Every broker this connection knows, the seed first, those that did not answer lately last. */
   private candidates(): PoolBroker[] {
-    const pool = this.cluster.brokerPool
-    const all = [pool.seedBroker, ...Object.values(pool.brokers).filter((b) => b !== pool.seedBroker)]
+    const all = this.brokers.all()
     return [...all.filter((b) => !this.recentlyUnreachable(b)), ...all.filter((b) => this.recentlyUnreachable(b))]
   }
 
@@ -310,7 +285,7 @@ export class KafkaConnection {
     for (const broker of this.candidates()) {
       try {
         return await this.withBroker(broker, what, async () => {
-          await this.connectBroker(broker)
+          await this.brokers.connect(broker)
           return work(broker)
         })
       } catch (error) {
@@ -321,17 +296,8 @@ export class KafkaConnection {
     throw last instanceof BrokerUnreachable ? new KadmError(`${what}: no broker answered; ${last.message}`) : last
   }
 
-  private async connectBroker(broker: PoolBroker): Promise<void> {
-    const pool = this.cluster.brokerPool
-    if (broker === pool.seedBroker && broker.nodeId === undefined) {
-      if (!broker.isConnected()) await broker.connect()
-      return
-    }
-    await pool.connectBroker(broker)
-  }
-
   get seedBroker(): BrokerConnection {
-    return this.cluster.brokerPool.seedBroker
+    return this.brokers.seed!
   }
 
   /** Cluster metadata in one round trip, from any broker that answers; `null` means every topic, `[]` none. */
@@ -360,37 +326,23 @@ export class KafkaConnection {
   }
 
   private async addBrokers(brokers: MetadataResponse['brokers']): Promise<void> {
-    const pool = this.cluster.brokerPool
-    for (const b of brokers) {
-      if (pool.brokers[b.nodeId]) continue
-      const seed = pool.seedBroker
-      if (seed.connectionPool.host === b.host && seed.connectionPool.port === b.port) {
-        // As kafkajs does: a later refresh of its own compares racks, and would take a
-        // mismatch for a replaced broker and disconnect the seed connection in use.
-        seed.nodeId = b.nodeId
-        seed.connectionPool.rack = b.rack
-        pool.brokers[b.nodeId] = seed
-        continue
-      }
-      const connectionPool = await pool.connectionPoolBuilder.build({host: b.host, port: b.port, rack: b.rack})
-      pool.brokers[b.nodeId] = pool.createBroker({logger: pool.rootLogger, versions: pool.versions, connectionPool, nodeId: b.nodeId})
-    }
+    for (const b of brokers) await this.brokers.add(b)
   }
 
   /** The connection to one broker, connected; BrokerUnreachable when it does not answer within --timeout. */
   async broker(nodeId: number): Promise<BrokerConnection> {
     await this.registerBrokers()
-    const broker = this.cluster.brokerPool.brokers[nodeId]
+    const broker = this.brokers.byId(nodeId)
     if (!broker) throw new KadmError(`broker ${nodeId} is not in the cluster metadata`)
     return this.withBroker(broker, `connection to broker ${nodeId}`, async () => {
-      await this.cluster.brokerPool.connectBroker(broker)
+      await this.brokers.connect(broker)
       return broker
     })
   }
 
   async coordinator(groupId: string): Promise<BrokerConnection> {
     await this.registerBrokers()
-    return this.guard(this.cluster.findGroupCoordinator({groupId}), `finding the coordinator of group ${groupId}`)
+    return this.guard(this.brokers.coordinator(groupId), `finding the coordinator of group ${groupId}`)
   }
 
   /** One request to one broker, within --timeout; BrokerUnreachable when the broker does not answer. */
@@ -430,7 +382,7 @@ export class KafkaConnection {
 
   /** Disconnects, but never waits more than a second for a broker that does not answer. */
   async close(): Promise<void> {
-    const closing = Promise.allSettled([this.adminClient?.disconnect(), this.cluster.disconnect(), ...this.abandoned.map((b) => b.disconnect())])
+    const closing = Promise.allSettled([this.adminClient?.disconnect(), this.brokers.disconnect(), ...this.abandoned.map((b) => b.disconnect())])
     await withDeadline(closing, 1000, () => new Error('disconnect timed out')).catch(() => {})
   }
 }

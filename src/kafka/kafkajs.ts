@@ -5,9 +5,9 @@ export type Kafkajs = typeof import('kafkajs')
 type RequestQueueClass = typeof import('kafkajs/src/network/requestQueue/index.js')
 
 /**
- * The kafkajs release kadm is built on, pinned exactly in package.json: kadm reaches into its
- * internals (here, and its broker connections in client.ts and protocol/transport.ts), which no
- * other release promises to keep. test/unit/kafkajs.test.ts fails when either changes.
+ * The kafkajs release kadm is built on, pinned exactly in package.json. This file is the only one
+ * that reaches into kafkajs's internals (its request queue, broker pool and broker connections),
+ * which no other release promises to keep; test/unit/kafkajs.test.ts fails when either changes.
  */
 export const KAFKAJS_VERSION = '2.2.4'
 
@@ -63,16 +63,144 @@ export function patchRequestQueue(RequestQueue: RequestQueueClass): boolean {
   return true
 }
 
+/** What kadm hands kafkajs to send one request of its own over a broker connection. */
+export interface ProtocolCall {
+  request: unknown
+  response: unknown
+  requestTimeout?: number | null
+  logResponseError?: boolean
+}
+
+/** The slice of a kafkajs broker the protocol module uses: its negotiated versions and its address. */
+export interface BrokerConnection {
+  nodeId?: number
+  versions: Record<number, {minVersion: number; maxVersion: number}> | null
+  connectionPool: {
+    host: string
+    port: number
+    rack?: string | null
+    send(protocol: ProtocolCall): Promise<unknown>
+    /** kafkajs keeps two connections per broker: 0 for most requests, 1 for Fetch. */
+    getConnection(index: 0 | 1): Promise<{send(protocol: ProtocolCall): Promise<unknown>}>
+  }
+}
+
+/** host:port of a broker, as the cluster metadata advertises it. */
+export function brokerAddress(broker: {connectionPool: {host: string; port: number}}): string {
+  return `${broker.connectionPool.host}:${broker.connectionPool.port}`
+}
+
 /**
- * kafkajs's internal Cluster of a client: its broker pool, with connections that are already
- * authenticated and have negotiated versions, is what kadm sends its own requests over. kafkajs
- * builds it behind a private symbol; there is no public way.
+ * Sends one request over kafkajs's own connection to the broker (authenticated, with its
+ * correlation ids and timeouts), on the first of its two connections or the second.
  */
-export function kafkajsCluster(kafka: InstanceType<Kafkajs['Kafka']>): unknown {
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster')
-  if (!symbol) throw new KadmError(`unsupported kafkajs version: cannot reach its cluster object (kadm is built on kafkajs ${KAFKAJS_VERSION})`)
-  const create = (kafka as unknown as Record<symbol, (options: object) => unknown>)[symbol]
-  return create({allowAutoTopicCreation: false})
+export async function sendOver(broker: BrokerConnection, call: ProtocolCall, connection: 0 | 1 = 0): Promise<unknown> {
+  const target = connection ? await broker.connectionPool.getConnection(connection) : broker.connectionPool
+  return target.send(call)
+}
+
+/** A broker of kafkajs's pool: the protocol module's view of it, plus its own connect. */
+export type PoolBroker = BrokerConnection & {connect(): Promise<void>; disconnect(): Promise<void>; isConnected(): boolean}
+
+/** The parts of kafkajs's internal Cluster and BrokerPool that kadm drives. */
+interface RawCluster {
+  disconnect(): Promise<void>
+  findGroupCoordinator(query: {groupId: string; coordinatorType?: number}): Promise<BrokerConnection>
+  brokerPool: {
+    seedBroker: PoolBroker | undefined
+    brokers: Record<string, PoolBroker>
+    versions: unknown
+    rootLogger: unknown
+    /** Without an address: the next bootstrap server, round robin. */
+    connectionPoolBuilder: {build(address?: {host: string; port: number; rack: string | null}): Promise<unknown>}
+    createBroker(options: {logger: unknown; versions?: unknown; connectionPool: unknown; nodeId?: number}): PoolBroker
+    /** Connects a broker unless connected (kafkajs's retries; no metadata refresh). */
+    connectBroker(broker: PoolBroker): Promise<void>
+  }
+}
+
+/**
+ * The brokers of a kafkajs client, connected, authenticated and with negotiated versions: what
+ * kadm sends its own requests over. kafkajs keeps them in its internal Cluster, which it builds
+ * behind a private symbol; this class is the one place that knows its shape.
+ */
+export class KafkajsBrokers {
+  private constructor(private readonly cluster: RawCluster) {}
+
+  static of(kafka: InstanceType<Kafkajs['Kafka']>): KafkajsBrokers {
+    const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster')
+    if (!symbol) throw new KadmError(`unsupported kafkajs version: cannot reach its cluster object (kadm is built on kafkajs ${KAFKAJS_VERSION})`)
+    const create = (kafka as unknown as Record<symbol, (options: object) => RawCluster>)[symbol]
+    return new KafkajsBrokers(create({allowAutoTopicCreation: false}))
+  }
+
+  private get pool() {
+    return this.cluster.brokerPool
+  }
+
+  /** The broker connected first (a bootstrap server); undefined before nextSeed(). */
+  get seed(): PoolBroker | undefined {
+    return this.pool.seedBroker
+  }
+
+  /**
+   * Makes the next bootstrap server (round robin) the seed, and returns the one it replaces, not
+   * disconnected: kafkajs's own createSeedBroker waits for that, and a frozen broker never answers.
+   */
+  async nextSeed(): Promise<PoolBroker | undefined> {
+    const previous = this.pool.seedBroker
+    this.pool.seedBroker = this.pool.createBroker({connectionPool: await this.pool.connectionPoolBuilder.build(), logger: this.pool.rootLogger})
+    return previous
+  }
+
+  /** After the seed connected: its API versions are the ones brokers added later start from. */
+  adoptSeedVersions(): void {
+    this.pool.versions = this.pool.seedBroker?.versions
+  }
+
+  byId(nodeId: number): PoolBroker | undefined {
+    return this.pool.brokers[nodeId]
+  }
+
+  /** The seed first, then every broker learnt from metadata. */
+  all(): PoolBroker[] {
+    const seed = this.pool.seedBroker
+    return [...(seed ? [seed] : []), ...Object.values(this.pool.brokers).filter((b) => b !== seed)]
+  }
+
+  /** Adds a broker from a Metadata response, unless known; the seed is recognised by its address. */
+  async add(b: {nodeId: number; host: string; port: number; rack: string | null}): Promise<void> {
+    if (this.pool.brokers[b.nodeId]) return
+    const seed = this.pool.seedBroker
+    if (seed && seed.connectionPool.host === b.host && seed.connectionPool.port === b.port) {
+      // As kafkajs does: a later refresh of its own compares racks, and would take a mismatch
+      // for a replaced broker and disconnect the seed connection in use.
+      seed.nodeId = b.nodeId
+      seed.connectionPool.rack = b.rack
+      this.pool.brokers[b.nodeId] = seed
+      return
+    }
+    const connectionPool = await this.pool.connectionPoolBuilder.build({host: b.host, port: b.port, rack: b.rack})
+    this.pool.brokers[b.nodeId] = this.pool.createBroker({logger: this.pool.rootLogger, versions: this.pool.versions, connectionPool, nodeId: b.nodeId})
+  }
+
+  /** Connects a broker unless it is connected; the seed before its id is known connects itself. */
+  async connect(broker: PoolBroker): Promise<void> {
+    if (broker === this.pool.seedBroker && broker.nodeId === undefined) {
+      if (!broker.isConnected()) await broker.connect()
+      return
+    }
+    await this.pool.connectBroker(broker)
+  }
+
+  /** kafkajs's coordinator look-up, for brokers too old for kadm's batched FindCoordinator. */
+  coordinator(groupId: string): Promise<BrokerConnection> {
+    return this.cluster.findGroupCoordinator({groupId})
+  }
+
+  disconnect(): Promise<void> {
+    return this.cluster.disconnect()
+  }
 }
 
 let loaded: Promise<Kafkajs> | undefined

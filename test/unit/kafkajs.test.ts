@@ -3,7 +3,7 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {codeOnly, KAFKAJS_VERSION, PATCHED_SCHEDULE_SOURCE, patchRequestQueue} from '../../src/kafka/kafkajs.js'
+import {brokerAddress, codeOnly, KAFKAJS_VERSION, KafkajsBrokers, loadKafkajs, PATCHED_SCHEDULE_SOURCE, patchRequestQueue} from '../../src/kafka/kafkajs.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const require = createRequire(import.meta.url)
@@ -101,5 +101,23 @@ describe('the kafkajs kadm is built on', () => {
       queue.pending = []
       queue.destroy()
     }
+  })
+
+  it('still has the broker pool kadm drives: seeds round robin over the bootstrap servers, brokers added by id', async () => {
+    const {Kafka} = await loadKafkajs()
+    const brokers = KafkajsBrokers.of(new Kafka({brokers: ['127.0.0.1:1', '127.0.0.1:2'], logLevel: 0}))
+    expect(brokers.seed).toBeUndefined()
+    expect(await brokers.nextSeed()).toBeUndefined()
+    const first = brokers.seed!
+    expect(brokerAddress(first)).toBe('127.0.0.1:1')
+    expect(await brokers.nextSeed()).toBe(first)
+    expect(brokerAddress(brokers.seed!)).toBe('127.0.0.1:2')
+    for (const method of ['connect', 'disconnect', 'isConnected'] as const) expect(typeof brokers.seed![method]).toBe('function')
+    // The seed is recognised by its address and gets its id; another broker is created.
+    await brokers.add({nodeId: 2, host: '127.0.0.1', port: 2, rack: null})
+    await brokers.add({nodeId: 7, host: 'kafka-7', port: 9092, rack: 'r1'})
+    expect(brokers.byId(2)).toBe(brokers.seed)
+    expect(brokers.all().map((b) => [b.nodeId, brokerAddress(b)])).toEqual([[2, '127.0.0.1:2'], [7, 'kafka-7:9092']])
+    await brokers.disconnect()
   })
 })

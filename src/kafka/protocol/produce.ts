@@ -1,5 +1,6 @@
 import type {ProducedRecord} from '../../domain/record-format.js'
 import {Reader, Writer} from './codec.js'
+import {sendOver} from '../kafkajs.js'
 import {type ApiSpec, type BrokerConnection, negotiateVersion} from './transport.js'
 
 export interface ProducePartitionRequest {
@@ -88,7 +89,7 @@ export async function sendProduce(broker: BrokerConnection, request: ProduceRequ
     decode: async (payload: Buffer) => Produce.decode(new Reader(payload), version, request),
     parse: async (data: ProducePartitionResponse[]) => data,
   }
-  const answer = await broker.connectionPool.send({request: protocolRequest, response: protocolResponse, requestTimeout: timeoutMs})
+  const answer = await sendOver(broker, {request: protocolRequest, response: protocolResponse, requestTimeout: timeoutMs})
   return (answer as ProducePartitionResponse[] | undefined) ?? null
 }
 

@@ -1,26 +1,8 @@
 import {KadmError} from '../../errors.js'
+import {brokerAddress, type BrokerConnection, sendOver} from '../kafkajs.js'
 import {Reader, Writer} from './codec.js'
 
-/** The slice of a kafkajs broker the protocol module uses: its negotiated versions and its connection. */
-export interface BrokerConnection {
-  nodeId?: number
-  versions: Record<number, {minVersion: number; maxVersion: number}> | null
-  connectionPool: {
-    host: string
-    port: number
-    rack?: string | null
-    send(protocol: ProtocolCall): Promise<unknown>
-    /** kafkajs keeps two connections per broker: 0 for most requests, 1 for Fetch. */
-    getConnection(index: 0 | 1): Promise<{send(protocol: ProtocolCall): Promise<unknown>}>
-  }
-}
-
-interface ProtocolCall {
-  request: unknown
-  response: unknown
-  requestTimeout?: number | null
-  logResponseError?: boolean
-}
+export type {BrokerConnection} from '../kafkajs.js'
 
 /**
  * One Kafka API as kadm speaks it: the versions kadm implements, the first flexible version
@@ -40,7 +22,7 @@ export interface ApiSpec<Req, Res> {
 /** Picks the highest version both sides speak (versions come from the broker's ApiVersions). */
 export function negotiateVersion(spec: Pick<ApiSpec<unknown, unknown>, 'name' | 'apiKey' | 'minVersion' | 'maxVersion'>, broker: {versions: BrokerConnection['versions']; connectionPool: {host: string; port: number}}): number {
   const range = broker.versions?.[spec.apiKey]
-  const where = `${broker.connectionPool.host}:${broker.connectionPool.port}`
+  const where = brokerAddress(broker)
   if (!range) throw new KadmError(`broker ${where} does not support ${spec.name} (API key ${spec.apiKey})`)
   const version = Math.min(range.maxVersion, spec.maxVersion)
   if (version < Math.max(range.minVersion, spec.minVersion)) {
@@ -88,7 +70,5 @@ export async function sendRequest<Req, Res>(broker: BrokerConnection, spec: ApiS
     },
     parse: async (data: Res) => data,
   }
-  const call = {request: protocolRequest, response: protocolResponse, requestTimeout: options.timeoutMs ?? null}
-  const connection = options.connection ? await broker.connectionPool.getConnection(options.connection) : broker.connectionPool
-  return (await connection.send(call)) as Res
+  return (await sendOver(broker, {request: protocolRequest, response: protocolResponse, requestTimeout: options.timeoutMs ?? null}, options.connection)) as Res
 }
