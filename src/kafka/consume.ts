@@ -322,8 +322,13 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
     expire()
   }
 
-  /** The leader of `parts` could not be reached since `since`: one line, then look for another. */
-  const lose = (leader: number, since: number, error: unknown) => {
+  /**
+   * The leader of `parts` could not be reached: one line, then look for another. With -e each
+   * partition then has --timeout to find a new leader (metadata a moment stale may still name the
+   * one that just failed), counted from now rather than from the request that failed.
+   */
+  const lose = (leader: number, error: unknown) => {
+    const since = Date.now()
     suspects.add(leader)
     const parts = active().filter((s) => s.leader === leader)
     const cause = failureCause(error, timeoutMs)
@@ -438,7 +443,6 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
 
   const loops = new Map<number, Promise<void>>()
   const runLoop = async (leader: number): Promise<void> => {
-    let sentAt = Date.now()
     let turn = 0
     /** Partitions that moved to this broker before their start offset was known get it here first. */
     const resolveStarts = async () => {
@@ -455,7 +459,6 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       const first = turn++ % mine.length
       const parts = [...mine.slice(first), ...mine.slice(0, first)]
       const asked = new Map(parts.map((p) => [`${p.topic}\u0000${p.partition}`, p.offset!]))
-      sentAt = Date.now()
       const promise = orStop(fetchFrom(leader, parts))
       // It may fail while the previous response is still being delivered: handled when awaited.
       promise.catch(() => {})
@@ -475,11 +478,9 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
         let unreachable: LeaderUnreachable | undefined
         try {
           if (atEnd.length) {
-            sentAt = Date.now()
             movedAway.push(...await confirmEnds(connection, leader, atEnd, options.isolation))
           }
           if (active().some((s) => s.leader === leader && s.offset === undefined)) {
-            sentAt = Date.now()
             await resolveStarts()
           }
         } catch (error) {
@@ -501,7 +502,7 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       }
     } catch (error) {
       if (!(error instanceof LeaderUnreachable)) throw error
-      lose(leader, sentAt, error.original)
+      lose(leader, error.original)
     }
   }
 
