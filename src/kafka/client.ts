@@ -121,8 +121,6 @@ export interface BrokerGap {
 /** How long a broker that did not answer is passed over before it is tried again. */
 const UNREACHABLE_FOR_MS = 5_000
 
-const addressOf = brokerAddress
-
 /**
  * One connection to a cluster for the life of a command: kafkajs's cluster object for the
  * requests kafkajs has, kadm's protocol module for the rest, and a kafkajs admin only when asked.
@@ -138,7 +136,7 @@ const addressOf = brokerAddress
 export class KafkaConnection {
   private adminClient?: Admin
   private brokersRegistered?: Promise<void>
-  /** Brokers (by address) that did not answer, and when. */
+  /** Brokers (by address) that did not answer, and when; cleared when one answers again. */
   private readonly unreachable = new Map<string, {error: BrokerUnreachable; at: number}>()
   /** Addresses that have answered: a closed socket there later means the broker went away. */
   private readonly answered = new Set<string>()
@@ -193,7 +191,7 @@ export class KafkaConnection {
         if (previous) this.abandoned.push(previous)
       }
       const seed = this.brokers.seed!
-      const address = addressOf(seed)
+      const address = brokerAddress(seed)
       try {
         await withDeadline(seed.connect(), this.options.timeoutMs + 250, () => this.timeoutError('connect', address))
         this.brokers.adoptSeedVersions()
@@ -214,7 +212,7 @@ export class KafkaConnection {
   }
 
   private markUnreachable(broker: BrokerConnection, error: unknown): BrokerUnreachable {
-    const address = addressOf(broker)
+    const address = brokerAddress(broker)
     const unreachable = error instanceof BrokerUnreachable
       ? error
       : new BrokerUnreachable(broker.nodeId ?? this.nodeIdAt(address), address, unreachableReason(error, this.answered.has(address), this.options.timeoutMs))
@@ -223,19 +221,17 @@ export class KafkaConnection {
   }
 
   private nodeIdAt(address: string): number | null {
-    const found = this.brokers.all().find((b) => addressOf(b) === address && b.nodeId !== undefined)
+    const found = this.brokers.all().find((b) => brokerAddress(b) === address && b.nodeId !== undefined)
     return found?.nodeId ?? null
   }
 
   /** The error a broker gave recently, while it is passed over. */
   private recentlyUnreachable(broker: BrokerConnection): BrokerUnreachable | undefined {
-    const address = addressOf(broker)
+    const address = brokerAddress(broker)
     const mark = this.unreachable.get(address)
     if (!mark) return undefined
-    if (Date.now() - mark.at >= UNREACHABLE_FOR_MS) {
-      this.unreachable.delete(address)
-      return undefined
-    }
+    // Asked again after a while; until it answers, it stays last in line (see candidates).
+    if (Date.now() - mark.at >= UNREACHABLE_FOR_MS) return undefined
     // The seed's id is learnt after it first failed: name the broker once it is known.
     const nodeId = broker.nodeId ?? this.nodeIdAt(address)
     if (mark.error.nodeId === null && nodeId !== null) mark.error = new BrokerUnreachable(nodeId, address, mark.error.reason)
@@ -259,10 +255,11 @@ export class KafkaConnection {
   private async withBroker<T>(broker: BrokerConnection, what: string, work: () => Promise<T>): Promise<T> {
     const known = this.recentlyUnreachable(broker)
     if (known) throw known
-    const address = addressOf(broker)
+    const address = brokerAddress(broker)
     try {
       const result = await withDeadline(work(), this.options.timeoutMs + 250, () => this.timeoutError(what, address))
       this.answered.add(address)
+      this.unreachable.delete(address)
       return result
     } catch (error) {
       if (isUnreachable(error) || error instanceof TimedOut) throw this.markUnreachable(broker, error)
@@ -270,10 +267,11 @@ export class KafkaConnection {
     }
   }
 
-  /** Every broker this connection knows, the seed first, those that did not answer lately last. */
+  /** Every broker this connection knows, the seed first, those that failed and have not answered since last. */
   private candidates(): PoolBroker[] {
     const all = this.brokers.all()
-    return [...all.filter((b) => !this.recentlyUnreachable(b)), ...all.filter((b) => this.recentlyUnreachable(b))]
+    const failed = (b: PoolBroker) => this.unreachable.has(brokerAddress(b))
+    return [...all.filter((b) => !failed(b)), ...all.filter(failed)]
   }
 
   /**

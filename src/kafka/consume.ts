@@ -134,7 +134,7 @@ function ledBy(leader: number, parts: TopicPartition[]): MetadataTopic[] {
  * read to it; returns the partitions whose leader moved.
  */
 async function confirmEnds(connection: KafkaConnection, leader: number, parts: PartitionState[], isolation: IsolationLevel): Promise<PartitionState[]> {
-  const [found] = await reaching(() => listOffsetsMany(connection, parts, ['latest'], {metadata: ledBy(leader, parts), isolation, unreachable: 'throw'}))
+  const [found] = await reaching(() => listOffsetsMany(connection, parts, ['latest'], {metadata: ledBy(leader, parts), isolation, leaders: 'caller'}))
   const moved: PartitionState[] = []
   parts.forEach((p, i) => {
     const {error, offset} = found[i]
@@ -158,7 +158,7 @@ async function startOffsetsAt(connection: KafkaConnection, leader: number, parts
   const specs: OffsetSpec[] = start.kind === 'earliest' ? ['earliest']
     : start.kind === 'latest' ? ['latest']
       : start.kind === 'time' ? [{timestamp: start.timestamp}, 'latest'] : ['earliest', 'latest']
-  const found = await reaching(() => listOffsetsMany(connection, parts, specs, {metadata, isolation, unreachable: 'throw'}))
+  const found = await reaching(() => listOffsetsMany(connection, parts, specs, {metadata, isolation, leaders: 'caller'}))
   const moved: PartitionState[] = []
   parts.forEach((p, i) => {
     const answers = found.map((list) => list[i])
@@ -263,30 +263,6 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
   const active = () => states.filter((s) => !s.done)
   const allDone = () => states.every((s) => s.done)
 
-  /** Brokers seen in metadata, and those that failed lately (asked last for metadata). */
-  const known = new Set(first.brokers.map((b) => b.nodeId))
-  const suspects = new Set<number>()
-
-  /**
-   * Metadata from any broker that answers, those that failed lately last: the connection's own
-   * metadata() asks its seed broker only, which may be the broker that went away.
-   */
-  const metadataFromAny = async (topics: string[]) => {
-    let lastError: unknown = new KadmError('no broker to ask for metadata')
-    for (const id of [...known].sort((a, b) => Number(suspects.has(a)) - Number(suspects.has(b)))) {
-      try {
-        const response = await connection.metadataFrom(id, topics)
-        for (const b of response.brokers) known.add(b.nodeId)
-        return response
-      } catch (error) {
-        if (isFatal(error)) throw error
-        suspects.add(id)
-        lastError = error
-      }
-    }
-    throw lastError
-  }
-
   const fetchFrom = async (leader: number, parts: PartitionState[]) => {
     const byTopic = new Map<string, PartitionState[]>()
     for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p])
@@ -329,7 +305,6 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
    */
   const lose = (leader: number, error: unknown) => {
     const since = Date.now()
-    suspects.add(leader)
     const parts = active().filter((s) => s.leader === leader)
     const cause = failureCause(error, timeoutMs)
     const newly = parts.filter((s) => !s.lost)
@@ -353,7 +328,8 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       if (stopAll.signal.aborted) return
       let fresh: MetadataTopic[] | undefined
       try {
-        fresh = (await metadataFromAny([...new Set(waiting.map((w) => w.topic))])).topics
+        // From any broker that answers, those that failed (the one just lost) last.
+        fresh = (await connection.metadata([...new Set(waiting.map((w) => w.topic))])).topics
       } catch (error) {
         if (isFatal(error)) throw error
       }
@@ -470,7 +446,6 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       while (inflight && !stopAll.signal.aborted) {
         const response = await inflight.promise
         if (!response) return
-        suspects.delete(leader)
         const {work, movedAway, regained, atEnd} = scan(leader, response, inflight.asked)
         if (regained.length) notify(regainedLine(regained, leader))
         // Positions already moved past this response's records: they are delivered even if the

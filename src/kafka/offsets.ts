@@ -86,6 +86,7 @@ export async function listOffsetsMany(
   options: ListOffsetsOptions = {},
 ): Promise<PartitionOffset[][]> {
   const results = await listOffsetsOnce(connection, partitions, specs, options)
+  if (options.leaders === 'caller') return results
   // A leader that moved (an election, a broker restarting) answers with an error that names it:
   // those partitions are asked again of their new leaders, with fresh metadata, within --timeout.
   const deadline = Date.now() + connection.options.timeoutMs
@@ -93,7 +94,7 @@ export async function listOffsetsMany(
     const retry = partitions.map((_, i) => i).filter((i) => results.some((list) => list[i].error !== undefined && LEADER_MOVED.has(list[i].error!)))
     if (retry.length === 0 || Date.now() + 100 * attempt > deadline) return results
     await sleep(100 * attempt)
-    const again = await listOffsetsOnce(connection, retry.map((i) => partitions[i]), specs, {isolation: options.isolation, unreachable: options.unreachable})
+    const again = await listOffsetsOnce(connection, retry.map((i) => partitions[i]), specs, {isolation: options.isolation})
     retry.forEach((at, j) => {
       for (let k = 0; k < specs.length; k++) results[k][at] = again[k][j]
     })
@@ -108,10 +109,12 @@ export interface ListOffsetsOptions {
   metadata?: MetadataTopic[]
   isolation?: IsolationLevel
   /**
-   * A leader that does not answer: its partitions are answered with the error and a gap is
-   * recorded (default), or BrokerUnreachable is thrown, for callers that wait for a new leader.
+   * resolve (default): partitions whose leader moved are asked again of the new leader within
+   * --timeout, and those of a leader that does not answer get the error and a recorded gap.
+   * caller: for a caller that follows leaders itself (console consume): moved-leader errors are
+   * returned as they are, and a leader that does not answer throws BrokerUnreachable.
    */
-  unreachable?: 'mark' | 'throw'
+  leaders?: 'resolve' | 'caller'
 }
 
 async function listOffsetsOnce(
@@ -149,7 +152,7 @@ async function listOffsetsOnce(
     try {
       await askLeader(leaderId, requestTopics)
     } catch (error) {
-      if (!(error instanceof BrokerUnreachable) || options.unreachable === 'throw') throw error
+      if (!(error instanceof BrokerUnreachable) || options.leaders === 'caller') throw error
       connection.noteGap(error, `offsets of ${tps.length} partition(s) it leads`)
       for (let i = 0; i < specs.length; i++) for (const tp of tps) answer(i, {...tp, offset: null, timestamp: -1, error: error.message, unreachable: true})
     }

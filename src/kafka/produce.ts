@@ -119,14 +119,11 @@ export class RecordProducer {
   private readonly idempotent: boolean
   private readonly deliveryTimeoutMs: number
   private refreshing?: Promise<void>
-  /** The broker whose metadata answered last (undefined: the seed broker). */
-  private metadataSource?: number
 
   private constructor(
     private readonly connection: KafkaConnection,
     private readonly options: ProduceOptions,
     private readonly leaders: number[],
-    private brokerIds: number[],
   ) {
     this.sticky = Math.floor(Math.random() * leaders.length)
     this.idempotent = options.acks === 'all'
@@ -139,12 +136,11 @@ export class RecordProducer {
   }
 
   static async open(connection: KafkaConnection, options: ProduceOptions): Promise<RecordProducer> {
-    const metadata = await connection.metadata([options.topic])
-    const partitions = selectPartitions(metadata.topics, [options.topic])
+    const partitions = selectPartitions((await connection.metadata([options.topic])).topics, [options.topic])
     if (options.partition !== undefined && options.partition >= partitions.length) {
       throw new KadmError(`topic ${options.topic} has no partition ${options.partition} (it has ${partitions.length})`)
     }
-    const producer = new RecordProducer(connection, options, partitions.map((p) => p.leader), metadata.brokers.map((b) => b.nodeId))
+    const producer = new RecordProducer(connection, options, partitions.map((p) => p.leader))
     if (producer.idempotent) producer.identity = await producer.initProducerId(Date.now() + producer.deliveryTimeoutMs)
     return producer
   }
@@ -158,9 +154,7 @@ export class RecordProducer {
     for (let attempt = 0; ; attempt++) {
       let failure: unknown
       try {
-        const nodeId = attempt === 0 ? undefined : this.brokerIds[(attempt - 1) % this.brokerIds.length]
-        const broker = nodeId === undefined ? this.connection.seedBroker : await this.connection.broker(nodeId)
-        const answer = await this.connection.send(broker, InitProducerId, {transactionTimeoutMs: 60_000})
+        const answer = await this.connection.sendAny(InitProducerId, {transactionTimeoutMs: 60_000})
         if (!answer.errorCode) return {producerId: answer.producerId, producerEpoch: answer.producerEpoch}
         failure = new KafkaProtocolError(answer.errorCode, null, 'InitProducerId')
         if (!(failure as KafkaProtocolError).retriable) throw failure
@@ -426,27 +420,14 @@ export class RecordProducer {
     return this.refreshing
   }
 
-  /**
-   * Metadata from the broker that answered last, else from the seed and each known broker in turn:
-   * the seed broker may be the one that is down.
-   */
+  /** Leaders from the metadata of any broker that answers (the connection passes over one that is down). */
   private async loadLeaders(): Promise<void> {
-    const sources = [this.metadataSource, undefined, ...this.brokerIds]
-    for (const [i, nodeId] of sources.entries()) {
-      if (i > 0 && sources.indexOf(nodeId) !== i) continue
-      try {
-        const metadata = nodeId === undefined
-          ? await this.connection.metadata([this.options.topic])
-          : await this.connection.metadataFrom(nodeId, [this.options.topic])
-        const topic = metadata.topics.find((t) => t.name === this.options.topic)
-        if (!topic || topic.errorCode) continue
-        for (const p of topic.partitions) if (p.partition < this.leaders.length) this.leaders[p.partition] = p.leader
-        if (metadata.brokers.length) this.brokerIds = metadata.brokers.map((b) => b.nodeId)
-        this.metadataSource = nodeId
-        return
-      } catch {
-        // The next source.
-      }
+    try {
+      const topic = (await this.connection.metadata([this.options.topic])).topics.find((t) => t.name === this.options.topic)
+      if (!topic || topic.errorCode) return
+      for (const p of topic.partitions) if (p.partition < this.leaders.length) this.leaders[p.partition] = p.leader
+    } catch {
+      // No broker answered: the next retry asks again.
     }
   }
 
