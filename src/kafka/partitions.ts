@@ -203,13 +203,14 @@ export interface LogDirSizes {
 
 /** DescribeLogDirs on every live broker in parallel, for the given topics (all when omitted). */
 export async function describeLogDirs(connection: KafkaConnection, topics?: MetadataTopic[]): Promise<LogDirSizes> {
-  const metadata = await connection.metadata(topics ? topics.map((t) => t.name) : null)
+  // The caller's topics say where their replicas are; without them, every topic's metadata does.
+  const metadata = await connection.metadata(topics ? [] : null)
   const request = {topics: topics ? topics.map((t) => ({topic: t.name, partitions: t.partitions.map((p) => p.partition)})) : null}
   const out: LogDirSizes = {replicas: [], logDirs: [], unreachable: []}
   // A broker that holds replicas but is not registered (fenced, or down for a while) cannot be
   // asked: its replicas are missing, and said to be.
   const registered = new Set(metadata.brokers.map((b) => b.nodeId))
-  const holders = new Set(metadata.topics.flatMap((t) => t.partitions.flatMap((p) => p.replicas)))
+  const holders = new Set((topics ?? metadata.topics).flatMap((t) => t.partitions.flatMap((p) => p.replicas)))
   for (const id of [...holders].filter((h) => !registered.has(h))) {
     const missing = new BrokerUnreachable(id, 'no address', 'not in the cluster metadata (fenced or down)')
     connection.noteGap(missing, 'the sizes of its replicas')
