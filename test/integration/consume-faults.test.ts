@@ -142,6 +142,18 @@ function mentioned(stderr: string, topic: string, pattern: RegExp): number[] {
   }).sort((a, b) => a - b)
 }
 
+/**
+ * A topic with 100 records in each of its 6 partitions, its busiest leader, and the records of
+ * the partitions that broker does not lead (what stays readable when it fails).
+ */
+async function hundredPerPartition(prefix: string) {
+  const topic = await createTopicWhenReady(prefix)
+  for (let p = 0; p < 6; p++) await produce(topic, values(`p${p}`, 100), p)
+  const busiest = await busiestLeader(topic)
+  const readable = [0, 1, 2, 3, 4, 5].filter((p) => !busiest.partitions.includes(p)).flatMap((p) => values(`p${p}`, 100))
+  return {topic, busiest, readable}
+}
+
 describe('console consume while brokers fail', () => {
   it('follows a topic across kill -9 and restart of the broker leading most partitions: every record exactly once', async () => {
     const topic = await createTopicWhenReady('cf-follow')
@@ -216,10 +228,7 @@ describe('console consume while brokers fail', () => {
   })
 
   it('-e with a frozen broker: a partial result (exit 4) within about --timeout, naming the partitions; all of it once the leaders moved', async () => {
-    const topic = await createTopicWhenReady('cf-frozen')
-    for (let p = 0; p < 6; p++) await produce(topic, values(`p${p}`, 100), p)
-    const frozen = await busiestLeader(topic)
-    const readable = [0, 1, 2, 3, 4, 5].filter((p) => !frozen.partitions.includes(p)).flatMap((p) => values(`p${p}`, 100))
+    const {topic, busiest: frozen, readable} = await hundredPerPartition('cf-frozen')
     await cluster.freeze(frozen.broker)
     try {
       const bootstrap = bootstrapEndingWith(frozen.broker)
@@ -254,10 +263,7 @@ describe('console consume while brokers fail', () => {
   })
 
   it('-e right after kill -9 (before the broker is fenced) reads every partition of the live leaders, then exits 4 naming the others', async () => {
-    const topic = await createTopicWhenReady('cf-killed')
-    for (let p = 0; p < 6; p++) await produce(topic, values(`p${p}`, 100), p)
-    const victim = await busiestLeader(topic)
-    const readable = [0, 1, 2, 3, 4, 5].filter((p) => !victim.partitions.includes(p)).flatMap((p) => values(`p${p}`, 100))
+    const {topic, busiest: victim, readable} = await hundredPerPartition('cf-killed')
     await cluster.kill(victim.broker)
     try {
       const started = Date.now()
