@@ -5,7 +5,8 @@ import {basename, dirname, join} from 'node:path'
 import vm from 'node:vm'
 
 /**
- * Loads dist/kadm.cjs (all of kadm, oclif and kafkajs in one CommonJS bundle) with a V8 code cache:
+ * Loads kadm's bundles (dist/kadm.cjs, oclif and what every run needs to start; dist/commands.cjs,
+ * the commands with kafkajs and the other dependencies, see esbuild.config.mjs) with a V8 code cache:
  * the bytecode of the functions earlier runs compiled is read back from disk instead of being
  * parsed and compiled again, which is most of what a short kadm run costs after Node itself.
  *
@@ -71,7 +72,16 @@ function writeAtomically(file: string, data: string | Buffer): void {
   renameSync(temporary, file)
 }
 
-export function loadBundle(bundle: string, env: NodeJS.ProcessEnv = process.env): LoadedBundle {
+/** The bundles this process loaded (the last load of each path): saveCaches() writes the cache of each. */
+const loadedBundles = new Map<string, LoadedBundle>()
+
+/**
+ * Runs `bundle` as a CommonJS module.
+ * `shared` names modules the bundle gets from the bundle that loads it instead of its own copy:
+ * dist/commands.cjs takes oclif and kadm's start-up modules from dist/kadm.cjs, so both use one
+ * instance of each (one oclif, one record of the command run).
+ */
+export function loadBundle(bundle: string, env: NodeJS.ProcessEnv = process.env, shared: Record<string, () => unknown> = {}): LoadedBundle {
   // esbuild writes ASCII only (non-ASCII characters escaped): latin1 decodes it fastest.
   const source = readFileSync(bundle, 'latin1')
   const enabled = env.KADM_NO_CODE_CACHE !== '1'
@@ -94,12 +104,14 @@ export function loadBundle(bundle: string, env: NodeJS.ProcessEnv = process.env)
   module.filename = bundle
   module.paths = (Module as unknown as {_nodeModulePaths(dir: string): string[]})._nodeModulePaths(dirname(bundle))
   const wrapper = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void
-  wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle))
+  const ownRequire = createRequire(bundle)
+  const bundleRequire = Object.assign((id: string) => (Object.hasOwn(shared, id) ? shared[id]() : ownRequire(id)), ownRequire)
+  wrapper.call(module.exports, module.exports, bundleRequire, module, bundle, dirname(bundle))
   module.loaded = true
   // oclif require()s the bundle for its commands and hooks: it gets this very module.
   ;(Module as unknown as {_cache: Record<string, Module>})._cache[bundle] = module
   const usable = cachedData !== undefined && script.cachedDataRejected !== true
-  return {
+  const loaded: LoadedBundle = {
     exports: module.exports as Record<string, unknown>,
     saveCache(command) {
       if (!enabled) return
@@ -122,4 +134,11 @@ export function loadBundle(bundle: string, env: NodeJS.ProcessEnv = process.env)
       }
     },
   }
+  loadedBundles.set(bundle, loaded)
+  return loaded
+}
+
+/** After a run of `command`: saveCache() of every bundle loaded, the start-up bundle and the commands' alike. */
+export function saveCaches(command: string): void {
+  for (const loaded of loadedBundles.values()) loaded.saveCache(command)
 }

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {cacheDirectory, cacheFileName, cachePrefix, loadBundle} from '../../src/bundle-loader.js'
+import {cacheDirectory, cacheFileName, cachePrefix, loadBundle, saveCaches} from '../../src/bundle-loader.js'
 
 function bundle(body: string): {dir: string; file: string; env: NodeJS.ProcessEnv} {
   const dir = mkdtempSync(join(tmpdir(), 'kadm-loader-'))
@@ -75,5 +75,24 @@ describe('bundle loader', () => {
     expect(loaded.exports.n).toBe('a bundle this process has not compiled yet')
     loaded.saveCache('a')
     expect(readFileSync(cacheFile, 'utf8')).not.toBe('not a code cache')
+  })
+
+  it('hands a bundle the modules its loader shares instead of requiring them, and saveCaches() writes the cache of every bundle loaded', () => {
+    const {dir, env} = bundle('')
+    const commands = join(dir, 'commands.cjs')
+    writeFileSync(commands, 'exports.record = require("kadm-startup:record"); exports.path = require("node:path").sep')
+    const record = {command: ''}
+    const loaded = loadBundle(commands, env, {'kadm-startup:record': () => record})
+    // The very object the loading bundle has, not a copy; other modules are required as usual.
+    expect(loaded.exports.record).toBe(record)
+    expect(loaded.exports.path).toBe('/')
+    const startup = join(dir, 'startup.cjs')
+    writeFileSync(startup, 'exports.ok = true')
+    loadBundle(startup, env)
+    saveCaches('topics:list')
+    for (const file of [commands, startup]) {
+      const name = cacheFileName(file, statSync(file))
+      expect(JSON.parse(readFileSync(join(cacheDirectory(env), `${name}.commands.json`), 'utf8'))).toEqual(['topics:list'])
+    }
   })
 })
