@@ -11,6 +11,44 @@ export interface ConsumedRecord {
   headers: Array<[string, Buffer | null]>
 }
 
+/**
+ * A record decoded from a fetched batch. Its key and value are ranges of the batch's bytes, made
+ * into Buffers only when asked for: a Buffer view costs more than decoding the record itself
+ * (about 130 ns each on Node 20), and `console consume` copies most values straight from the
+ * batch to its output (OutputBuffer.range) without one.
+ */
+export class FetchedRecord implements ConsumedRecord {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly offset: number,
+    readonly timestamp: number,
+    readonly headers: Array<[string, Buffer | null]>,
+    /** The batch's (decompressed) record bytes. */
+    readonly data: Buffer,
+    readonly keyStart: number,
+    /** -1: a null key. */
+    readonly keyLength: number,
+    readonly valueStart: number,
+    /** -1: a null value. */
+    readonly valueLength: number,
+  ) {}
+
+  get key(): Buffer | null {
+    return this.keyLength < 0 ? null : this.data.subarray(this.keyStart, this.keyStart + this.keyLength)
+  }
+
+  get value(): Buffer | null {
+    return this.valueLength < 0 ? null : this.data.subarray(this.valueStart, this.valueStart + this.valueLength)
+  }
+}
+
+/** Key plus value bytes of a record (what the consume summary counts). */
+export function recordBytes(r: ConsumedRecord): number {
+  if (r instanceof FetchedRecord) return Math.max(r.keyLength, 0) + Math.max(r.valueLength, 0)
+  return (r.key?.length ?? 0) + (r.value?.length ?? 0)
+}
+
 /** A record as `console produce` sends it. */
 export interface ProducedRecord {
   key: Buffer | null
@@ -56,12 +94,26 @@ export class OutputBuffer {
 
   bytes(b: Buffer): void {
     this.ensure(b.length)
-    this.length += b.copy(this.buf, this.length)
+    // TypedArray#set: a third of Buffer#copy's cost for record-sized copies (its argument checks
+    // are per call); a one-byte literal (the newline after each value) needs no call at all.
+    if (b.length === 1) this.buf[this.length++] = b[0]
+    else {
+      this.buf.set(b, this.length)
+      this.length += b.length
+    }
   }
 
   text(s: string): void {
     this.ensure(s.length * 3)
     this.length += this.buf.write(s, this.length)
+  }
+
+  /** Bytes `start` to `start + length` of `data`. */
+  range(data: Buffer, start: number, length: number): void {
+    this.ensure(length)
+    // A view and TypedArray#set: Buffer#copy with a range makes the same view, then more checks.
+    this.buf.set(data.subarray(start, start + length), this.length)
+    this.length += length
   }
 
   /** The bytes so far; the buffer starts afresh (the chunk may still be in flight to stdout). */
@@ -104,17 +156,26 @@ export interface TemplateOptions {
 
 type Part = (r: ConsumedRecord, out: OutputBuffer) => void
 
-function bytesPart(pick: (r: ConsumedRecord) => Buffer | null, format: BinaryFormat, options: TemplateOptions): Part {
+function bytesPart(field: 'key' | 'value', format: BinaryFormat, options: TemplateOptions): Part {
   const nullText = options.nullText ?? ''
   if (format === 'string') {
+    // Straight from the fetched batch when the record is one (see FetchedRecord).
+    const start = field === 'key' ? (r: FetchedRecord) => r.keyStart : (r: FetchedRecord) => r.valueStart
+    const size = field === 'key' ? (r: FetchedRecord) => r.keyLength : (r: FetchedRecord) => r.valueLength
     return (r, out) => {
-      const b = pick(r)
+      if (r instanceof FetchedRecord) {
+        const length = size(r)
+        if (length < 0) out.text(nullText)
+        else out.range(r.data, start(r), length)
+        return
+      }
+      const b = r[field]
       if (b === null) out.text(nullText)
       else out.bytes(b)
     }
   }
   return (r, out) => {
-    const b = pick(r)
+    const b = r[field]
     out.text(b === null ? nullText : formatBytes(b, format, options.pretty))
   }
 }
@@ -165,19 +226,19 @@ export function compileTemplate(template: string, options: TemplateOptions): (r:
         part = (r, out) => out.text(String(r.timestamp))
         break
       case 'k':
-        part = bytesPart((r) => r.key, options.keyFormat, options)
+        part = bytesPart('key', options.keyFormat, options)
         break
       case 'v':
-        part = bytesPart((r) => r.value, options.valueFormat, options)
+        part = bytesPart('value', options.valueFormat, options)
         break
       case 'h':
         part = (r, out) => out.text(formatHeaders(r.headers))
         break
       case 'K':
-        part = (r, out) => out.text(String(r.key === null ? -1 : r.key.length))
+        part = (r, out) => out.text(String(r instanceof FetchedRecord ? r.keyLength : r.key === null ? -1 : r.key.length))
         break
       case 'S':
-        part = (r, out) => out.text(String(r.value === null ? -1 : r.value.length))
+        part = (r, out) => out.text(String(r instanceof FetchedRecord ? r.valueLength : r.value === null ? -1 : r.value.length))
         break
       case '%':
         literal += '%'

@@ -3,7 +3,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import type {EachBatchPayload} from 'kafkajs'
 
 import {failureCause, leaderRetryDelay, lostLine, regainedLine, type UnreadPartition} from '../domain/partition-events.js'
-import type {ConsumedRecord} from '../domain/record-format.js'
+import {type ConsumedRecord, recordBytes} from '../domain/record-format.js'
 import {type StartPosition, type StopPosition, tailOffset} from '../domain/start-position.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
@@ -208,12 +208,12 @@ class TransactionFilter {
   }
 }
 
-async function decodeBatch(buf: Buffer, batch: BatchHeader, fromOffset: number): Promise<KafkaRecord[]> {
+async function decodeBatch(buf: Buffer, batch: BatchHeader, fromOffset: number, topic: string, partition: number): Promise<KafkaRecord[]> {
   const out: KafkaRecord[] = []
   let data = buf.subarray(batch.start + BATCH_HEADER_SIZE, batch.end)
   const codec = batch.attributes & COMPRESSION_MASK
   if (codec !== 0) data = await codecFor(codec).decompress(data)
-  decodeRecords(batch, data, batch.recordCount, out, fromOffset)
+  decodeRecords(batch, data, batch.recordCount, out, fromOffset, topic, partition)
   return out
 }
 
@@ -393,23 +393,21 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       if (txn) {
         if (!txn.keep(batch, () => controlType(buf.records, batch))) continue
       } else if (batch.attributes & CONTROL_FLAG) continue
-      const raw = await decodeBatch(buf.records, batch, from)
-      let out: ConsumedRecord[] = []
+      let out: ConsumedRecord[] = await decodeBatch(buf.records, batch, from, state.topic, state.partition)
       let reachedStop = false
-      for (const r of raw) {
-        if ((stopOffset !== undefined && r.offset >= stopOffset) || (stopTime !== undefined && r.timestamp >= stopTime)) {
+      if (stopOffset !== undefined || stopTime !== undefined) {
+        const stopAt = out.findIndex((r) => (stopOffset !== undefined && r.offset >= stopOffset) || (stopTime !== undefined && r.timestamp >= stopTime))
+        if (stopAt >= 0) {
           state.done = true
           reachedStop = true
-          break
+          out = out.slice(0, stopAt)
         }
-        const record: ConsumedRecord = {topic: state.topic, partition: state.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers}
-        if (options.filter && !options.filter(record)) continue
-        out.push(record)
       }
+      if (options.filter) out = out.filter(options.filter)
       if (options.maxMessages !== undefined && records + out.length >= options.maxMessages) out = out.slice(0, options.maxMessages - records)
       if (out.length) {
         records += out.length
-        for (const r of out) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0)
+        for (const r of out) bytes += recordBytes(r)
         await options.deliver(out)
       }
       if (options.maxMessages !== undefined && records >= options.maxMessages) return finish('max-messages')
@@ -657,7 +655,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
     }
     if (out.length) {
       records += out.length
-      for (const r of out) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0)
+      for (const r of out) bytes += recordBytes(r)
       await options.deliver(out)
     }
     if (printed !== undefined) {

@@ -1,8 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
 import {codecFor, COMPRESSION_TYPES} from '../../src/kafka/compression.js'
-import {BATCH_HEADER_SIZE, decodeRecords, type KafkaRecord, scanBatches} from '../../src/kafka/protocol/fetch.js'
+import {BATCH_HEADER_SIZE, decodeRecords, type KafkaRecord, RecordReader, scanBatches} from '../../src/kafka/protocol/fetch.js'
 import {crc32c, encodeRecordBatch, restampBatch} from '../../src/kafka/protocol/produce.js'
+import {compileTemplate, OutputBuffer, recordBytes} from '../../src/domain/record-format.js'
 
 const records = [
   {key: Buffer.from('k0'), value: Buffer.from('v0'), headers: [['h', Buffer.from('1')]] as Array<[string, Buffer | null]>},
@@ -19,8 +20,9 @@ async function roundTrip(type: number) {
   let data = batch.subarray(BATCH_HEADER_SIZE)
   if (type) data = await codecFor(type).decompress(data)
   const out: KafkaRecord[] = []
-  decodeRecords(header, data, header.recordCount, out, 0)
-  return {batch, header, out}
+  decodeRecords(header, data, header.recordCount, out, 0, 'orders', 4)
+  // Plain objects: key and value are read from the batch when asked for.
+  return {batch, header, out: out.map((r) => ({topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers})), fetched: out}
 }
 
 describe('record batches (magic 2)', () => {
@@ -34,11 +36,27 @@ describe('record batches (magic 2)', () => {
       expect(header).toMatchObject({baseOffset: 100, nextOffset: 103, recordCount: 3, producerId: 7n, attributes: type})
       expect(batch.readUInt32BE(17)).toBe(crc32c(batch, 21))
       expect(out.map((r) => r.offset)).toEqual([100, 101, 102])
-      expect(out[0]).toEqual({offset: 100, timestamp: 1_700_000_000_000, key: Buffer.from('k0'), value: Buffer.from('v0'), headers: [['h', Buffer.from('1')]]})
+      expect(out[0]).toEqual({topic: 'orders', partition: 4, offset: 100, timestamp: 1_700_000_000_000, key: Buffer.from('k0'), value: Buffer.from('v0'), headers: [['h', Buffer.from('1')]]})
       expect(out[1]).toMatchObject({key: null, value: null, headers: []})
       expect(out[2]).toMatchObject({timestamp: 1_600_000_000_000, value: Buffer.alloc(300, 7), headers: [['n', null]]})
     })
   }
+
+  it('prints and counts records straight from the batch exactly as it does plain records', async () => {
+    const {out, fetched} = await roundTrip(0)
+    for (const template of ['%v\n', '%k|%v|%K|%S\n', '%t/%p@%o %T %h %k %v\n']) {
+      for (const format of ['string', 'hex'] as const) {
+        const print = compileTemplate(template, {keyFormat: format, valueFormat: format, nullText: 'NULL'})
+        const direct = new OutputBuffer(16)
+        const plain = new OutputBuffer(16)
+        for (const r of fetched) print(r, direct)
+        for (const r of out) print(r, plain)
+        expect(direct.take().toString('latin1')).toBe(plain.take().toString('latin1'))
+      }
+    }
+    expect(fetched.map(recordBytes)).toEqual([4, 0, 302])
+    expect(out.map(recordBytes)).toEqual([4, 0, 302])
+  })
 
   it('leaves out a batch cut short at the end of a fetch', async () => {
     const {batch} = await roundTrip(0)
@@ -50,6 +68,31 @@ describe('record batches (magic 2)', () => {
     const out: KafkaRecord[] = []
     decodeRecords(header, batch.subarray(BATCH_HEADER_SIZE), 3, out, 102)
     expect(out.map((r) => r.offset)).toEqual([102])
+  })
+})
+
+describe('RecordReader', () => {
+  /** Zigzag varint as Kafka writes it, in floating point (exact to 2^53). */
+  const encode = (value: number): number[] => {
+    let v = value >= 0 ? value * 2 : -value * 2 - 1
+    const out: number[] = []
+    while (v >= 128) {
+      out.push((v % 128) | 0x80)
+      v = Math.floor(v / 128)
+    }
+    out.push(v)
+    return out
+  }
+
+  it('reads varints of every length, around each byte boundary, positive and negative', () => {
+    const values = [0, -1, 1, 63, -64, 64, -65, 8191, -8192, 8192, 2 ** 20, 2 ** 27 - 1, -(2 ** 27), 2 ** 27, -(2 ** 27) - 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 40, -(2 ** 40), 2 ** 52, -(2 ** 52)]
+    const reader = new RecordReader(Buffer.from(values.flatMap(encode)))
+    expect(values.map(() => reader.varint())).toEqual(values)
+    expect(reader.pos).toBe(reader.buf.length)
+  })
+
+  it('refuses a varint cut short after its fourth byte', () => {
+    expect(() => new RecordReader(Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80])).varint()).toThrow(/malformed varint/)
   })
 })
 

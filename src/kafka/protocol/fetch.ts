@@ -1,3 +1,4 @@
+import {type ConsumedRecord, FetchedRecord} from '../../domain/record-format.js'
 import type {ApiSpec} from './transport.js'
 
 export interface FetchPartitionRequest {
@@ -89,14 +90,8 @@ export const Fetch: ApiSpec<FetchRequest, FetchPartitionResponse[]> = {
   },
 }
 
-/** One record as Kafka stores it; offsets and timestamps fit a JS number (2^53). */
-export interface KafkaRecord {
-  offset: number
-  timestamp: number
-  key: Buffer | null
-  value: Buffer | null
-  headers: Array<[string, Buffer | null]>
-}
+/** One record as Kafka stores it, with its topic and partition; offsets and timestamps fit a JS number (2^53). */
+export type KafkaRecord = ConsumedRecord
 
 /** The fixed-size part of a v2 record batch (everything before the records). */
 export interface BatchHeader {
@@ -164,16 +159,45 @@ export class RecordReader {
   ) {}
 
   varint(): number {
+    // Unrolled in 32-bit integers for up to four bytes (every length, count and delta of an
+    // ordinary record): the general loop below works in floating point, whose % alone cost more
+    // than decoding the rest of a record.
     const buf = this.buf
-    let byte = buf[this.pos++]
+    let pos = this.pos
+    let byte = buf[pos++]
     let raw = byte & 0x7f
-    let shift = 7
-    while (byte & 0x80) {
+    if (byte >= 0x80) {
+      byte = buf[pos++]
+      raw |= (byte & 0x7f) << 7
+      if (byte >= 0x80) {
+        byte = buf[pos++]
+        raw |= (byte & 0x7f) << 14
+        if (byte >= 0x80) {
+          byte = buf[pos++]
+          raw |= (byte & 0x7f) << 21
+          if (byte >= 0x80) {
+            this.pos = pos
+            return this.longVarint(raw)
+          }
+        }
+      }
+    }
+    this.pos = pos
+    return (raw >>> 1) ^ -(raw & 1)
+  }
+
+  /** The rest of a varint longer than four bytes, whose first 28 bits are `low`. */
+  private longVarint(low: number): number {
+    const buf = this.buf
+    let raw = low
+    let shift = 28
+    let byte: number
+    do {
       byte = buf[this.pos++]
+      if (byte === undefined || shift > 63) throw new Error('malformed varint in record batch')
       raw += (byte & 0x7f) * 2 ** shift
       shift += 7
-      if (shift > 63) throw new Error('malformed varint in record batch')
-    }
+    } while (byte & 0x80)
     // zigzag, in floating point so that 64-bit deltas up to 2^53 stay exact
     return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2
   }
@@ -189,8 +213,12 @@ export class RecordReader {
 
 const NO_HEADERS: Array<[string, Buffer | null]> = []
 
-/** Decodes the records of one batch whose record section is `data` (already decompressed). */
-export function decodeRecords(header: BatchHeader, data: Buffer, count: number, out: KafkaRecord[], fromOffset: number): void {
+/**
+ * Decodes the records of one batch of `topic`'s `partition` whose record section is `data` (already
+ * decompressed). The records carry their topic and partition: one object per record, which
+ * `console consume` prints as it is.
+ */
+export function decodeRecords(header: BatchHeader, data: Buffer, count: number, out: KafkaRecord[], fromOffset: number, topic = '', partition = -1): void {
   const r = new RecordReader(data)
   const logAppendTime = (header.attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0
   for (let i = 0; i < count && r.pos < data.length; i++) {
@@ -199,8 +227,12 @@ export function decodeRecords(header: BatchHeader, data: Buffer, count: number, 
     r.pos += 1 // attributes: unused
     const timestampDelta = r.varint()
     const offset = header.baseOffset + r.varint()
-    const key = r.bytes()
-    const value = r.bytes()
+    const keyLength = r.varint()
+    const keyStart = r.pos
+    if (keyLength > 0) r.pos += keyLength
+    const valueLength = r.varint()
+    const valueStart = r.pos
+    if (valueLength > 0) r.pos += valueLength
     const headerCount = r.varint()
     const headers: Array<[string, Buffer | null]> = headerCount ? [] : NO_HEADERS
     for (let h = 0; h < headerCount; h++) {
@@ -209,7 +241,9 @@ export function decodeRecords(header: BatchHeader, data: Buffer, count: number, 
     }
     r.pos = next
     if (offset < fromOffset) continue
-    out.push({offset, timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta, key, value, headers})
+    if (keyStart + Math.max(keyLength, 0) > next || valueStart + Math.max(valueLength, 0) > next) throw new Error('malformed record in record batch')
+    const timestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta
+    out.push(new FetchedRecord(topic, partition, offset, timestamp, headers, data, keyStart, keyLength, valueStart, valueLength))
   }
 }
 
