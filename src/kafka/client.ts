@@ -60,7 +60,7 @@ export async function kafkaConfig(settings: ConnectionSettings, options: ClientO
       rejectUnauthorized: !tls.insecureSkipVerify,
       ...(tls.insecureSkipVerify ? {checkServerIdentity: () => undefined} : {}),
     }
-  }
+  } else config.socketFactory = (await import('./framed-socket.js')).framedSocketFactory
   if (settings.sasl) config.sasl = await saslOptions(settings.sasl)
   return config
 }

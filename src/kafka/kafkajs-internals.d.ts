@@ -10,3 +10,13 @@ declare module 'kafkajs/src/network/requestQueue/index.js' {
   const RequestQueue: {prototype: RequestQueueInternals}
   export = RequestQueue
 }
+
+declare module 'kafkajs/src/network/connection.js' {
+  interface ConnectionInternals {
+    chunks: Buffer[]
+    bytesBuffered: number
+    processData(rawData: Buffer): void
+  }
+  const Connection: {prototype: ConnectionInternals}
+  export = Connection
+}

@@ -3,7 +3,8 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {brokerAddress, codeOnly, KAFKAJS_VERSION, KafkajsBrokers, loadKafkajs, PATCHED_SCHEDULE_SOURCE, patchRequestQueue} from '../../src/kafka/kafkajs.js'
+import {brokerAddress, codeOnly, KAFKAJS_VERSION, KafkajsBrokers, loadKafkajs, PATCHED_SCHEDULE_SOURCE, patchConnection, patchRequestQueue, PROCESS_DATA_LINES} from '../../src/kafka/kafkajs.js'
+import {FrameAssembler} from '../../src/kafka/framed-socket.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const require = createRequire(import.meta.url)
@@ -119,5 +120,77 @@ describe('the kafkajs kadm is built on', () => {
     expect(brokers.byId(2)).toBe(brokers.seed)
     expect(brokers.all().map((b) => [b.nodeId, brokerAddress(b)])).toEqual([[2, '127.0.0.1:2'], [7, 'kafka-7:9092']])
     await brokers.disconnect()
+  })
+})
+
+/** A fresh copy of kafkajs's Connection module. */
+function freshConnection() {
+  const path = require.resolve('kafkajs/src/network/connection.js')
+  delete require.cache[path]
+  return require(path) as {prototype: {processData(rawData: Buffer): void}}
+}
+
+/** A kafkajs response frame: size, correlation id, payload. */
+function frame(correlationId: number, payload: string): Buffer {
+  const body = Buffer.concat([Buffer.alloc(4), Buffer.from(payload)])
+  body.writeInt32BE(correlationId)
+  const size = Buffer.alloc(4)
+  size.writeInt32BE(body.length)
+  // Its own ArrayBuffer (small Buffers share a pool), so the test can tell a view from a copy.
+  const own = Buffer.allocUnsafeSlow(4 + body.length)
+  Buffer.concat([size, body]).copy(own)
+  return own
+}
+
+describe('kafkajs connections fed whole responses', () => {
+  it('still collect responses with the code kadm patches', () => {
+    const source = codeOnly(String(freshConnection().prototype.processData))
+    for (const line of PROCESS_DATA_LINES) expect(source).toContain(codeOnly(line))
+  })
+
+  for (const patched of [false, true]) {
+    it(`${patched ? 'patched: take a whole response without copying it' : 'as shipped: copy every response after the first'}, and hand over the same payloads either way`, () => {
+      const Connection = freshConnection()
+      if (patched) {
+        expect(patchConnection(Connection as never)).toBe(true)
+        expect(patchConnection(Connection as never)).toBe(false)
+      }
+      const fulfilled: Array<{correlationId: number; payload: Buffer}> = []
+      const connection = Object.assign(Object.create(Connection.prototype), {
+        chunks: [], bytesBuffered: 0, bytesNeeded: 4, authHandlers: null,
+        requestQueue: {fulfillRequest: (r: {correlationId: number; payload: Buffer}) => fulfilled.push(r)},
+      }) as {processData(rawData: Buffer): void}
+      const frames = [frame(1, 'one'), frame(2, 'two'), frame(3, 'three')]
+      for (const f of frames) connection.processData(f)
+      // A response split across reads is put together either way.
+      const split = frame(4, 'four')
+      connection.processData(split.subarray(0, 6))
+      connection.processData(split.subarray(6))
+      expect(fulfilled.map((r) => [r.correlationId, r.payload.toString()])).toEqual([[1, 'one'], [2, 'two'], [3, 'three'], [4, 'four']])
+      // Without the patch the second and third responses are copies; with it, views of the frames.
+      expect(fulfilled.slice(1, 3).map((r, i) => r.payload.buffer === frames[i + 1].buffer)).toEqual([patched, patched])
+    })
+  }
+})
+
+describe('FrameAssembler', () => {
+  it('emits each size-prefixed frame whole, however the bytes are split, from a reused read buffer', () => {
+    const frames = [frame(1, 'a'), frame(2, ''), frame(3, 'x'.repeat(300))]
+    const stream = Buffer.concat(frames)
+    for (const step of [1, 3, 4, 5, 7, 64, stream.length]) {
+      const out: Buffer[] = []
+      const assembler = new FrameAssembler((f) => out.push(Buffer.from(f)))
+      const readBuffer = Buffer.alloc(step)
+      for (let at = 0; at < stream.length; at += step) {
+        const n = stream.copy(readBuffer, 0, at, Math.min(at + step, stream.length))
+        assembler.push(readBuffer, n)
+        readBuffer.fill(0xee)
+      }
+      expect(out).toEqual(frames)
+    }
+  })
+
+  it('refuses a negative frame size', () => {
+    expect(() => new FrameAssembler(() => {}).push(Buffer.from([0xff, 0xff, 0xff, 0xff]))).toThrow(/malformed response/)
   })
 })
