@@ -8,6 +8,7 @@ import {type StartPosition, type StopPosition, tailOffset} from '../domain/start
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import {codecFor} from './compression.js'
+import {releaseFrame} from './framed-socket.js'
 import {type IsolationLevel, listOffsets, listOffsetsMany, type OffsetSpec, type TopicPartition} from './offsets.js'
 import {errorName} from './protocol/errors.js'
 import {
@@ -35,7 +36,11 @@ export interface ConsumeOptions {
   maxMessages?: number
   isolation: IsolationLevel
   filter?: (r: ConsumedRecord) => boolean
-  /** Receives records in offset order per partition; awaited, so a slow stdout slows fetching. */
+  /**
+   * Receives records in offset order per partition; awaited, so a slow stdout slows fetching.
+   * The records (and their keys', values' and headers' Buffers) are valid only until the promise
+   * it returns settles: their bytes are then reused for later records. Copy what must outlive it.
+   */
   deliver: (records: ConsumedRecord[]) => void | Promise<void>
   signal: AbortSignal
   /** One line per event when partitions lose their leader or read again (direct reading only). */
@@ -469,6 +474,9 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
           await deliverWork(w.part, w.state, w.batches, w.from)
           if (stopAll.signal.aborted) return
         }
+        // Delivered: the response's memory serves a later one (see ConsumeOptions.deliver).
+        const frame = response.find((p) => p.records.length > 0)?.records.buffer
+        if (frame) releaseFrame(frame)
         if (unreachable) throw unreachable
         // Done: the other loops still deliver what they hold; the caller waits for them.
         if (allDone()) return

@@ -7,6 +7,37 @@ const READ_BUFFER_BYTES = 64 * 1024
 /** As kafkajs's own socket factory. */
 const KEEP_ALIVE_DELAY_MS = 60_000
 
+/** Frames at least this large come from (and go back to) the pool below. */
+const POOLED_FRAME_BYTES = 256 * 1024
+/** Pooled buffers are sized in these steps, so a buffer serves responses of similar sizes. */
+const POOL_STEP_BYTES = 1024 * 1024
+const POOL_MAX_BUFFERS = 8
+const freeFrames: ArrayBuffer[] = []
+const poolFrames = new WeakSet<ArrayBufferLike>()
+
+/**
+ * A buffer for a response of `size` bytes. Large ones are reused once their reader hands them
+ * back (releaseFrame): reading a topic at full speed otherwise leaves every response for V8 to
+ * free, which it does only after tens of MB of them (peak RSS reading 5M records: 180 MB).
+ */
+function frameBuffer(size: number): Buffer {
+  if (size < POOLED_FRAME_BYTES) return Buffer.allocUnsafe(size)
+  const at = freeFrames.findIndex((b) => b.byteLength >= size)
+  const buffer = at >= 0 ? freeFrames.splice(at, 1)[0] : new ArrayBuffer(Math.ceil(size / POOL_STEP_BYTES) * POOL_STEP_BYTES)
+  poolFrames.add(buffer)
+  return Buffer.from(buffer, 0, size)
+}
+
+/**
+ * Hands a response's memory back for the next response: `buffer` is the ArrayBuffer of any Buffer
+ * taken from the response, and nothing may read that response afterwards. Buffers that did not
+ * come from the pool are left alone.
+ */
+export function releaseFrame(buffer: ArrayBufferLike): void {
+  if (!poolFrames.has(buffer) || freeFrames.length >= POOL_MAX_BUFFERS || freeFrames.includes(buffer as ArrayBuffer)) return
+  freeFrames.push(buffer as ArrayBuffer)
+}
+
 /**
  * Collects the bytes a broker sends into whole frames (a 4-byte size, then that many bytes): one
  * Buffer per response, allocated once at its exact size.
@@ -31,7 +62,7 @@ export class FrameAssembler {
         if (this.headerFill < 4) return
         const size = this.header.readInt32BE(0)
         if (size < 0) throw new Error(`malformed response from the broker (size ${size})`)
-        this.frame = Buffer.allocUnsafe(4 + size)
+        this.frame = frameBuffer(4 + size)
         this.header.copy(this.frame)
         this.fill = 4
         this.headerFill = 0
