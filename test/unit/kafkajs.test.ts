@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {brokerAddress, codeOnly, KAFKAJS_VERSION, KafkajsBrokers, loadKafkajs, PATCHED_SCHEDULE_SOURCE, patchConnection, patchRequestQueue, PROCESS_DATA_LINES} from '../../src/kafka/kafkajs.js'
-import {FrameAssembler} from '../../src/kafka/framed-socket.js'
+import {FrameAssembler, releaseFrame} from '../../src/kafka/framed-socket.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const require = createRequire(import.meta.url)
@@ -188,6 +188,24 @@ describe('FrameAssembler', () => {
       }
       expect(out).toEqual(frames)
     }
+  })
+
+  it('reads a large response into a buffer handed back by the reader of an earlier one, and never into one still in use', () => {
+    const frames: Buffer[] = []
+    const assembler = new FrameAssembler((f) => frames.push(f))
+    const large = Buffer.alloc(300 * 1024, 1)
+    large.writeInt32BE(large.length - 4)
+    assembler.push(large)
+    assembler.push(large)
+    // Both in use: two buffers.
+    expect(frames[1].buffer).not.toBe(frames[0].buffer)
+    releaseFrame(frames[0].buffer)
+    releaseFrame(Buffer.alloc(300 * 1024).buffer) // not from the pool: ignored
+    assembler.push(large)
+    expect(frames[2].buffer).toBe(frames[0].buffer)
+    expect(frames[2]).toEqual(large)
+    assembler.push(large)
+    expect([frames[0].buffer, frames[1].buffer]).not.toContain(frames[3].buffer)
   })
 
   it('refuses a negative frame size', () => {
