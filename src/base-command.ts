@@ -43,14 +43,22 @@ export abstract class KadmCommand extends Command {
   override async init(): Promise<void> {
     await super.init()
     runRecord.command = this.id ?? ''
-    // `kadm ... | head` closes stdout early: that is success, not an error.
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+      if (error.code === 'EPIPE') return this.stdoutClosed()
       throw error
     })
     const argv = this.argv
     this.verbose = argv.includes('--verbose')
     this.chalk = makeChalk(colourEnabled(process.stdout, argv.includes('--no-color')))
+  }
+
+  /**
+   * The reader of stdout has gone (`kadm ... | head` closes it early): that is success, not an
+   * error, and kadm exits at once without a word. A command with something to end first (a group
+   * to leave) overrides this.
+   */
+  protected stdoutClosed(): void {
+    process.exit(process.exitCode ?? 0)
   }
 
   /** Call from run() after parsing: applies the output flags. */

@@ -145,6 +145,90 @@ export function formatBytes(bytes: Buffer, format: BinaryFormat, pretty = false)
   }
 }
 
+const HEX = Array.from({length: 256}, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** C1 controls and the characters that reorder text (bidi embeddings, overrides, isolates, marks). */
+function isHiddenCodePoint(cp: number): boolean {
+  return (cp >= 0x80 && cp <= 0x9F) || cp === 0x61C || cp === 0x200E || cp === 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)
+}
+
+/** Length of the valid UTF-8 sequence of 2 to 4 bytes at `i`, or 0 (no overlongs, surrogates or code points past U+10FFFF). */
+function utf8SequenceLength(b: Buffer, i: number): number {
+  const c = b[i]
+  const cont = (j: number) => i + j < b.length && (b[i + j] & 0xC0) === 0x80
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0
+  if (c >= 0xE0 && c <= 0xEF) {
+    const c1 = b[i + 1]
+    if ((c === 0xE0 && c1 < 0xA0) || (c === 0xED && c1 > 0x9F)) return 0
+    return cont(1) && cont(2) ? 3 : 0
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const c1 = b[i + 1]
+    if ((c === 0xF0 && c1 < 0x90) || (c === 0xF4 && c1 > 0x8F)) return 0
+    return cont(1) && cont(2) && cont(3) ? 4 : 0
+  }
+  return 0
+}
+
+/**
+ * Bytes as text that cannot drive a terminal: control characters (C0 but newline and tab, and
+ * DEL) and bytes that are not valid UTF-8 become `\xHH`; C1 controls and bidi overrides, isolates
+ * and marks become `\uXXXX`. Everything else is the UTF-8 text itself. Backslashes stay as they are.
+ */
+export function terminalSafeBytes(b: Buffer): string {
+  let out = ''
+  let start = 0
+  let i = 0
+  while (i < b.length) {
+    const c = b[i]
+    if ((c >= 0x20 && c < 0x7F) || c === 0x0A || c === 0x09) {
+      i++
+      continue
+    }
+    const n = c < 0x80 ? 0 : utf8SequenceLength(b, i)
+    if (n === 0) {
+      out += b.toString('utf8', start, i) + '\\x' + HEX[c]
+      start = ++i
+      continue
+    }
+    // Every code point to hide takes 2 or 3 bytes.
+    const cp = n === 2 ? ((c & 0x1F) << 6) | (b[i + 1] & 0x3F) : n === 3 ? ((c & 0x0F) << 12) | ((b[i + 1] & 0x3F) << 6) | (b[i + 2] & 0x3F) : -1
+    if (isHiddenCodePoint(cp)) {
+      out += b.toString('utf8', start, i) + '\\u' + cp.toString(16).padStart(4, '0')
+      start = i + n
+    }
+    i += n
+  }
+  return start === 0 ? b.toString('utf8') : out + b.toString('utf8', start)
+}
+
+// eslint-disable-next-line no-control-regex -- the very characters it finds
+const HIDDEN_TEXT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
+
+/** terminalSafeBytes for text that is already a string (header keys, formatted JSON). */
+export function terminalSafeText(s: string): string {
+  HIDDEN_TEXT.lastIndex = 0
+  if (!HIDDEN_TEXT.test(s)) return s
+  return s.replace(HIDDEN_TEXT, (ch) => {
+    const cp = ch.charCodeAt(0)
+    return cp < 0x80 ? '\\x' + HEX[cp] : '\\u' + cp.toString(16).padStart(4, '0')
+  })
+}
+
+/** A JSON line for a terminal: the same JSON, with C1 controls, DEL and bidi characters as \u escapes (JSON.stringify escapes C0 itself). */
+export function terminalSafeJson(line: string): string {
+  HIDDEN_TEXT.lastIndex = 0
+  if (!HIDDEN_TEXT.test(line)) return line
+  return line.replace(HIDDEN_TEXT, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'))
+}
+
+/** formatBytes for a terminal: what terminalSafeBytes shows (JSON documents are checked as UTF-8 first). */
+export function formatBytesForTerminal(bytes: Buffer, format: BinaryFormat, pretty = false): string {
+  if (format === 'hex' || format === 'base64') return formatBytes(bytes, format)
+  if (format === 'json' && isUtf8(bytes)) return terminalSafeText(formatBytes(bytes, format, pretty))
+  return terminalSafeBytes(bytes)
+}
+
 export interface TemplateOptions {
   keyFormat: BinaryFormat
   valueFormat: BinaryFormat
@@ -152,12 +236,20 @@ export interface TemplateOptions {
   pretty?: boolean
   /** Printed for a null key or value (kcat prints nothing). */
   nullText?: string
+  /** Writing to a terminal: keys, values and headers as terminalSafeBytes shows them, never raw. */
+  terminal?: boolean
 }
 
 type Part = (r: ConsumedRecord, out: OutputBuffer) => void
 
 function bytesPart(field: 'key' | 'value', format: BinaryFormat, options: TemplateOptions): Part {
   const nullText = options.nullText ?? ''
+  if (options.terminal) {
+    return (r, out) => {
+      const b = pick(r)
+      out.text(b === null ? nullText : formatBytesForTerminal(b, format, options.pretty))
+    }
+  }
   if (format === 'string') {
     // Straight from the fetched batch when the record is one (see FetchedRecord).
     const start = field === 'key' ? (r: FetchedRecord) => r.keyStart : (r: FetchedRecord) => r.valueStart
@@ -180,8 +272,9 @@ function bytesPart(field: 'key' | 'value', format: BinaryFormat, options: Templa
   }
 }
 
-/** `k=v,k2=v2`, as kcat prints headers. */
-export function formatHeaders(headers: Array<[string, Buffer | null]>): string {
+/** `k=v,k2=v2`, as kcat prints headers; for a terminal, as terminalSafeBytes shows them. */
+export function formatHeaders(headers: Array<[string, Buffer | null]>, terminal = false): string {
+  if (terminal) return headers.map(([k, v]) => `${terminalSafeText(k)}=${v === null ? '' : terminalSafeBytes(v)}`).join(',')
   return headers.map(([k, v]) => `${k}=${v === null ? '' : v.toString('utf8')}`).join(',')
 }
 
@@ -232,7 +325,7 @@ export function compileTemplate(template: string, options: TemplateOptions): (r:
         part = bytesPart('value', options.valueFormat, options)
         break
       case 'h':
-        part = (r, out) => out.text(formatHeaders(r.headers))
+        part = (r, out) => out.text(formatHeaders(r.headers, options.terminal))
         break
       case 'K':
         part = (r, out) => out.text(String(r instanceof FetchedRecord ? r.keyLength : r.key === null ? -1 : r.key.length))

@@ -211,7 +211,7 @@ describe('console consume', () => {
       if (stdout.split('\n').length > 30) resolve()
     }))
     child.kill('SIGINT')
-    expect(await exited).toBe(0)
+    expect(await exited).toBe(130)
     expect(sorted(stdout)).toHaveLength(30)
     expect(stderr).toMatch(/consumed 30 records/)
     const offsets = await admin.fetchOffsets({groupId: group, topics: [t]})
@@ -244,8 +244,8 @@ describe('console consume', () => {
       clearInterval(feed)
     }
     child.kill('SIGINT')
-    expect(await exited).toBe(0)
-    expect(stderr).toMatch(/^consumed \d+ records? .*records\/s\n$/)
+    expect(await exited).toBe(130)
+    expect(stderr).toMatch(/^consumed \d+ records? .* \(interrupted\)\n$/)
   })
 
   it('without --group: follows a partition whose leader moves to another broker', async () => {
@@ -274,7 +274,7 @@ describe('console consume', () => {
     await ok(['console', 'produce', t, '-q'], {input: 'after\n'})
     await seen('after\n')
     child.kill('SIGINT')
-    expect(await exited).toBe(0)
+    expect(await exited).toBe(130)
     expect(stdout).toBe('before\nafter\n')
   })
 

@@ -3,6 +3,9 @@ import {describe, expect, it} from 'vitest'
 import {murmur2, partitionForKey} from '../../src/domain/partitioner.js'
 import {
   compileTemplate,
+  terminalSafeBytes,
+  terminalSafeJson,
+  terminalSafeText,
   type ConsumedRecord,
   LineSplitter,
   makeRecordFilter,
@@ -12,6 +15,7 @@ import {
   parseLineRecord,
   toJsonLine,
 } from '../../src/domain/record-format.js'
+import {renderConsumeSummary} from '../../src/render/records.js'
 import {parsePartitionList, parseStartPosition, parseStopPosition, parseTimePoint, tailOffset} from '../../src/domain/start-position.js'
 
 const record = (over: Partial<ConsumedRecord> = {}): ConsumedRecord => ({
@@ -197,5 +201,24 @@ describe('murmur2 partitioner', () => {
       expect(murmur2(key)).toBe(kafkajsMurmur(key))
     }
     expect(partitionForKey(Buffer.from('21'), 7)).toBe((-973932308 & 0x7fffffff) % 7)
+  })
+})
+
+describe('terminal-safe text', () => {
+  it('escapes C0 (but newline and tab), DEL, invalid UTF-8, C1 and bidi characters, and nothing else', () => {
+    const bytes = Buffer.concat([Buffer.from('a\tb\n\u001B[31m\r\u007F é ☃ 😀 \u202E \u009B'), Buffer.from([0xFF, 0xC3, 0x28, 0xED, 0xA0, 0x80, 0xF4, 0x90, 0x80, 0x80])])
+    expect(terminalSafeBytes(bytes)).toBe('a\tb\n\\x1b[31m\\x0d\\x7f é ☃ 😀 \\u202e \\u009b\\xff\\xc3(\\xed\\xa0\\x80\\xf4\\x90\\x80\\x80')
+    expect(terminalSafeBytes(Buffer.from('plain'))).toBe('plain')
+    expect(terminalSafeText('k\u001B\u2066')).toBe('k\\x1b\\u2066')
+    expect(terminalSafeJson('{"v":"\\u001b \u202E \u009B"}')).toBe('{"v":"\\u001b \\u202e \\u009b"}')
+  })
+})
+
+describe('summary line', () => {
+  it('gives a rate from 100 records and 100 ms on, never 0', () => {
+    expect(renderConsumeSummary({records: 3, bytes: 11, ms: 48})).toBe('consumed 3 records (11 B) in 48ms')
+    expect(renderConsumeSummary({records: 1, bytes: 5, ms: 5000})).toBe('consumed 1 record (5 B) in 5.0s')
+    expect(renderConsumeSummary({records: 150, bytes: 150, ms: 600_000}, 'produced')).toBe('produced 150 records (150 B) in 600.0s, 0.25 records/s')
+    expect(renderConsumeSummary({records: 1_000_000, bytes: 100_000_000, ms: 1600})).toBe('consumed 1000000 records (95.4 MiB) in 1.6s, 625000 records/s')
   })
 })

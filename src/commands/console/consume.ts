@@ -2,13 +2,14 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
-import {BINARY_FORMATS, type BinaryFormat, compileTemplate, type ConsumedRecord, makeRecordFilter, OutputBuffer, parseHeaderPair, toJsonLine} from '../../domain/record-format.js'
+import {BINARY_FORMATS, type BinaryFormat, compileTemplate, type ConsumedRecord, makeRecordFilter, OutputBuffer, parseHeaderPair, terminalSafeJson, toJsonLine} from '../../domain/record-format.js'
 import {parsePartitionList, parseStartPosition, parseStopPosition, type StartPosition} from '../../domain/start-position.js'
 import {partialResultLine} from '../../domain/partition-events.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
 import {exitAfterFlush} from '../../exit.js'
 import type {ConsumeSummary} from '../../kafka/consume.js'
 import {renderConsumeSummary, renderRecordPretty, writeChunk} from '../../render/records.js'
+import {watchStdoutReader} from '../../stdout-reader.js'
 
 const FLUSH_AT = 128 * 1024
 
@@ -18,7 +19,9 @@ export default class ConsoleConsume extends ClusterCommand {
 
 Output: on a terminal, a readable coloured view; in a pipe, the value alone (like kcat), or --format '%t %p %o %k %v %T %h\\n'; -o json writes one JSON object per line (topic, partition, offset, timestamp, key, value, headers) that \`console produce --input json\` takes back unchanged. Keys and values that are not UTF-8 are written in base64 with "keyEncoding"/"valueEncoding": "base64".
 
-Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A summary goes to stderr at exit (-q hides it).`
+On a terminal (the readable view and --format) keys, values and headers cannot drive the terminal: control characters (but newline and tab) and bytes that are not UTF-8 show as \\xHH (ESC as \\x1b), C1 controls and bidi overrides as \\uXXXX (\\u202e); -o json there writes C1, DEL and bidi characters as JSON \\u escapes (the same JSON). In a pipe or file --format and -o json write the bytes exactly as they are.
+
+Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A summary goes to stderr at exit (-q hides it). Ctrl-C prints what was read, marks the summary "(interrupted)" and exits 130; when the reader of a pipe goes away (| head), kadm stops at once and exits 0 without a word.`
   static examples = [
     {description: 'Follow a topic from now on', command: '<%= config.bin %> <%= command.id %> orders'},
     {description: 'Everything there is, then exit', command: '<%= config.bin %> <%= command.id %> orders --from-beginning -e'},
@@ -32,6 +35,13 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
   static args = {topic: Args.string({description: 'Topic(s) to read.', required: true, ignoreStdin: true})}
 
   static flags = {
+    output: Flags.string({
+      char: 'o',
+      summary: 'Output format: table is the readable view on a terminal (elsewhere the value, or --format); json is one JSON object per line.',
+      options: ['table', 'json'],
+      default: 'table',
+      helpGroup: 'OUTPUT',
+    }),
     group: Flags.string({char: 'g', summary: 'Consume as a member of this group and commit what was printed.'}),
     'from-beginning': Flags.boolean({summary: 'Start at the earliest offset (same as --offset earliest).'}),
     offset: Flags.string({summary: 'Where to start: earliest, latest (default), N, -N (last N per partition), @<ISO-8601|epoch ms|-1h>.'}),
@@ -51,7 +61,6 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
   async run(): Promise<ConsumeSummary> {
     const {flags, argv} = await this.parse(ConsoleConsume)
     this.applyOutputFlags(flags)
-    if (this.format === 'yaml') throw new UsageError('console consume writes JSON lines (-o json), not YAML')
     const topics = [...new Set(argv as string[])]
     const start = this.startPosition(flags)
     const stop = flags.until === undefined ? undefined : parseStopPosition(flags.until)
@@ -68,26 +77,37 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     }
     const print = this.printer(flags.format, flags['key-format'] as BinaryFormat, flags['value-format'] as BinaryFormat)
     const out = new OutputBuffer()
+    const controller = new AbortController()
+    /** What ended the consume from outside: Ctrl-C (or SIGTERM), or stdout's reader leaving. */
+    let stoppedBy: 'signal' | 'reader-left' | undefined
+    const stopFromOutside = (by: 'signal' | 'reader-left') => {
+      stoppedBy ??= by
+      controller.abort()
+    }
     let flushQueued = false
     const deliver = async (records: ConsumedRecord[]) => {
+      if (stoppedBy === 'reader-left') return
       for (const r of records) print(r, out)
       if (out.length >= FLUSH_AT) {
         const chunk = out.take()
-        await writeChunk(process.stdout, chunk, () => out.recycle(chunk))
+        await writeChunk(process.stdout, chunk, () => out.recycle(chunk)).catch((error: unknown) => {
+          if (stoppedBy !== 'reader-left') throw error
+        })
       }
       else if (!flushQueued) {
         // Small amounts (tailing) go out as soon as the fetch loop yields, not when 128 KiB piled up.
         flushQueued = true
         setImmediate(() => {
           flushQueued = false
-          if (out.length) process.stdout.write(out.take())
+          if (out.length && stoppedBy !== 'reader-left') process.stdout.write(out.take())
         })
       }
     }
-    const controller = new AbortController()
-    const onSignal = () => (controller.signal.aborted ? void exitAfterFlush(ExitCode.interrupted) : controller.abort())
+    const onSignal = () => (controller.signal.aborted ? void exitAfterFlush(ExitCode.interrupted) : stopFromOutside('signal'))
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+    this.readerLeft = () => stopFromOutside('reader-left')
+    const unwatch = watchStdoutReader(this.readerLeft)
     const connection = await this.connect(flags)
     const {consumeDirect, consumeWithGroup} = await import('../../kafka/consume.js')
     const common = {
@@ -101,18 +121,34 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
         ? await consumeWithGroup(connection, {...common, group: flags.group, fromBeginning: start.kind === 'earliest'})
         : await consumeDirect(connection, {...common, start, partitions})
     } finally {
-      if (out.length) await writeChunk(process.stdout, out.take())
+      unwatch()
+      if (out.length && stoppedBy !== 'reader-left') await writeChunk(process.stdout, out.take())
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     }
-    if (!flags.quiet) this.note(renderConsumeSummary(summary))
+    // Like `tail -f | head`: the reader ended it, and that is success without a word.
+    if (stoppedBy === 'reader-left') {
+      if (!flags.group) await exitAfterFlush(Number(process.exitCode ?? 0))
+      return summary
+    }
+    const interrupted = stoppedBy === 'signal' && summary.reason === 'interrupted'
+    if (!flags.quiet) this.note(renderConsumeSummary(summary) + (interrupted ? ' (interrupted)' : ''))
     if (summary.unread) throw new KadmError(partialResultLine(summary.unread), {exitCode: ExitCode.partial})
+    if (interrupted) process.exitCode = ExitCode.interrupted
     if (!flags.group && (summary.reason === 'max-messages' || summary.reason === 'interrupted')) {
       // Output is out and no group needs leaving: do not wait up to a fetch's max wait for the
       // prefetches still parked at the brokers (kafkajs drains them on disconnect).
       await exitAfterFlush(Number(process.exitCode ?? 0))
     }
     return summary
+  }
+
+  /** Ends the consume (a group member leaves its group) when stdout's reader has gone. */
+  private readerLeft?: () => void
+
+  protected override stdoutClosed(): void {
+    if (this.readerLeft) this.readerLeft()
+    else super.stdoutClosed()
   }
 
   private startPosition(flags: {'from-beginning': boolean; offset?: string}): StartPosition {
@@ -128,12 +164,15 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     throw new UsageError(`--header "${text}" is not k=v`)
   }
 
-  /** JSON lines for -o json; a template for --format; pretty on a terminal; else the value alone. */
+  /** JSON lines for -o json; a template for --format (terminal-safe on a terminal); pretty on a terminal; else the value alone. */
   private printer(template: string | undefined, keyFormat: BinaryFormat, valueFormat: BinaryFormat): (r: ConsumedRecord, out: OutputBuffer) => void {
-    if (this.format === 'json') return (r, out) => out.text(toJsonLine(r, keyFormat, valueFormat) + '\n')
+    if (this.format === 'json') {
+      if (process.stdout.isTTY) return (r, out) => out.text(terminalSafeJson(toJsonLine(r, keyFormat, valueFormat)) + '\n')
+      return (r, out) => out.text(toJsonLine(r, keyFormat, valueFormat) + '\n')
+    }
     if (template !== undefined) {
       try {
-        return compileTemplate(template, {keyFormat, valueFormat})
+        return compileTemplate(template, {keyFormat, valueFormat, terminal: process.stdout.isTTY})
       } catch (error) {
         throw new UsageError(`--format: ${(error as Error).message}`)
       }
