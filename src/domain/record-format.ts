@@ -246,7 +246,7 @@ function bytesPart(field: 'key' | 'value', format: BinaryFormat, options: Templa
   const nullText = options.nullText ?? ''
   if (options.terminal) {
     return (r, out) => {
-      const b = pick(r)
+      const b = r[field]
       out.text(b === null ? nullText : formatBytesForTerminal(b, format, options.pretty))
     }
   }

@@ -87,14 +87,19 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     let flushQueued = false
     const deliver = async (records: ConsumedRecord[]) => {
       if (stoppedBy === 'reader-left') return
-      for (const r of records) print(r, out)
-      if (out.length >= FLUSH_AT) {
-        const chunk = out.take()
+      // A batch of records is written in FLUSH_AT chunks as they fill, not grown (and copied)
+      // into one buffer of its size.
+      const full: Buffer[] = []
+      for (const r of records) {
+        print(r, out)
+        if (out.length >= FLUSH_AT) full.push(out.take())
+      }
+      for (const chunk of full) {
         await writeChunk(process.stdout, chunk, () => out.recycle(chunk)).catch((error: unknown) => {
           if (stoppedBy !== 'reader-left') throw error
         })
       }
-      else if (!flushQueued) {
+      if (out.length && !flushQueued) {
         // Small amounts (tailing) go out as soon as the fetch loop yields, not when 128 KiB piled up.
         flushQueued = true
         setImmediate(() => {
