@@ -28,6 +28,19 @@ async function roundTrip(type: number) {
 describe('record batches (magic 2)', () => {
   it('computes CRC-32C as Kafka does', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283)
+    // Every length and alignment against the byte-wise definition (eight bytes at a time, then the rest).
+    const bitwise = (buf: Buffer, start: number, end: number) => {
+      let crc = 0xffffffff
+      for (let i = start; i < end; i++) {
+        crc ^= buf[i]
+        for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1
+      }
+      return (crc ^ 0xffffffff) >>> 0
+    }
+    const data = Buffer.from(Array.from({length: 70}, (_, i) => (i * 151 + 7) & 0xff))
+    for (let start = 0; start < 9; start++) {
+      for (let end = start; end <= data.length; end++) expect(crc32c(data, start, end)).toBe(bitwise(data, start, end))
+    }
   })
 
   for (const [name, type] of Object.entries(COMPRESSION_TYPES)) {
