@@ -9,6 +9,7 @@ import {ExitCode, KadmError, UsageError} from '../../errors.js'
 import {exitAfterFlush} from '../../exit.js'
 import type {ConsumeSummary} from '../../kafka/consume.js'
 import {renderConsumeSummary, renderRecordPretty, writeChunk} from '../../render/records.js'
+import {selectionFlags, topicPatterns} from '../../topic-flags.js'
 
 const FLUSH_AT = 128 * 1024
 
@@ -22,6 +23,8 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
   static examples = [
     {description: 'Follow a topic from now on', command: '<%= config.bin %> <%= command.id %> orders'},
     {description: 'Everything there is, then exit', command: '<%= config.bin %> <%= command.id %> orders --from-beginning -e'},
+    {description: 'Follow every topic matching a glob, and those created later', command: "<%= config.bin %> <%= command.id %> 'orders-*'"},
+    {description: 'Topics matching a regular expression (full match), then exit', command: "<%= config.bin %> <%= command.id %> --regex 'orders\\.(eu|us)' --from-beginning -e"},
     {description: 'The last 10 records of partitions 0 and 2', command: '<%= config.bin %> <%= command.id %> orders --offset -10 --partition 0,2 -e'},
     {description: 'Records of the last hour as JSON lines', command: '<%= config.bin %> <%= command.id %> orders --offset @-1h -e -o json'},
     {description: 'A custom line per record', command: `<%= config.bin %> <%= command.id %> orders -f '%p:%o %k=%v\\n'`},
@@ -29,9 +32,10 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
   ]
 
   static strict = false
-  static args = {topic: Args.string({description: 'Topic(s) to read.', required: true, ignoreStdin: true})}
+  static args = {topic: Args.string({description: 'Topics to read: names or globs (orders-*), regular expressions with --regex. A pattern never picks an internal topic; while following, topics created later that match are read from their beginning.', required: true, ignoreStdin: true})}
 
   static flags = {
+    ...selectionFlags,
     group: Flags.string({char: 'g', summary: 'Consume as a member of this group and commit what was printed.'}),
     'from-beginning': Flags.boolean({summary: 'Start at the earliest offset (same as --offset earliest).'}),
     offset: Flags.string({summary: 'Where to start: earliest, latest (default), N, -N (last N per partition), @<ISO-8601|epoch ms|-1h>.'}),
@@ -52,7 +56,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     const {flags, argv} = await this.parse(ConsoleConsume)
     this.applyOutputFlags(flags)
     if (this.format === 'yaml') throw new UsageError('console consume writes JSON lines (-o json), not YAML')
-    const topics = [...new Set(argv as string[])]
+    const patterns = [...new Set(topicPatterns(argv, flags.regex))]
     const start = this.startPosition(flags)
     const stop = flags.until === undefined ? undefined : parseStopPosition(flags.until)
     if (flags.until !== undefined && !stop) throw new UsageError(`--until "${flags.until}" is neither an offset nor a time`)
@@ -91,7 +95,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     const connection = await this.connect(flags)
     const {consumeDirect, consumeWithGroup} = await import('../../kafka/consume.js')
     const common = {
-      topics, stop, exitAtEnd: flags['exit-at-end'], maxMessages: flags['max-messages'], deliver, signal: controller.signal,
+      patterns, regex: flags.regex, stop, exitAtEnd: flags['exit-at-end'], maxMessages: flags['max-messages'], deliver, signal: controller.signal,
       isolation: flags.isolation as 'read_committed' | 'read_uncommitted', filter: makeRecordFilter({grep, headers}),
       notify: (line: string) => this.note(line),
     }
@@ -107,6 +111,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     }
     if (!flags.quiet) this.note(renderConsumeSummary(summary))
     if (summary.unread) throw new KadmError(partialResultLine(summary.unread), {exitCode: ExitCode.partial})
+    if (summary.nothingLeft) throw new KadmError('nothing left to read: every topic followed was deleted')
     if (!flags.group && (summary.reason === 'max-messages' || summary.reason === 'interrupted')) {
       // Output is out and no group needs leaving: do not wait up to a fetch's max wait for the
       // prefetches still parked at the brokers (kafkajs drains them on disconnect).
