@@ -718,6 +718,8 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   /** Offsets still to reach per assigned partition (exitAtEnd only). */
   const remaining = new Map<string, number>()
   const endAtJoin = new Map<string, number>()
+  /** The next offset after the last one printed, per partition: batches may arrive before the join's look-ups return. */
+  const printedTo = new Map<string, number>()
   let assigned = false
   let resolveDone!: () => void
   const done = new Promise<void>((resolve) => (resolveDone = resolve))
@@ -750,7 +752,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
       remaining.clear()
       tps.forEach((tp, i) => {
         const c = committed.find((t) => t.topic === tp.topic)?.partitions.find((p) => p.partition === tp.partition)
-        const position = c && Number(c.offset) >= 0 ? Number(c.offset) : (starts[i].offset ?? 0)
+        const position = Math.max(c && Number(c.offset) >= 0 ? Number(c.offset) : (starts[i].offset ?? 0), printedTo.get(key(tp.topic, tp.partition)) ?? 0)
         endAtJoin.set(key(tp.topic, tp.partition), ends[i].offset ?? 0)
         remaining.set(key(tp.topic, tp.partition), (ends[i].offset ?? 0) - position)
       })
@@ -858,6 +860,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
       resolveOffset(String(printed))
       await consumer.commitOffsets([{topic: batch.topic, partition: batch.partition, offset: String(printed + 1)}])
       const k = key(batch.topic, batch.partition)
+      printedTo.set(k, printed + 1)
       if (endAtJoin.has(k)) remaining.set(k, endAtJoin.get(k)! - (printed + 1))
     }
     if (options.maxMessages !== undefined && records >= options.maxMessages) finish('max-messages')
