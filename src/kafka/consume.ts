@@ -1,6 +1,6 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import type {EachBatchPayload} from 'kafkajs'
+import type {Consumer, EachBatchPayload} from 'kafkajs'
 
 import {isLiteralName} from '../domain/name-match.js'
 
@@ -705,12 +705,8 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   const {kafkaConfig} = await import('./client.js')
   await (await import('./compression.js')).registerKafkajsCodecs()
   const kafka = new Kafka(await kafkaConfig(connection.settings, connection.options))
-  const consumer = kafka.consumer({
-    groupId: options.group,
-    readUncommitted: options.isolation === 'read_uncommitted',
-    maxWaitTimeInMs: MAX_WAIT_MS,
-    allowAutoTopicCreation: false,
-  })
+  /** Topics that matched after the start: read from their beginning when the group has no offsets for them. */
+  const foundLater = new Set<string>()
   let records = 0
   let bytes = 0
   let reason: ConsumeSummary['reason'] = 'end'
@@ -739,7 +735,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
     if (options.exitAtEnd && assigned && [...remaining.values()].every((v) => v <= 0)) finish('end')
   }
 
-  consumer.on(consumer.events.GROUP_JOIN, async (event) => {
+  const onJoin = async (event: {payload: {memberAssignment: unknown}}) => {
     if (!options.exitAtEnd) return
     const assignment = event.payload.memberAssignment as Record<string, number[]>
     const tps = Object.entries(assignment).flatMap(([topic, ps]) => ps.map((partition) => ({topic, partition})))
@@ -762,24 +758,56 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
       failure = error
       resolveDone()
     }
-  })
+  }
 
   let failure: unknown
   let current: Promise<void> = Promise.resolve()
-  const run = () => consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    eachBatch: async (payload) => {
-      const work = handleBatch(payload)
-      current = work.catch(() => {})
-      await work
-    },
-  })
-  /** Follow mode: new matching topics join the subscription (the member leaves and joins again). */
+  let consumer: Consumer | undefined
+  /** A member subscribed to every topic in `subscribed`, joined and reading. */
+  const join = async () => {
+    const member = kafka.consumer({
+      groupId: options.group,
+      readUncommitted: options.isolation === 'read_uncommitted',
+      maxWaitTimeInMs: MAX_WAIT_MS,
+      allowAutoTopicCreation: false,
+    })
+    consumer = member
+    member.on(member.events.GROUP_JOIN, onJoin)
+    await connection.guard(member.connect(), 'connect')
+    if (finished) return
+    const fromStart = [...subscribed].filter((t) => !foundLater.has(t))
+    const fromBeginning = [...subscribed].filter((t) => foundLater.has(t))
+    if (fromStart.length) await member.subscribe({topics: fromStart, fromBeginning: options.fromBeginning})
+    if (fromBeginning.length) await member.subscribe({topics: fromBeginning, fromBeginning: true})
+    if (finished) return
+    await member.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        const work = handleBatch(payload, member)
+        current = work.catch(() => {})
+        await work
+      },
+    })
+  }
+  /** Leaves the group (LeaveGroup, after the batch being printed is committed) so the others rebalance at once. */
+  const leave = async () => {
+    const member = consumer
+    consumer = undefined
+    await member?.disconnect().catch(() => {})
+  }
+  /** Metadata answers in a row that lacked a subscribed topic. */
+  const misses = new Map<string, number>()
+  let nothingLeft = false
+  /**
+   * Follow mode: when the topics that match change (new ones, deleted ones), the member leaves and
+   * joins again subscribed to the new set. kafkajs cannot drop a topic from a subscription, and
+   * a member subscribed to a deleted topic stops reading the others.
+   */
   const watch = async (signal: AbortSignal) => {
     for (;;) {
       await sleep(TOPIC_POLL_MS, undefined, {signal}).catch(() => {})
-      if (signal.aborted) return
+      if (signal.aborted || finished) return
       let fresh: MetadataTopic[]
       try {
         fresh = (await connection.metadata(request)).topics
@@ -787,27 +815,36 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
         if (isFatal(error)) throw error
         continue
       }
-      const added = pickTopics(fresh, selection).topics.filter((t) => !subscribed.has(t.name)).map((t) => t.name)
-      if (!added.length || signal.aborted || finished) continue
+      if (signal.aborted || finished) return
+      const matching = new Set(pickTopics(fresh, selection).topics.map((t) => t.name))
+      const added = [...matching].filter((t) => !subscribed.has(t))
+      for (const t of subscribed) misses.set(t, matching.has(t) ? 0 : (misses.get(t) ?? 0) + 1)
+      const gone = [...subscribed].filter((t) => misses.get(t)! >= GONE_AFTER)
+      if (!added.length && !gone.length) continue
+      for (const name of gone) {
+        subscribed.delete(name)
+        misses.delete(name)
+        options.notify?.(`topic ${name} was deleted`)
+      }
       for (const name of added) {
         subscribed.add(name)
+        foundLater.add(name)
         options.notify?.(`following new topic ${name} from the beginning`)
       }
-      // stop() lets the batch being printed finish and commit; kafkajs subscribes only while stopped.
-      await consumer.stop()
+      await leave()
       if (finished) return
-      await consumer.subscribe({topics: added, fromBeginning: true})
-      if (finished) return
-      await run()
+      if (subscribed.size) await (joining = join())
+      else if (exactOnly) {
+        nothingLeft = true
+        return finish('end')
+      }
     }
   }
+  const exactOnly = options.patterns.every((p) => isLiteralName(p, selection))
   const watching = new AbortController()
+  let joining: Promise<void> | undefined
   try {
-    await connection.guard(consumer.connect(), 'connect')
-    if (subscribed.size) {
-      await consumer.subscribe({topics: [...subscribed], fromBeginning: options.fromBeginning})
-      await run()
-    }
+    if (subscribed.size) await (joining = join())
     if (follow) {
       watch(watching.signal).catch((error) => {
         failure ??= error
@@ -821,12 +858,13 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   } finally {
     watching.abort()
     options.signal.removeEventListener('abort', onAbort)
-    // Leaves the group (LeaveGroup) so the others rebalance at once.
-    await consumer.disconnect().catch(() => {})
+    // A member joining again meanwhile is left once it has joined.
+    await joining?.catch(() => {})
+    await leave()
   }
-  return {records, bytes, ms: Date.now() - started, reason}
+  return {records, bytes, ms: Date.now() - started, reason, ...(nothingLeft ? {nothingLeft} : {})}
 
-  async function handleBatch({batch, isRunning, isStale, resolveOffset}: EachBatchPayload): Promise<void> {
+  async function handleBatch({batch, isRunning, isStale, resolveOffset}: EachBatchPayload, consumer: Consumer): Promise<void> {
     if (finished) return
     let printed: number | undefined
     const out: ConsumedRecord[] = []
