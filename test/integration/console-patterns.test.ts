@@ -33,8 +33,9 @@ async function createTopics(partitions: Record<string, number>): Promise<void> {
 }
 
 /** Writes `key:value` lines with kcat (which waits for a topic created a moment ago to show up). */
-async function produce(topic: string, lines: string[]): Promise<void> {
-  const result = await runProcess('kcat', ['-b', bootstrap, '-P', '-t', topic, '-K', ':'], {input: lines.join('\n') + '\n', timeoutMs: 60_000})
+async function produce(topic: string, lines: string[], partition?: number): Promise<void> {
+  const args = ['-b', bootstrap, '-P', '-t', topic, '-K', ':', ...(partition === undefined ? [] : ['-p', String(partition)])]
+  const result = await runProcess('kcat', args, {input: lines.join('\n') + '\n', timeoutMs: 60_000})
   if (result.code !== 0 || result.stderr.includes('failed')) throw new Error(`kcat -P -t ${topic} exited ${result.code}: ${result.stderr}`)
 }
 
@@ -163,7 +164,7 @@ describe('console consume by pattern, -e', () => {
 })
 
 describe('console consume by pattern, following', () => {
-  it('waits for a matching topic, then reads topics created later from their beginning (not those that do not match)', async () => {
+  it('waits for a matching topic, then reads topics and partitions created later from their beginning (not topics that do not match)', async () => {
     const base = uniqueName('cpat-live')
     const [existing, created, other] = [`${base}-0`, `${base}-1`, `${base}x-other`]
     await createTopics({[existing]: 1})
@@ -187,6 +188,11 @@ describe('console consume by pattern, following', () => {
       await follower.waitFor('stdout', `${created} third`)
       // The first live record may have been written before kadm read the end of the log.
       expect(lines_(follower.stdout).filter((l) => !l.startsWith(`${existing} live`)).sort()).toEqual([`${created} first`, `${created} second`, `${created} third`])
+      // A partition added to a topic being read: from its beginning too.
+      await topicCommand(['--alter', '--topic', existing, '--partitions', '2'])
+      await produce(existing, ['k:in the new partition'], 1)
+      await follower.waitFor('stdout', `${existing} in the new partition`, FOUND_WITHIN_MS)
+      expect(follower.stderr).toContain(`${existing}: following new partition 1 from the beginning\n`)
       expect(none.stdout).toBe('')
       expect(none.stderr).not.toContain('following')
     } finally {
