@@ -39,6 +39,17 @@ async function produce(topic: string, lines: string[], partition?: number): Prom
   if (result.code !== 0 || result.stderr.includes('failed')) throw new Error(`kcat -P -t ${topic} exited ${result.code}: ${result.stderr}`)
 }
 
+/** Waits until the metadata kcat gets lists `count` partitions of `topic` (kcat -p N fails on a partition it does not know yet). */
+async function waitForPartitions(topic: string, count: number): Promise<void> {
+  for (const until = Date.now() + 30_000; ;) {
+    const result = await runProcess('kcat', ['-b', bootstrap, '-L', '-J', '-t', topic], {timeoutMs: 30_000})
+    const partitions = result.code === 0 ? (JSON.parse(result.stdout) as {topics: Array<{partitions?: unknown[]}>}).topics[0]?.partitions?.length : 0
+    if (partitions === count) return
+    if (Date.now() > until) throw new Error(`${topic} still has ${partitions} partitions, not ${count}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
 /** Every record of `topics` as kcat reads them, in kadm's LINE layout, sorted. */
 async function readWithKcat(topics: string[]): Promise<string[]> {
   const lines: string[] = []
@@ -190,6 +201,7 @@ describe('console consume by pattern, following', () => {
       expect(lines_(follower.stdout).filter((l) => !l.startsWith(`${existing} live`)).sort()).toEqual([`${created} first`, `${created} second`, `${created} third`])
       // A partition added to a topic being read: from its beginning too.
       await topicCommand(['--alter', '--topic', existing, '--partitions', '2'])
+      await waitForPartitions(existing, 2)
       await produce(existing, ['k:in the new partition'], 1)
       await follower.waitFor('stdout', `${existing} in the new partition`, FOUND_WITHIN_MS)
       expect(follower.stderr).toContain(`${existing}: following new partition 1 from the beginning\n`)
