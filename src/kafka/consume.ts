@@ -3,7 +3,6 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import type {Consumer, EachBatchPayload} from 'kafkajs'
 
 import {isLiteralName} from '../domain/name-match.js'
-
 import {failureCause, leaderRetryDelay, lostLine, regainedLine, type UnreadPartition} from '../domain/partition-events.js'
 import type {ConsumedRecord} from '../domain/record-format.js'
 import {type StartPosition, type StopPosition, tailOffset} from '../domain/start-position.js'
@@ -798,6 +797,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   }
   /** Metadata answers in a row that lacked a subscribed topic. */
   const misses = new Map<string, number>()
+  const deleted: string[] = []
   let nothingLeft = false
   /**
    * Follow mode: when the topics that match change (new ones, deleted ones), the member leaves and
@@ -824,6 +824,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
       for (const name of gone) {
         subscribed.delete(name)
         misses.delete(name)
+        deleted.push(name)
         options.notify?.(`topic ${name} was deleted`)
       }
       for (const name of added) {
@@ -862,7 +863,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
     await joining?.catch(() => {})
     await leave()
   }
-  return {records, bytes, ms: Date.now() - started, reason, ...(nothingLeft ? {nothingLeft} : {})}
+  return {records, bytes, ms: Date.now() - started, reason, ...(deleted.length ? {deleted} : {}), ...(nothingLeft ? {nothingLeft} : {})}
 
   async function handleBatch({batch, isRunning, isStale, resolveOffset}: EachBatchPayload, consumer: Consumer): Promise<void> {
     if (finished) return
