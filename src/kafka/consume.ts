@@ -1,7 +1,8 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import type {EachBatchPayload} from 'kafkajs'
+import type {Consumer, EachBatchPayload} from 'kafkajs'
 
+import {isLiteralName} from '../domain/name-match.js'
 import {failureCause, leaderRetryDelay, lostLine, regainedLine, type UnreadPartition} from '../domain/partition-events.js'
 import {type ConsumedRecord, recordBytes} from '../domain/record-format.js'
 import {type StartPosition, type StopPosition, tailOffset} from '../domain/start-position.js'
@@ -10,6 +11,7 @@ import type {KafkaConnection} from './client.js'
 import {codecFor} from './compression.js'
 import {releaseFrame} from './framed-socket.js'
 import {type IsolationLevel, listOffsets, listOffsetsMany, type OffsetSpec, type TopicPartition} from './offsets.js'
+import {ZERO_UUID} from './protocol/codec.js'
 import {errorName} from './protocol/errors.js'
 import {
   type AbortedTransaction,
@@ -25,9 +27,15 @@ import {
   TRANSACTIONAL_FLAG,
 } from './protocol/fetch.js'
 import type {MetadataPartition, MetadataTopic} from './protocol/metadata.js'
+import {metadataRequestFor, pickTopics} from './topics.js'
 
 export interface ConsumeOptions {
-  topics: string[]
+  /**
+   * Topic names, globs or (with `regex`) full-match regular expressions, as in `topics list`. A
+   * pattern never picks an internal topic; an exact name does.
+   */
+  patterns: string[]
+  regex?: boolean
   /** Only these partition numbers (of every topic). */
   partitions?: number[]
   start: StartPosition
@@ -55,6 +63,51 @@ export interface ConsumeSummary {
   reason: 'end' | 'max-messages' | 'until' | 'interrupted'
   /** -e only: partitions given up on because no leader could be reached within --timeout. */
   unread?: UnreadPartition[]
+  /** Topics deleted while they were read (one stderr line each said so). */
+  deleted?: string[]
+  /**
+   * Following exact names only (no pattern), every one of them was deleted: there is nothing left
+   * to read. A pattern keeps waiting for new matching topics instead.
+   */
+  nothingLeft?: boolean
+}
+
+/**
+ * How often a follow-mode consumer (no -e) reads the metadata again: topics created since it
+ * started that match a pattern, partitions added to the topics it reads, and deleted topics. A
+ * few seconds, as a new topic's first records are seldom urgent, and one Metadata request for
+ * every topic of a large cluster costs the brokers tens of milliseconds. Fetching is not paused.
+ */
+export const TOPIC_POLL_MS = 3000
+/**
+ * Metadata answers in a row that must lack a topic (or show it with a new topic id) before it
+ * counts as deleted: a broker may learn of a topic created a moment ago after the others did.
+ */
+const GONE_AFTER = 2
+const EARLIEST: StartPosition = {kind: 'earliest'}
+
+/** What `patterns` select in a Metadata answer; exact names that do not exist are one clear error. */
+export function matchTopics(all: readonly MetadataTopic[], patterns: string[], regex = false): {topics: MetadataTopic[]; unmatched: string[]} {
+  const {topics, unmatched} = pickTopics(all, {patterns, regex})
+  for (const name of unmatched) {
+    if (!isLiteralName(name, {regex})) continue
+    const topic = all.find((t) => t.name === name)
+    if (topic && topic.errorCode !== 0 && topic.errorCode !== 3) throw new KadmError(`topic ${name}: ${errorName(topic.errorCode)}`)
+    throw new KadmError(`topic ${name} does not exist`)
+  }
+  return {topics, unmatched}
+}
+
+/** The stderr line for patterns that match no topic (yet, when following). */
+function unmatchedLine(patterns: string[], follow: boolean): string {
+  const list = patterns.map((p) => `'${p}'`).join(', ')
+  return follow ? `no topic matches ${list} yet: waiting for matching topics to be created` : `no topic matches ${list}`
+}
+
+/** The partitions of `topics` to read: with `only`, an exact name must have them all; a pattern's topics those they have. */
+function partitionsToRead(topics: MetadataTopic[], exact: Set<string>, only?: number[]): Array<TopicPartition & {leader: number}> {
+  return topics.flatMap((t) => (exact.has(t.name) || !only ? selectPartitions([t], [t.name], only)
+    : t.partitions.filter((p) => only.includes(p.partition)).sort((a, b) => a.partition - b.partition).map((p) => ({topic: t.name, partition: p.partition, leader: p.leader}))))
 }
 
 interface PartitionState extends TopicPartition {
@@ -72,6 +125,8 @@ interface PartitionState extends TopicPartition {
   unread?: UnreadPartition
   /** -e: the end to read to, once a leader confirmed it (see confirmEnds). */
   end?: number
+  /** Found while following (a new topic or partition): read from its beginning, not from the start position. */
+  fromEarliest?: boolean
 }
 
 /** Response and partition limits: large enough for throughput, small enough to keep memory flat. */
@@ -230,12 +285,23 @@ async function decodeBatch(buf: Buffer, batch: BatchHeader, fromOffset: number, 
 export async function consumeDirect(connection: KafkaConnection, options: ConsumeOptions): Promise<ConsumeSummary> {
   const started = Date.now()
   const timeoutMs = connection.options.timeoutMs
-  const first = await connection.metadata(options.topics)
-  const selected = selectPartitions(first.topics, options.topics, options.partitions)
-  const states: PartitionState[] = selected.map((tp) => ({...tp, offset: undefined, done: false, attempts: 0, waitingSince: tp.leader < 0 ? started : undefined}))
+  const notify = options.notify ?? (() => {})
+  const selection = {patterns: options.patterns, regex: options.regex}
+  const request = metadataRequestFor(selection)
+  const exact = new Set(options.patterns.filter((p) => isLiteralName(p, selection)))
+  const follow = !options.exitAtEnd
+  /** Following by pattern, an empty selection waits for matching topics instead of ending. */
+  const waitForTopics = follow && exact.size < options.patterns.length
+  const first = await connection.metadata(request)
+  const chosen = matchTopics(first.topics, options.patterns, options.regex)
+  if (chosen.unmatched.length) notify(unmatchedLine(chosen.unmatched, follow))
+  const states: PartitionState[] = partitionsToRead(chosen.topics, exact, options.partitions)
+    .map((tp) => ({...tp, offset: undefined, done: false, attempts: 0, waitingSince: tp.leader < 0 ? started : undefined}))
+  /** The topics being read: the id each had when found, and Metadata answers in a row that lacked it. */
+  const followed = new Map(chosen.topics.map((t) => [t.name, {topicId: t.topicId, misses: 0}]))
+  const deleted: string[] = []
   const stopOffset = options.stop?.kind === 'offset' ? options.stop.offset : undefined
   const stopTime = options.stop?.kind === 'time' ? options.stop.timestamp : undefined
-  const notify = options.notify ?? (() => {})
 
   let records = 0
   let bytes = 0
@@ -321,6 +387,75 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
     moved(parts)
   }
 
+  /** A deleted topic: one line, and its partitions are no longer read. */
+  const drop = (name: string) => {
+    followed.delete(name)
+    deleted.push(name)
+    for (let i = states.length - 1; i >= 0; i--) {
+      if (states[i].topic !== name) continue
+      // A loop or the relocator may still hold it: done makes them pass it by.
+      states[i].done = true
+      states.splice(i, 1)
+    }
+    notify(`topic ${name} was deleted`)
+    wake()
+  }
+
+  /**
+   * Counts a Metadata answer for `asked` (null: every topic) towards the deletion of the followed
+   * topics it lacks, or shows with another topic id (deleted and created again).
+   */
+  const observe = (fresh: MetadataTopic[], asked: string[] | null) => {
+    const byName = new Map(fresh.map((t) => [t.name, t]))
+    for (const [name, known] of [...followed]) {
+      if (asked && !asked.includes(name)) continue
+      const t = byName.get(name)
+      const gone = !t || t.errorCode === 3 || (t.errorCode === 0 && t.topicId !== known.topicId && t.topicId !== ZERO_UUID && known.topicId !== ZERO_UUID)
+      known.misses = gone ? known.misses + 1 : 0
+      if (known.misses >= GONE_AFTER) drop(name)
+    }
+  }
+
+  /**
+   * Follow mode: every TOPIC_POLL_MS, the metadata again. Topics that now match and partitions
+   * added to the followed ones are read from their beginning (all of it was written after the
+   * start); deleted topics go. Runs beside the fetch loops, which never wait for it.
+   */
+  const watch = async (signal: AbortSignal) => {
+    for (;;) {
+      await sleep(TOPIC_POLL_MS, undefined, {signal}).catch(() => {})
+      if (signal.aborted) return
+      let fresh: MetadataTopic[]
+      try {
+        fresh = (await connection.metadata(request)).topics
+      } catch (error) {
+        // No broker answers: the fetch loops say so and wait; the next round asks again.
+        if (isFatal(error)) throw error
+        continue
+      }
+      if (signal.aborted) return
+      observe(fresh, request)
+      let added = false
+      for (const t of pickTopics(fresh, selection).topics) {
+        const known = followed.get(t.name)
+        // Deleted and created again: dropped once the misses count, found anew after that.
+        if (known && known.topicId !== t.topicId) continue
+        const have = new Set(states.filter((s) => s.topic === t.name).map((s) => s.partition))
+        const found = partitionsToRead([t], new Set(), options.partitions).filter((p) => !have.has(p.partition))
+        if (!found.length) continue
+        if (known) notify(`${t.name}: following new partition${found.length > 1 ? 's' : ''} ${found.map((p) => p.partition).join(',')} from the beginning`)
+        else {
+          followed.set(t.name, {topicId: t.topicId, misses: 0})
+          notify(`following new topic ${t.name} (${found.length} partition${found.length > 1 ? 's' : ''}) from the beginning`)
+        }
+        const now = Date.now()
+        states.push(...found.map((tp) => ({...tp, offset: undefined, done: false, attempts: 0, fromEarliest: true, waitingSince: tp.leader < 0 ? now : undefined})))
+        added = true
+      }
+      if (added) wake()
+    }
+  }
+
   /** Looks leaders up again (any broker, with backoff) for as long as partitions wait for one. */
   const relocate = async () => {
     while (!stopAll.signal.aborted) {
@@ -332,12 +467,15 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       await sleep(delay, undefined, {signal: stopAll.signal}).catch(() => {})
       if (stopAll.signal.aborted) return
       let fresh: MetadataTopic[] | undefined
+      const asked = [...new Set(waiting.map((w) => w.topic))]
       try {
         // From any broker that answers, those that failed (the one just lost) last.
-        fresh = (await connection.metadata([...new Set(waiting.map((w) => w.topic))])).topics
+        fresh = (await connection.metadata(asked)).topics
       } catch (error) {
         if (isFatal(error)) throw error
       }
+      // A partition of a deleted topic answers "unknown topic" like one whose leader moved.
+      if (fresh) observe(fresh, asked)
       for (const w of waiting) {
         if (w.done || w.leader >= 0) continue
         const leader = fresh?.find((t) => t.name === w.topic)?.partitions.find((p) => p.partition === w.partition)?.leader ?? -1
@@ -427,7 +565,10 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
     const resolveStarts = async () => {
       const unresolved = active().filter((s) => s.leader === leader && s.offset === undefined)
       if (!unresolved.length) return
-      moved(await startOffsetsAt(connection, leader, unresolved, options.start, options.isolation))
+      for (const fromEarliest of [false, true]) {
+        const group = unresolved.filter((s) => Boolean(s.fromEarliest) === fromEarliest)
+        if (group.length) moved(await startOffsetsAt(connection, leader, group, fromEarliest ? EARLIEST : options.start, options.isolation))
+      }
       for (const s of unresolved) if (stopOffset !== undefined && s.offset !== undefined && s.offset >= stopOffset) s.done = true
     }
     const send = () => {
@@ -511,21 +652,26 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
     }
   }
 
+  const watching = new AbortController()
+  if (follow) watch(watching.signal).catch(fail)
   try {
     // Each partition moves between loops: one per leader broker, and the relocator while it has none.
-    while (!stopAll.signal.aborted && !allDone()) {
+    while (!stopAll.signal.aborted && (waitForTopics || !allDone())) {
       ensureWorkers()
-      if (!loops.size && !relocating) break
+      if (!loops.size && !relocating && !waitForTopics) break
       await orStop(new Promise<void>((resolve) => (wake = resolve)))
     }
     await Promise.allSettled([...loops.values()])
     if (failure) throw failure
     if (!stopAll.signal.aborted && allDone()) reason = stopOffset !== undefined || stopTime !== undefined ? 'until' : 'end'
   } finally {
+    // Not awaited: a Metadata request in flight is of no use any more.
+    watching.abort()
     options.signal.removeEventListener('abort', onAbort)
   }
   const unread = states.flatMap((s) => (s.unread ? [s.unread] : []))
-  return {records, bytes, ms: Date.now() - started, reason, ...(unread.length ? {unread} : {})}
+  const nothingLeft = follow && !waitForTopics && deleted.length > 0 && followed.size === 0
+  return {records, bytes, ms: Date.now() - started, reason, ...(unread.length ? {unread} : {}), ...(deleted.length ? {deleted} : {}), ...(nothingLeft ? {nothingLeft} : {})}
 }
 
 /** A control batch's marker type: 0 abort, 1 commit (its one record's key is version int16, type int16). */
@@ -545,21 +691,27 @@ export interface GroupConsumeOptions extends Omit<ConsumeOptions, 'start' | 'par
  * Consumes as a real member of `group` (kafkajs consumer): joins, reads what the group assigns,
  * commits exactly the offsets it printed after each batch, and leaves the group on exit.
  * With exitAtEnd it stops once every assigned partition has reached the end it had at join time.
+ *
+ * Patterns are matched against the metadata, and the member subscribes to the topics found (not
+ * to a RegExp: kafkajs matches one only when subscribing). While following, the metadata is read
+ * again every TOPIC_POLL_MS; when new topics match, the member leaves, subscribes to them too
+ * (from their beginning) and joins again, as Java's consumer rejoins for a pattern subscription.
  */
 export async function consumeWithGroup(connection: KafkaConnection, options: GroupConsumeOptions): Promise<ConsumeSummary> {
   const started = Date.now()
-  const metadata = (await connection.metadata(options.topics)).topics
-  selectPartitions(metadata, options.topics)
+  const selection = {patterns: options.patterns, regex: options.regex}
+  const request = metadataRequestFor(selection)
+  const follow = !options.exitAtEnd
+  const chosen = matchTopics((await connection.metadata(request)).topics, options.patterns, options.regex)
+  if (chosen.unmatched.length) options.notify?.(unmatchedLine(chosen.unmatched, follow))
+  const subscribed = new Set(chosen.topics.map((t) => t.name))
+  if (!subscribed.size && !follow) return {records: 0, bytes: 0, ms: Date.now() - started, reason: 'end'}
   const {Kafka} = await (await import('./kafkajs.js')).loadKafkajs()
   const {kafkaConfig} = await import('./client.js')
   await (await import('./compression.js')).registerKafkajsCodecs()
   const kafka = new Kafka(await kafkaConfig(connection.settings, connection.options))
-  const consumer = kafka.consumer({
-    groupId: options.group,
-    readUncommitted: options.isolation === 'read_uncommitted',
-    maxWaitTimeInMs: MAX_WAIT_MS,
-    allowAutoTopicCreation: false,
-  })
+  /** Topics that matched after the start: read from their beginning when the group has no offsets for them. */
+  const foundLater = new Set<string>()
   let records = 0
   let bytes = 0
   let reason: ConsumeSummary['reason'] = 'end'
@@ -567,6 +719,8 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   /** Offsets still to reach per assigned partition (exitAtEnd only). */
   const remaining = new Map<string, number>()
   const endAtJoin = new Map<string, number>()
+  /** The next offset after the last one printed, per partition: batches may arrive before the join's look-ups return. */
+  const printedTo = new Map<string, number>()
   let assigned = false
   let resolveDone!: () => void
   const done = new Promise<void>((resolve) => (resolveDone = resolve))
@@ -586,7 +740,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
     if (options.exitAtEnd && assigned && [...remaining.values()].every((v) => v <= 0)) finish('end')
   }
 
-  consumer.on(consumer.events.GROUP_JOIN, async (event) => {
+  const onJoin = async (event: {payload: {memberAssignment: unknown}}) => {
     if (!options.exitAtEnd) return
     const assignment = event.payload.memberAssignment as Record<string, number[]>
     const tps = Object.entries(assignment).flatMap(([topic, ps]) => ps.map((partition) => ({topic, partition})))
@@ -599,7 +753,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
       remaining.clear()
       tps.forEach((tp, i) => {
         const c = committed.find((t) => t.topic === tp.topic)?.partitions.find((p) => p.partition === tp.partition)
-        const position = c && Number(c.offset) >= 0 ? Number(c.offset) : (starts[i].offset ?? 0)
+        const position = Math.max(c && Number(c.offset) >= 0 ? Number(c.offset) : (starts[i].offset ?? 0), printedTo.get(key(tp.topic, tp.partition)) ?? 0)
         endAtJoin.set(key(tp.topic, tp.partition), ends[i].offset ?? 0)
         remaining.set(key(tp.topic, tp.partition), (ends[i].offset ?? 0) - position)
       })
@@ -609,34 +763,115 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
       failure = error
       resolveDone()
     }
-  })
+  }
 
   let failure: unknown
   let current: Promise<void> = Promise.resolve()
-  try {
-    await connection.guard(consumer.connect(), 'connect')
-    await consumer.subscribe({topics: options.topics, fromBeginning: options.fromBeginning})
-    await consumer.run({
+  let consumer: Consumer | undefined
+  /** A member subscribed to every topic in `subscribed`, joined and reading. */
+  const join = async () => {
+    const member = kafka.consumer({
+      groupId: options.group,
+      readUncommitted: options.isolation === 'read_uncommitted',
+      maxWaitTimeInMs: MAX_WAIT_MS,
+      allowAutoTopicCreation: false,
+    })
+    consumer = member
+    member.on(member.events.GROUP_JOIN, onJoin)
+    await connection.guard(member.connect(), 'connect')
+    if (finished) return
+    const fromStart = [...subscribed].filter((t) => !foundLater.has(t))
+    const fromBeginning = [...subscribed].filter((t) => foundLater.has(t))
+    if (fromStart.length) await member.subscribe({topics: fromStart, fromBeginning: options.fromBeginning})
+    if (fromBeginning.length) await member.subscribe({topics: fromBeginning, fromBeginning: true})
+    if (finished) return
+    await member.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
-        const work = handleBatch(payload)
+        const work = handleBatch(payload, member)
         current = work.catch(() => {})
         await work
       },
     })
+  }
+  /** Leaves the group (LeaveGroup, after the batch being printed is committed) so the others rebalance at once. */
+  const leave = async () => {
+    const member = consumer
+    consumer = undefined
+    await member?.disconnect().catch(() => {})
+  }
+  /** Metadata answers in a row that lacked a subscribed topic. */
+  const misses = new Map<string, number>()
+  const deleted: string[] = []
+  let nothingLeft = false
+  /**
+   * Follow mode: when the topics that match change (new ones, deleted ones), the member leaves and
+   * joins again subscribed to the new set. kafkajs cannot drop a topic from a subscription, and
+   * a member subscribed to a deleted topic stops reading the others.
+   */
+  const watch = async (signal: AbortSignal) => {
+    for (;;) {
+      await sleep(TOPIC_POLL_MS, undefined, {signal}).catch(() => {})
+      if (signal.aborted || finished) return
+      let fresh: MetadataTopic[]
+      try {
+        fresh = (await connection.metadata(request)).topics
+      } catch (error) {
+        if (isFatal(error)) throw error
+        continue
+      }
+      if (signal.aborted || finished) return
+      const matching = new Set(pickTopics(fresh, selection).topics.map((t) => t.name))
+      const added = [...matching].filter((t) => !subscribed.has(t))
+      for (const t of subscribed) misses.set(t, matching.has(t) ? 0 : (misses.get(t) ?? 0) + 1)
+      const gone = [...subscribed].filter((t) => misses.get(t)! >= GONE_AFTER)
+      if (!added.length && !gone.length) continue
+      for (const name of gone) {
+        subscribed.delete(name)
+        misses.delete(name)
+        deleted.push(name)
+        options.notify?.(`topic ${name} was deleted`)
+      }
+      for (const name of added) {
+        subscribed.add(name)
+        foundLater.add(name)
+        options.notify?.(`following new topic ${name} from the beginning`)
+      }
+      await leave()
+      if (finished) return
+      if (subscribed.size) await (joining = join())
+      else if (exactOnly) {
+        nothingLeft = true
+        return finish('end')
+      }
+    }
+  }
+  const exactOnly = options.patterns.every((p) => isLiteralName(p, selection))
+  const watching = new AbortController()
+  let joining: Promise<void> | undefined
+  try {
+    if (subscribed.size) await (joining = join())
+    if (follow) {
+      watch(watching.signal).catch((error) => {
+        failure ??= error
+        resolveDone()
+      })
+    }
     await done
     // A batch printed but not yet committed is committed before leaving.
     await current
     if (failure) throw failure
   } finally {
+    watching.abort()
     options.signal.removeEventListener('abort', onAbort)
-    // Leaves the group (LeaveGroup) so the others rebalance at once.
-    await consumer.disconnect().catch(() => {})
+    // A member joining again meanwhile is left once it has joined.
+    await joining?.catch(() => {})
+    await leave()
   }
-  return {records, bytes, ms: Date.now() - started, reason}
+  return {records, bytes, ms: Date.now() - started, reason, ...(deleted.length ? {deleted} : {}), ...(nothingLeft ? {nothingLeft} : {})}
 
-  async function handleBatch({batch, isRunning, isStale, resolveOffset}: EachBatchPayload): Promise<void> {
+  async function handleBatch({batch, isRunning, isStale, resolveOffset}: EachBatchPayload, consumer: Consumer): Promise<void> {
     if (finished) return
     let printed: number | undefined
     const out: ConsumedRecord[] = []
@@ -670,6 +905,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
       resolveOffset(String(printed))
       await consumer.commitOffsets([{topic: batch.topic, partition: batch.partition, offset: String(printed + 1)}])
       const k = key(batch.topic, batch.partition)
+      printedTo.set(k, printed + 1)
       if (endAtJoin.has(k)) remaining.set(k, endAtJoin.get(k)! - (printed + 1))
     }
     if (options.maxMessages !== undefined && records >= options.maxMessages) finish('max-messages')

@@ -31,14 +31,27 @@ interface Selected {
  * every topic), then the names the selection picks, sorted.
  */
 async function selectTopics(connection: KafkaConnection, selection: TopicSelection): Promise<Selected> {
+  const metadata = await connection.metadata(metadataRequestFor(selection))
+  return {metadata, ...pickTopics(metadata.topics, selection)}
+}
+
+/** The topics a Metadata request for `selection` asks for: just the names when every pattern is one, else all (null). */
+export function metadataRequestFor(selection: TopicSelection): string[] | null {
+  const exact = selection.patterns.length > 0 && selection.patterns.every((p) => isLiteralName(p, selection))
+  return exact ? [...new Set(selection.patterns)] : null
+}
+
+/**
+ * The topics of a Metadata answer that `selection` picks, sorted by name, and the patterns that
+ * matched none. An internal topic is picked by its exact name, by a pattern only with `internal`.
+ */
+export function pickTopics(topics: readonly MetadataTopic[], selection: TopicSelection): {topics: MetadataTopic[]; unmatched: string[]} {
   const literal = new Set(selection.patterns.filter((p) => isLiteralName(p, selection)))
-  const exact = selection.patterns.length > 0 && literal.size === selection.patterns.length
-  const metadata = await connection.metadata(exact ? [...literal] : null)
-  const visible = metadata.topics.filter((t) => t.errorCode === 0)
+  const visible = topics.filter((t) => t.errorCode === 0)
   const byName = new Map(visible.map((t) => [t.name, t]))
   const candidates = visible.filter((t) => selection.internal || literal.has(t.name) || !isInternalTopic(t)).map((t) => t.name).sort()
   const {selected, unmatched} = selectNames(candidates, selection.patterns, selection)
-  return {metadata, topics: selected.map((n) => byName.get(n)!), unmatched}
+  return {topics: selected.map((n) => byName.get(n)!), unmatched}
 }
 
 const replicationFactor = (t: MetadataTopic) => Math.max(0, ...t.partitions.map((p) => p.replicas.length))

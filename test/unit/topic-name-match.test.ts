@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {compilePattern, globToRegExp, isLiteralName, nameMatcher, selectNames} from '../../src/domain/name-match.js'
+import {matchTopics} from '../../src/kafka/consume.js'
 
 describe('globs', () => {
   it('* ? and classes, anchored', () => {
@@ -49,5 +50,30 @@ describe('selection', () => {
 
   it('reports the patterns that matched nothing, keeps order, no duplicates', () => {
     expect(selectNames(['a1', 'a2', 'b1'], ['a*', '*1', 'zz'])).toEqual({selected: ['a1', 'a2', 'b1'], unmatched: ['zz']})
+  })
+})
+
+describe('console consume: topics a selection reads (matchTopics)', () => {
+  const topic = (name: string, errorCode = 0, isInternal = false) => ({name, errorCode, isInternal, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partitions: []})
+  const all = [topic('orders-eu'), topic('orders-us'), topic('payments'), topic('__consumer_offsets', 0, true), topic('__my-internal')]
+  const names = (patterns: string[], regex = false) => matchTopics(all, patterns, regex).topics.map((t) => t.name)
+
+  it('globs and full-match regexes pick the same topics as topics list', () => {
+    expect(names(['orders-*'])).toEqual(['orders-eu', 'orders-us'])
+    expect(names(['orders|pay.*'], true)).toEqual(['payments'])
+    expect(names(['orders-.*', 'payments'], true)).toEqual(['orders-eu', 'orders-us', 'payments'])
+  })
+
+  it('a pattern never picks an internal topic; an exact name does', () => {
+    expect(names(['*'])).toEqual(['orders-eu', 'orders-us', 'payments'])
+    expect(names(['__.*'], true)).toEqual([])
+    expect(names(['__consumer_offsets'])).toEqual(['__consumer_offsets'])
+    expect(names(['__consumer_offsets'], true)).toEqual(['__consumer_offsets'])
+  })
+
+  it('an exact name that does not exist is an error; a pattern matching nothing is reported', () => {
+    expect(() => matchTopics(all, ['orders-*', 'refunds'])).toThrow('topic refunds does not exist')
+    expect(() => matchTopics([topic('refunds', 5)], ['refunds'])).toThrow('topic refunds: LEADER_NOT_AVAILABLE')
+    expect(matchTopics(all, ['refunds-*', 'payments']).unmatched).toEqual(['refunds-*'])
   })
 })

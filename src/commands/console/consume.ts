@@ -10,6 +10,7 @@ import {exitAfterFlush} from '../../exit.js'
 import type {ConsumeSummary} from '../../kafka/consume.js'
 import {renderConsumeSummary, renderRecordPretty, writeChunk} from '../../render/records.js'
 import {watchStdoutReader} from '../../stdout-reader.js'
+import {selectionFlags, topicPatterns} from '../../topic-flags.js'
 
 const FLUSH_AT = 128 * 1024
 
@@ -25,6 +26,8 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
   static examples = [
     {description: 'Follow a topic from now on', command: '<%= config.bin %> <%= command.id %> orders'},
     {description: 'Everything there is, then exit', command: '<%= config.bin %> <%= command.id %> orders --from-beginning -e'},
+    {description: 'Follow every topic matching a glob, and those created later', command: "<%= config.bin %> <%= command.id %> 'orders-*'"},
+    {description: 'Topics matching a regular expression (full match), then exit', command: "<%= config.bin %> <%= command.id %> --regex 'orders\\.(eu|us)' --from-beginning -e"},
     {description: 'The last 10 records of partitions 0 and 2', command: '<%= config.bin %> <%= command.id %> orders --offset -10 --partition 0,2 -e'},
     {description: 'Records of the last hour as JSON lines', command: '<%= config.bin %> <%= command.id %> orders --offset @-1h -e -o json'},
     {description: 'A custom line per record', command: `<%= config.bin %> <%= command.id %> orders -f '%p:%o %k=%v\\n'`},
@@ -32,9 +35,10 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
   ]
 
   static strict = false
-  static args = {topic: Args.string({description: 'Topic(s) to read.', required: true, ignoreStdin: true})}
+  static args = {topic: Args.string({description: 'Topics to read: names or globs (orders-*), regular expressions with --regex. A pattern never picks an internal topic; while following, topics created later that match are read from their beginning.', required: true, ignoreStdin: true})}
 
   static flags = {
+    ...selectionFlags,
     output: Flags.string({
       char: 'o',
       summary: 'Output format: table is the readable view on a terminal (elsewhere the value, or --format); json is one JSON object per line.',
@@ -61,7 +65,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
   async run(): Promise<ConsumeSummary> {
     const {flags, argv} = await this.parse(ConsoleConsume)
     this.applyOutputFlags(flags)
-    const topics = [...new Set(argv as string[])]
+    const patterns = [...new Set(topicPatterns(argv, flags.regex))]
     const start = this.startPosition(flags)
     const stop = flags.until === undefined ? undefined : parseStopPosition(flags.until)
     if (flags.until !== undefined && !stop) throw new UsageError(`--until "${flags.until}" is neither an offset nor a time`)
@@ -116,7 +120,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     const connection = await this.connect(flags)
     const {consumeDirect, consumeWithGroup} = await import('../../kafka/consume.js')
     const common = {
-      topics, stop, exitAtEnd: flags['exit-at-end'], maxMessages: flags['max-messages'], deliver, signal: controller.signal,
+      patterns, regex: flags.regex, stop, exitAtEnd: flags['exit-at-end'], maxMessages: flags['max-messages'], deliver, signal: controller.signal,
       isolation: flags.isolation as 'read_committed' | 'read_uncommitted', filter: makeRecordFilter({grep, headers}),
       notify: (line: string) => this.note(line),
     }
@@ -139,6 +143,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     const interrupted = stoppedBy === 'signal' && summary.reason === 'interrupted'
     if (!flags.quiet) this.note(renderConsumeSummary(summary) + (interrupted ? ' (interrupted)' : ''))
     if (summary.unread) throw new KadmError(partialResultLine(summary.unread), {exitCode: ExitCode.partial})
+    if (summary.nothingLeft) throw new KadmError('nothing left to read: every topic followed was deleted')
     if (interrupted) process.exitCode = ExitCode.interrupted
     if (!flags.group && (summary.reason === 'max-messages' || summary.reason === 'interrupted')) {
       // Output is out and no group needs leaving: do not wait up to a fetch's max wait for the
