@@ -17,6 +17,7 @@ export interface ProducedRecord {
   value: Buffer | null
   headers: Array<[string, Buffer | null]>
   partition?: number
+  /** Epoch ms; without one, the producer stamps the time the record was handed to it (read). */
   timestamp?: number
 }
 
@@ -325,7 +326,8 @@ export function parseLineRecord(line: Buffer, options: LineOptions): ProducedRec
     if (key !== null && key.equals(options.nullMarker)) key = null
     if (value.equals(options.nullMarker)) value = null
   }
-  return {key, value, headers: options.headers ?? []}
+  // The producer sets the timestamp (when the line was read); the slot from the start keeps one object shape.
+  return {key, value, headers: options.headers ?? [], timestamp: undefined}
 }
 
 /**
@@ -352,6 +354,11 @@ export class LineSplitter {
   end(each: (line: Buffer) => void): void {
     if (this.rest?.length) each(this.rest)
     this.rest = undefined
+  }
+
+  /** Bytes of a line begun but not ended yet. */
+  get pendingBytes(): number {
+    return this.rest?.length ?? 0
   }
 }
 
