@@ -17,7 +17,7 @@ export interface ProducedRecord {
   value: Buffer | null
   headers: Array<[string, Buffer | null]>
   partition?: number
-  /** Epoch ms; without one, the producer stamps the time the record was handed to it (read). */
+  /** Epoch ms; without one, the record is stamped with the time it was handed to the producer (read). */
   timestamp?: number
 }
 
@@ -326,8 +326,7 @@ export function parseLineRecord(line: Buffer, options: LineOptions): ProducedRec
     if (key !== null && key.equals(options.nullMarker)) key = null
     if (value.equals(options.nullMarker)) value = null
   }
-  // The producer sets the timestamp (when the line was read); the slot from the start keeps one object shape.
-  return {key, value, headers: options.headers ?? [], timestamp: undefined}
+  return {key, value, headers: options.headers ?? []}
 }
 
 /**

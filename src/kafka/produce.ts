@@ -110,7 +110,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  */
 export class RecordProducer {
   readonly stats: ProduceStats = {records: 0, failed: 0, bytes: 0, errors: new Map()}
-  private readonly open = new Map<number, {records: ProducedRecord[]; bytes: number; created: number}>()
+  /** Per partition: its records, when each was read (handed to send()), their size, when the first came. */
+  private readonly open = new Map<number, {records: ProducedRecord[]; readAt: number[]; bytes: number; created: number}>()
   /** The one linger timer, armed while any batch is open, for the one opened first. */
   private lingerTimer?: NodeJS.Timeout
   private readonly partitions = new Map<number, PartitionState>()
@@ -187,15 +188,15 @@ export class RecordProducer {
   async send(records: ProducedRecord[]): Promise<void> {
     const now = Date.now()
     for (const record of records) {
-      record.timestamp ??= now
       const partition = this.partitionOf(record)
       if (partition >= this.leaders.length) {
         this.fail(`partition ${partition} does not exist (topic ${this.options.topic} has ${this.leaders.length})`, 1)
         continue
       }
       let batch = this.open.get(partition)
-      if (!batch) this.open.set(partition, (batch = {records: [], bytes: 0, created: Date.now()}))
+      if (!batch) this.open.set(partition, (batch = {records: [], readAt: [], bytes: 0, created: Date.now()}))
       batch.records.push(record)
+      batch.readAt.push(now)
       batch.bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0) + 16
       if (batch.bytes >= BATCH_BYTES || batch.records.length >= BATCH_RECORDS) this.seal(partition)
     }
@@ -259,7 +260,7 @@ export class RecordProducer {
       producerId: q.identity.producerId,
       producerEpoch: q.identity.producerEpoch,
       baseSequence: this.idempotent ? baseSequence : -1,
-      now: Date.now(),
+      now: open.readAt,
     })
     let bytes = 0
     for (const r of open.records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0)
