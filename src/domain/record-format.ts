@@ -55,6 +55,7 @@ export interface ProducedRecord {
   value: Buffer | null
   headers: Array<[string, Buffer | null]>
   partition?: number
+  /** Epoch ms; without one, the record is stamped with the time it was handed to the producer (read). */
   timestamp?: number
 }
 
@@ -506,6 +507,11 @@ export class LineSplitter {
   end(each: (line: Buffer) => void): void {
     if (this.rest?.length) each(this.rest)
     this.rest = undefined
+  }
+
+  /** Bytes of a line begun but not ended yet. */
+  get pendingBytes(): number {
+    return this.rest?.length ?? 0
   }
 }
 

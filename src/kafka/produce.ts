@@ -6,6 +6,7 @@ import type {KafkaConnection} from './client.js'
 import {codecFor, COMPRESSION_TYPES, type CompressionName} from './compression.js'
 import {describeKafkaError} from './connection-errors.js'
 import {selectPartitions} from './consume.js'
+import {LINGER_MS} from './linger.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
 import {encodeRecordBatch, InitProducerId, restampBatch, sendProduce} from './protocol/produce.js'
 import type {BrokerConnection} from './protocol/transport.js'
@@ -93,11 +94,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * A producer that writes record batches itself (kafkajs's producer managed ~65k records/s here
- * against kcat's ~700k): records are grouped per partition into batches of up to 512 KiB,
- * compressed with the registered codecs, and sent with one Produce request per batch, up to five
- * batches in flight per partition, in order, partitions and brokers in parallel. With acks=all it
- * is idempotent (InitProducerId, sequence numbers), as Kafka's console producer is. Keyed records
- * go where the Java producer puts them (murmur2); unkeyed ones stick to one partition per batch.
+ * against kcat's ~700k): records are grouped per partition into batches of up to 512 KiB, sealed
+ * when full or LINGER_MS after their first record (one timer for all partitions), compressed with
+ * the registered codecs, and sent with one Produce request per batch, up to five batches in flight
+ * per partition, in order, partitions and brokers in parallel. With acks=all it is idempotent
+ * (InitProducerId, sequence numbers), as Kafka's console producer is. Keyed records go where the
+ * Java producer puts them (murmur2); unkeyed ones stick to one partition per batch.
  *
  * Like Kafka's Java producer and librdkafka, it rides out broker faults: a batch the broker may
  * still take (leader moved, broker down or frozen, ISR too small) is sent again, after fresh
@@ -108,7 +110,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  */
 export class RecordProducer {
   readonly stats: ProduceStats = {records: 0, failed: 0, bytes: 0, errors: new Map()}
-  private readonly open = new Map<number, {records: ProducedRecord[]; bytes: number; created: number}>()
+  /** Per partition: its records, when each was read (handed to send()), their size, when the first came. */
+  private readonly open = new Map<number, {records: ProducedRecord[]; readAt: number[]; bytes: number; created: number}>()
+  /** The one linger timer, armed while any batch is open, for the one opened first. */
+  private lingerTimer?: NodeJS.Timeout
   private readonly partitions = new Map<number, PartitionState>()
   private identity = NO_IDENTITY
   private pendingBytes = 0
@@ -175,8 +180,13 @@ export class RecordProducer {
     return this.sticky
   }
 
-  /** Adds records to their partitions' batches; resolves once there is room for more. */
+  /**
+   * Adds records to their partitions' batches; resolves once there is room for more. A batch is
+   * sent when full or LINGER_MS after its first record. A record without a timestamp gets the
+   * time it was handed over (as the Java producer's send() does), not the time its batch leaves.
+   */
   async send(records: ProducedRecord[]): Promise<void> {
+    const now = Date.now()
     for (const record of records) {
       const partition = this.partitionOf(record)
       if (partition >= this.leaders.length) {
@@ -184,17 +194,21 @@ export class RecordProducer {
         continue
       }
       let batch = this.open.get(partition)
-      if (!batch) this.open.set(partition, (batch = {records: [], bytes: 0, created: Date.now()}))
+      if (!batch) this.open.set(partition, (batch = {records: [], readAt: [], bytes: 0, created: Date.now()}))
       batch.records.push(record)
+      batch.readAt.push(now)
       batch.bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0) + 16
       if (batch.bytes >= BATCH_BYTES || batch.records.length >= BATCH_RECORDS) this.seal(partition)
     }
+    this.armLinger()
     while (this.pendingBytes > MAX_PENDING_BYTES) await new Promise<void>((resolve) => this.waiters.push(resolve))
   }
 
   /** Sends every open batch and waits for all answers (or for their delivery timeouts). */
   async flush(): Promise<void> {
     for (const partition of [...this.open.keys()]) this.seal(partition)
+    clearTimeout(this.lingerTimer)
+    this.lingerTimer = undefined
     while ([...this.partitions.values()].some((q) => q.busy || q.queue.length)) await new Promise<void>((resolve) => this.idle.push(resolve))
   }
 
@@ -214,6 +228,24 @@ export class RecordProducer {
     return (this.sticky + 1) % n
   }
 
+  /**
+   * Arms the linger timer for the oldest open batch, unless it is armed or nothing is open. When
+   * it fires, input that has already arrived is taken first (setImmediate runs after the event
+   * loop's I/O callbacks, where the caller's next read is handed over): from a fast file or pipe
+   * that fills the batch instead of sending it part-full, at the cost of one event loop turn.
+   */
+  private armLinger(): void {
+    if (this.lingerTimer || !this.open.size) return
+    let oldest = Infinity
+    for (const batch of this.open.values()) oldest = Math.min(oldest, batch.created)
+    this.lingerTimer = setTimeout(() => setImmediate(() => {
+      this.lingerTimer = undefined
+      const due = Date.now() - LINGER_MS
+      for (const [partition, batch] of [...this.open]) if (batch.created <= due) this.seal(partition)
+      this.armLinger()
+    }), Math.max(0, oldest + LINGER_MS - Date.now()))
+  }
+
   private seal(partition: number): void {
     const open = this.open.get(partition)
     this.open.delete(partition)
@@ -228,7 +260,7 @@ export class RecordProducer {
       producerId: q.identity.producerId,
       producerEpoch: q.identity.producerEpoch,
       baseSequence: this.idempotent ? baseSequence : -1,
-      now: Date.now(),
+      now: open.readAt,
     })
     let bytes = 0
     for (const r of open.records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0)

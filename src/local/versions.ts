@@ -75,6 +75,7 @@ const TOOL_CLASSES = {
   ReassignPartitionsCommand: [{since: '0', className: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand'}],
   ProducerPerformance: [{since: '0', className: 'org.apache.kafka.tools.ProducerPerformance'}],
   ConsumerPerformance: [{since: '0', className: 'org.apache.kafka.tools.ConsumerPerformance'}],
+  DumpLogSegments: [{since: '4.3.0', className: 'org.apache.kafka.tools.DumpLogSegments'}, {since: '0', className: 'kafka.tools.DumpLogSegments'}],
 } as const satisfies Record<string, ReadonlyArray<{since: string; className: string}>>
 
 export type KafkaTool = keyof typeof TOOL_CLASSES

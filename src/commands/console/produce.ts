@@ -6,12 +6,9 @@ import {ClusterCommand} from '../../cluster-command.js'
 import {LineSplitter, parseHeaderPair, parseJsonRecord, parseLineRecord, type LineOptions, type ProducedRecord} from '../../domain/record-format.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
 import {exitAfterFlush} from '../../exit.js'
+import {LINGER_MS} from '../../kafka/linger.js'
 import type {Acks} from '../../kafka/produce.js'
 import {renderConsumeSummary} from '../../render/records.js'
-
-/** Records per send: large batches keep kafkajs's per-request cost small. */
-const BATCH_RECORDS = 10_000
-const BATCH_BYTES = 1024 * 1024
 
 export interface ProduceSummary {
   records: number
@@ -23,7 +20,7 @@ export interface ProduceSummary {
 
 export default class ConsoleProduce extends ClusterCommand {
   static summary = 'Send records from stdin or a file, one per line (or the JSON lines `console consume -o json` writes).'
-  static description = `Records are batched for throughput and flushed at end of input and on Ctrl-C. With --acks all (the default) the producer is idempotent. Broker faults (a leader moving, a broker down or frozen) are retried until a record's --delivery-timeout (2m) runs out, without losing, duplicating or reordering records. Keyed records go to the partition Kafka's Java producer would choose (murmur2 of the key). The summary (records, bytes, rate) goes to stderr; if any record fails, kadm says how many and exits 1.`
+  static description = `Each record is sent within ${LINGER_MS} ms (the linger, as Kafka's linger.ms) of being read, whatever the input: a terminal, a slow pipe (tail -f), a file; fast input fills batches of up to 512 KiB per partition first. A record's timestamp is when it was read, unless --input json gives one. On a terminal kadm reads one record per line until Ctrl-D; Ctrl-C sends what was read and exits 130. With --acks all (the default) the producer is idempotent. Broker faults (a leader moving, a broker down or frozen) are retried until a record's --delivery-timeout (2m) runs out, without losing, duplicating or reordering records. Keyed records go to the partition Kafka's Java producer would choose (murmur2 of the key). The summary (records, bytes, rate) goes to stderr; if any record fails, kadm says how many and exits 1.`
   static examples = [
     {description: 'One record per line from stdin', command: 'printf "a\\nb\\n" | <%= config.bin %> <%= command.id %> orders'},
     {description: 'Keys before a tab, a static header, lz4', command: `<%= config.bin %> <%= command.id %> orders --key-separator $'\\t' -H source=import -z lz4 --file data.tsv`},
@@ -44,7 +41,7 @@ export default class ConsoleProduce extends ClusterCommand {
     compression: Flags.string({char: 'z', summary: 'Compress batches.', options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], default: 'none'}),
     acks: Flags.string({summary: 'all: every in-sync replica (idempotent); 1: the leader; 0: no answer.', options: ['all', '1', '0'], default: 'all'}),
     'delivery-timeout': Flags.string({summary: 'How long a record may take to be acknowledged, retries included (as delivery.timeout.ms); only then it counts as failed.', default: '2m'}),
-    quiet: Flags.boolean({char: 'q', summary: 'No summary on stderr at exit.'}),
+    quiet: Flags.boolean({char: 'q', summary: 'No prompt on a terminal and no summary on stderr at exit.'}),
   }
 
   async run(): Promise<ProduceSummary> {
@@ -91,15 +88,12 @@ export default class ConsoleProduce extends ClusterCommand {
     let lineNo = 0
     let badLines = 0
     const badReasons = new Map<string, number>()
-    let batch: ProducedRecord[] = []
-    let batchBytes = 0
+    let read: ProducedRecord[] = []
     const take = (line: Buffer) => {
       lineNo++
       if (flags.input === 'json' && line.length === 0) return
       try {
-        const record = parse(line)
-        batch.push(record)
-        batchBytes += (record.value?.length ?? 0) + (record.key?.length ?? 0)
+        read.push(parse(line))
       } catch (error) {
         badLines++
         if (badLines <= 5) this.warning(`line ${lineNo}: ${(error as Error).message}`)
@@ -108,21 +102,25 @@ export default class ConsoleProduce extends ClusterCommand {
       }
     }
     const splitter = new LineSplitter()
+    if (input === process.stdin && process.stdin.isTTY && !flags.quiet) {
+      this.note(`reading records for ${args.topic}, one per line: Ctrl-D to finish, Ctrl-C to stop`)
+    }
     try {
       try {
+        // Every chunk's records go to the producer at once: it batches them, and sends a batch
+        // that is not full LINGER_MS after its first record, so slow input is not held back.
         for await (const chunk of input) {
           splitter.push(chunk as Buffer, take)
-          if (batch.length >= BATCH_RECORDS || batchBytes >= BATCH_BYTES) {
-            await producer.send(batch)
-            batch = []
-            batchBytes = 0
-          }
+          const records = read
+          read = []
+          await producer.send(records)
         }
       } catch (error) {
         if (!interrupted) throw new KadmError(`cannot read ${flags.file ?? 'stdin'}: ${(error as Error).message}`)
       }
       if (!interrupted) splitter.end(take)
-      await producer.send(batch)
+      else if (splitter.pendingBytes) this.warning(`interrupted in the middle of line ${lineNo + 1}: its ${splitter.pendingBytes} bytes read so far were not sent`)
+      await producer.send(read)
       await producer.flush()
     } finally {
       process.off('SIGINT', onSignal)

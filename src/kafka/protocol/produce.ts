@@ -188,14 +188,16 @@ export interface BatchOptions {
   producerId: bigint
   producerEpoch: number
   baseSequence: number
-  now: number
+  /** When each record without its own timestamp was read: one time for all, or one per record. */
+  now: number | readonly number[]
 }
 
 const HEADER_SIZE = 61
 
 /** Encodes records as one record batch (magic 2), compressed when asked. */
 export async function encodeRecordBatch(records: ProducedRecord[], options: BatchOptions): Promise<Buffer> {
-  const timestamps = records.map((r) => r.timestamp ?? options.now)
+  const {now} = options
+  const timestamps = typeof now === 'number' ? records.map((r) => r.timestamp ?? now) : records.map((r, i) => r.timestamp ?? now[i])
   let baseTimestamp = timestamps[0]
   let maxTimestamp = timestamps[0]
   for (const t of timestamps) {
