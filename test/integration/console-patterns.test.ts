@@ -121,7 +121,7 @@ class Follower {
     }
   }
 
-  /** Ctrl-C, then the exit code. */
+  /** Ctrl-C, then the exit code (130: interrupted). */
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill('SIGINT')
     return this.exit()
@@ -208,8 +208,8 @@ describe('console consume by pattern, following', () => {
       expect(none.stdout).toBe('')
       expect(none.stderr).not.toContain('following')
     } finally {
-      expect(await follower.stop()).toBe(0)
-      expect(await none.stop()).toBe(0)
+      expect(await follower.stop()).toBe(130)
+      expect(await none.stop()).toBe(130)
     }
   })
 
@@ -230,7 +230,7 @@ describe('console consume by pattern, following', () => {
       await byGlob.waitFor('stdout', `${kept} b1`)
       expect(byGlob.stderr).not.toMatch(/no leader|error/)
     } finally {
-      expect(await byGlob.stop()).toBe(0)
+      expect(await byGlob.stop()).toBe(130)
       await byName.stop()
     }
   })
@@ -280,7 +280,7 @@ describe('console consume by pattern, --group', () => {
       await produce(two, ['k:after the deletion'])
       await follower.waitFor('stdout', `${two} after the deletion`, FOUND_WITHIN_MS + 10_000)
     } finally {
-      expect(await follower.stop()).toBe(0)
+      expect(await follower.stop()).toBe(130)
     }
   })
 })
