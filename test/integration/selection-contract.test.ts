@@ -3,7 +3,7 @@
  * way by every command (globs, or full-match regexes with --regex); a name that is not a topic is
  * an error, a pattern that matches nothing a warning (and a failed check).
  */
-import {mkdtemp, writeFile} from 'node:fs/promises'
+import {mkdtemp, readdir, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -128,5 +128,57 @@ describe('health checks during a reassignment (as TopicCommand)', () => {
       while ((await moving()).length > 0 && Date.now() < deadline) await sleep(300)
       await kadm(['partitions', 'reassign', 'verify', ...b, rollbackFile])
     }
+  })
+})
+
+describe('partitions truncate clamps like offsets reset', () => {
+  it('clamps a target beyond the end, leaves a partition before its start alone, and the dry run says so', async () => {
+    const topic = uniqueName('sel-trunc')
+    await createTopic(bootstrap, topic, {partitions: 2, replicationFactor: 1})
+    const {Kafka, logLevel} = await import('kafkajs')
+    const producer = new Kafka({brokers: bootstrap.split(','), logLevel: logLevel.NOTHING}).producer({idempotent: true})
+    await producer.connect()
+    await producer.send({topic, acks: -1, messages: Array.from({length: 10}, () => ({partition: 0, value: 'x'}))})
+    await producer.send({topic, acks: -1, messages: Array.from({length: 200}, () => ({partition: 1, value: 'x'}))})
+    await producer.disconnect()
+    const starts = async () => JSON.parse((await kadm(['offsets', 'show', ...b, topic, '-o', 'json'])).stdout).partitions.map((p: {earliestOffset: number}) => p.earliestOffset)
+
+    const dry = await kadm(['partitions', 'truncate', ...b, topic, '--before', '100', '--dry-run', '-o', 'json'])
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(JSON.parse(dry.stdout).partitions).toEqual([
+      {topic, partition: 0, before: 0, after: null, target: 10, requestedOffset: 100},
+      {topic, partition: 1, before: 0, after: null, target: 100},
+    ])
+    expect(dry.stderr).toContain(`warning: offset 100 is beyond the high watermark of ${topic}:0: deleting up to 10 instead`)
+    expect(await starts()).toEqual([0, 0])
+
+    const real = await kadm(['partitions', 'truncate', ...b, topic, '--before', '100', '--yes', '-o', 'json'])
+    expect(real.code, real.stderr).toBe(0)
+    expect(JSON.parse(real.stdout).partitions.map((p: {before: number; after: number; target: number}) => [p.before, p.after, p.target])).toEqual([[0, 10, 10], [0, 100, 100]])
+    expect(real.stderr).toContain(`warning: offset 100 is beyond the high watermark of ${topic}:0`)
+    expect(await starts()).toEqual([10, 100])
+
+    // Before the log start: nothing to do there, and no error.
+    const again = await kadm(['partitions', 'truncate', ...b, topic, '--partition', '1=50', '--yes', '-o', 'json'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stderr).toContain(`warning: offset 50 is before the log start offset of ${topic}:1 (100): nothing to delete there`)
+    expect(JSON.parse(again.stdout).partitions).toEqual([{topic, partition: 1, before: 100, after: 100, target: 100, requestedOffset: 50}])
+    expect(await starts()).toEqual([10, 100])
+  })
+})
+
+describe('offsets reset undo files', () => {
+  it('five --execute runs at once get five undo files in the state folder, none collides', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'kadm-state-'))
+    const runs = await Promise.all(Array.from({length: 5}, () =>
+      kadm(['offsets', 'reset', ...b, '--group', group, '--topic', topics[0], '--to-latest', '--execute', '-o', 'json'], {env: {XDG_STATE_HOME: state}})))
+    for (const r of runs) expect(r.code, r.stderr).toBe(0)
+    const files = runs.map((r) => JSON.parse(r.stdout).undoFile as string)
+    expect(new Set(files).size).toBe(5)
+    for (const [i, f] of files.entries()) {
+      expect(f.startsWith(join(state, 'kadm', `kadm-undo-${group}-`))).toBe(true)
+      expect(runs[i].stderr).toContain(`undo file: ${f}`)
+    }
+    expect((await readdir(join(state, 'kadm'))).sort()).toEqual(files.map((f) => f.slice(join(state, 'kadm').length + 1)).sort())
   })
 })
