@@ -117,6 +117,9 @@ describe('health checks during a reassignment (as TopicCommand)', () => {
       const [row] = JSON.parse(listed.stdout).partitions
       expect(row).toMatchObject({replicas: [1, 2], isr: [1], addingReplicas: [2]})
       expect(row.markers).not.toContain('under-replicated')
+      // topics list judges health with the same markers.
+      const unhealthy = await kadm(['topics', 'list', ...b, topic, '--unhealthy', '-o', 'json'])
+      expect([unhealthy.code, JSON.parse(unhealthy.stdout)], unhealthy.stderr).toEqual([0, []])
       // Kafka's own tool agrees: no under-replicated partition while the replica is being added.
       const tool = await kafkaTool(kafkaVersion, 'TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--under-replicated-partitions', '--topic', topic])
       expect([tool.code, tool.stdout.trim()]).toEqual([0, ''])
