@@ -20,3 +20,8 @@ export function topicPatterns(argv: unknown[], regex: boolean): string[] {
   }
   return patterns
 }
+
+/** The stderr warning for patterns that selected nothing (a literal name that matches nothing is an error instead). */
+export function noMatchWarning(patterns: readonly string[], what = 'topic'): string {
+  return `no ${what} matches ${patterns.map((p) => `"${p}"`).join(', ')}`
+}

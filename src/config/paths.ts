@@ -18,6 +18,11 @@ export function cacheDir(env: Env = process.env): string {
   return join(xdg(env, 'XDG_CACHE_HOME', ['.cache']), 'kadm')
 }
 
+/** kadm's own state worth keeping but not config (undo files of `offsets reset`): ~/.local/state/kadm. */
+export function stateDir(env: Env = process.env): string {
+  return join(xdg(env, 'XDG_STATE_HOME', ['.local', 'state']), 'kadm')
+}
+
 /** Where `kadm local` keeps broker data, logs and its state file. */
 export function localDataDir(env: Env = process.env): string {
   return env.KADM_LOCAL_DIR || join(xdg(env, 'XDG_DATA_HOME', ['.local', 'share']), 'kadm', 'local')

@@ -1,4 +1,5 @@
 import {compareNames} from './order.js'
+import {nameMatcher} from './name-match.js'
 
 /**
  * Consumer lag maths: per partition, per topic, per group and for the cluster; lag as time (the
@@ -155,11 +156,11 @@ export function buildGroupLag(info: GroupInfo, partitions: PartitionLag[], now?:
   return {...info, ...lagTotals(partitions, now), partitions}
 }
 
-/** `--topic` and `--only-lagging` for describe: keeps the rows asked for and recomputes the totals. */
-export function filterGroupLag(group: GroupLag, options: {topics?: string[]; onlyLagging?: boolean}, now?: number): GroupLag {
-  const topics = options.topics && options.topics.length > 0 ? new Set(options.topics) : null
+/** `--topic` (names or globs, regexes with `regex`) and `--only-lagging` for describe: keeps the rows asked for and recomputes the totals. */
+export function filterGroupLag(group: GroupLag, options: {topics?: string[]; regex?: boolean; onlyLagging?: boolean}, now?: number): GroupLag {
+  const wanted = nameMatcher(options.topics ?? [], {regex: options.regex})
   const partitions = group.partitions.filter((p) =>
-    (topics === null || topics.has(p.topic)) && (!options.onlyLagging || (p.lag !== null && p.lag > 0)))
+    wanted(p.topic) && (!options.onlyLagging || (p.lag !== null && p.lag > 0)))
   return buildGroupLag(group, partitions, now)
 }
 

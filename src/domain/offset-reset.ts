@@ -187,6 +187,16 @@ export interface GroupPlan {
 const tpName = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`
 
 /**
+ * An offset moved into [log start, log end], as ConsumerGroupCommand clamps reset targets (and
+ * `partitions truncate` its targets): which bound it hit, if any.
+ */
+export function clampOffset(wanted: number, logStartOffset: number, logEndOffset: number): {offset: number; clamped: 'above-end' | 'below-start' | null} {
+  if (wanted > logEndOffset) return {offset: logEndOffset, clamped: 'above-end'}
+  if (wanted < logStartOffset) return {offset: logStartOffset, clamped: 'below-start'}
+  return {offset: wanted, clamped: null}
+}
+
+/**
  * The new offset of every partition for one group, as ConsumerGroupCommand computes it: targets
  * outside [log start, log end] are clamped with a warning; --shift-by needs a committed offset;
  * --to-current without one goes to the log end; a time with no record at or after it goes to the
@@ -227,12 +237,10 @@ export function planGroupReset(group: string, target: ResetTarget, facts: readon
         wanted = f.requestedOffset
         break
     }
-    let newOffset = wanted
-    if (wanted > f.logEndOffset) {
-      newOffset = f.logEndOffset
+    const {offset: newOffset, clamped} = clampOffset(wanted, f.logStartOffset, f.logEndOffset)
+    if (clamped === 'above-end') {
       plan.warnings.push(`new offset (${wanted}) is higher than the log end offset of ${tpName(f)} for group ${group}: it will be set to ${newOffset}`)
-    } else if (wanted < f.logStartOffset) {
-      newOffset = f.logStartOffset
+    } else if (clamped === 'below-start') {
       plan.warnings.push(`new offset (${wanted}) is lower than the log start offset of ${tpName(f)} for group ${group}: it will be set to ${newOffset}`)
     }
     plan.rows.push({

@@ -10,6 +10,8 @@ export interface PartitionAssignmentState {
   replicas: number[]
   isr: number[]
   offlineReplicas: number[]
+  /** Replicas being added by a reassignment in progress (empty when none). */
+  addingReplicas?: number[]
 }
 
 export interface PartitionState extends PartitionAssignmentState {
@@ -26,12 +28,15 @@ export interface ReplicaSet {
   leader: number | null
   replicas: readonly number[]
   isr: readonly number[]
+  /** Replicas a reassignment in progress is adding (still copying): not missing from the ISR. */
+  addingReplicas?: readonly number[]
 }
 
 /**
  * The markers Kafka's TopicCommand applies (the single source of this logic: topic-health.ts
  * names 'unavailable' 'leaderless' and otherwise uses these): unavailable = no leader (or the
- * leader is not a live broker); under-replicated = ISR smaller than the replica set; under/at-min-isr
+ * leader is not a live broker); under-replicated = ISR smaller than the replica set without the
+ * replicas a reassignment is adding; under/at-min-isr
  * = ISR below or exactly at min.insync.replicas (no min-ISR marker when it is unknown);
  * not-preferred-leader = a live leader that is not the first replica.
  */
@@ -39,7 +44,8 @@ export function partitionMarkers(p: ReplicaSet, minIsr: number | null | undefine
   const markers: PartitionMarker[] = []
   const leaderless = p.leader === null || p.leader < 0 || (liveBrokers !== undefined && !liveBrokers.has(p.leader))
   if (leaderless) markers.push('unavailable')
-  if (p.isr.length < p.replicas.length) markers.push('under-replicated')
+  // As TopicCommand: the replication factor leaves out the replicas being added, so a reassignment in progress is not under-replicated.
+  if (p.isr.length < p.replicas.length - (p.addingReplicas?.length ?? 0)) markers.push('under-replicated')
   if (minIsr !== null && minIsr !== undefined) {
     if (p.isr.length < minIsr) markers.push('under-min-isr')
     else if (p.isr.length === minIsr) markers.push('at-min-isr')

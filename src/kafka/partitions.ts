@@ -1,4 +1,5 @@
 import {KadmError} from '../errors.js'
+import {isLiteralName, type NameMatchOptions, selectNames} from '../domain/name-match.js'
 import {type PartitionState, withState} from '../domain/partition-state.js'
 import type {KafkaConnection} from './client.js'
 import {BrokerUnreachable} from './connection-errors.js'
@@ -8,38 +9,27 @@ import {DeleteRecords} from './protocol/delete-records.js'
 import {DescribeLogDirs} from './protocol/describe-log-dirs.js'
 import {ElectLeaders, type ElectionType} from './protocol/elect-leaders.js'
 import {errorName} from './protocol/errors.js'
+import {ListPartitionReassignments, type ListPartitionReassignmentsResponse} from './protocol/list-partition-reassignments.js'
 import type {MetadataResponse, MetadataTopic} from './protocol/metadata.js'
 
-/**
- * The topics a list of names or patterns selects: an exact name selects that topic, anything
- * else is a regular expression matched against whole names (as kafka-topics.sh --topic does).
- */
-export function selectTopics(all: readonly string[], patterns: readonly string[] | undefined): string[] {
-  if (!patterns || patterns.length === 0) return [...all].sort()
-  const names = new Set(all)
-  const chosen = new Set<string>()
-  for (const pattern of patterns) {
-    if (names.has(pattern)) {
-      chosen.add(pattern)
-      continue
-    }
-    let re: RegExp
-    try {
-      re = new RegExp(`^(?:${pattern})$`)
-    } catch {
-      throw new KadmError(`--topic "${pattern}" is neither a topic nor a valid regular expression`, {exitCode: 2})
-    }
-    const matched = all.filter((n) => re.test(n))
-    if (matched.length === 0 && !/[\\^$.*+?()[\]{}|]/.test(pattern)) throw new KadmError(`topic ${pattern} does not exist`)
-    for (const n of matched) chosen.add(n)
-  }
-  return [...chosen].sort()
+export interface TopicPatternOptions extends NameMatchOptions {
+  excludeInternal?: boolean
+  /** Called with the patterns (globs or regexes) that matched no topic; a literal name that matches nothing throws instead. */
+  onUnmatched?: (patterns: string[]) => void
 }
 
-/** Topics of the metadata selected by names/patterns, internal ones left out on request. */
-export function topicsOf(metadata: MetadataResponse, patterns?: string[], options: {excludeInternal?: boolean} = {}): MetadataTopic[] {
+/**
+ * Topics of the metadata selected by names or patterns (name-match.ts: globs, or full-match
+ * regexes with `regex`), sorted; internal ones left out on request. A literal name that is not a
+ * topic is an error; a pattern that matches nothing is reported to `onUnmatched`.
+ */
+export function topicsOf(metadata: MetadataResponse, patterns?: string[], options: TopicPatternOptions = {}): MetadataTopic[] {
   const candidates = metadata.topics.filter((t) => t.errorCode === 0 && !(options.excludeInternal && t.isInternal))
-  const names = new Set(selectTopics(candidates.map((t) => t.name), patterns))
+  const {selected, unmatched} = selectNames(candidates.map((t) => t.name), patterns ?? [], options)
+  const missing = unmatched.filter((p) => isLiteralName(p, options))
+  if (missing.length > 0) throw new KadmError(`topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`)
+  if (unmatched.length > 0) options.onUnmatched?.(unmatched)
+  const names = new Set(selected)
   return candidates.filter((t) => names.has(t.name)).sort((a, b) => (a.name < b.name ? -1 : 1))
 }
 
@@ -55,7 +45,7 @@ async function minIsrOf(connection: KafkaConnection, topics: string[]): Promise<
 }
 
 /** Every partition of the selected topics with leader, replicas, ISR and health markers. */
-export async function describePartitions(connection: KafkaConnection, options: {topics?: string[]; excludeInternal?: boolean; onWarning?: (message: string) => void} = {}): Promise<PartitionState[]> {
+export async function describePartitions(connection: KafkaConnection, options: TopicPatternOptions & {topics?: string[]; onWarning?: (message: string) => void} = {}): Promise<PartitionState[]> {
   const metadata = await connection.metadata(null)
   const topics = topicsOf(metadata, options.topics, options)
   let minIsr = new Map<string, number>()
@@ -65,6 +55,12 @@ export async function describePartitions(connection: KafkaConnection, options: {
     // Without DescribeConfigs rights the rest of the health picture is still worth showing.
     options.onWarning?.(`cannot read min.insync.replicas (${(error as Error).message}): min-ISR markers left out`)
   }
+  let adding = new Map<string, number[]>()
+  try {
+    adding = await addingReplicas(connection)
+  } catch (error) {
+    options.onWarning?.(`cannot list reassignments (${(error as Error).message}): replicas being added count as out of sync`)
+  }
   const live = new Set(metadata.brokers.map((b) => b.nodeId))
   return topics.flatMap((t) => [...t.partitions].sort((a, b) => a.partition - b.partition).map((p) => withState({
     topic: t.name,
@@ -73,7 +69,21 @@ export async function describePartitions(connection: KafkaConnection, options: {
     replicas: p.replicas,
     isr: p.isr,
     offlineReplicas: p.offlineReplicas,
+    addingReplicas: adding.get(`${t.name}\u0000${p.partition}`) ?? [],
   }, minIsr.get(t.name) ?? null, live)))
+}
+
+/** ListPartitionReassignments: the reassignments in progress of the given partitions (null: everywhere). */
+export async function fetchReassignments(connection: KafkaConnection, filter: Array<{topic: string; partitions: number[]}> | null): Promise<ListPartitionReassignmentsResponse['partitions']> {
+  const answer = await connection.sendAny(ListPartitionReassignments, {timeoutMs: Math.max(connection.options.timeoutMs, 1000), topics: filter})
+  if (answer.errorCode !== 0) throw new KadmError(`cannot list reassignments: ${errorName(answer.errorCode)}${answer.errorMessage ? ` (${answer.errorMessage})` : ''}`)
+  return answer.partitions
+}
+
+/** The replicas being added, per "topic\u0000partition", of every reassignment in progress (usually few, so asked for all). */
+export async function addingReplicas(connection: KafkaConnection): Promise<Map<string, number[]>> {
+  const ongoing = await fetchReassignments(connection, null)
+  return new Map(ongoing.filter((p) => p.adding.length > 0).map((p) => [`${p.topic}\u0000${p.partition}`, p.adding]))
 }
 
 export interface AddPartitionsResult {

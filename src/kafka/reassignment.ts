@@ -4,10 +4,9 @@ import {
   reassignmentKey, throttleSettings, toPlan, verifyPlan, type VerifyResult,
 } from '../domain/reassignment.js'
 import type {KafkaConnection} from './client.js'
-import {topicsOf} from './partitions.js'
+import {fetchReassignments, type TopicPatternOptions, topicsOf} from './partitions.js'
 import {AlterPartitionReassignments} from './protocol/alter-partition-reassignments.js'
 import {errorName} from './protocol/errors.js'
-import {ListPartitionReassignments} from './protocol/list-partition-reassignments.js'
 import {clearThrottles, setThrottles} from './throttles.js'
 
 export interface ClusterAssignment {
@@ -16,11 +15,11 @@ export interface ClusterAssignment {
 }
 
 /** The brokers and the current replica lists of the selected topics (all when omitted). */
-export async function currentAssignment(connection: KafkaConnection, topics?: string[]): Promise<ClusterAssignment> {
+export async function currentAssignment(connection: KafkaConnection, topics?: string[], selection: TopicPatternOptions = {}): Promise<ClusterAssignment> {
   const metadata = await connection.metadata(null)
   return {
     brokers: metadata.brokers.map((b) => ({id: b.nodeId, rack: b.rack})).sort((a, b) => a.id - b.id),
-    partitions: topicsOf(metadata, topics).flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition, replicas: p.replicas}))),
+    partitions: topicsOf(metadata, topics, selection).flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition, replicas: p.replicas}))),
   }
 }
 
@@ -32,8 +31,8 @@ export interface GeneratedPlan {
 }
 
 /** A balanced plan for `topics` over `brokerIds` (all brokers when omitted), with the current assignment as rollback. */
-export async function generatePlan(connection: KafkaConnection, topics: string[], brokerIds: number[] | undefined, replicationFactor?: number): Promise<GeneratedPlan> {
-  const {brokers, partitions} = await currentAssignment(connection, topics)
+export async function generatePlan(connection: KafkaConnection, topics: string[], brokerIds: number[] | undefined, replicationFactor?: number, selection: TopicPatternOptions = {}): Promise<GeneratedPlan> {
+  const {brokers, partitions} = await currentAssignment(connection, topics, selection)
   if (partitions.length === 0) throw new KadmError('no partitions match the topics given')
   const ids = brokerIds ?? brokers.map((b) => b.id)
   const unknown = ids.filter((id) => !brokers.some((b) => b.id === id))
@@ -103,16 +102,14 @@ export interface OngoingReassignment {
 }
 
 /** ListPartitionReassignments: what is moving right now (of `topics`, or everywhere). */
-export async function listReassignments(connection: KafkaConnection, topics?: string[]): Promise<OngoingReassignment[]> {
+export async function listReassignments(connection: KafkaConnection, topics?: string[], selection: TopicPatternOptions = {}): Promise<OngoingReassignment[]> {
   let filter: Array<{topic: string; partitions: number[]}> | null = null
   if (topics) {
     const metadata = await connection.metadata(null)
-    filter = topicsOf(metadata, topics).map((t) => ({topic: t.name, partitions: t.partitions.map((p) => p.partition)}))
+    filter = topicsOf(metadata, topics, selection).map((t) => ({topic: t.name, partitions: t.partitions.map((p) => p.partition)}))
     if (filter.length === 0) return []
   }
-  const answer = await connection.sendAny(ListPartitionReassignments, {timeoutMs: Math.max(connection.options.timeoutMs, 1000), topics: filter})
-  if (answer.errorCode !== 0) throw new KadmError(`cannot list reassignments: ${errorName(answer.errorCode)}${answer.errorMessage ? ` (${answer.errorMessage})` : ''}`)
-  return answer.partitions.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
+  return (await fetchReassignments(connection, filter)).sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
 }
 
 export interface VerifyReport {

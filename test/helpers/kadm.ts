@@ -28,6 +28,7 @@ export async function kadm(args: string[], options: RunOptions = {}): Promise<Ru
     NODE_ENV: undefined,
     XDG_CONFIG_HOME: join(scratch, 'config'),
     XDG_DATA_HOME: join(scratch, 'data'),
+    XDG_STATE_HOME: join(scratch, 'state'),
     KADM_BOOTSTRAP_SERVER: undefined,
     KADM_CONTEXT: undefined,
     KADM_CONFIG: undefined,

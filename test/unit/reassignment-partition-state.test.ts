@@ -14,6 +14,11 @@ describe('partitionMarkers', () => {
     expect(partitionMarkers(p(1, [1, 2, 3], [1, 2]), 2)).toEqual(['under-replicated', 'at-min-isr'])
   })
 
+  it('does not count replicas a reassignment is adding as out of sync (TopicCommand), but does count a lost one', () => {
+    expect(partitionMarkers({...p(1, [1, 2], [1]), addingReplicas: [2]}, null)).toEqual([])
+    expect(partitionMarkers({...p(1, [1, 2, 3], [1]), addingReplicas: [3]}, 1)).toEqual(['under-replicated', 'at-min-isr'])
+  })
+
   it('marks a leader that is not the first replica', () => {
     expect(partitionMarkers(p(2, [1, 2, 3], [2, 3, 1]), 1)).toEqual(['not-preferred-leader'])
   })

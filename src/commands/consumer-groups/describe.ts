@@ -4,7 +4,9 @@ import * as Flags from '@oclif/core/flags'
 import {ClusterCommand} from '../../cluster-command.js'
 import {filterGroupLag, type GroupLag, sortGroups} from '../../domain/lag.js'
 import {KadmError, UsageError} from '../../errors.js'
+import {isLiteralName, selectNames} from '../../domain/name-match.js'
 import {renderGroupDescriptions} from '../../render/groups.js'
+import {noMatchWarning, selectionFlags, topicPatterns} from '../../topic-flags.js'
 
 export default class ConsumerGroupsDescribe extends ClusterCommand {
   static summary = 'Describe consumer groups: state, coordinator, assignor, members, and offsets with lag per partition, topic and group.'
@@ -23,7 +25,8 @@ export default class ConsumerGroupsDescribe extends ClusterCommand {
   static flags = {
     all: Flags.boolean({summary: 'Describe every consumer group.'}),
     'only-lagging': Flags.boolean({summary: 'Only partitions whose lag is above 0.'}),
-    topic: Flags.string({char: 't', summary: 'Only these topics (repeat the flag for several).', multiple: true}),
+    topic: Flags.string({char: 't', summary: 'Only these topics: names or globs (regular expressions with --regex); repeatable.', multiple: true}),
+    ...selectionFlags,
   }
 
   async run(): Promise<{groups: GroupLag[]}> {
@@ -32,15 +35,26 @@ export default class ConsumerGroupsDescribe extends ClusterCommand {
     const names = argv as string[]
     if (flags.all && names.length > 0) throw new UsageError('give group ids or --all, not both')
     if (!flags.all && names.length === 0) throw new UsageError('name at least one group, or --all')
+    const topics = topicPatterns(flags.topic ?? [], flags.regex)
     const connection = await this.connect(flags)
     const {loadGroupLags} = await import('../../kafka/groups.js')
     const loaded = await loadGroupLags(connection, {groupIds: flags.all ? null : names})
     if (loaded.missing.length > 0) {
       throw new KadmError(`consumer group${loaded.missing.length > 1 ? 's' : ''} ${loaded.missing.join(', ')} do${loaded.missing.length > 1 ? '' : 'es'} not exist`)
     }
+    const {unmatched} = selectNames([...new Set(loaded.groups.flatMap((g) => g.partitions.map((p) => p.topic)))], topics, {regex: flags.regex})
+    const literal = unmatched.filter((p) => isLiteralName(p, {regex: flags.regex}))
+    if (literal.length > 0) {
+      // A topic the groups have no offsets for is a fine answer; a topic that does not exist is a typo.
+      const known = new Set((await connection.metadata(literal)).topics.filter((t) => t.errorCode === 0).map((t) => t.name))
+      const missing = literal.filter((t) => !known.has(t))
+      if (missing.length > 0) throw new KadmError(`topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`)
+    }
+    const patterns = unmatched.filter((p) => !isLiteralName(p, {regex: flags.regex}))
+    if (patterns.length > 0) this.warning(`${noMatchWarning(patterns)} in the offsets of ${flags.all ? 'any group' : names.join(', ')}`)
     const now = Date.now()
     const groups = (flags.all ? sortGroups(loaded.groups, 'name') : loaded.groups)
-      .map((g) => filterGroupLag(g, {topics: flags.topic, onlyLagging: flags['only-lagging']}, now))
+      .map((g) => filterGroupLag(g, {topics, regex: flags.regex, onlyLagging: flags['only-lagging']}, now))
     return this.emit({groups}, renderGroupDescriptions)
   }
 }

@@ -1,8 +1,10 @@
 import * as Flags from '@oclif/core/flags'
-import {readFile, writeFile} from 'node:fs/promises'
-import {resolve} from 'node:path'
+import {randomBytes} from 'node:crypto'
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
+import {join, resolve} from 'node:path'
 
 import {ClusterCommand} from '../../cluster-command.js'
+import {stateDir} from '../../config/paths.js'
 import {CsvError, formatOffsetCsv, parseOffsetCsv} from '../../domain/offset-csv.js'
 import {describeTarget, parseTopicScope, PlanError, resetTargetFromFlags, type ResetTarget} from '../../domain/offset-reset.js'
 import {formatInstant} from '../../domain/time-spec.js'
@@ -20,7 +22,7 @@ Offsets are committed with one admin-style OffsetCommit per group sent to its co
     {description: 'Preview a reset of every partition of a topic to the start', command: '<%= config.bin %> <%= command.id %> --group billing --topic orders --to-earliest'},
     {description: 'Rewind two partitions to a point in time (naive times are UTC) and apply it', command: '<%= config.bin %> <%= command.id %> --group billing --topic orders:0,2 --to-datetime 2026-01-01T00:00:00 --execute'},
     {description: 'Skip one poison record on every partition the group consumes', command: '<%= config.bin %> <%= command.id %> --group billing --all-topics --shift-by 1 --execute'},
-    {description: 'Undo a reset with the file --execute wrote', command: '<%= config.bin %> <%= command.id %> --group billing --from-file kadm-undo-billing-20260101T000000Z.csv --execute'},
+    {description: 'Undo a reset with the file --execute wrote', command: '<%= config.bin %> <%= command.id %> --group billing --from-file ~/.local/state/kadm/kadm-undo-billing-20260101T000000.000Z-4242-a1b2c3.csv --execute'},
     {description: 'Export the plan as Kafka-compatible CSV', command: '<%= config.bin %> <%= command.id %> --group billing --topic orders --by-duration PT2H --export > plan.csv'},
     {description: 'The plan as JSON, for scripts', command: '<%= config.bin %> <%= command.id %> --group billing --topic orders --to-latest -o json'},
   ]
@@ -43,7 +45,7 @@ Offsets are committed with one admin-style OffsetCommit per group sent to its co
     execute: Flags.boolean({summary: 'Commit the plan (the default is a dry run).', exclusive: ['dry-run']}),
     'dry-run': Flags.boolean({summary: 'Only print the plan (the default).'}),
     export: Flags.boolean({summary: 'Print the plan as CSV (kafka-consumer-groups.sh --export) instead of a table.'}),
-    'undo-file': Flags.string({summary: 'Where --execute writes the previous offsets. Default: ./kadm-undo-<group>-<time>.csv.'}),
+    'undo-file': Flags.string({summary: 'Where --execute writes the previous offsets. Default: a new kadm-undo-<group>-<time>-<pid>-<random>.csv in $XDG_STATE_HOME/kadm (~/.local/state/kadm).'}),
   }
 
   async run(): Promise<OffsetResetResult> {
@@ -125,10 +127,13 @@ Offsets are committed with one admin-style OffsetCommit per group sent to its co
   private async writeUndo(path: string | undefined, groups: OffsetResetResult['groups'], now: number): Promise<string> {
     const rows = groups.flatMap((g) => g.rows)
     const previous = rows.filter((r) => r.currentOffset !== null)
-    const stamp = formatInstant(now).replace(/[-:]/g, '').replace(/\.\d+/, '')
-    const file = resolve(path ?? `kadm-undo-${groups.length === 1 ? groups[0].group.replace(/[^\w.-]/g, '_') : 'groups'}-${stamp}.csv`)
+    // Milliseconds, pid and a random suffix, created exclusively: runs in the same instant (a loop, two shells) never share a file.
+    const stamp = formatInstant(now).replace(/[-:]/g, '')
+    const name = `kadm-undo-${groups.length === 1 ? groups[0].group.replace(/[^\w.-]/g, '_') : 'groups'}-${stamp}-${process.pid}-${randomBytes(3).toString('hex')}.csv`
+    const file = path ? resolve(path) : join(stateDir(), name)
     const csv = formatOffsetCsv(previous.map((r) => ({group: r.group, topic: r.topic, partition: r.partition, offset: r.currentOffset!})), groups.length > 1)
     try {
+      if (!path) await mkdir(stateDir(), {recursive: true, mode: 0o700})
       await writeFile(file, csv, {flag: path ? 'w' : 'wx'})
     } catch (error) {
       throw new KadmError(`cannot write the undo file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; nothing was committed`)

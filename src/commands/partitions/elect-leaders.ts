@@ -6,6 +6,7 @@ import {ExitCode, UsageError} from '../../errors.js'
 import {parseElectionFile} from '../../domain/partition-args.js'
 import type {ElectionResult} from '../../kafka/partitions.js'
 import {renderElection} from '../../render/partitions.js'
+import {noMatchWarning, selectionFlags, topicPatterns} from '../../topic-flags.js'
 
 interface ElectionOutput {
   electionType: 'preferred' | 'unclean'
@@ -27,7 +28,8 @@ export default class PartitionsElectLeaders extends ClusterCommand {
   static flags = {
     preferred: Flags.boolean({summary: 'Elect the preferred (first) replica (default).', exclusive: ['unclean']}),
     unclean: Flags.boolean({summary: 'Elect any live replica when no in-sync replica is alive (may lose data).'}),
-    topic: Flags.string({char: 't', summary: 'Topic whose partitions to elect (all its partitions unless --partition).', multiple: true}),
+    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex) whose partitions to elect (all its partitions unless --partition); repeatable.', multiple: true}),
+    ...selectionFlags,
     partition: Flags.integer({char: 'p', summary: 'Partition of --topic (repeatable).', multiple: true, dependsOn: ['topic']}),
     'path-to-json-file': Flags.string({summary: 'JSON file as for kafka-leader-election.sh: {"partitions":[{"topic":"t","partition":0}]}.'}),
     all: Flags.boolean({summary: 'Every partition of the cluster.'}),
@@ -47,7 +49,7 @@ export default class PartitionsElectLeaders extends ClusterCommand {
     const connection = await this.connect(flags)
     const {describePartitions, electLeaders, topicsOf} = await import('../../kafka/partitions.js')
     if (flags.topic) {
-      const topics = topicsOf(await connection.metadata(null), flags.topic)
+      const topics = topicsOf(await connection.metadata(null), topicPatterns(flags.topic, flags.regex), {regex: flags.regex, onUnmatched: (p) => this.warning(noMatchWarning(p))})
       only = topics.flatMap((t) => t.partitions.map((p) => p.partition)
         .filter((p) => !flags.partition || flags.partition.includes(p))
         .map((partition) => ({topic: t.name, partition})))

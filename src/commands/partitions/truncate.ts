@@ -4,18 +4,21 @@ import * as Flags from '@oclif/core/flags'
 import {ClusterCommand} from '../../cluster-command.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
 import {parseTruncateOffset} from '../../domain/partition-args.js'
+import {planTruncation} from '../../domain/truncation.js'
 import type {TruncateResult} from '../../kafka/partitions.js'
 import {renderTruncate} from '../../render/partitions.js'
 
 interface TruncateOutput {
   topic: string
   dryRun: boolean
-  partitions: Array<TruncateResult & {target: number}>
+  /** One per partition whose target was clamped. */
+  warnings: string[]
+  partitions: Array<TruncateResult & {target: number; requestedOffset?: number}>
 }
 
 export default class PartitionsTruncate extends ClusterCommand {
   static summary = 'Delete the records of a topic before an offset (DeleteRecords).'
-  static description = 'Moves the log start offset of partitions up, as kafka-delete-records.sh does; the records before it are gone for every consumer. "end" deletes everything up to the high watermark. Asks for confirmation on a terminal; needs --yes otherwise.'
+  static description = 'Moves the log start offset of partitions up, as kafka-delete-records.sh does; the records before it are gone for every consumer. "end" deletes everything up to the high watermark. Every partition is checked before anything is deleted: an offset beyond the high watermark is clamped to it and one before the log start leaves the partition alone, each with a warning, in the dry run as in the real run. Asks for confirmation on a terminal; needs --yes otherwise.'
   static examples = [
     {description: 'Delete everything before offset 1000 in every partition', command: '<%= config.bin %> <%= command.id %> orders --before 1000 --yes'},
     {description: 'Per partition', command: '<%= config.bin %> <%= command.id %> orders --partition 0=500 --partition 3=end --yes'},
@@ -55,18 +58,29 @@ export default class PartitionsTruncate extends ClusterCommand {
       .filter((p) => everywhere !== undefined || perPartition.has(p))
       .map((partition) => ({topic: args.topic, partition, offset: everywhere ?? perPartition.get(partition)!}))
     const {deleteRecords} = await import('../../kafka/partitions.js')
+    const {listOffsetsMany} = await import('../../kafka/offsets.js')
+    const [earliest, latest] = await listOffsetsMany(connection, targets, ['earliest', 'latest'])
+    const plan = planTruncation(targets.map((t, i) => ({
+      topic: t.topic, partition: t.partition, requested: t.offset, logStartOffset: earliest[i].offset, logEndOffset: latest[i].offset,
+      ...(earliest[i].error || latest[i].error ? {error: earliest[i].error ?? latest[i].error} : {}),
+    })))
+    if (plan.problems.length > 0) {
+      for (const line of plan.problems.slice(1)) this.note(`error: ${line}`)
+      throw new KadmError(`${plan.problems[0]}${plan.problems.length > 1 ? ` (and ${plan.problems.length - 1} more above)` : ''}; nothing was deleted`)
+    }
+    for (const w of plan.warnings) this.warning(w)
+    const shown = (r: (typeof plan.rows)[number]) => ({target: r.target, ...(r.requestedOffset === undefined ? {} : {requestedOffset: r.requestedOffset})})
     if (flags['dry-run']) {
-      const {listOffsetsMany} = await import('../../kafka/offsets.js')
-      const [earliest, latest] = await listOffsetsMany(connection, targets, ['earliest', 'latest'])
-      return this.emit({topic: args.topic, dryRun: true, partitions: targets.map((t, i) => ({
-        topic: t.topic, partition: t.partition, before: earliest[i].offset, after: null, target: t.offset < 0 ? (latest[i].offset ?? -1) : t.offset,
-        ...(earliest[i].error ? {error: earliest[i].error} : {}),
+      return this.emit({topic: args.topic, dryRun: true, warnings: plan.warnings, partitions: plan.rows.map((r) => ({
+        topic: r.topic, partition: r.partition, before: r.before, after: null, ...shown(r),
       }))}, renderTruncate)
     }
-    await this.confirm(flags.yes, `Delete records of ${args.topic} in ${targets.length} partition(s)? This cannot be undone.`)
-    const results = await deleteRecords(connection, targets)
-    const out = await this.emit({topic: args.topic, dryRun: false, partitions: results.map((r, i) => ({...r, target: targets[i].offset}))}, renderTruncate)
-    if (results.some((r) => r.error)) process.exitCode = ExitCode.failure
+    const deleting = plan.rows.filter((r) => r.deletes)
+    if (deleting.length > 0) await this.confirm(flags.yes, `Delete records of ${args.topic} in ${deleting.length} partition(s)? This cannot be undone.`)
+    const results = new Map((deleting.length === 0 ? [] : await deleteRecords(connection, deleting.map((r) => ({topic: r.topic, partition: r.partition, offset: r.target})))).map((r) => [r.partition, r]))
+    const partitions = plan.rows.map((r) => ({...(results.get(r.partition) ?? {topic: r.topic, partition: r.partition, before: r.before, after: r.before}), ...shown(r)}))
+    const out = await this.emit({topic: args.topic, dryRun: false, warnings: plan.warnings, partitions}, renderTruncate)
+    if (partitions.some((r) => r.error)) process.exitCode = ExitCode.failure
     return out
   }
 
