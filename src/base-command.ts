@@ -6,7 +6,8 @@ import type {ChalkInstance} from 'chalk'
 import {ExitCode, KadmError, oneLine, UsageError} from './errors.js'
 import {colourEnabled, makeChalk} from './render/colour.js'
 import {OUTPUT_FORMATS, type OutputFormat, serialise} from './render/output.js'
-import {parseDuration} from './domain/duration.js'
+import {durationProblem, parseDuration} from './domain/duration.js'
+import {describeParseError} from './parse-errors.js'
 import {runRecord} from './run-record.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof KadmCommand)['baseFlags'] & T['flags']>
@@ -94,7 +95,7 @@ export abstract class KadmCommand extends Command {
 
   protected parseTimeout(text: string, flag = '--timeout'): number {
     const ms = parseDuration(text)
-    if (ms === undefined || ms <= 0) throw new UsageError(`${flag} "${text}" is not a duration (e.g. 5s, 500ms, 1m)`)
+    if (ms === undefined || ms <= 0) throw new UsageError(durationProblem(flag, text))
     return ms
   }
 
@@ -107,12 +108,12 @@ export abstract class KadmCommand extends Command {
     let hint: string | undefined
     if (error instanceof KadmError) {
       exitCode = error.exitCode
-      message = error.message
+      // Thrown from a flag's own parser, oclif wraps it as "Parsing --flag\n\t<message>".
+      message = /^Parsing --/.test(error.message) ? describeParseError(error) : error.message
       hint = error.hint
     } else if (error.oclif?.exit !== undefined || error.name === 'CLIError' || /Parse|Flag|Arg/.test(error.constructor?.name ?? '')) {
-      // Flag and argument errors from oclif's parser: keep the first line, it names the problem.
       exitCode = ExitCode.usage
-      message = error.message.split('\n')[0].replace(/^Error:\s*/, '')
+      message = describeParseError(error)
       hint = `see: ${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help`.trimEnd()
     } else {
       exitCode = ExitCode.failure
