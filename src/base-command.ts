@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import type * as Interfaces from '@oclif/core/interfaces'
 import type {ChalkInstance} from 'chalk'
 
-import {ExitCode, KadmError, oneLine, UsageError} from './errors.js'
+import {CancelledError, ExitCode, KadmError, oneLine, UsageError} from './errors.js'
 import {colourEnabled, makeChalk} from './render/colour.js'
 import {OUTPUT_FORMATS, type OutputFormat, serialise} from './render/output.js'
 import {durationProblem, parseDuration} from './domain/duration.js'
@@ -99,9 +99,24 @@ export abstract class KadmCommand extends Command {
     return ms
   }
 
+  /**
+   * Asks a yes/no question on the terminal (default no). "No" or Ctrl-C ends the command with the
+   * line "cancelled" and exit 5, before anything changed.
+   */
+  protected async confirmOrCancel(message: string): Promise<void> {
+    const {confirm} = await import('./prompts.js')
+    if (!(await confirm({message, default: false}))) throw new CancelledError()
+  }
+
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
     // this.exit() and oclif's own exits pass through untouched.
     if (error.code === 'EEXIT' || error.name === 'ExitError') throw error
+    // Ctrl-C at any prompt (inquirer's ExitPromptError), "no" at a confirmation.
+    if (error instanceof CancelledError || error.name === 'ExitPromptError') {
+      process.stderr.write('cancelled\n')
+      process.exitCode = ExitCode.cancelled
+      return
+    }
     const red = this.stderrChalk().red
     let exitCode: number
     let message: string
