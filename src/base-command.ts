@@ -3,10 +3,11 @@ import * as Flags from '@oclif/core/flags'
 import type * as Interfaces from '@oclif/core/interfaces'
 import type {ChalkInstance} from 'chalk'
 
-import {ExitCode, KadmError, oneLine, UsageError} from './errors.js'
+import {CancelledError, ExitCode, KadmError, oneLine, UsageError} from './errors.js'
 import {colourEnabled, makeChalk} from './render/colour.js'
 import {OUTPUT_FORMATS, type OutputFormat, serialise} from './render/output.js'
-import {parseDuration} from './domain/duration.js'
+import {durationProblem, parseDuration} from './domain/duration.js'
+import {describeParseError} from './parse-errors.js'
 import {runRecord} from './run-record.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof KadmCommand)['baseFlags'] & T['flags']>
@@ -94,25 +95,40 @@ export abstract class KadmCommand extends Command {
 
   protected parseTimeout(text: string, flag = '--timeout'): number {
     const ms = parseDuration(text)
-    if (ms === undefined || ms <= 0) throw new UsageError(`${flag} "${text}" is not a duration (e.g. 5s, 500ms, 1m)`)
+    if (ms === undefined || ms <= 0) throw new UsageError(durationProblem(flag, text))
     return ms
+  }
+
+  /**
+   * Asks a yes/no question on the terminal (default no). "No" or Ctrl-C ends the command with the
+   * line "cancelled" and exit 5, before anything changed.
+   */
+  protected async confirmOrCancel(message: string): Promise<void> {
+    const {confirm} = await import('./prompts.js')
+    if (!(await confirm({message, default: false}))) throw new CancelledError()
   }
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
     // this.exit() and oclif's own exits pass through untouched.
     if (error.code === 'EEXIT' || error.name === 'ExitError') throw error
+    // Ctrl-C at any prompt (inquirer's ExitPromptError), "no" at a confirmation.
+    if (error instanceof CancelledError || error.name === 'ExitPromptError') {
+      process.stderr.write('cancelled\n')
+      process.exitCode = ExitCode.cancelled
+      return
+    }
     const red = this.stderrChalk().red
     let exitCode: number
     let message: string
     let hint: string | undefined
     if (error instanceof KadmError) {
       exitCode = error.exitCode
-      message = error.message
+      // Thrown from a flag's own parser, oclif wraps it as "Parsing --flag\n\t<message>".
+      message = /^Parsing --/.test(error.message) ? describeParseError(error) : error.message
       hint = error.hint
     } else if (error.oclif?.exit !== undefined || error.name === 'CLIError' || /Parse|Flag|Arg/.test(error.constructor?.name ?? '')) {
-      // Flag and argument errors from oclif's parser: keep the first line, it names the problem.
       exitCode = ExitCode.usage
-      message = error.message.split('\n')[0].replace(/^Error:\s*/, '')
+      message = describeParseError(error)
       hint = `see: ${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help`.trimEnd()
     } else {
       exitCode = ExitCode.failure

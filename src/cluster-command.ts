@@ -2,8 +2,8 @@ import * as Flags from '@oclif/core/flags'
 import {stat} from 'node:fs/promises'
 
 import {KadmCommand} from './base-command.js'
-import {hasInlineSecrets, loadConfig} from './config/contexts.js'
-import {defaultConfigPath} from './config/paths.js'
+import {configFileFlags, loadConfigFile} from './config/command.js'
+import {hasInlineSecrets} from './config/contexts.js'
 import {resolveConnection, type ConnectionSettings} from './config/resolve.js'
 import {ExitCode} from './errors.js'
 import type {BrokerGap, KafkaConnection} from './kafka/client.js'
@@ -11,7 +11,7 @@ import type {BrokerGap, KafkaConnection} from './kafka/client.js'
 export interface ConnectionFlags {
   'bootstrap-server'?: string
   context?: string
-  config?: string
+  'config-file'?: string
   timeout: string
   insecure?: boolean
   verbose?: boolean
@@ -27,7 +27,7 @@ export abstract class ClusterCommand extends KadmCommand {
       helpGroup: 'CONNECTION',
     }),
     context: Flags.string({summary: 'Named context from the config file (or KADM_CONTEXT).', helpGroup: 'CONNECTION'}),
-    config: Flags.string({summary: 'Config file (or KADM_CONFIG). Default: ~/.config/kadm/config.yaml.', helpGroup: 'CONNECTION'}),
+    ...configFileFlags,
     timeout: Flags.string({summary: 'Connection and request timeout, e.g. 5s, 500ms.', default: '5s', helpGroup: 'CONNECTION'}),
     insecure: Flags.boolean({
       summary: 'Use TLS without verifying the server certificate or host name (testing only; prints a warning).',
@@ -38,8 +38,7 @@ export abstract class ClusterCommand extends KadmCommand {
   private connection?: KafkaConnection
 
   protected async resolveSettings(flags: ConnectionFlags): Promise<ConnectionSettings> {
-    const path = flags.config ?? process.env.KADM_CONFIG ?? defaultConfigPath()
-    const config = await loadConfig(path)
+    const {path, config} = await loadConfigFile(flags['config-file'])
     if (hasInlineSecrets(config)) {
       const mode = (await stat(path)).mode
       if (mode & 0o077) this.warning(`${path} holds secrets and is readable by others: chmod 600 ${path}`)

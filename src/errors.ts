@@ -10,6 +10,8 @@ export const ExitCode = {
    * (down, frozen, restarting): what is missing is marked where it would have been.
    */
   partial: 4,
+  /** "No", or Ctrl-C, at a confirmation prompt: nothing was changed. */
+  cancelled: 5,
   interrupted: 130,
 } as const
 
@@ -30,6 +32,14 @@ export class UsageError extends KadmError {
   constructor(message: string, hint?: string) {
     super(message, {exitCode: ExitCode.usage, hint})
     this.name = 'UsageError'
+  }
+}
+
+/** The answer at a confirmation prompt was no, or Ctrl-C: printed as the one line "cancelled". */
+export class CancelledError extends KadmError {
+  constructor() {
+    super('cancelled', {exitCode: ExitCode.cancelled})
+    this.name = 'CancelledError'
   }
 }
 

@@ -7,13 +7,13 @@ export interface ConfigOp {
 }
 
 /**
- * --set k=v / --delete k / --append k=v / --subtract k=v into IncrementalAlterConfigs
+ * --set k=v (`setFlag`: topics alter's --config) / --delete k / --append k=v / --subtract k=v into IncrementalAlterConfigs
  * operations; throws an Error naming the bad flag.
  */
-export function configOps(flags: {set?: string[]; delete?: string[]; append?: string[]; subtract?: string[]}): ConfigOp[] {
+export function configOps(flags: {set?: string[]; delete?: string[]; append?: string[]; subtract?: string[]}, setFlag = '--set'): ConfigOp[] {
   const ops: ConfigOp[] = []
   for (const item of flags.set ?? []) {
-    const [name, value] = parseKeyValue(item, '--set')
+    const [name, value] = parseKeyValue(item, setFlag)
     ops.push({op: 'set', name, value})
   }
   for (const name of flags.delete ?? []) {

@@ -8,12 +8,11 @@ const UNITS: Record<string, number> = {
 }
 
 /**
- * "500ms", "5s", "1m30s", "2h", "1d" (a bare number means seconds) → milliseconds.
- * Returns undefined for anything else.
+ * "500ms", "5s", "1m30s", "2h", "1d" → milliseconds. Undefined for anything else, a bare number
+ * included: Kafka's tools mean milliseconds by one, kadm once meant seconds, so a unit is required.
  */
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy
   let total = 0
   let consumed = 0
@@ -22,6 +21,18 @@ export function parseDuration(text: string): number | undefined {
     consumed = re.lastIndex
   }
   return consumed === trimmed.length && consumed > 0 ? Math.round(total) : undefined
+}
+
+/** Why `text`, given to `flag`, is not a duration: one line for a usage error. */
+export function durationProblem(flag: string, text: string): string {
+  const trimmed = text.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    // Kafka's tools would read it as milliseconds: offer that, and the same in seconds.
+    const n = Number(trimmed)
+    const seconds = n >= 1000 && n % 1000 === 0 ? `${n / 1000}s` : `${trimmed}s`
+    return `${flag} ${trimmed}: add a unit, e.g. ${trimmed}ms or ${seconds}`
+  }
+  return `${flag} "${text}" is not a duration (e.g. 5s, 500ms, 1m)`
 }
 
 /** 1234567 ms → "20m34s"; for ages and ETAs in tables. */

@@ -84,7 +84,7 @@ describe('kadm contexts', () => {
     expect(unknown.stderr.trim()).toBe('error: --context: no context named "nope" (known: test)')
     const broken = join(dir, 'broken.yaml')
     await writeFile(broken, 'contexts: [unclosed')
-    const result = await kadm(['cluster', 'describe', '--config', broken])
+    const result = await kadm(['cluster', 'describe', '--config-file', broken])
     expect(result.code).toBe(1)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toContain(`cannot parse ${broken}`)

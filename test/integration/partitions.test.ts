@@ -240,7 +240,7 @@ describe('partitions reassign', () => {
     await untilEveryBroker(topic, 'every partition with 3 in-sync replicas', (parts) => parts.length === 3 && parts.every((p) => p.replicas.length === 3 && p.isr.length === 3))
     const mixed = await kadm(['topics', 'alter', ...b, topic, '--replication-factor', '2', '--partitions', '6'])
     expect(mixed.code).toBe(2)
-    expect(mixed.stderr.trim()).toBe('error: --replication-factor moves data: change it on its own, without --partitions, --set or --delete')
+    expect(mixed.stderr.trim()).toBe('error: --replication-factor moves data: change it on its own, without --partitions, --config or --delete')
   })
 
   it('shows a throttled move in status and cancels it back to the old replicas', async () => {

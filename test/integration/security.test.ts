@@ -77,7 +77,7 @@ function buildContexts(): Record<string, Record<string, unknown>> {
 const ENV = {KADM_TEST_KEY_PASS: CLIENT_KEY_PASSPHRASE, KADM_TEST_PASSWORD: LOCAL_USERS.admin}
 
 async function run(args: string[]): Promise<RunResult> {
-  return kadm([...args, '--config', configFile], {env: ENV, timeoutMs: 30_000})
+  return kadm([...args, '--config-file', configFile], {env: ENV, timeoutMs: 30_000})
 }
 
 function settingsOf(name: string): ConnectionSettings {
@@ -152,7 +152,7 @@ describe('each mechanism against a real secured broker', () => {
   ] as const
 
   it.each(mechanisms)('%s: cluster describe, produce and consume', async (name, listener) => {
-    const cluster = await kadmJson<{brokers: Array<{id: number; port: number}>}>(['cluster', 'describe', '--context', name, ...TIMEOUT, '--config', configFile], {env: ENV})
+    const cluster = await kadmJson<{brokers: Array<{id: number; port: number}>}>(['cluster', 'describe', '--context', name, ...TIMEOUT, '--config-file', configFile], {env: ENV})
     expect(cluster.brokers).toEqual([expect.objectContaining({id: 1, port: security.listeners[listener]})])
 
     const kafka = await clientFor(name)
@@ -294,13 +294,13 @@ describe('acls with StandardAuthorizer', () => {
     expect(listAsAlice.stderr.trim()).toMatch(/^error: not authorized: Cluster authorization failed/)
 
     const grant = ['--allow-principal', 'User:alice', '--operation', 'read', '--context', 'scram-sha-512']
-    const dry = await kadmJson<{dryRun: boolean; created: unknown[]}>(['acls', 'create', ...grant, '--topic', topic, '--dry-run', '--config', configFile], {env: ENV})
+    const dry = await kadmJson<{dryRun: boolean; created: unknown[]}>(['acls', 'create', ...grant, '--topic', topic, '--dry-run', '--config-file', configFile], {env: ENV})
     expect(dry).toEqual({dryRun: true, created: [{principal: 'User:alice', host: '*', operation: 'read', permission: 'allow', resourceType: 'topic', resourceName: topic, patternType: 'literal'}]})
-    expect(await kadmJson(['acls', 'list', '--topic', topic, '--context', 'scram-sha-512', '--config', configFile], {env: ENV})).toEqual([])
+    expect(await kadmJson(['acls', 'list', '--topic', topic, '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})).toEqual([])
 
     expect((await run(['acls', 'create', ...grant, '--topic', topic])).code).toBe(0)
     expect((await run(['acls', 'create', ...grant, '--group', group])).code).toBe(0)
-    const listed = await kadmJson<Array<{resourceType: string; resourceName: string}>>(['acls', 'list', '--principal', 'User:alice', '--context', 'scram-sha-512', '--config', configFile], {env: ENV})
+    const listed = await kadmJson<Array<{resourceType: string; resourceName: string}>>(['acls', 'list', '--principal', 'User:alice', '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})
     expect(listed.filter((a) => a.resourceName === topic || a.resourceName === group).map((a) => a.resourceType).sort()).toEqual(['group', 'topic'])
 
     expect(await consumeOne(alice, topic, 'secret plans', group)).toBe('secret plans')
@@ -308,9 +308,9 @@ describe('acls with StandardAuthorizer', () => {
     const refused = await run(['acls', 'delete', '--topic', topic, '--context', 'scram-sha-512'])
     expect(refused.code).toBe(2)
     expect(refused.stderr).toContain('without --yes')
-    const deleted = await kadmJson<{deleted: unknown[]}>(['acls', 'delete', '--topic', topic, '--yes', '--context', 'scram-sha-512', '--config', configFile], {env: ENV})
+    const deleted = await kadmJson<{deleted: unknown[]}>(['acls', 'delete', '--topic', topic, '--yes', '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})
     expect(deleted.deleted).toHaveLength(1)
     await run(['acls', 'delete', '--group', group, '--yes', '--context', 'scram-sha-512'])
-    expect(await kadmJson(['acls', 'list', '--principal', 'User:alice', '--context', 'scram-sha-512', '--config', configFile], {env: ENV})).toEqual([])
+    expect(await kadmJson(['acls', 'list', '--principal', 'User:alice', '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})).toEqual([])
   })
 })

@@ -230,8 +230,8 @@ describe('kadm topics', () => {
     const onTerminal = `${prefix}-tty`
     await kadmJson(['topics', 'create', onTerminal, '-p', '1', '-r', '1', ...B])
     const declined = await kadmOnTerminal(['topics', 'delete', onTerminal, ...B], 'n\r')
-    expect(declined.code).toBe(1)
-    expect(declined.output).toMatch(/Delete 1 topic\? This cannot be undone\.[\s\S]*error: nothing deleted/)
+    expect(declined.code).toBe(5)
+    expect(declined.output).toMatch(/Delete 1 topic\? This cannot be undone\.[\s\S]*cancelled/)
     expect((await listJson([onTerminal])).length).toBe(1)
     const confirmed = await kadmOnTerminal(['topics', 'delete', onTerminal, ...B], 'y\r')
     expect(confirmed.code).toBe(0)

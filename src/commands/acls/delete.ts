@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {type AclBinding, aclFilter} from '../../domain/acls.js'
-import {KadmError, UsageError} from '../../errors.js'
+import {UsageError} from '../../errors.js'
 import {filterFlags, resourceFlags} from '../../flags/acls.js'
 import {renderAcls} from '../../render/acls.js'
 
@@ -50,7 +50,6 @@ export default class AclsDelete extends ClusterCommand {
       throw new UsageError(`refusing to delete ${matching.length} ACL(s) without --yes (not on a terminal)`, 'preview them with --dry-run')
     }
     process.stderr.write(renderAcls(matching, this.chalk) + '\n')
-    const {confirm} = await import('../../prompts.js')
-    if (!(await confirm({message: `Delete these ${matching.length} ACL(s)?`, default: false}))) throw new KadmError('nothing deleted')
+    await this.confirmOrCancel(`Delete these ${matching.length} ACL(s)?`)
   }
 }

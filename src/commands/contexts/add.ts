@@ -2,8 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {KadmCommand} from '../../base-command.js'
-import {type Context, loadConfig, parseContext, redactContext, SASL_MECHANISMS, saveConfig, splitServers} from '../../config/contexts.js'
-import {configFlag, configPath} from '../../config/command.js'
+import {type Context, parseContext, redactContext, SASL_MECHANISMS, saveConfig, splitServers} from '../../config/contexts.js'
+import {configFileFlags, loadConfigFile} from '../../config/command.js'
 import {validateServers} from '../../config/resolve.js'
 import {KadmError, UsageError} from '../../errors.js'
 import {promptContext} from '../../config/prompt.js'
@@ -39,14 +39,13 @@ export default class ContextsAdd extends KadmCommand {
     'sasl-token-env': Flags.string({summary: 'OAUTHBEARER: environment variable holding an access token.'}),
     use: Flags.boolean({summary: 'Make it the current context.'}),
     force: Flags.boolean({summary: 'Replace an existing context of that name.'}),
-    config: configFlag,
+    ...configFileFlags,
   }
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(ContextsAdd)
     this.applyOutputFlags(flags)
-    const path = configPath(flags.config)
-    const config = await loadConfig(path)
+    const {path, config} = await loadConfigFile(flags['config-file'], {mayBeNew: true})
     if (config.contexts[args.name] && !flags.force) throw new KadmError(`context "${args.name}" already exists (use --force to replace it)`)
 
     let context: Context

@@ -1,6 +1,5 @@
 import {KadmCommand} from '../../base-command.js'
-import {loadConfig} from '../../config/contexts.js'
-import {configFlag, configPath} from '../../config/command.js'
+import {configFileFlags, loadConfigFile} from '../../config/command.js'
 import {renderTable} from '../../render/table.js'
 
 interface ContextRow {
@@ -14,13 +13,12 @@ interface ContextRow {
 export default class ContextsList extends KadmCommand {
   static summary = 'List the named connection contexts; the current one is marked with *.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> -o yaml']
-  static flags = {config: configFlag}
+  static flags = {...configFileFlags}
 
   async run(): Promise<ContextRow[]> {
     const {flags} = await this.parse(ContextsList)
     this.applyOutputFlags(flags)
-    const path = configPath(flags.config)
-    const config = await loadConfig(path)
+    const {path, config} = await loadConfigFile(flags['config-file'])
     const rows = Object.entries(config.contexts).map(([name, c]) => ({
       name,
       current: name === config.currentContext,

@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
 
 import {KadmCommand} from '../../base-command.js'
-import {loadConfig, saveConfig} from '../../config/contexts.js'
-import {configFlag, configPath} from '../../config/command.js'
+import {saveConfig} from '../../config/contexts.js'
+import {configFileFlags, loadConfigFile} from '../../config/command.js'
 import {KadmError} from '../../errors.js'
 
 export default class ContextsRemove extends KadmCommand {
@@ -10,13 +10,12 @@ export default class ContextsRemove extends KadmCommand {
   static examples = ['<%= config.bin %> <%= command.id %> staging']
   static aliases = ['contexts:delete']
   static args = {name: Args.string({description: 'Context name.', required: true, ignoreStdin: true})}
-  static flags = {config: configFlag}
+  static flags = {...configFileFlags}
 
   async run(): Promise<{removed: string}> {
     const {args, flags} = await this.parse(ContextsRemove)
     this.applyOutputFlags(flags)
-    const path = configPath(flags.config)
-    const config = await loadConfig(path)
+    const {path, config} = await loadConfigFile(flags['config-file'])
     if (!config.contexts[args.name]) throw new KadmError(`no context named "${args.name}"`)
     delete config.contexts[args.name]
     if (config.currentContext === args.name) {

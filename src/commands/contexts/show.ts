@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
 
 import {KadmCommand} from '../../base-command.js'
-import {loadConfig, redactContext} from '../../config/contexts.js'
-import {configFlag, configPath} from '../../config/command.js'
+import {redactContext} from '../../config/contexts.js'
+import {configFileFlags, loadConfigFile} from '../../config/command.js'
 import {KadmError} from '../../errors.js'
 
 export default class ContextsShow extends KadmCommand {
@@ -10,12 +10,12 @@ export default class ContextsShow extends KadmCommand {
   static description = 'Passwords and key passphrases written inline print as <redacted>; for secrets read from an environment variable or a command, the variable name or command is shown, never its value.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> prod -o json']
   static args = {name: Args.string({description: 'Context name (default: the current context).', ignoreStdin: true})}
-  static flags = {config: configFlag}
+  static flags = {...configFileFlags}
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(ContextsShow)
     this.applyOutputFlags(flags)
-    const config = await loadConfig(configPath(flags.config))
+    const {config} = await loadConfigFile(flags['config-file'])
     const name = args.name ?? config.currentContext
     if (!name) throw new KadmError('no current context: name one, or set it with `kadm contexts use NAME`')
     const context = config.contexts[name]

@@ -74,9 +74,6 @@ export default class PartitionsElectLeaders extends ClusterCommand {
   private async confirmUnclean(yes: boolean): Promise<void> {
     if (yes) return
     if (!process.stdin.isTTY) throw new UsageError('an unclean election may lose data: pass --yes to confirm without a terminal')
-    const {confirm} = await import('../../prompts.js')
-    if (!(await confirm({message: 'An unclean election may lose acknowledged records. Continue?', default: false}))) {
-      throw new UsageError('cancelled')
-    }
+    await this.confirmOrCancel('An unclean election may lose acknowledged records. Continue?')
   }
 }

@@ -18,13 +18,14 @@ export default class TopicsAlter extends ClusterCommand {
   static args = {name: Args.string({description: 'Topic name.', required: true, ignoreStdin: true})}
   static examples = [
     {description: 'Grow to 12 partitions', command: '<%= config.bin %> <%= command.id %> orders --partitions 12'},
-    {description: 'Set one config and remove another override', command: '<%= config.bin %> <%= command.id %> orders --set retention.ms=3600000 --delete cleanup.policy'},
-    {description: 'Check a change without applying it', command: '<%= config.bin %> <%= command.id %> orders --partitions 24 --set max.message.bytes=2097152 --dry-run'},
+    {description: 'Set one config and remove another override', command: '<%= config.bin %> <%= command.id %> orders --config retention.ms=3600000 --delete cleanup.policy'},
+    {description: 'Check a change without applying it', command: '<%= config.bin %> <%= command.id %> orders --partitions 24 --config max.message.bytes=2097152 --dry-run'},
     {description: 'Go to 3 replicas, copying at most 50 MB/s', command: '<%= config.bin %> <%= command.id %> orders --replication-factor 3 --throttle 50MB'},
   ]
   static flags = {
     partitions: Flags.integer({char: 'p', summary: 'New partition count (increase only).', min: 1}),
-    set: Flags.string({summary: 'Set a config key=value (repeatable).', multiple: true, default: []}),
+    // A topic config, as in topics create and kafka-topics; --set is its old name.
+    config: Flags.string({char: 'c', summary: 'Set a topic config key=value (repeatable; --set is the same).', multiple: true, default: [], aliases: ['set']}),
     delete: Flags.string({summary: 'Remove a config override, back to the default (repeatable).', multiple: true, default: []}),
     'replication-factor': Flags.integer({char: 'r', summary: 'New replication factor: plans and applies a reassignment.', min: 1}),
     throttle: Flags.string({summary: 'With --replication-factor: replication throttle in bytes/s while replicas copy (removed by `partitions reassign verify`).'}),
@@ -36,13 +37,13 @@ export default class TopicsAlter extends ClusterCommand {
     this.applyOutputFlags(flags)
     let ops
     try {
-      ops = configOps(flags)
+      ops = configOps({set: flags.config, delete: flags.delete}, '--config')
     } catch (error) {
       throw new UsageError((error as Error).message)
     }
     const replicationFactor = flags['replication-factor']
     if (replicationFactor !== undefined) {
-      if (flags.partitions !== undefined || ops.length > 0) throw new UsageError('--replication-factor moves data: change it on its own, without --partitions, --set or --delete')
+      if (flags.partitions !== undefined || ops.length > 0) throw new UsageError('--replication-factor moves data: change it on its own, without --partitions, --config or --delete')
       const throttle = flags.throttle === undefined ? undefined : parseByteRate(flags.throttle)
       if (flags.throttle !== undefined && throttle === undefined) throw new UsageError(`--throttle "${flags.throttle}" is not a rate (e.g. 50MB)`)
       const connection = await this.connect(flags)
@@ -52,7 +53,7 @@ export default class TopicsAlter extends ClusterCommand {
       return this.emit(result, renderApply)
     }
     if (flags.throttle !== undefined) throw new UsageError('--throttle only applies with --replication-factor')
-    if (flags.partitions === undefined && ops.length === 0) throw new UsageError('nothing to change: give --partitions, --set, --delete or --replication-factor')
+    if (flags.partitions === undefined && ops.length === 0) throw new UsageError('nothing to change: give --partitions, --config, --delete or --replication-factor')
     const connection = await this.connect(flags)
     const {alterTopic} = await import('../../kafka/topics.js')
     const result = await alterTopic(connection, args.name, {partitions: flags.partitions, configs: ops}, {dryRun: flags['dry-run'], timeoutMs: this.parseTimeout(flags.timeout)})

@@ -21,8 +21,8 @@ export default class TopicsCreate extends ClusterCommand {
   static flags = {
     partitions: Flags.integer({char: 'p', summary: 'Number of partitions (default: the brokers\' num.partitions).', min: 1}),
     'replication-factor': Flags.integer({char: 'r', summary: 'Replicas per partition (default: the brokers\' default.replication.factor).', min: 1, max: 32767}),
-    // As in kafka-topics, --config is a topic config here; the config file comes from KADM_CONFIG.
-    config: Flags.string({char: 'c', summary: 'A topic config key=value (repeatable). Here --config is not the config file: use KADM_CONFIG for that.', multiple: true, default: []}),
+    // As in kafka-topics (and topics alter), --config is a topic config; kadm's file is --config-file.
+    config: Flags.string({char: 'c', summary: 'A topic config key=value (repeatable).', multiple: true, default: []}),
     'replica-assignment': Flags.string({summary: 'Brokers per partition, e.g. 1:2:3,2:3:1 (partition 0 on 1,2,3; leader first).', exclusive: ['partitions', 'replication-factor']}),
     'if-not-exists': Flags.boolean({summary: 'Skip topics that already exist instead of failing.'}),
     'dry-run': Flags.boolean({summary: 'Ask the brokers to validate only; nothing is created.'}),
@@ -46,7 +46,7 @@ export default class TopicsCreate extends ClusterCommand {
       throw new UsageError((error as Error).message)
     }
     const topics: NewTopic[] = names.map((name) => ({name, partitions: flags.partitions, replicationFactor: flags['replication-factor'], assignment, configs}))
-    const connection = await this.connect({...flags, config: undefined})
+    const connection = await this.connect(flags)
     const {createTopics} = await import('../../kafka/topics.js')
     const created = await createTopics(connection, topics, {
       validateOnly: flags['dry-run'],

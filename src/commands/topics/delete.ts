@@ -36,9 +36,7 @@ export default class TopicsDelete extends ClusterCommand {
     if (!flags.yes) {
       process.stderr.write(`${renderDeletionPlan(plan, this.chalk)}\n`)
       if (!process.stdin.isTTY || !process.stdout.isTTY) throw new KadmError(`refusing to delete ${plan.length} topic${plan.length > 1 ? 's' : ''} without confirmation: pass --yes`)
-      const {confirm} = await import('../../prompts.js')
-      const ok = await confirm({message: `Delete ${plan.length} topic${plan.length > 1 ? 's' : ''}? This cannot be undone.`, default: false})
-      if (!ok) throw new KadmError('nothing deleted')
+      await this.confirmOrCancel(`Delete ${plan.length} topic${plan.length > 1 ? 's' : ''}? This cannot be undone.`)
     }
     await deleteTopics(connection, plan.map((t) => t.name), this.parseTimeout(flags.timeout))
     return this.emit({deleted: plan, dryRun: false}, renderDeletion)
