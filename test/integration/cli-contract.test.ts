@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {describe, expect, inject, it} from 'vitest'
 
 import {createTopic, kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
+import {runProcess} from '../helpers/process.js'
 
 const bootstrap = inject('bootstrap')
 const B = ['-b', bootstrap]
@@ -156,15 +157,24 @@ async function answerPrompt(args: string[], answer: string): Promise<{code: numb
 
 describe('"no" or Ctrl-C at a confirmation prompt: one line "cancelled", exit 5, nothing changed', () => {
   const answers = [['no', 'n\r'], ['Ctrl-C', '\x03']] as const
-  const commands: Array<[string, (topic: string) => string[], ReadonlyArray<readonly [string, string]>]> = [
+  const commands: Array<[string, (topic: string, group: string) => string[], ReadonlyArray<readonly [string, string]>]> = [
     ['topics delete', (topic) => ['topics', 'delete', topic, ...B], answers],
     ['partitions elect-leaders --unclean', (topic) => ['partitions', 'elect-leaders', '--unclean', '--topic', topic, ...B], answers],
-    // Its "no" is still its own (issue #15, left to the truncate work); Ctrl-C goes through the base command.
-    ['partitions truncate', (topic) => ['partitions', 'truncate', topic, '--before', 'end', ...B], answers.slice(1)],
+    ['partitions truncate', (topic) => ['partitions', 'truncate', topic, '--before', 'end', ...B], answers],
+    ['consumer-groups delete', (_topic, group) => ['consumer-groups', 'delete', group, ...B], answers],
+    ['offsets delete', (topic, group) => ['offsets', 'delete', '--group', group, '--topic', topic, ...B], answers],
   ]
-  it.each(commands.flatMap(([name, args, keys]) => keys.map(([what, typed]) => [name, what, args, typed] as const)))('%s, %s', async (_name, what, args, keys) => {
+  it.each(commands.flatMap(([name, args, keys]) => keys.map(([what, typed]) => [name, what, args, typed] as const)))('%s, %s', async (name, what, args, keys) => {
     const topic = await createTopic(bootstrap, uniqueName('contract-prompt'), {partitions: 1, replicationFactor: 1})
-    const result = await answerPrompt(args(topic), keys)
+    // Records to delete (truncate asks only when its plan deletes something) and a group with offsets.
+    const written = await runProcess('kcat', ['-P', '-b', bootstrap, '-t', topic], {input: 'a\nb\nc\n', timeoutMs: 30_000})
+    expect(written.code, written.stderr).toBe(0)
+    const group = uniqueName('contract-group')
+    if (name.includes('delete') && name !== 'topics delete') {
+      const read = await runProcess('kcat', ['-b', bootstrap, '-G', group, '-o', 'beginning', '-e', '-q', topic], {timeoutMs: 60_000})
+      expect(read.code, read.stderr).toBe(0)
+    }
+    const result = await answerPrompt(args(topic, group), keys)
     const lines = result.output.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
     expect({what, code: result.code, last: lines.at(-1)?.replace(/^\u001B\[\?25h/, '')}).toEqual({what, code: 5, last: 'cancelled'})
     expect(result.output).not.toContain('error:')

@@ -44,10 +44,8 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
     }
     if (!flags.yes) {
       if (!process.stdin.isTTY || !process.stdout.isTTY) throw new KadmError(`not deleting ${names.join(', ')} without confirmation: pass --yes`)
-      const {confirm} = await import('../../prompts.js')
       const what = names.length > 1 ? `consumer groups ${names.join(', ')} and their` : `consumer group ${names[0]} and its`
-      const ok = await confirm({message: `Delete ${what} committed offsets?`, default: false})
-      if (!ok) throw new KadmError('cancelled: nothing deleted')
+      await this.confirmOrCancel(`Delete ${what} committed offsets?`)
     }
     const results = await deleteGroups(connection, names)
     const result: DeleteResult = {dryRun: false, groups: results.map((r) => ({groupId: r.groupId, deleted: r.error === null, error: r.error}))}

@@ -50,9 +50,7 @@ export default class OffsetsDelete extends ClusterCommand {
       return this.emit({group: flags.group, mode: 'dry-run', partitions: partitions.map((tp) => ({...tp, committedOffset: committedOffset(tp), status: 'would delete'}))}, renderOffsetsDelete)
     }
     if (!flags.yes) {
-      const {confirm} = await import('../../prompts.js')
-      const ok = await confirm({message: `Delete the committed offsets of group ${flags.group} for ${partitions.length} partition(s)?`, default: false})
-      if (!ok) throw new KadmError('cancelled: nothing was deleted')
+      await this.confirmOrCancel(`Delete the committed offsets of group ${flags.group} for ${partitions.length} partition(s)?`)
     }
     const answer = await deleteGroupOffsets(connection, flags.group, partitions)
     if (answer.groupError) throw new KadmError(`cannot delete offsets of group ${flags.group}: ${answer.groupError} (${REASONS[answer.groupError] ?? 'refused by Kafka'})`)

@@ -87,7 +87,6 @@ export default class PartitionsTruncate extends ClusterCommand {
   private async confirm(yes: boolean, message: string): Promise<void> {
     if (yes) return
     if (!process.stdin.isTTY) throw new UsageError('deleting records cannot be undone: pass --yes to confirm without a terminal')
-    const {confirm} = await import('../../prompts.js')
-    if (!(await confirm({message, default: false}))) throw new UsageError('cancelled')
+    await this.confirmOrCancel(message)
   }
 }
