@@ -98,6 +98,26 @@ export function matchTopics(all: readonly MetadataTopic[], patterns: string[], r
   return {topics, unmatched}
 }
 
+/**
+ * Follow mode: every TOPIC_POLL_MS until `signal` aborts or `stopped()`, the metadata of
+ * `request` to `onAnswer`. A round no broker answers is skipped (the fetch loops say so and wait).
+ */
+async function pollTopics(connection: KafkaConnection, request: string[] | null, signal: AbortSignal, stopped: () => boolean, onAnswer: (topics: MetadataTopic[]) => void | Promise<void>): Promise<void> {
+  for (;;) {
+    await sleep(TOPIC_POLL_MS, undefined, {signal}).catch(() => {})
+    if (signal.aborted || stopped()) return
+    let fresh: MetadataTopic[]
+    try {
+      fresh = (await connection.metadata(request)).topics
+    } catch (error) {
+      if (isFatal(error)) throw error
+      continue
+    }
+    if (signal.aborted || stopped()) return
+    await onAnswer(fresh)
+  }
+}
+
 /** The stderr line for patterns that match no topic (yet, when following). */
 function unmatchedLine(patterns: string[], follow: boolean): string {
   const list = patterns.map((p) => `'${p}'`).join(', ')
@@ -421,40 +441,27 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
    * added to the followed ones are read from their beginning (all of it was written after the
    * start); deleted topics go. Runs beside the fetch loops, which never wait for it.
    */
-  const watch = async (signal: AbortSignal) => {
-    for (;;) {
-      await sleep(TOPIC_POLL_MS, undefined, {signal}).catch(() => {})
-      if (signal.aborted) return
-      let fresh: MetadataTopic[]
-      try {
-        fresh = (await connection.metadata(request)).topics
-      } catch (error) {
-        // No broker answers: the fetch loops say so and wait; the next round asks again.
-        if (isFatal(error)) throw error
-        continue
+  const watch = (signal: AbortSignal) => pollTopics(connection, request, signal, () => false, (fresh) => {
+    observe(fresh, request)
+    let added = false
+    for (const t of pickTopics(fresh, selection).topics) {
+      const known = followed.get(t.name)
+      // Deleted and created again: dropped once the misses count, found anew after that.
+      if (known && known.topicId !== t.topicId) continue
+      const have = new Set(states.filter((s) => s.topic === t.name).map((s) => s.partition))
+      const found = partitionsToRead([t], new Set(), options.partitions).filter((p) => !have.has(p.partition))
+      if (!found.length) continue
+      if (known) notify(`${t.name}: following new partition${found.length > 1 ? 's' : ''} ${found.map((p) => p.partition).join(',')} from the beginning`)
+      else {
+        followed.set(t.name, {topicId: t.topicId, misses: 0})
+        notify(`following new topic ${t.name} (${found.length} partition${found.length > 1 ? 's' : ''}) from the beginning`)
       }
-      if (signal.aborted) return
-      observe(fresh, request)
-      let added = false
-      for (const t of pickTopics(fresh, selection).topics) {
-        const known = followed.get(t.name)
-        // Deleted and created again: dropped once the misses count, found anew after that.
-        if (known && known.topicId !== t.topicId) continue
-        const have = new Set(states.filter((s) => s.topic === t.name).map((s) => s.partition))
-        const found = partitionsToRead([t], new Set(), options.partitions).filter((p) => !have.has(p.partition))
-        if (!found.length) continue
-        if (known) notify(`${t.name}: following new partition${found.length > 1 ? 's' : ''} ${found.map((p) => p.partition).join(',')} from the beginning`)
-        else {
-          followed.set(t.name, {topicId: t.topicId, misses: 0})
-          notify(`following new topic ${t.name} (${found.length} partition${found.length > 1 ? 's' : ''}) from the beginning`)
-        }
-        const now = Date.now()
-        states.push(...found.map((tp) => ({...tp, offset: undefined, done: false, attempts: 0, fromEarliest: true, waitingSince: tp.leader < 0 ? now : undefined})))
-        added = true
-      }
-      if (added) wake()
+      const now = Date.now()
+      states.push(...found.map((tp) => ({...tp, offset: undefined, done: false, attempts: 0, fromEarliest: true, waitingSince: tp.leader < 0 ? now : undefined})))
+      added = true
     }
-  }
+    if (added) wake()
+  })
 
   /** Looks leaders up again (any broker, with backoff) for as long as partitions wait for one. */
   const relocate = async () => {
@@ -810,43 +817,31 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
    * joins again subscribed to the new set. kafkajs cannot drop a topic from a subscription, and
    * a member subscribed to a deleted topic stops reading the others.
    */
-  const watch = async (signal: AbortSignal) => {
-    for (;;) {
-      await sleep(TOPIC_POLL_MS, undefined, {signal}).catch(() => {})
-      if (signal.aborted || finished) return
-      let fresh: MetadataTopic[]
-      try {
-        fresh = (await connection.metadata(request)).topics
-      } catch (error) {
-        if (isFatal(error)) throw error
-        continue
-      }
-      if (signal.aborted || finished) return
-      const matching = new Set(pickTopics(fresh, selection).topics.map((t) => t.name))
-      const added = [...matching].filter((t) => !subscribed.has(t))
-      for (const t of subscribed) misses.set(t, matching.has(t) ? 0 : (misses.get(t) ?? 0) + 1)
-      const gone = [...subscribed].filter((t) => misses.get(t)! >= GONE_AFTER)
-      if (!added.length && !gone.length) continue
-      for (const name of gone) {
-        subscribed.delete(name)
-        misses.delete(name)
-        deleted.push(name)
-        options.notify?.(`topic ${name} was deleted`)
-      }
-      for (const name of added) {
-        subscribed.add(name)
-        foundLater.add(name)
-        options.notify?.(`following new topic ${name} from the beginning`)
-      }
-      await leave()
-      if (finished) return
-      if (subscribed.size) await (joining = join())
-      else if (exactOnly) {
-        nothingLeft = true
-        return finish('end')
-      }
+  const watch = (signal: AbortSignal) => pollTopics(connection, request, signal, () => finished, async (fresh) => {
+    const matching = new Set(pickTopics(fresh, selection).topics.map((t) => t.name))
+    const added = [...matching].filter((t) => !subscribed.has(t))
+    for (const t of subscribed) misses.set(t, matching.has(t) ? 0 : (misses.get(t) ?? 0) + 1)
+    const gone = [...subscribed].filter((t) => misses.get(t)! >= GONE_AFTER)
+    if (!added.length && !gone.length) return
+    for (const name of gone) {
+      subscribed.delete(name)
+      misses.delete(name)
+      deleted.push(name)
+      options.notify?.(`topic ${name} was deleted`)
     }
-  }
+    for (const name of added) {
+      subscribed.add(name)
+      foundLater.add(name)
+      options.notify?.(`following new topic ${name} from the beginning`)
+    }
+    await leave()
+    if (finished) return
+    if (subscribed.size) await (joining = join())
+    else if (exactOnly) {
+      nothingLeft = true
+      finish('end')
+    }
+  })
   const exactOnly = options.patterns.every((p) => isLiteralName(p, selection))
   const watching = new AbortController()
   let joining: Promise<void> | undefined

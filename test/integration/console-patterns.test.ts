@@ -27,9 +27,14 @@ async function topicCommand(args: string[]): Promise<void> {
   if (result.code !== 0) throw new Error(`kafka-topics ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
 }
 
-/** Creates topics with Kafka's kafka-topics, all at once. */
+/**
+ * Creates topics with Kafka's kafka-topics, all at once, and waits until every broker's metadata
+ * has them (on 3.9.2 kcat, asking a broker that had not heard of a topic yet, failed to write to it:
+ * "partition count changed from 1 to 0").
+ */
 async function createTopics(partitions: Record<string, number>): Promise<void> {
   await Promise.all(Object.entries(partitions).map(([name, n]) => topicCommand(['--create', '--topic', name, '--partitions', String(n), '--replication-factor', '3'])))
+  await Promise.all(Object.entries(partitions).map(([name, n]) => waitForPartitions(name, n)))
 }
 
 /** Writes `key:value` lines with kcat (which waits for a topic created a moment ago to show up). */
@@ -39,14 +44,16 @@ async function produce(topic: string, lines: string[], partition?: number): Prom
   if (result.code !== 0 || result.stderr.includes('failed')) throw new Error(`kcat -P -t ${topic} exited ${result.code}: ${result.stderr}`)
 }
 
-/** Waits until the metadata kcat gets lists `count` partitions of `topic` (kcat -p N fails on a partition it does not know yet). */
+/** Waits until the metadata of every broker lists `count` partitions of `topic` (kcat -p N fails on a partition it does not know yet). */
 async function waitForPartitions(topic: string, count: number): Promise<void> {
-  for (const until = Date.now() + 30_000; ;) {
-    const result = await runProcess('kcat', ['-b', bootstrap, '-L', '-J', '-t', topic], {timeoutMs: 30_000})
-    const partitions = result.code === 0 ? (JSON.parse(result.stdout) as {topics: Array<{partitions?: unknown[]}>}).topics[0]?.partitions?.length : 0
-    if (partitions === count) return
-    if (Date.now() > until) throw new Error(`${topic} still has ${partitions} partitions, not ${count}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
+  for (const broker of bootstrap.split(',')) {
+    for (const until = Date.now() + 30_000; ;) {
+      const result = await runProcess('kcat', ['-b', broker, '-L', '-J', '-t', topic], {timeoutMs: 30_000})
+      const partitions = result.code === 0 ? (JSON.parse(result.stdout) as {topics: Array<{partitions?: unknown[]}>}).topics[0]?.partitions?.length : 0
+      if (partitions === count) break
+      if (Date.now() > until) throw new Error(`${topic} still has ${partitions} partitions at ${broker}, not ${count}`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
   }
 }
 
