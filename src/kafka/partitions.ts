@@ -57,7 +57,7 @@ export async function describePartitions(connection: KafkaConnection, options: T
   }
   let adding = new Map<string, number[]>()
   try {
-    adding = await addingReplicas(connection)
+    adding = await addingReplicasFor(connection, topics)
   } catch (error) {
     options.onWarning?.(`cannot list reassignments (${(error as Error).message}): replicas being added count as out of sync`)
   }
@@ -78,6 +78,17 @@ export async function fetchReassignments(connection: KafkaConnection, filter: Ar
   const answer = await connection.sendAny(ListPartitionReassignments, {timeoutMs: Math.max(connection.options.timeoutMs, 1000), topics: filter})
   if (answer.errorCode !== 0) throw new KadmError(`cannot list reassignments: ${errorName(answer.errorCode)}${answer.errorMessage ? ` (${answer.errorMessage})` : ''}`)
   return answer.partitions
+}
+
+/**
+ * addingReplicas, asked only when a partition of `topics` has replicas outside its ISR: only then
+ * can a reassignment change a health marker. The request is answered by the active controller:
+ * while that one is frozen or failing over it waits, and holds back every later request on the
+ * broker connection it was sent on (a broker serves a connection's requests in order).
+ */
+export async function addingReplicasFor(connection: KafkaConnection, topics: ReadonlyArray<{partitions: ReadonlyArray<{replicas: number[]; isr: number[]}>}>): Promise<Map<string, number[]>> {
+  const lagging = topics.some((t) => t.partitions.some((p) => p.replicas.some((r) => !p.isr.includes(r))))
+  return lagging ? addingReplicas(connection) : new Map()
 }
 
 /** The replicas being added, per "topic\u0000partition", of every reassignment in progress (usually few, so asked for all). */

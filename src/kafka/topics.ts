@@ -7,7 +7,7 @@ import {type KafkaConnection, withDeadline} from './client.js'
 import {describeKafkaError} from './connection-errors.js'
 import {type ConfigEntry, type ConfigOp, describeConfigs, incrementalAlterConfigs, MIN_ISR, minInsyncReplicas, minIsrFrom, waitForConfigs} from './configs.js'
 import {listOffsets, listOffsetsMany} from './offsets.js'
-import {addingReplicas} from './partitions.js'
+import {addingReplicasFor} from './partitions.js'
 import type {MetadataResponse, MetadataTopic} from './protocol/metadata.js'
 
 /** Kafka's internal topics: flagged by Metadata (__consumer_offsets, __transaction_state) or named with "__". */
@@ -59,7 +59,7 @@ export function pickTopics(topics: readonly MetadataTopic[], selection: TopicSel
  * The replicas being added by reassignments in progress, for the health markers (as TopicCommand).
  * Without the right to list reassignments they count as out of sync: a health check errs towards unhealthy.
  */
-const addingOrNone = (connection: KafkaConnection) => addingReplicas(connection).catch(() => new Map<string, number[]>())
+const addingOrNone = (connection: KafkaConnection, topics: readonly MetadataTopic[]) => addingReplicasFor(connection, topics).catch(() => new Map<string, number[]>())
 
 function withAdding(topics: readonly MetadataTopic[], adding: ReadonlyMap<string, number[]>) {
   return topics.map((t) => ({name: t.name, partitions: t.partitions.map((p) => ({...p, addingReplicas: adding.get(`${t.name}\u0000${p.partition}`)}))}))
@@ -81,7 +81,7 @@ export interface TopicSummary {
 export async function listTopics(connection: KafkaConnection, selection: TopicSelection): Promise<TopicSummary[]> {
   const {metadata, topics} = await selectTopics(connection, selection)
   const live = new Set(metadata.brokers.map((b) => b.nodeId))
-  const [minIsr, adding] = await Promise.all([minInsyncReplicas(connection, topics.map((t) => t.name), [...live]), addingOrNone(connection)])
+  const [minIsr, adding] = await Promise.all([minInsyncReplicas(connection, topics.map((t) => t.name), [...live]), addingOrNone(connection, topics)])
   const reports = assessTopics(withAdding(topics, adding), minIsr, live)
   return topics.map((t, i) => {
     const {name: _n, markers: _m, ...health} = reports[i]
@@ -155,7 +155,7 @@ export async function describeTopics(
     await new Promise((resolve) => setImmediate(resolve))
     return listOffsetsMany(connection, partitions, ['earliest', 'latest'], {metadata: topics})
   })()
-  const [configs, [earliest, latest], adding] = await Promise.all([configsAnswered, offsetsAnswered, addingOrNone(connection)])
+  const [configs, [earliest, latest], adding] = await Promise.all([configsAnswered, offsetsAnswered, addingOrNone(connection, topics)])
   const minIsr = minIsrFrom(configs)
   const live = new Set(metadata.brokers.map((b) => b.nodeId))
   const reports = assessTopics(withAdding(topics, adding), minIsr, live)
