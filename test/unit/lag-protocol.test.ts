@@ -8,6 +8,8 @@ import {FindCoordinator} from '../../src/kafka/protocol/find-coordinator.js'
 import {OffsetFetch} from '../../src/kafka/protocol/offset-fetch.js'
 import {compactAssignment} from '../../src/render/groups.js'
 
+import {zigzagVarint} from '../helpers/varint.js'
+
 describe('group protocol pieces', () => {
   it('decodes a classic consumer assignment (ConsumerProtocolAssignment)', () => {
     const w = new Writer().int16(1).array([['orders', [0, 2]], ['audit', [1]]] as const, (w, [topic, ps]) => {
@@ -63,19 +65,9 @@ describe('group protocol pieces', () => {
 })
 
 describe('firstRecordAtOrAfter (lag as time)', () => {
-  const zigzag = (n: number): number[] => {
-    let v = n >= 0 ? n * 2 : -n * 2 - 1
-    const out: number[] = []
-    while (v >= 0x80) {
-      out.push((v % 0x80) | 0x80)
-      v = Math.floor(v / 0x80)
-    }
-    out.push(v)
-    return out
-  }
   const record = (timestampDelta: number, offsetDelta: number) => {
-    const body = Buffer.from([0, ...zigzag(timestampDelta), ...zigzag(offsetDelta), ...zigzag(-1), ...zigzag(1), 0x61, ...zigzag(0)])
-    return Buffer.concat([Buffer.from(zigzag(body.length)), body])
+    const body = Buffer.from([0, ...zigzagVarint(timestampDelta), ...zigzagVarint(offsetDelta), ...zigzagVarint(-1), ...zigzagVarint(1), 0x61, ...zigzagVarint(0)])
+    return Buffer.concat([Buffer.from(zigzagVarint(body.length)), body])
   }
   const batch = (baseOffset: number, baseTimestamp: number, deltas: number[], options: {attributes?: number; gzip?: boolean; maxTimestamp?: number} = {}) => {
     let records = Buffer.concat(deltas.map((d, i) => record(d, i)))

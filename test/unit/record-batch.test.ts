@@ -4,6 +4,7 @@ import {codecFor, COMPRESSION_TYPES} from '../../src/kafka/compression.js'
 import {BATCH_HEADER_SIZE, decodeRecords, type KafkaRecord, RecordReader, scanBatches} from '../../src/kafka/protocol/fetch.js'
 import {crc32c, encodeRecordBatch, restampBatch} from '../../src/kafka/protocol/produce.js'
 import {compileTemplate, OutputBuffer, recordBytes} from '../../src/domain/record-format.js'
+import {zigzagVarint} from '../helpers/varint.js'
 
 const records = [
   {key: Buffer.from('k0'), value: Buffer.from('v0'), headers: [['h', Buffer.from('1')]] as Array<[string, Buffer | null]>},
@@ -85,21 +86,9 @@ describe('record batches (magic 2)', () => {
 })
 
 describe('RecordReader', () => {
-  /** Zigzag varint as Kafka writes it, in floating point (exact to 2^53). */
-  const encode = (value: number): number[] => {
-    let v = value >= 0 ? value * 2 : -value * 2 - 1
-    const out: number[] = []
-    while (v >= 128) {
-      out.push((v % 128) | 0x80)
-      v = Math.floor(v / 128)
-    }
-    out.push(v)
-    return out
-  }
-
   it('reads varints of every length, around each byte boundary, positive and negative', () => {
     const values = [0, -1, 1, 63, -64, 64, -65, 8191, -8192, 8192, 2 ** 20, 2 ** 27 - 1, -(2 ** 27), 2 ** 27, -(2 ** 27) - 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 40, -(2 ** 40), 2 ** 52, -(2 ** 52)]
-    const reader = new RecordReader(Buffer.from(values.flatMap(encode)))
+    const reader = new RecordReader(Buffer.from(values.flatMap(zigzagVarint)))
     expect(values.map(() => reader.varint())).toEqual(values)
     expect(reader.pos).toBe(reader.buf.length)
   })
