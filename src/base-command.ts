@@ -108,6 +108,16 @@ export abstract class KadmCommand extends Command {
     if (!(await confirm({message, default: false}))) throw new CancelledError()
   }
 
+  /**
+   * confirmOrCancel unless --yes was given; without a terminal to ask on, a usage error that says
+   * what is at stake (`risk`) and that --yes confirms.
+   */
+  protected async confirmUnlessYes(yes: boolean, risk: string, message: string): Promise<void> {
+    if (yes) return
+    if (!process.stdin.isTTY) throw new UsageError(`${risk}: pass --yes to confirm without a terminal`)
+    await this.confirmOrCancel(message)
+  }
+
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
     // this.exit() and oclif's own exits pass through untouched.
     if (error.code === 'EEXIT' || error.name === 'ExitError') throw error

@@ -155,6 +155,24 @@ async function answerPrompt(args: string[], answer: string): Promise<{code: numb
   })
 }
 
+describe('a command that asks before it risks data, without a terminal and without --yes: a usage error saying what is at stake', () => {
+  const cases: Array<[string, (topic: string) => string[], string]> = [
+    ['partitions truncate', (topic) => ['partitions', 'truncate', topic, '--before', 'end', ...B], 'deleting records cannot be undone'],
+    ['partitions elect-leaders --unclean', (topic) => ['partitions', 'elect-leaders', '--unclean', '--topic', topic, ...B], 'an unclean election may lose data'],
+  ]
+  it.each(cases)('%s', async (_name, args, risk) => {
+    const topic = await createTopic(bootstrap, uniqueName('contract-noterm'), {partitions: 1, replicationFactor: 1})
+    const written = await runProcess('kcat', ['-P', '-b', bootstrap, '-t', topic], {input: 'a\nb\nc\n', timeoutMs: 30_000})
+    expect(written.code, written.stderr).toBe(0)
+    const result = await kadm(args(topic))
+    expect(result.code).toBe(2)
+    expect(result.stderr.split('\n')[0]).toBe(`error: ${risk}: pass --yes to confirm without a terminal`)
+    // Nothing deleted: kcat still reads all three records.
+    const read = await runProcess('kcat', ['-C', '-b', bootstrap, '-t', topic, '-e', '-q'], {timeoutMs: 30_000})
+    expect(read.stdout).toBe('a\nb\nc\n')
+  })
+})
+
 describe('"no" or Ctrl-C at a confirmation prompt: one line "cancelled", exit 5, nothing changed', () => {
   const answers = [['no', 'n\r'], ['Ctrl-C', '\x03']] as const
   const commands: Array<[string, (topic: string, group: string) => string[], ReadonlyArray<readonly [string, string]>]> = [

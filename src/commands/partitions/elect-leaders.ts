@@ -45,7 +45,7 @@ export default class PartitionsElectLeaders extends ClusterCommand {
     const electionType: ElectionOutput['electionType'] = flags.unclean ? 'unclean' : 'preferred'
     let only: Array<{topic: string; partition: number}> | null = null
     if (flags['path-to-json-file']) only = parseElectionFile(await readFile(flags['path-to-json-file'], 'utf8'), flags['path-to-json-file'])
-    if (flags.unclean && !flags['dry-run']) await this.confirmUnclean(flags.yes)
+    if (flags.unclean && !flags['dry-run']) await this.confirmUnlessYes(flags.yes, 'an unclean election may lose data', 'An unclean election may lose acknowledged records. Continue?')
     const connection = await this.connect(flags)
     const {describePartitions, electLeaders, topicsOf} = await import('../../kafka/partitions.js')
     if (flags.topic) {
@@ -69,11 +69,5 @@ export default class PartitionsElectLeaders extends ClusterCommand {
     const out = await this.emit({electionType, dryRun: false, results}, renderElection)
     if (results.some((r) => r.outcome === 'failed')) process.exitCode = ExitCode.failure
     return out
-  }
-
-  private async confirmUnclean(yes: boolean): Promise<void> {
-    if (yes) return
-    if (!process.stdin.isTTY) throw new UsageError('an unclean election may lose data: pass --yes to confirm without a terminal')
-    await this.confirmOrCancel('An unclean election may lose acknowledged records. Continue?')
   }
 }

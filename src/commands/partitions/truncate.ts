@@ -76,17 +76,11 @@ export default class PartitionsTruncate extends ClusterCommand {
       }))}, renderTruncate)
     }
     const deleting = plan.rows.filter((r) => r.deletes)
-    if (deleting.length > 0) await this.confirm(flags.yes, `Delete records of ${args.topic} in ${deleting.length} partition(s)? This cannot be undone.`)
+    if (deleting.length > 0) await this.confirmUnlessYes(flags.yes, 'deleting records cannot be undone', `Delete records of ${args.topic} in ${deleting.length} partition(s)? This cannot be undone.`)
     const results = new Map((deleting.length === 0 ? [] : await deleteRecords(connection, deleting.map((r) => ({topic: r.topic, partition: r.partition, offset: r.target})))).map((r) => [r.partition, r]))
     const partitions = plan.rows.map((r) => ({...(results.get(r.partition) ?? {topic: r.topic, partition: r.partition, before: r.before, after: r.before}), ...shown(r)}))
     const out = await this.emit({topic: args.topic, dryRun: false, warnings: plan.warnings, partitions}, renderTruncate)
     if (partitions.some((r) => r.error)) process.exitCode = ExitCode.failure
     return out
-  }
-
-  private async confirm(yes: boolean, message: string): Promise<void> {
-    if (yes) return
-    if (!process.stdin.isTTY) throw new UsageError('deleting records cannot be undone: pass --yes to confirm without a terminal')
-    await this.confirmOrCancel(message)
   }
 }
