@@ -15,6 +15,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
+          setupFiles: ['test/helpers/kafkajs-patched.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           // Two cores run three brokers: test files take turns rather than fight for CPU.
