@@ -7,6 +7,7 @@ import {CancelledError, ExitCode, KadmError, oneLine, UsageError} from './errors
 import {colourEnabled, makeChalk} from './render/colour.js'
 import {OUTPUT_FORMATS, type OutputFormat, serialise} from './render/output.js'
 import {durationProblem, parseDuration} from './domain/duration.js'
+import {habitProblem} from './domain/habits.js'
 import {describeParseError} from './parse-errors.js'
 import {runRecord} from './run-record.js'
 
@@ -100,22 +101,17 @@ export abstract class KadmCommand extends Command {
   }
 
   /**
-   * Asks a yes/no question on the terminal (default no). "No" or Ctrl-C ends the command with the
-   * line "cancelled" and exit 5, before anything changed.
-   */
-  protected async confirmOrCancel(message: string): Promise<void> {
-    const {confirm} = await import('./prompts.js')
-    if (!(await confirm({message, default: false}))) throw new CancelledError()
-  }
-
-  /**
-   * confirmOrCancel unless --yes was given; without a terminal to ask on, a usage error that says
-   * what is at stake (`risk`) and that --yes confirms.
+   * kadm's one confirmation, for every command that risks data: nothing to do with --yes; else a
+   * yes/no question (default no) on the terminal, written to stderr so that stdout holds only the
+   * result (-o json > file). Without a terminal to ask on (stdin or stderr is not one), a usage
+   * error that says what is at stake (`risk`) and that --yes confirms. "No" or Ctrl-C ends the
+   * command with the line "cancelled" and exit 5, before anything changed.
    */
   protected async confirmUnlessYes(yes: boolean, risk: string, message: string): Promise<void> {
     if (yes) return
-    if (!process.stdin.isTTY) throw new UsageError(`${risk}: pass --yes to confirm without a terminal`)
-    await this.confirmOrCancel(message)
+    if (!process.stdin.isTTY || !process.stderr.isTTY) throw new UsageError(`${risk}: pass --yes to confirm without a terminal`)
+    const {confirm} = await import('./prompts.js')
+    if (!(await confirm({message, default: false}, {output: process.stderr}))) throw new CancelledError()
   }
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
@@ -138,7 +134,7 @@ export abstract class KadmCommand extends Command {
       hint = error.hint
     } else if (error.oclif?.exit !== undefined || error.name === 'CLIError' || /Parse|Flag|Arg/.test(error.constructor?.name ?? '')) {
       exitCode = ExitCode.usage
-      message = describeParseError(error)
+      message = habitProblem(this.id ?? '', this.argv) ?? describeParseError(error)
       hint = `see: ${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help`.trimEnd()
     } else {
       exitCode = ExitCode.failure

@@ -10,6 +10,7 @@ import {dirname, join} from 'node:path'
 
 import {execute} from '@oclif/core/execute'
 
+import {hoistGlobalFlags} from './global-flags.js'
 import {runRecord} from './run-record.js'
 
 /** Runs kadm from the bundle at `bundle` (in dist/ of the package); returns the id of the command it ran ("" for none). */
@@ -20,7 +21,7 @@ export async function run(bundle: string): Promise<string> {
   // its data directory for user-installed ones.
   const root = dirname(dirname(bundle))
   const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  await execute({loadOptions: {pjson, root, userPlugins: false}})
+  await execute({args: hoistGlobalFlags(process.argv.slice(2)), loadOptions: {pjson, root, userPlugins: false}})
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => {
     stream.write('', () => resolve())
   })))

@@ -25,3 +25,18 @@ export function topicPatterns(argv: unknown[], regex: boolean): string[] {
 export function noMatchWarning(patterns: readonly string[], what = 'topic'): string {
   return `no ${what} matches ${patterns.map((p) => `"${p}"`).join(', ')}`
 }
+
+/**
+ * Kafka's tools name topics and groups with a flag (`--topic t`, `--group g`); kadm commands take
+ * them as arguments. This flag accepts Kafka's way (repeatable) beside the arguments.
+ */
+export function kafkaNameFlag(what: 'topic' | 'group', char?: 'g' | 't') {
+  return Flags.string({char, summary: `A ${what}, as Kafka's tools name it (repeatable; the same as naming it as an argument).`, multiple: true})
+}
+
+/** The names given as arguments and with the Kafka-style flag, once each; `missing` names the argument when there are none and one is required. */
+export function namesGiven(argv: unknown[], byFlag: readonly string[] | undefined, missing?: string): string[] {
+  const names = [...new Set([...argv.map(String), ...(byFlag ?? [])])]
+  if (names.length === 0 && missing) throw new UsageError(`missing argument ${missing}`)
+  return names
+}

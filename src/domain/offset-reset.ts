@@ -1,5 +1,5 @@
 import type {CsvOffset} from './offset-csv.js'
-import {formatInstant, parseDateTime, parseDurationSpec, TimeSpecError} from './time-spec.js'
+import {formatInstant, parseDurationSpec, parseInstant, TimeSpecError} from './time-spec.js'
 import {compareNames} from './order.js'
 
 export interface TopicPartition {
@@ -68,7 +68,7 @@ export function resetTargetFromFlags(flags: ResetTargetFlags, now: number): Excl
         return {kind: 'offset', offset}
       }
       case 'shift-by': return {kind: 'shift', by: integer(flags['shift-by']!, 'shift-by')}
-      case 'to-datetime': return {kind: 'datetime', timestamp: parseDateTime(flags['to-datetime']!, flags.timezone ?? 'UTC')}
+      case 'to-datetime': return {kind: 'datetime', timestamp: parseInstant(flags['to-datetime']!, {now, zone: flags.timezone})}
       case 'by-duration': {
         const ms = parseDurationSpec(flags['by-duration']!)
         if (ms === undefined || ms < 0) throw new PlanError(`--by-duration "${flags['by-duration']}" is not a duration (e.g. PT2H, P1DT12H, 1h30m, 2d)`)

@@ -515,10 +515,11 @@ export class LineSplitter {
   }
 }
 
-/** `k=v` → [k, v] (for -H and --header). */
+/** `k=v` or `k:v` → [k, v] (for -H and --header). */
 export function parseHeaderPair(text: string): [string, string] | undefined {
-  const at = text.indexOf('=')
-  if (at <= 0) return undefined
+  // k=v as kcat writes it, or k:v as kafka-console-producer's headers: whichever comes first.
+  const at = [text.indexOf('='), text.indexOf(':')].filter((i) => i >= 0).reduce((a, b) => Math.min(a, b), Infinity)
+  if (!(at > 0 && at < Infinity)) return undefined
   return [text.slice(0, at), text.slice(at + 1)]
 }
 

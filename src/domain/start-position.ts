@@ -1,4 +1,4 @@
-import {parseDuration} from './duration.js'
+import {parseInstant, type TimeOptions} from './time-spec.js'
 
 /** Where `console consume` starts reading each partition. */
 export type StartPosition =
@@ -13,44 +13,27 @@ export type StartPosition =
 export type StopPosition = {kind: 'offset'; offset: number} | {kind: 'time'; timestamp: number}
 
 /**
- * A point in time: ISO-8601 (`2024-06-01T10:00:00Z`, `2024-06-01`), epoch milliseconds, `now`, or a
- * duration relative to now (`-1h`, `-30m`, `+5m`). Returns epoch ms or undefined.
+ * `--offset earliest|latest|N|-N|@<time>` (also kcat's `beginning`/`end`). Undefined for what is
+ * none of these; a TimeSpecError for a bad time after `@`.
  */
-export function parseTimePoint(text: string, now = Date.now()): number | undefined {
-  const t = text.trim()
-  if (t === 'now') return now
-  if (/^\d+$/.test(t)) return Number(t)
-  const relative = /^([+-])(.+)$/.exec(t)
-  if (relative) {
-    const ms = parseDuration(relative[2])
-    if (ms === undefined) return undefined
-    return relative[1] === '-' ? now - ms : now + ms
-  }
-  if (!/^\d{4}-\d{2}-\d{2}/.test(t)) return undefined
-  const ms = Date.parse(t)
-  return Number.isNaN(ms) ? undefined : ms
-}
-
-/** `--offset earliest|latest|N|-N|@<time>` (also kcat's `beginning`/`end`). */
-export function parseStartPosition(text: string, now = Date.now()): StartPosition | undefined {
+export function parseStartPosition(text: string, options: TimeOptions = {}): StartPosition | undefined {
   const t = text.trim()
   if (t === 'earliest' || t === 'beginning' || t === 'oldest') return {kind: 'earliest'}
   if (t === 'latest' || t === 'end' || t === 'newest') return {kind: 'latest'}
   if (/^\d+$/.test(t)) return {kind: 'offset', offset: Number(t)}
   if (/^-\d+$/.test(t)) return {kind: 'tail', count: Number(t.slice(1))}
-  if (t.startsWith('@')) {
-    const timestamp = parseTimePoint(t.slice(1), now)
-    return timestamp === undefined ? undefined : {kind: 'time', timestamp}
-  }
+  if (t.startsWith('@')) return {kind: 'time', timestamp: parseInstant(t.slice(1), options)}
   return undefined
 }
 
-/** `--until N` (stop before offset N) or `--until <time>` / `@<time>` (stop at the first record at or after it). */
-export function parseStopPosition(text: string, now = Date.now()): StopPosition | undefined {
+/**
+ * `--until N` (stop before offset N; up to 11 digits) or `--until <time>` / `@<time>` (stop at the
+ * first record at or after it). A TimeSpecError for what is neither.
+ */
+export function parseStopPosition(text: string, options: TimeOptions = {}): StopPosition {
   const t = text.trim()
   if (/^\d+$/.test(t) && t.length < 12) return {kind: 'offset', offset: Number(t)}
-  const timestamp = parseTimePoint(t.startsWith('@') ? t.slice(1) : t, now)
-  return timestamp === undefined ? undefined : {kind: 'time', timestamp}
+  return {kind: 'time', timestamp: parseInstant(t.startsWith('@') ? t.slice(1) : t, options)}
 }
 
 /**

@@ -23,3 +23,16 @@ export function closestCommand(typed: string, known: readonly string[]): string 
   }
   return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.id : undefined
 }
+
+/**
+ * The command meant by the words typed, arguments included ("topcs list orders" → "topics list
+ * orders"): the longest run of leading words close to a known command, with the rest kept.
+ */
+export function suggestCommand(words: readonly string[], known: readonly string[]): string | undefined {
+  for (let n = words.length; n > 0; n--) {
+    const typed = words.slice(0, n).join(' ')
+    const command = closestCommand(typed, known)
+    if (command && command !== typed) return [command, ...words.slice(n)].join(' ')
+  }
+  return undefined
+}

@@ -51,7 +51,7 @@ export function zoneOffsetMs(zone: string, instant: number): number {
 
 /**
  * An ISO-8601 date-time → epoch ms. With Z or an offset it is exact; without one ("naive") it is
- * read in `zone` (default UTC, as Kafka's --to-datetime does). Accepts Kafka's
+ * read in `zone` (default UTC, whatever TZ says, as Kafka's --to-datetime reads it). Accepts Kafka's
  * YYYY-MM-DDTHH:mm:SS.sss form, shorter forms (no seconds, no time) and a space instead of T.
  */
 export function parseDateTime(text: string, zone = 'UTC'): number {
@@ -72,31 +72,64 @@ export function parseDateTime(text: string, zone = 'UTC'): number {
   return guess
 }
 
+export interface TimeOptions {
+  /** Injectable for tests. */
+  now?: number
+  /** The zone of a date-time written without one (--timezone): an IANA name or ±hh:mm. Default UTC. */
+  zone?: string
+}
+
+/** What every flag that takes a time says when it cannot read one. */
+export const TIME_FORMS = 'an ISO-8601 date-time (2026-01-01T10:00:00, zone optional), epoch milliseconds, now, or a relative time (-1h, +5m, -PT1H, or 1h30m for that long ago)'
+
 /**
- * earliest | latest | an ISO-8601 date-time | epoch ms | a relative time before now
- * (-1h, -30m, -P1D, or "1h ago") → a TimeSpec. `now` is injectable for tests.
+ * kadm's one time language, for every flag that takes a point in time → epoch ms:
+ * - `now`; epoch milliseconds (digits only);
+ * - an ISO-8601 date or date-time, with a zone (Z, ±hh:mm) or without one: then it is read in
+ *   `zone`, by default UTC whatever TZ says, as Kafka's tools read --to-datetime;
+ * - a time relative to now: `-1h`, `-PT1H`, `1h ago` (before), `+5m`, `+PT5M` (after), or a
+ *   duration alone, `1h30m` or `PT1H`, meaning that long ago (as Kafka's --by-duration).
+ * Throws TimeSpecError, whose message is one line.
  */
-export function parseTimeSpec(text: string, options: {now?: number; zone?: string} = {}): TimeSpec {
+export function parseInstant(text: string, options: TimeOptions = {}): number {
   const trimmed = text.trim()
-  const lower = trimmed.toLowerCase()
-  if (lower === 'earliest' || lower === 'beginning' || lower === 'start') return 'earliest'
-  if (lower === 'latest' || lower === 'end') return 'latest'
-  if (lower === 'now') return {timestamp: options.now ?? Date.now()}
-  if (/^\d+$/.test(trimmed)) return {timestamp: Number(trimmed)}
-  const relative = /^-(.+)$/.exec(trimmed) ?? /^(.+?)\s+ago$/i.exec(trimmed)
-  if (relative) {
-    const ms = parseDurationSpec(relative[1])
-    if (ms === undefined || ms < 0) throw new TimeSpecError(`"${text}" is not a relative time (e.g. -1h, -30m, -1d12h, -PT2H)`)
-    const timestamp = (options.now ?? Date.now()) - ms
-    if (timestamp < 0) throw new TimeSpecError(`"${text}" is before 1970-01-01`)
-    return {timestamp}
-  }
+  const now = options.now ?? Date.now()
+  if (options.zone !== undefined) zoneOffsetMs(options.zone, now) // an unknown zone is an error even when the time has its own
+  let timestamp: number
+  if (trimmed.toLowerCase() === 'now') return now
+  if (/^\d+$/.test(trimmed)) return Number(trimmed)
   if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) {
-    const timestamp = parseDateTime(trimmed, options.zone)
-    if (timestamp < 0) throw new TimeSpecError(`"${text}" is before 1970-01-01`)
-    return {timestamp}
+    timestamp = parseDateTime(trimmed, options.zone)
+  } else {
+    const signed = /^([+-])\s*(.+)$/.exec(trimmed)
+    const ago = /^(.+?)\s+ago$/i.exec(trimmed)
+    const body = signed?.[2] ?? ago?.[1] ?? trimmed
+    const ms = parseDurationSpec(body)
+    if (ms === undefined || ms < 0) {
+      throw new TimeSpecError(signed || ago
+        ? `"${text}" is not a relative time (e.g. -1h, +5m, -1d12h, -PT2H)`
+        : `"${text}" is not a time: use ${TIME_FORMS}`)
+    }
+    timestamp = signed?.[1] === '+' ? now + ms : now - ms
   }
-  throw new TimeSpecError(`"${text}" is not a time: use earliest, latest, an ISO-8601 date-time, epoch milliseconds or a relative time like -1h`)
+  if (timestamp < 0) throw new TimeSpecError(`"${text}" is before 1970-01-01`)
+  return timestamp
+}
+
+/** earliest | latest (also beginning/start, end, and -2/-1 as kafka-get-offsets --time) | a time in kadm's time language → a TimeSpec. */
+export function parseTimeSpec(text: string, options: TimeOptions = {}): TimeSpec {
+  const lower = text.trim().toLowerCase()
+  if (lower === 'earliest' || lower === 'beginning' || lower === 'start') return 'earliest'
+  if (lower === 'latest' || lower === 'end' || lower === '-1') return 'latest' // -1 and -2: kafka-get-offsets --time
+  if (lower === '-2') return 'earliest'
+  try {
+    return {timestamp: parseInstant(text, options)}
+  } catch (error) {
+    if (error instanceof TimeSpecError && /is not a time:/.test(error.message)) {
+      throw new TimeSpecError(`"${text}" is not a time: use earliest, latest, ${TIME_FORMS}`)
+    }
+    throw error
+  }
 }
 
 /** Epoch ms → ISO-8601 in UTC (what plans print, so a script sees the instant kadm resolved). */

@@ -1,7 +1,7 @@
 import type {Hook} from '@oclif/core/hooks'
 
 import {ExitCode} from '../errors.js'
-import {closestCommand} from '../domain/suggest.js'
+import {suggestCommand} from '../domain/suggest.js'
 
 /**
  * An unknown command is a usage error: one line, a suggestion when the input looks like a typo,
@@ -9,8 +9,9 @@ import {closestCommand} from '../domain/suggest.js'
  */
 const hook: Hook.CommandNotFound = async function (options) {
   const typed = options.id.replaceAll(':', ' ')
-  const known = options.config.commandIDs.map((id) => id.replaceAll(':', ' '))
-  const suggestion = closestCommand(typed, known)
+  const ids = options.config.commandIDs.map((id) => id.replaceAll(':', ' '))
+  const known = [...new Set([...ids, ...ids.map((id) => id.split(' ')[0])])]
+  const suggestion = suggestCommand(typed.split(' '), known)
   process.stderr.write(`error: unknown command "${typed}"${suggestion ? `; did you mean "${suggestion}"?` : ''}\n`)
   process.stderr.write(`see: ${options.config.bin} --help\n`)
   process.exitCode = ExitCode.usage

@@ -55,10 +55,11 @@ export function uniqueName(prefix: string): string {
  * Creates a topic through `kadm topics create`, which returns once every broker's metadata has
  * its leaders and they answer for it (kafkajs's createTopics can trip over kafkajs#815).
  */
-export async function createTopic(bootstrap: string, name: string, options: {partitions?: number; replicationFactor?: number; assignment?: string} = {}): Promise<string> {
+export async function createTopic(bootstrap: string, name: string, options: {partitions?: number; replicationFactor?: number; assignment?: string; config?: Record<string, string>} = {}): Promise<string> {
   const args = ['topics', 'create', name, '-b', bootstrap]
   if (options.assignment) args.push('--replica-assignment', options.assignment)
   else args.push('-p', String(options.partitions ?? 1), '-r', String(options.replicationFactor ?? 1))
+  for (const [key, value] of Object.entries(options.config ?? {})) args.push('--config', `${key}=${value}`)
   const result = await kadm(args)
   if (result.code !== 0) throw new Error(`creating topic ${name}: ${result.stderr}`)
   return name

@@ -20,9 +20,10 @@ export async function kafkaToolArgv(version: string, tool: KafkaTool, args: stri
  * Runs one of Kafka's own tool classes (TopicCommand, ConsumerGroupCommand, ConsoleProducer, ...)
  * from the very jars the test cluster runs.
  */
-export async function kafkaTool(version: string, tool: KafkaTool, args: string[], options: {input?: string | Buffer; timeoutMs?: number} = {}): Promise<RunResult> {
+export async function kafkaTool(version: string, tool: KafkaTool, args: string[], options: {input?: string | Buffer; timeoutMs?: number; env?: Record<string, string>} = {}): Promise<RunResult> {
   const [java, ...argv] = await kafkaToolArgv(version, tool, args)
-  return runProcess(java, argv, {input: options.input, timeoutMs: options.timeoutMs ?? 120_000})
+  const env = options.env ? {...process.env, ...options.env} : undefined
+  return runProcess(java, argv, {input: options.input, timeoutMs: options.timeoutMs ?? 120_000, env})
 }
 
 export interface ToolPartition {

@@ -2,9 +2,10 @@ import {spawn} from 'node:child_process'
 import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {describe, expect, inject, it} from 'vitest'
+import {beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {createTopic, kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
+import {kafkaTool} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 
 const bootstrap = inject('bootstrap')
@@ -156,20 +157,28 @@ async function answerPrompt(args: string[], answer: string): Promise<{code: numb
 }
 
 describe('a command that asks before it risks data, without a terminal and without --yes: a usage error saying what is at stake', () => {
-  const cases: Array<[string, (topic: string) => string[], string]> = [
-    ['partitions truncate', (topic) => ['partitions', 'truncate', topic, '--before', 'end', ...B], 'deleting records cannot be undone'],
-    ['partitions elect-leaders --unclean', (topic) => ['partitions', 'elect-leaders', '--unclean', '--topic', topic, ...B], 'an unclean election may lose data'],
+  const cases: Array<[string, (topic: string, group: string) => string[], (topic: string, group: string) => string]> = [
+    ['partitions truncate', (topic) => ['partitions', 'truncate', topic, '--before', 'end', ...B], () => 'deleting records cannot be undone'],
+    ['partitions elect-leaders --unclean', (topic) => ['partitions', 'elect-leaders', '--unclean', '--topic', topic, ...B], () => 'an unclean election may lose data'],
+    ['topics delete', (topic) => ['topics', 'delete', topic, ...B], () => 'deleting 1 topic cannot be undone'],
+    ['consumer-groups delete', (_topic, group) => ['consumer-groups', 'delete', group, ...B], (_topic, group) => `deleting consumer group ${group} and its committed offsets cannot be undone`],
+    ['offsets delete', (topic, group) => ['offsets', 'delete', '--group', group, '--topic', topic, ...B], (_topic, group) => `deleting the committed offsets of group ${group} cannot be undone`],
   ]
   it.each(cases)('%s', async (_name, args, risk) => {
     const topic = await createTopic(bootstrap, uniqueName('contract-noterm'), {partitions: 1, replicationFactor: 1})
     const written = await runProcess('kcat', ['-P', '-b', bootstrap, '-t', topic], {input: 'a\nb\nc\n', timeoutMs: 30_000})
     expect(written.code, written.stderr).toBe(0)
-    const result = await kadm(args(topic))
+    const group = uniqueName('contract-noterm')
+    const joined = await runProcess('kcat', ['-b', bootstrap, '-G', group, '-o', 'beginning', '-e', '-q', topic], {timeoutMs: 60_000})
+    expect(joined.code, joined.stderr).toBe(0)
+    const result = await kadm(args(topic, group))
     expect(result.code).toBe(2)
-    expect(result.stderr.split('\n')[0]).toBe(`error: ${risk}: pass --yes to confirm without a terminal`)
-    // Nothing deleted: kcat still reads all three records.
+    expect(result.stderr.split('\n').filter(Boolean).at(-1)).toBe(`error: ${risk(topic, group)}: pass --yes to confirm without a terminal`)
+    // Nothing deleted: kcat still reads all three records, and the group its committed offsets.
     const read = await runProcess('kcat', ['-C', '-b', bootstrap, '-t', topic, '-e', '-q'], {timeoutMs: 30_000})
     expect(read.stdout).toBe('a\nb\nc\n')
+    const offsets = await kafkaTool(inject('kafkaVersion'), 'ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--describe', '--group', group])
+    expect(offsets.stdout).toMatch(new RegExp(`${group}\\s+${topic}\\s+0\\s+3\\s+3\\s+0`))
   })
 })
 
@@ -199,5 +208,166 @@ describe('"no" or Ctrl-C at a confirmation prompt: one line "cancelled", exit 5,
     expect(result.output).not.toContain('force closed')
     const listed = await kadmJson<Array<{name: string}>>(['topics', 'list', topic, ...B])
     expect(listed.map((t) => t.name)).toEqual([topic])
+  })
+})
+
+describe('one time language: every flag that takes a time reads the same forms the same way', () => {
+  // Three records one hour apart; kept forever (retention.ms=-1) although they are old.
+  const T0 = Date.UTC(2026, 0, 1, 0)
+  const HOUR = 3_600_000
+  let topic: string
+  beforeAll(async () => {
+    topic = await createTopic(bootstrap, uniqueName('contract-times'), {partitions: 1, replicationFactor: 1, config: {'retention.ms': '-1'}})
+    const input = [0, 1, 2].map((i) => JSON.stringify({value: `r${i}`, timestamp: T0 + i * HOUR})).join('\n') + '\n'
+    const produced = await kadm(['console', 'produce', topic, '--input', 'json', ...B], {input})
+    if (produced.code !== 0) throw new Error(produced.stderr)
+    // kcat, not kadm, says what the records' offsets and timestamps are.
+    const read = await runProcess('kcat', ['-C', '-b', bootstrap, '-t', topic, '-e', '-q', '-f', '%o %T\n'], {timeoutMs: 30_000})
+    expect(read.stdout).toBe(`0 ${T0}\n1 ${T0 + HOUR}\n2 ${T0 + 2 * HOUR}\n`)
+  })
+
+  /** Ways of writing T0 + 1h (2026-01-01T01:00:00Z), with the environment and flags each needs. */
+  const notations: Array<[string, string, {env?: Record<string, string>; flags?: string[]}]> = [
+    ['UTC, with Z', '2026-01-01T01:00:00Z', {}],
+    ['with an offset', '2026-01-01T02:00:00+01:00', {env: {TZ: 'America/New_York'}}],
+    ['without a zone: UTC, whatever TZ says', '2026-01-01T01:00:00', {env: {TZ: 'Asia/Kolkata'}}],
+    ['without a zone, --timezone', '2026-01-01T02:00:00', {env: {TZ: 'Asia/Kolkata'}, flags: ['--timezone', 'Europe/Paris']}],
+    ['short, a space for T', '2026-01-01 01:00', {env: {TZ: 'America/New_York'}}],
+    ['epoch milliseconds', String(T0 + HOUR), {}],
+  ]
+  const resolved = new Date(T0 + HOUR).toISOString()
+
+  it.each(notations)('%s: %s', async (_what, time, {env, flags = []}) => {
+    const show = await kadmJson<{time: string; partitions: Array<{offsetAtTime: number}>}>(['offsets', 'show', topic, '--time', time, ...flags, ...B], {env})
+    expect({time: show.time, offset: show.partitions[0].offsetAtTime}).toEqual({time: resolved, offset: 1})
+
+    const reset = await kadmJson<{resolvedTime: string; groups: Array<{rows: Array<{newOffset: number}>}>}>(['offsets', 'reset', '--group', uniqueName('times'), '--topic', topic, '--to-datetime', time, ...flags, ...B], {env})
+    expect({time: reset.resolvedTime, offset: reset.groups[0].rows[0].newOffset}).toEqual({time: resolved, offset: 1})
+
+    const offsetsRead = async (args: string[]) => {
+      const result = await kadm(['console', 'consume', topic, '-e', '-q', '-f', '%o\n', ...args, ...flags, ...B], {env})
+      expect(result.code, result.stderr).toBe(0)
+      return result.stdout
+    }
+    expect(await offsetsRead(['--offset', `@${time}`])).toBe('1\n2\n')
+    expect(await offsetsRead(['--offset', 'earliest', '--until', time])).toBe('0\n')
+    expect(await offsetsRead(['--offset', 'earliest', '--until', `@${time}`])).toBe('0\n')
+  })
+
+  it('relative times: -1h, -PT1H and 1h30m are before now, +5m after', async () => {
+    const before = Date.now()
+    const show = await kadmJson<{time: string}>(['offsets', 'show', topic, '--time', '-PT1H', ...B])
+    const reset = await kadmJson<{resolvedTime: string}>(['offsets', 'reset', '--group', uniqueName('times'), '--topic', topic, '--to-datetime', '1h30m', ...B])
+    const after = Date.now()
+    expect(Date.parse(show.time)).toBeGreaterThanOrEqual(before - HOUR)
+    expect(Date.parse(show.time)).toBeLessThanOrEqual(after - HOUR)
+    expect(Date.parse(reset.resolvedTime)).toBeGreaterThanOrEqual(before - 1.5 * HOUR)
+    expect(Date.parse(reset.resolvedTime)).toBeLessThanOrEqual(after - 1.5 * HOUR)
+    // The records are from January 2026: none is in the last hour, and all are before now + 5 min.
+    const recent = await kadm(['console', 'consume', topic, '--offset', '@-1h', '-e', '-q', '-f', '%o\n', ...B])
+    expect({code: recent.code, out: recent.stdout}).toEqual({code: 0, out: ''})
+    const untilLater = await kadm(['console', 'consume', topic, '--offset', 'earliest', '--until', '+5m', '-e', '-q', '-f', '%o\n', ...B])
+    expect({code: untilLater.code, out: untilLater.stdout}).toEqual({code: 0, out: '0\n1\n2\n'})
+  })
+
+  it.each([
+    [['offsets', 'show', 'TOPIC', '--time', 'soon'], '--time: "soon" is not a time: use earliest, latest, an ISO-8601 date-time (2026-01-01T10:00:00, zone optional), epoch milliseconds, now, or a relative time (-1h, +5m, -PT1H, or 1h30m for that long ago)'],
+    [['offsets', 'reset', '--group', 'g', '--topic', 'TOPIC', '--to-datetime', 'soon'], '--to-datetime: "soon" is not a time: use an ISO-8601 date-time (2026-01-01T10:00:00, zone optional), epoch milliseconds, now, or a relative time (-1h, +5m, -PT1H, or 1h30m for that long ago)'],
+    [['console', 'consume', 'TOPIC', '--offset', '@soon'], '--offset: "soon" is not a time: use an ISO-8601 date-time (2026-01-01T10:00:00, zone optional), epoch milliseconds, now, or a relative time (-1h, +5m, -PT1H, or 1h30m for that long ago)'],
+    [['console', 'consume', 'TOPIC', '--until', 'soon'], '--until: "soon" is not a time: use an ISO-8601 date-time (2026-01-01T10:00:00, zone optional), epoch milliseconds, now, or a relative time (-1h, +5m, -PT1H, or 1h30m for that long ago)'],
+    [['console', 'consume', 'TOPIC', '--until', '-1x'], '--until: "-1x" is not a relative time (e.g. -1h, +5m, -1d12h, -PT2H)'],
+    [['offsets', 'show', 'TOPIC', '--time', '2026-02-30T00:00:00'], '--time: "2026-02-30T00:00:00" is not a valid date-time'],
+    [['offsets', 'show', 'TOPIC', '--time', '2026-01-01T00:00:00', '--timezone', 'Mars/Olympus'], '--time: unknown time zone "Mars/Olympus" (use an IANA name like Europe/Paris, or an offset like +02:00)'],
+    [['console', 'consume', 'TOPIC', '--until', '+1h', '--timezone', 'Mars/Olympus'], '--until: unknown time zone "Mars/Olympus" (use an IANA name like Europe/Paris, or an offset like +02:00)'],
+    [['offsets', 'show', 'TOPIC', '--timezone', 'UTC'], '--timezone only applies to --time'],
+    [['offsets', 'reset', '--group', 'g', '--topic', 'TOPIC', '--to-latest', '--timezone', 'UTC'], '--timezone only applies to --to-datetime'],
+    [['console', 'consume', 'TOPIC', '--offset', 'earliest', '--timezone', 'UTC'], '--timezone only applies to --offset @<time> and --until <time>'],
+  ])('%j is refused: %s', async (args, line) => {
+    await expectUsageError([...args.map((a) => (a === 'TOPIC' ? topic : a)), ...B], line)
+  })
+})
+
+describe("the habits of Kafka's scripts and kcat", () => {
+  /** A topic of two partitions holding a, b, c (written by kcat) and a group, made by kcat, that read them. */
+  async function topicAndGroup(): Promise<{topic: string; group: string}> {
+    const topic = await createTopic(bootstrap, uniqueName('contract-habits'), {partitions: 2, replicationFactor: 1})
+    const written = await runProcess('kcat', ['-P', '-b', bootstrap, '-t', topic, '-p', '0'], {input: 'a\nb\nc\n', timeoutMs: 30_000})
+    expect(written.code, written.stderr).toBe(0)
+    const group = uniqueName('contract-habits')
+    const read = await runProcess('kcat', ['-b', bootstrap, '-G', group, '-o', 'beginning', '-e', '-q', topic], {timeoutMs: 60_000})
+    expect(read.code, read.stderr).toBe(0)
+    return {topic, group}
+  }
+
+  it('global flags before the command: kadm -b HOST -o json topics list', async () => {
+    const topic = await createTopic(bootstrap, uniqueName('contract-global'))
+    const result = await kadm(['-b', bootstrap, '-o', 'json', 'topics', 'list', topic])
+    expect(result.code, result.stderr).toBe(0)
+    expect((JSON.parse(result.stdout) as Array<{name: string}>).map((t) => t.name)).toEqual([topic])
+    const byEquals = await kadm(['--bootstrap-server=' + bootstrap, '--output=json', 'topics', 'list', topic])
+    expect(JSON.parse(byEquals.stdout)).toEqual(JSON.parse(result.stdout))
+  })
+
+  it('kadm consume and kadm produce (--topic, -t), kadm groups, Kafka\'s --group, --all-groups, --isolation-level', async () => {
+    const {topic, group} = await topicAndGroup()
+    // --acks -1 as Kafka writes it; -H k:v as kafka-console-producer's headers, k=v as kcat's; kcat reads them back.
+    const produced = await kadm(['produce', '--topic', topic, '-p', '0', '--acks', '-1', '-H', 'source:web', '-H', 'id=7', ...B], {input: 'd\n'})
+    expect(produced.code, produced.stderr).toBe(0)
+    const check = await runProcess('kcat', ['-C', '-b', bootstrap, '-t', topic, '-p', '0', '-o', '3', '-e', '-q', '-f', '%s %h\n'], {timeoutMs: 30_000})
+    expect(check.stdout).toBe('d source=web,id=7\n')
+
+    const consumed = await kadm(['consume', '-t', topic, '--from-beginning', '-e', '-q', '--isolation-level', 'read_committed', '-f', '%p %v\n', ...B])
+    expect(consumed.code, consumed.stderr).toBe(0)
+    expect(consumed.stdout.split('\n').filter(Boolean).sort()).toEqual(['0 a', '0 b', '0 c', '0 d'])
+
+    type Groups = {groups: Array<{groupId: string; totalLag: number}>}
+    const byAlias = await kadmJson<Groups>(['groups', 'describe', '--group', group, ...B])
+    const byName = await kadmJson<Groups>(['consumer-groups', 'describe', group, ...B])
+    expect(byAlias.groups.map((g) => [g.groupId, g.totalLag])).toEqual([[group, 1]])
+    expect(byName.groups.map((g) => [g.groupId, g.totalLag])).toEqual([[group, 1]])
+    const all = await kadmJson<Groups>(['consumer-groups', 'describe', '--all-groups', ...B])
+    expect(all.groups.map((g) => g.groupId)).toContain(group)
+    const lag = await kadmJson<Groups>(['groups', 'lag', '-g', group, ...B])
+    expect(lag.groups.map((g) => [g.groupId, g.totalLag])).toEqual([[group, 1]])
+    const deleted = await kadmJson<{dryRun: boolean; groups: Array<{groupId: string; deleted: boolean}>}>(['groups', 'delete', '--group', group, '--dry-run', ...B])
+    expect(deleted).toEqual({dryRun: true, groups: [{groupId: group, deleted: false, error: null}]})
+  })
+
+  it('offsets show --time -1 and -2 are latest and earliest, as kafka-get-offsets reads them', async () => {
+    const {topic} = await topicAndGroup()
+    for (const time of ['-1', '-2']) {
+      const shown = await kadmJson<{time: string; partitions: Array<{partition: number; offsetAtTime: number}>}>(['offsets', 'show', topic, '--time', time, ...B])
+      const tool = await kafkaTool(inject('kafkaVersion'), 'GetOffsetShell', ['--bootstrap-server', bootstrap, '--topic', topic, '--time', time])
+      expect(tool.code, tool.stderr).toBe(0)
+      expect({time: shown.time, offsets: shown.partitions.map((p) => `${topic}:${p.partition}:${p.offsetAtTime}`)})
+        .toEqual({time: time === '-1' ? 'latest' : 'earliest', offsets: tool.stdout.split('\n').filter(Boolean).sort()})
+    }
+  })
+
+  it('partitions elect-leaders --all-topic-partitions and reassign verify --preserve-throttles are Kafka\'s names', async () => {
+    const elect = await kadm(['partitions', 'elect-leaders', '--all-topic-partitions', '--dry-run', '-o', 'json', ...B])
+    expect(elect.code, elect.stderr).toBe(0)
+    const byKadmName = await kadm(['partitions', 'elect-leaders', '--all', '--dry-run', '-o', 'json', ...B])
+    expect(JSON.parse(elect.stdout)).toEqual(JSON.parse(byKadmName.stdout))
+    const help = await kadm(['partitions', 'reassign', 'verify', '--help'])
+    expect(help.stdout).toContain('--preserve-throttles')
+  })
+
+  it.each([
+    [['console', 'consume', 'TOPIC', '-o', 'beginning'], "-o beginning: -o is kadm's output format (table, json); for kcat's -o beginning use --offset beginning"],
+    [['consume', 'TOPIC', '-o', '-5'], "-o -5: -o is kadm's output format (table, json); for kcat's -o -5 use --offset -5"],
+    [['console', 'consume', 'TOPIC', '-c', '10'], "-c: to stop after N records use -n, --max-messages (kcat's -c)"],
+    [['console', 'consume', '-G', 'g', 'TOPIC'], "-G: to consume as a group member use -g, --group GROUP (kcat's -G)"],
+    [['console', 'produce', 'a', '--topic', 'b'], 'console produce writes to one topic, not a, b'],
+  ])('%j: %s', async (args, line) => {
+    await expectUsageError([...args.map((a) => (a === 'TOPIC' ? 'any-topic' : a)), ...B], line)
+  })
+
+  it.each([
+    [['topcs', 'list', 'orders'], 'unknown command "topcs list orders"; did you mean "topics list orders"?'],
+    [['consumer-group', 'lag', 'billing'], 'unknown command "consumer-group lag billing"; did you mean "consumer-groups lag billing"?'],
+    [['topic'], 'unknown command "topic"; did you mean "topics"?'],
+  ])('a typo, arguments and all: %j', async (args, line) => {
+    await expectUsageError(args, line)
   })
 })

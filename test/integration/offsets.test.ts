@@ -16,7 +16,11 @@ const CGC = 'ConsumerGroupCommand' as const
  * the topic's retention (7 days) would be deleted under the test's feet.
  */
 const BASE = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000
-/** BASE + ms as Kafka's --to-datetime takes it: naive (UTC), YYYY-MM-DDTHH:mm:SS.sss. */
+/**
+ * BASE + ms as Kafka's --to-datetime takes it, YYYY-MM-DDTHH:mm:SS.sss without a zone, in UTC:
+ * both tools run with TZ=Asia/Kolkata (UTC+05:30), and both read a time without a zone as UTC.
+ */
+const KOLKATA = {TZ: 'Asia/Kolkata'}
 const naive = (ms: number) => new Date(BASE + ms).toISOString().slice(0, 23)
 const iso = (ms: number) => new Date(BASE + ms).toISOString()
 
@@ -69,9 +73,9 @@ async function committed(group: string, topic: string): Promise<number[]> {
  * failures too. A coordinator that is moving or loading is Kafka's own transient state, so the
  * tool is asked again, as an operator would.
  */
-async function cgc(args: string[]) {
+async function cgc(args: string[], env?: Record<string, string>) {
   for (let attempt = 1; ; attempt++) {
-    const result = await kafkaTool(version, CGC, ['--bootstrap-server', bootstrap, ...args])
+    const result = await kafkaTool(version, CGC, ['--bootstrap-server', bootstrap, ...args], {env})
     const failed = result.code !== 0 || /^Error:/m.test(result.stderr)
     if (!failed) return result.stdout
     if (attempt < 3 && /Coordinator(LoadInProgress|NotAvailable)|NotCoordinator|TimeoutException/.test(result.stderr)) continue
@@ -171,9 +175,9 @@ describe('offsets reset', () => {
 
     // BASE+4.5s falls between records: p0 → offset 5 (04.000 < 04.500 ≤ 05.000), p1 → 5 (04.300 < 04.500), p2 → 4 (04.600).
     const datetime = naive(4500)
-    const kadmDate = await kadmJson<OffsetResetResult>(['offsets', 'reset', '-b', bootstrap, '--group', group, '--topic', topic, '--to-datetime', datetime])
+    const kadmDate = await kadmJson<OffsetResetResult>(['offsets', 'reset', '-b', bootstrap, '--group', group, '--topic', topic, '--to-datetime', datetime], {env: KOLKATA})
     expect(kadmDate.resolvedTime).toBe(iso(4500))
-    const kafkaDate = cgcPlan(await cgc(['--reset-offsets', '--group', group, '--topic', topic, '--to-datetime', datetime, '--dry-run']))
+    const kafkaDate = cgcPlan(await cgc(['--reset-offsets', '--group', group, '--topic', topic, '--to-datetime', datetime, '--dry-run'], KOLKATA))
     expect(kadmRows(kadmDate)).toEqual(kafkaDate)
     expect(kafkaDate.map((r) => r.offset)).toEqual([5, 5, 4])
 
@@ -284,7 +288,7 @@ describe('offsets show and delete', () => {
     await kadmJson(['offsets', 'reset', '-b', bootstrap, '--group', group, '--topic', topic, '--to-offset', '2', '--execute', '--undo-file', join(dir, `${group}-u.csv`)])
     const noYes = await kadm(['offsets', 'delete', '-b', bootstrap, '--group', group, '--topic', topic])
     expect(noYes.code).toBe(2)
-    expect(noYes.stderr).toContain('needs --yes')
+    expect(noYes.stderr.split('\n')[0]).toBe(`error: deleting the committed offsets of group ${group} cannot be undone: pass --yes to confirm without a terminal`)
     const dry = await kadmJson<OffsetsDeleteResult>(['offsets', 'delete', '-b', bootstrap, '--group', group, '--topic', topic, '--dry-run'])
     expect(dry.partitions).toEqual([{topic, partition: 0, committedOffset: 2, status: 'would delete'}])
     expect(await committed(group, topic)).toEqual([2])

@@ -213,8 +213,8 @@ describe('kadm topics', () => {
     await kadmJson(['topics', 'create', ...names, '-p', '1', '-r', '1', ...B])
 
     const refused = await kadm(['topics', 'delete', `${prefix}-*`, ...B])
-    expect(refused.code).toBe(1)
-    expect(refused.stderr).toMatch(new RegExp(`^TOPIC\\s+TOPIC ID\\s+PARTITIONS\\n${names[0]}\\s+\\S{22}\\s+1\\n${names[1]}\\s+\\S{22}\\s+1\\nerror: refusing to delete 2 topics without confirmation: pass --yes\\n$`))
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(new RegExp(`^TOPIC\\s+TOPIC ID\\s+PARTITIONS\\n${names[0]}\\s+\\S{22}\\s+1\\n${names[1]}\\s+\\S{22}\\s+1\\nerror: deleting 2 topics cannot be undone: pass --yes to confirm without a terminal\\n$`))
     const dry = await kadmJson<{deleted: Array<{name: string}>; dryRun: boolean}>(['topics', 'delete', `${prefix}-*`, '--dry-run', ...B])
     expect(dry.deleted.map((t) => t.name)).toEqual(names)
     expect((await listJson([`${prefix}-*`])).length).toBe(2)

@@ -16,7 +16,7 @@ import {
   toJsonLine,
 } from '../../src/domain/record-format.js'
 import {renderConsumeSummary} from '../../src/render/records.js'
-import {parsePartitionList, parseStartPosition, parseStopPosition, parseTimePoint, tailOffset} from '../../src/domain/start-position.js'
+import {parsePartitionList, parseStartPosition, parseStopPosition, tailOffset} from '../../src/domain/start-position.js'
 
 const record = (over: Partial<ConsumedRecord> = {}): ConsumedRecord => ({
   topic: 'orders',
@@ -128,9 +128,14 @@ describe('line input', () => {
     expect(lines).toEqual(['abc', 'def', '', 'gh'])
   })
 
-  it('parses k=v pairs', () => {
+  it('parses k=v and k:v pairs, at whichever comes first', () => {
     expect(parseHeaderPair('a=b=c')).toEqual(['a', 'b=c'])
+    expect(parseHeaderPair('a:b')).toEqual(['a', 'b'])
+    expect(parseHeaderPair('at=12:00')).toEqual(['at', '12:00'])
+    expect(parseHeaderPair('url:http://x?a=1')).toEqual(['url', 'http://x?a=1'])
     expect(parseHeaderPair('=x')).toBeUndefined()
+    expect(parseHeaderPair(':x')).toBeUndefined()
+    expect(parseHeaderPair('x')).toBeUndefined()
   })
 })
 
@@ -151,20 +156,22 @@ describe('start and stop positions', () => {
     expect(parseStartPosition('end')).toEqual({kind: 'latest'})
     expect(parseStartPosition('42')).toEqual({kind: 'offset', offset: 42})
     expect(parseStartPosition('-10')).toEqual({kind: 'tail', count: 10})
-    expect(parseStartPosition('@-1h', now)).toEqual({kind: 'time', timestamp: now - 3_600_000})
+    expect(parseStartPosition('@-1h', {now})).toEqual({kind: 'time', timestamp: now - 3_600_000})
     expect(parseStartPosition('@2024-06-01T10:00:00Z')).toEqual({kind: 'time', timestamp: Date.parse('2024-06-01T10:00:00Z')})
     expect(parseStartPosition('@1717236000000')).toEqual({kind: 'time', timestamp: 1_717_236_000_000})
     expect(parseStartPosition('soon')).toBeUndefined()
-    expect(parseStartPosition('@yesterday')).toBeUndefined()
+    expect(() => parseStartPosition('@yesterday')).toThrow(/"yesterday" is not a time/)
+    expect(parseStartPosition('@2024-06-01T12:00:00', {zone: 'Europe/Paris'})).toEqual({kind: 'time', timestamp: Date.parse('2024-06-01T10:00:00Z')})
   })
 
   it('parses --until offsets and times', () => {
     expect(parseStopPosition('100')).toEqual({kind: 'offset', offset: 100})
-    expect(parseStopPosition('@-5m', now)).toEqual({kind: 'time', timestamp: now - 300_000})
-    expect(parseStopPosition('2024-06-01', now)).toEqual({kind: 'time', timestamp: Date.parse('2024-06-01')})
+    expect(parseStopPosition('@-5m', {now})).toEqual({kind: 'time', timestamp: now - 300_000})
+    expect(parseStopPosition('2024-06-01', {now, zone: 'UTC'})).toEqual({kind: 'time', timestamp: Date.parse('2024-06-01T00:00:00Z')})
     expect(parseStopPosition('1717236000000')).toEqual({kind: 'time', timestamp: 1_717_236_000_000})
-    expect(parseTimePoint('now', now)).toBe(now)
-    expect(parseTimePoint('+1m', now)).toBe(now + 60_000)
+    expect(parseStopPosition('now', {now})).toEqual({kind: 'time', timestamp: now})
+    expect(parseStopPosition('+1m', {now})).toEqual({kind: 'time', timestamp: now + 60_000})
+    expect(() => parseStopPosition('soon')).toThrow(/"soon" is not a time/)
   })
 
   it('clamps tails to the log start', () => {

@@ -75,6 +75,8 @@ describe('resetTargetFromFlags', () => {
     expect(resetTargetFromFlags({'shift-by': '+3'}, NOW)).toEqual({kind: 'shift', by: 3})
     expect(resetTargetFromFlags({'to-offset': '42'}, NOW)).toEqual({kind: 'offset', offset: 42})
     expect(resetTargetFromFlags({'to-datetime': '2026-06-15T14:00:00', timezone: 'Europe/Paris'}, NOW)).toEqual({kind: 'datetime', timestamp: NOW})
+    expect(resetTargetFromFlags({'to-datetime': '-5m'}, NOW)).toEqual({kind: 'datetime', timestamp: NOW - 300_000})
+    expect(resetTargetFromFlags({'to-datetime': '1781524800000'}, NOW)).toEqual({kind: 'datetime', timestamp: 1_781_524_800_000})
     expect(resetTargetFromFlags({'by-duration': 'PT1H'}, NOW)).toEqual({kind: 'duration', ms: 3_600_000, timestamp: NOW - 3_600_000})
     expect(resetTargetFromFlags({'by-duration': '1h30m'}, NOW)).toMatchObject({ms: 5_400_000})
     expect(resetTargetFromFlags({'from-file': 'p.csv'}, NOW)).toEqual({kind: 'file', path: 'p.csv'})

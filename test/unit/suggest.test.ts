@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {closestCommand, editDistance} from '../../src/domain/suggest.js'
+import {closestCommand, editDistance, suggestCommand} from '../../src/domain/suggest.js'
 
 describe('command suggestions', () => {
   it('measures edit distance', () => {
@@ -16,5 +16,14 @@ describe('command suggestions', () => {
     expect(closestCommand('consumer-group lag', known)).toBe('consumer-groups lag')
     expect(closestCommand('ofsets reset', known)).toBe('offsets reset')
     expect(closestCommand('frobnicate', known)).toBeUndefined()
+  })
+
+  it('keeps the arguments that follow the command', () => {
+    const known = ['topics list', 'topics describe', 'topics', 'console consume', 'console']
+    expect(suggestCommand(['topcs', 'list', 'orders'], known)).toBe('topics list orders')
+    expect(suggestCommand(['topics', 'lst', 'orders', 'payments'], known)).toBe('topics list orders payments')
+    expect(suggestCommand(['consol', 'consume', 'orders'], known)).toBe('console consume orders')
+    expect(suggestCommand(['topcs'], known)).toBe('topics')
+    expect(suggestCommand(['frobnicate', 'orders'], known)).toBeUndefined()
   })
 })

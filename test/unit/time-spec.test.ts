@@ -1,18 +1,32 @@
 import {describe, expect, it} from 'vitest'
 
-import {formatInstant, parseDateTime, parseDurationSpec, parseTimeSpec, zoneOffsetMs} from '../../src/domain/time-spec.js'
+import {formatInstant, parseDateTime, parseDurationSpec, parseInstant, parseTimeSpec, zoneOffsetMs} from '../../src/domain/time-spec.js'
 
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0)
 
 describe('parseDateTime', () => {
-  it('reads Kafka --to-datetime forms; naive times are UTC', () => {
-    expect(parseDateTime('2026-01-01T00:00:00')).toBe(Date.UTC(2026, 0, 1))
-    expect(parseDateTime('2026-01-01T00:00:00.123')).toBe(Date.UTC(2026, 0, 1, 0, 0, 0, 123))
+  it('reads Kafka --to-datetime forms', () => {
+    expect(parseDateTime('2026-01-01T00:00:00', 'UTC')).toBe(Date.UTC(2026, 0, 1))
+    expect(parseDateTime('2026-01-01T00:00:00.123', 'UTC')).toBe(Date.UTC(2026, 0, 1, 0, 0, 0, 123))
     expect(parseDateTime('2026-01-01T00:00:00.000Z')).toBe(Date.UTC(2026, 0, 1))
     expect(parseDateTime('2026-01-01T02:00:00+02:00')).toBe(Date.UTC(2026, 0, 1))
     expect(parseDateTime('2026-01-01T00:00:00-0130')).toBe(Date.UTC(2026, 0, 1, 1, 30))
-    expect(parseDateTime('2026-01-01')).toBe(Date.UTC(2026, 0, 1))
-    expect(parseDateTime('2026-01-01 10:30')).toBe(Date.UTC(2026, 0, 1, 10, 30))
+    expect(parseDateTime('2026-01-01', 'UTC')).toBe(Date.UTC(2026, 0, 1))
+    expect(parseDateTime('2026-01-01 10:30', 'UTC')).toBe(Date.UTC(2026, 0, 1, 10, 30))
+  })
+
+  it('reads naive times as UTC whatever TZ says, as Kafka\'s tools do', () => {
+    const saved = process.env.TZ
+    try {
+      process.env.TZ = 'Asia/Kolkata'
+      expect(new Date(0).getTimezoneOffset()).toBe(-330)
+      expect(parseDateTime('2026-01-01T05:30:00')).toBe(Date.UTC(2026, 0, 1, 5, 30))
+      expect(parseInstant('2026-01-01T05:30:00')).toBe(Date.UTC(2026, 0, 1, 5, 30))
+      expect(parseInstant('2026-01-01')).toBe(Date.UTC(2026, 0, 1))
+    } finally {
+      if (saved === undefined) delete process.env.TZ
+      else process.env.TZ = saved
+    }
   })
 
   it('reads naive times in --timezone, across daylight saving time', () => {
@@ -58,10 +72,38 @@ describe('parseDurationSpec', () => {
   })
 })
 
+describe('parseInstant: one time language', () => {
+  it('reads now, epoch ms, dates with and without a zone, and times relative to now', () => {
+    expect(parseInstant('now', {now: NOW})).toBe(NOW)
+    expect(parseInstant('1767225600000')).toBe(1767225600000)
+    expect(parseInstant('2026-06-15T12:00:00Z')).toBe(NOW)
+    expect(parseInstant('2026-06-15T14:00:00', {zone: 'Europe/Paris'})).toBe(NOW)
+    expect(parseInstant('2026-06-15T14:00:00+02:00', {zone: 'America/New_York'})).toBe(NOW)
+    expect(parseInstant('-1h', {now: NOW})).toBe(NOW - 3_600_000)
+    expect(parseInstant('+5m', {now: NOW})).toBe(NOW + 300_000)
+    expect(parseInstant('-PT1H', {now: NOW})).toBe(NOW - 3_600_000)
+    expect(parseInstant('+PT1H', {now: NOW})).toBe(NOW + 3_600_000)
+    expect(parseInstant('PT1H', {now: NOW})).toBe(NOW - 3_600_000)
+    expect(parseInstant('1h30m', {now: NOW})).toBe(NOW - 5_400_000)
+    expect(parseInstant('2h ago', {now: NOW})).toBe(NOW - 7_200_000)
+  })
+
+  it('refuses what is not a time, naming the forms, an unknown zone, and times before 1970', () => {
+    expect(() => parseInstant('soon')).toThrow(/"soon" is not a time: use an ISO-8601 date-time/)
+    expect(() => parseInstant('-1')).toThrow(/"-1" is not a relative time/)
+    expect(() => parseInstant('+1x')).toThrow(/"\+1x" is not a relative time/)
+    expect(() => parseInstant('2026-13-01')).toThrow(/not a valid date-time/)
+    expect(() => parseInstant('2026-01-01T00:00:00Z', {zone: 'Mars/Olympus'})).toThrow(/unknown time zone "Mars\/Olympus"/)
+    expect(() => parseInstant('-100000d', {now: NOW})).toThrow(/before 1970/)
+  })
+})
+
 describe('parseTimeSpec', () => {
   it('reads earliest, latest, epoch ms, ISO and relative times', () => {
     expect(parseTimeSpec('earliest')).toBe('earliest')
     expect(parseTimeSpec('LATEST')).toBe('latest')
+    expect(parseTimeSpec('-1')).toBe('latest')
+    expect(parseTimeSpec('-2')).toBe('earliest')
     expect(parseTimeSpec('1767225600000')).toEqual({timestamp: 1767225600000})
     expect(parseTimeSpec('2026-01-01T00:00:00Z')).toEqual({timestamp: Date.UTC(2026, 0, 1)})
     expect(parseTimeSpec('-1h', {now: NOW})).toEqual({timestamp: NOW - 3_600_000})

@@ -2,7 +2,6 @@ import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {type AclBinding, aclFilter} from '../../domain/acls.js'
-import {UsageError} from '../../errors.js'
 import {filterFlags, resourceFlags} from '../../flags/acls.js'
 import {renderAcls} from '../../render/acls.js'
 
@@ -38,18 +37,10 @@ export default class AclsDelete extends ClusterCommand {
       if (this.format === 'table') this.note(`would delete ${matching.length} ACL(s) (dry run: nothing changed)`)
       return this.emit({dryRun: true, deleted: matching}, render)
     }
-    await this.confirmDeletion(matching, flags.yes)
+    if (!flags.yes) process.stderr.write(renderAcls(matching, this.chalk) + '\n')
+    await this.confirmUnlessYes(flags.yes, `deleting ${matching.length} ACL(s) cannot be undone`, `Delete these ${matching.length} ACL(s)?`)
     const deleted = await deleteAcls(connection, filter)
     if (this.format === 'table') this.note(`deleted ${deleted.length} ACL(s)`)
     return this.emit({dryRun: false, deleted}, render)
-  }
-
-  private async confirmDeletion(matching: AclBinding[], yes: boolean): Promise<void> {
-    if (yes) return
-    if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      throw new UsageError(`refusing to delete ${matching.length} ACL(s) without --yes (not on a terminal)`, 'preview them with --dry-run')
-    }
-    process.stderr.write(renderAcls(matching, this.chalk) + '\n')
-    await this.confirmOrCancel(`Delete these ${matching.length} ACL(s)?`)
   }
 }

@@ -4,17 +4,20 @@ import * as Flags from '@oclif/core/flags'
 import {ClusterCommand} from '../../cluster-command.js'
 import {BINARY_FORMATS, type BinaryFormat, compileTemplate, type ConsumedRecord, makeRecordFilter, OutputBuffer, parseHeaderPair, terminalSafeJson, toJsonLine} from '../../domain/record-format.js'
 import {parsePartitionList, parseStartPosition, parseStopPosition, type StartPosition} from '../../domain/start-position.js'
+import type {TimeOptions} from '../../domain/time-spec.js'
 import {partialResultLine} from '../../domain/partition-events.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
 import {exitAfterFlush} from '../../exit.js'
+import {TIME_HELP, timeFlag, timezoneFlag} from '../../flags/time.js'
 import type {ConsumeSummary} from '../../kafka/consume.js'
 import {renderConsumeSummary, renderRecordPretty, writeChunk} from '../../render/records.js'
 import {watchStdoutReader} from '../../stdout-reader.js'
-import {selectionFlags, topicPatterns} from '../../topic-flags.js'
+import {kafkaNameFlag, namesGiven, selectionFlags, topicPatterns} from '../../topic-flags.js'
 
 const FLUSH_AT = 128 * 1024
 
 export default class ConsoleConsume extends ClusterCommand {
+  static aliases = ['consume']
   static summary = 'Print records from topics: tail them, read a range, or consume as a group member.'
   static description = `Without --group kadm reads the partitions straight from their leaders (one Fetch per leader broker): no group, nothing written to __consumer_offsets, and the first record arrives without waiting for a rebalance. With --group it joins as a real member, commits the offsets it printed and leaves the group on exit.
 
@@ -35,10 +38,11 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
   ]
 
   static strict = false
-  static args = {topic: Args.string({description: 'Topics to read: names or globs (orders-*), regular expressions with --regex. A pattern never picks an internal topic; while following, topics created later that match are read from their beginning.', required: true, ignoreStdin: true})}
+  static args = {topic: Args.string({description: 'Topics to read: names or globs (orders-*), regular expressions with --regex. A pattern never picks an internal topic; while following, topics created later that match are read from their beginning.', ignoreStdin: true})}
 
   static flags = {
     ...selectionFlags,
+    topic: kafkaNameFlag('topic', 't'),
     output: Flags.string({
       char: 'o',
       summary: 'Output format: table is the readable view on a terminal (elsewhere the value, or --format); json is one JSON object per line.',
@@ -48,27 +52,29 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     }),
     group: Flags.string({char: 'g', summary: 'Consume as a member of this group and commit what was printed.'}),
     'from-beginning': Flags.boolean({summary: 'Start at the earliest offset (same as --offset earliest).'}),
-    offset: Flags.string({summary: 'Where to start: earliest, latest (default), N, -N (last N per partition), @<ISO-8601|epoch ms|-1h>.'}),
+    offset: Flags.string({summary: `Where to start: earliest, latest (default), N, -N (last N per partition), @<time> (${TIME_HELP}).`}),
     partition: Flags.string({char: 'p', summary: 'Only these partitions, e.g. 0,2 or 0-3.'}),
     'exit-at-end': Flags.boolean({char: 'e', summary: 'Exit when every partition has been read to its end.'}),
     'max-messages': Flags.integer({char: 'n', summary: 'Exit after printing this many records.', min: 1}),
-    until: Flags.string({summary: 'Stop before this offset (N) or time (@<ISO-8601|epoch ms|-1h>).'}),
+    until: Flags.string({summary: 'Stop before this offset (N) or at this time ([@]<time>, as --offset).'}),
+    timezone: timezoneFlag('an --offset @<time> or --until'),
     format: Flags.string({char: 'f', summary: 'Line template: %t topic, %p partition, %o offset, %k key, %v value, %T timestamp, %h headers, %K/%S key/value size.'}),
     'key-format': Flags.string({summary: 'How keys are printed.', options: [...BINARY_FORMATS], default: 'string'}),
     'value-format': Flags.string({summary: 'How values are printed (json is indented on a terminal).', options: [...BINARY_FORMATS], default: 'string'}),
     grep: Flags.string({summary: 'Only records whose key or value matches this regular expression.'}),
     header: Flags.string({summary: 'Only records with this header, k=v (repeatable; all must match).', multiple: true, multipleNonGreedy: true}),
-    isolation: Flags.string({summary: 'Read aborted transactions too (read_uncommitted) or not.', options: ['read_uncommitted', 'read_committed'], default: 'read_uncommitted'}),
+    isolation: Flags.string({summary: 'Read aborted transactions too (read_uncommitted) or not (--isolation-level as in Kafka).', options: ['read_uncommitted', 'read_committed'], default: 'read_uncommitted', aliases: ['isolation-level']}),
     quiet: Flags.boolean({char: 'q', summary: 'No summary on stderr at exit.'}),
   }
 
   async run(): Promise<ConsumeSummary> {
     const {flags, argv} = await this.parse(ConsoleConsume)
     this.applyOutputFlags(flags)
-    const patterns = [...new Set(topicPatterns(argv, flags.regex))]
-    const start = this.startPosition(flags)
-    const stop = flags.until === undefined ? undefined : parseStopPosition(flags.until)
-    if (flags.until !== undefined && !stop) throw new UsageError(`--until "${flags.until}" is neither an offset nor a time`)
+    const patterns = topicPatterns(namesGiven(argv, flags.topic, 'TOPIC'), flags.regex)
+    const times = {zone: flags.timezone}
+    const start = timeFlag('--offset', () => this.startPosition(flags, times))
+    const stop = flags.until === undefined ? undefined : timeFlag('--until', () => parseStopPosition(flags.until!, times))
+    if (flags.timezone !== undefined && start.kind !== 'time' && stop?.kind !== 'time') throw new UsageError('--timezone only applies to --offset @<time> and --until <time>')
     const partitions = flags.partition === undefined ? undefined : parsePartitionList(flags.partition)
     if (flags.partition !== undefined && !partitions) throw new UsageError(`--partition "${flags.partition}" is not a list like 0,2 or 0-3`)
     if (flags.group && (flags.partition || flags.offset)) throw new UsageError('--group cannot be combined with --partition or --offset: the group decides both')
@@ -161,17 +167,17 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     else super.stdoutClosed()
   }
 
-  private startPosition(flags: {'from-beginning': boolean; offset?: string}): StartPosition {
+  private startPosition(flags: {'from-beginning': boolean; offset?: string}, times: TimeOptions): StartPosition {
     if (flags['from-beginning'] && flags.offset) throw new UsageError('use either --from-beginning or --offset')
     if (flags['from-beginning']) return {kind: 'earliest'}
     if (flags.offset === undefined) return {kind: 'latest'}
-    const start = parseStartPosition(flags.offset)
+    const start = parseStartPosition(flags.offset, times)
     if (!start) throw new UsageError(`--offset "${flags.offset}" is not earliest, latest, N, -N or @<time>`)
     return start
   }
 
   private badHeader(text: string): never {
-    throw new UsageError(`--header "${text}" is not k=v`)
+    throw new UsageError(`--header "${text}" is not k=v or k:v`)
   }
 
   /** JSON lines for -o json; a template for --format (terminal-safe on a terminal); pretty on a terminal; else the value alone. */

@@ -9,6 +9,7 @@ import {exitAfterFlush} from '../../exit.js'
 import {LINGER_MS} from '../../kafka/linger.js'
 import type {Acks} from '../../kafka/produce.js'
 import {renderConsumeSummary} from '../../render/records.js'
+import {kafkaNameFlag, namesGiven} from '../../topic-flags.js'
 
 export interface ProduceSummary {
   records: number
@@ -19,6 +20,7 @@ export interface ProduceSummary {
 }
 
 export default class ConsoleProduce extends ClusterCommand {
+  static aliases = ['produce']
   static summary = 'Send records from stdin or a file, one per line (or the JSON lines `console consume -o json` writes).'
   static description = `Each record is sent within ${LINGER_MS} ms (the linger, as Kafka's linger.ms) of being read, whatever the input: a terminal, a slow pipe (tail -f), a file; fast input fills batches of up to 512 KiB per partition first. A record's timestamp is when it was read, unless --input json gives one. On a terminal kadm reads one record per line until Ctrl-D; Ctrl-C sends what was read and exits 130. With --acks all (the default) the producer is idempotent. Broker faults (a leader moving, a broker down or frozen) are retried until a record's --delivery-timeout (2m) runs out, without losing, duplicating or reordering records. Keyed records go to the partition Kafka's Java producer would choose (murmur2 of the key). The summary (records, bytes, rate) goes to stderr; if any record fails, kadm says how many and exits 1.`
   static examples = [
@@ -28,9 +30,10 @@ export default class ConsoleProduce extends ClusterCommand {
     {description: 'Tombstones: lines "key|NULL" delete keys in a compacted topic', command: `<%= config.bin %> <%= command.id %> users --key-separator '|' --null-marker NULL`},
   ]
 
-  static args = {topic: Args.string({description: 'Topic to write to.', required: true, ignoreStdin: true})}
+  static args = {topic: Args.string({description: 'Topic to write to.', ignoreStdin: true})}
 
   static flags = {
+    topic: kafkaNameFlag('topic', 't'),
     file: Flags.string({summary: 'Read from this file instead of stdin.'}),
     input: Flags.string({summary: 'line: one record per line; json: JSON lines with key, value, headers, partition, timestamp.', options: ['line', 'json'], default: 'line'}),
     'key-separator': Flags.string({char: 'K', summary: 'Split each line into key and value at the first SEP.'}),
@@ -39,7 +42,7 @@ export default class ConsoleProduce extends ClusterCommand {
     'null-marker': Flags.string({summary: 'A key or value equal to this is sent as null (tombstone).'}),
     partition: Flags.integer({char: 'p', summary: 'Send every record to this partition.', min: 0}),
     compression: Flags.string({char: 'z', summary: 'Compress batches.', options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], default: 'none'}),
-    acks: Flags.string({summary: 'all: every in-sync replica (idempotent); 1: the leader; 0: no answer.', options: ['all', '1', '0'], default: 'all'}),
+    acks: Flags.string({summary: 'all (or -1, as in Kafka): every in-sync replica (idempotent); 1: the leader; 0: no answer.', options: ['all', '-1', '1', '0'], default: 'all'}),
     'delivery-timeout': Flags.string({summary: 'How long a record may take to be acknowledged, retries included (as delivery.timeout.ms); only then it counts as failed.', default: '2m'}),
     quiet: Flags.boolean({char: 'q', summary: 'No prompt on a terminal and no summary on stderr at exit.'}),
   }
@@ -47,13 +50,16 @@ export default class ConsoleProduce extends ClusterCommand {
   async run(): Promise<ProduceSummary> {
     const {args, flags} = await this.parse(ConsoleProduce)
     this.applyOutputFlags(flags)
+    const topics = namesGiven(args.topic === undefined ? [] : [args.topic], flags.topic, 'TOPIC')
+    if (topics.length > 1) throw new UsageError(`console produce writes to one topic, not ${topics.join(', ')}`)
+    const [topic] = topics
     if (flags.input === 'json' && (flags['key-separator'] !== undefined || flags.key !== undefined)) {
       throw new UsageError('--input json takes keys from the JSON: drop --key-separator and --key')
     }
     if (flags['key-separator'] === '') throw new UsageError('--key-separator cannot be empty')
     const headers = (flags.header ?? []).map((h): [string, Buffer] => {
       const pair = parseHeaderPair(h)
-      if (!pair) throw new UsageError(`-H "${h}" is not k=v`)
+      if (!pair) throw new UsageError(`-H "${h}" is not k=v or k:v`)
       return [pair[0], Buffer.from(pair[1])]
     })
     const lineOptions: LineOptions = {
@@ -75,7 +81,7 @@ export default class ConsoleProduce extends ClusterCommand {
     const connection = await this.connect(flags)
     const {RecordProducer} = await import('../../kafka/produce.js')
     const producer = await RecordProducer.open(connection, {
-      topic: args.topic, acks: flags.acks as Acks, compression: flags.compression as 'none', partition: flags.partition, deliveryTimeoutMs,
+      topic, acks: (flags.acks === '-1' ? 'all' : flags.acks) as Acks, compression: flags.compression as 'none', partition: flags.partition, deliveryTimeoutMs,
     })
     const input = flags.file === undefined ? process.stdin : createReadStream(flags.file, {highWaterMark: 1024 * 1024})
     let interrupted = false
@@ -103,7 +109,7 @@ export default class ConsoleProduce extends ClusterCommand {
     }
     const splitter = new LineSplitter()
     if (input === process.stdin && process.stdin.isTTY && !flags.quiet) {
-      this.note(`reading records for ${args.topic}, one per line: Ctrl-D to finish, Ctrl-C to stop`)
+      this.note(`reading records for ${topic}, one per line: Ctrl-D to finish, Ctrl-C to stop`)
     }
     try {
       try {

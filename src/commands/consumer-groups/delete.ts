@@ -2,10 +2,12 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
-import {KadmError, UsageError} from '../../errors.js'
+import {KadmError} from '../../errors.js'
+import {kafkaNameFlag, namesGiven} from '../../topic-flags.js'
 import {type DeleteResult, renderDeleteResult} from '../../render/groups.js'
 
 export default class ConsumerGroupsDelete extends ClusterCommand {
+  static aliases = ['groups:delete']
   static summary = 'Delete consumer groups and their committed offsets (only groups without active members).'
   static description = `Refuses, in one line naming them, groups that still have members: stop those consumers first. Asks for confirmation on a terminal; without one, pass --yes. --dry-run shows what would be deleted.`
   static examples = [
@@ -16,10 +18,11 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
 
   static strict = false
   static args = {
-    group: Args.string({description: 'Group id(s) to delete.', required: true, ignoreStdin: true}),
+    group: Args.string({description: 'Group id(s) to delete.', ignoreStdin: true}),
   }
 
   static flags = {
+    group: kafkaNameFlag('group', 'g'),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation (needed without a terminal).'}),
     'dry-run': Flags.boolean({summary: 'Check the groups and show what would be deleted, without deleting.'}),
   }
@@ -27,8 +30,7 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
   async run(): Promise<DeleteResult> {
     const {flags, argv} = await this.parse(ConsumerGroupsDelete)
     this.applyOutputFlags(flags)
-    const names = [...new Set(argv as string[])]
-    if (names.length === 0) throw new UsageError('name at least one group')
+    const names = namesGiven(argv, flags.group, 'GROUP')
     const connection = await this.connect(flags)
     const {deleteGroups, loadGroupLags} = await import('../../kafka/groups.js')
     const loaded = await loadGroupLags(connection, {groupIds: names, offsets: false})
@@ -42,11 +44,8 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
       this.note(`dry run: would delete ${names.length} group${names.length > 1 ? 's' : ''}`)
       return this.emit({dryRun: true, groups: names.map((groupId) => ({groupId, deleted: false, error: null}))}, renderDeleteResult)
     }
-    if (!flags.yes) {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) throw new KadmError(`not deleting ${names.join(', ')} without confirmation: pass --yes`)
-      const what = names.length > 1 ? `consumer groups ${names.join(', ')} and their` : `consumer group ${names[0]} and its`
-      await this.confirmOrCancel(`Delete ${what} committed offsets?`)
-    }
+    const what = names.length > 1 ? `consumer groups ${names.join(', ')} and their` : `consumer group ${names[0]} and its`
+    await this.confirmUnlessYes(flags.yes, `deleting ${what} committed offsets cannot be undone`, `Delete ${what} committed offsets?`)
     const results = await deleteGroups(connection, names)
     const result: DeleteResult = {dryRun: false, groups: results.map((r) => ({groupId: r.groupId, deleted: r.error === null, error: r.error}))}
     await this.emit(result, renderDeleteResult)

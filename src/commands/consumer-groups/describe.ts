@@ -6,9 +6,10 @@ import {filterGroupLag, type GroupLag, sortGroups} from '../../domain/lag.js'
 import {KadmError, UsageError} from '../../errors.js'
 import {isLiteralName, selectNames} from '../../domain/name-match.js'
 import {renderGroupDescriptions} from '../../render/groups.js'
-import {noMatchWarning, selectionFlags, topicPatterns} from '../../topic-flags.js'
+import {kafkaNameFlag, namesGiven, noMatchWarning, selectionFlags, topicPatterns} from '../../topic-flags.js'
 
 export default class ConsumerGroupsDescribe extends ClusterCommand {
+  static aliases = ['groups:describe']
   static summary = 'Describe consumer groups: state, coordinator, assignor, members, and offsets with lag per partition, topic and group.'
   static description = `Like kafka-consumer-groups.sh --describe, in one batched pass: one describe and one OffsetFetch per coordinator, one ListOffsets (read_uncommitted, as Kafka's tools) per leader broker. Lag = log-end offset - committed offset. A partition assigned to a member but never committed shows COMMITTED "none" and no lag (not lag 0). Totals per topic and per group are in the table and in -o json|yaml.`
   static examples = [
@@ -23,7 +24,8 @@ export default class ConsumerGroupsDescribe extends ClusterCommand {
   }
 
   static flags = {
-    all: Flags.boolean({summary: 'Describe every consumer group.'}),
+    group: kafkaNameFlag('group', 'g'),
+    all: Flags.boolean({summary: 'Describe every consumer group (--all-groups as in Kafka).', aliases: ['all-groups']}),
     'only-lagging': Flags.boolean({summary: 'Only partitions whose lag is above 0.'}),
     topic: Flags.string({char: 't', summary: 'Only these topics: names or globs (regular expressions with --regex); repeatable.', multiple: true}),
     ...selectionFlags,
@@ -32,7 +34,7 @@ export default class ConsumerGroupsDescribe extends ClusterCommand {
   async run(): Promise<{groups: GroupLag[]}> {
     const {flags, argv} = await this.parse(ConsumerGroupsDescribe)
     this.applyOutputFlags(flags)
-    const names = argv as string[]
+    const names = namesGiven(argv, flags.group)
     if (flags.all && names.length > 0) throw new UsageError('give group ids or --all, not both')
     if (!flags.all && names.length === 0) throw new UsageError('name at least one group, or --all')
     const topics = topicPatterns(flags.topic ?? [], flags.regex)

@@ -6,12 +6,14 @@ import {ClusterCommand} from '../../cluster-command.js'
 import {expandOptionalFlag, groupsAbove, type LagRates, type LagSample, lagRates, type LagSummary, sampleOf, sortGroups, summariseLag} from '../../domain/lag.js'
 import {parseNameRegex, parseStates} from '../../domain/group-flags.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
+import {kafkaNameFlag, namesGiven} from '../../topic-flags.js'
 import {renderLagLines, renderLagSummary} from '../../render/groups.js'
 import {serialise} from '../../render/output.js'
 
 const DEFAULT_WATCH_SECONDS = '5'
 
 export default class ConsumerGroupsLag extends ClusterCommand {
+  static aliases = ['groups:lag']
   static summary = 'Lag summary for every group (or the ones named): total lag, max lag and its partition, and lag as time.'
   static description = `TIME-LAG is the age of the oldest record a group has not consumed yet: now minus the timestamp of the record at its committed offset (read with one small Fetch per leader broker). With --watch the view refreshes every SECONDS (default ${DEFAULT_WATCH_SECONDS}) and adds the consume and produce rates between samples and an estimated time to catch up (ETA; "never" while lag is not shrinking). On a terminal it redraws in place; otherwise it prints one line per group per sample (-o json: one JSON document per line). --fail-above N exits with code 3 when any group's total lag is above N.`
   static examples = [
@@ -26,6 +28,7 @@ export default class ConsumerGroupsLag extends ClusterCommand {
   }
 
   static flags = {
+    group: kafkaNameFlag('group', 'g'),
     state: Flags.string({summary: 'Only groups in these states (comma-separated or repeated).', multiple: true}),
     regex: Flags.string({char: 'r', summary: 'Only groups whose name matches this regular expression.'}),
     lagging: Flags.boolean({summary: 'Only groups whose total lag is above 0.'}),
@@ -40,7 +43,7 @@ export default class ConsumerGroupsLag extends ClusterCommand {
     this.argv = expandOptionalFlag(this.argv, ['--watch', '-w'], DEFAULT_WATCH_SECONDS)
     const {flags, argv} = await this.parse(ConsumerGroupsLag)
     this.applyOutputFlags(flags)
-    const names = argv as string[]
+    const names = namesGiven(argv, flags.group)
     const interval = flags.watch === undefined ? undefined : Number(flags.watch)
     if (interval !== undefined && !(interval > 0)) throw new UsageError(`--watch "${flags.watch}" is not a number of seconds`)
     if (flags.iterations !== undefined && interval === undefined) throw new UsageError('--iterations needs --watch')

@@ -7,6 +7,7 @@ import {UsageError} from '../../errors.js'
 import {renderGroupList} from '../../render/groups.js'
 
 export default class ConsumerGroupsList extends ClusterCommand {
+  static aliases = ['groups:list']
   static summary = 'List consumer groups with state, type, assignor, members, topics and total lag.'
   static description = `Groups come from ListGroups on every broker (states filtered by the broker on Kafka 2.6+, group types on 3.8+). Classic groups are described with DescribeGroups; groups on the consumer rebalance protocol of KIP-848 (Kafka 4.x, group.protocol=consumer) with ConsumerGroupDescribe, so they show their real state instead of "Dead". Lag needs one OffsetFetch per coordinator and one ListOffsets per leader; --no-lag skips both.`
   static examples = [

@@ -40,7 +40,6 @@ export default class OffsetsDelete extends ClusterCommand {
       if (error instanceof PlanError) throw new UsageError(error.message)
       throw error
     }
-    if (!flags['dry-run'] && !flags.yes && !process.stdin.isTTY) throw new UsageError('deleting offsets needs --yes when not run from a terminal (or use --dry-run)')
     const connection = await this.connect(flags)
     const {committedOffsetsOf, deleteGroupOffsets, resolvePartitions} = await import('../../kafka/group-offsets.js')
     const {partitions} = await resolvePartitions(connection, scopes)
@@ -49,9 +48,7 @@ export default class OffsetsDelete extends ClusterCommand {
     if (flags['dry-run']) {
       return this.emit({group: flags.group, mode: 'dry-run', partitions: partitions.map((tp) => ({...tp, committedOffset: committedOffset(tp), status: 'would delete'}))}, renderOffsetsDelete)
     }
-    if (!flags.yes) {
-      await this.confirmOrCancel(`Delete the committed offsets of group ${flags.group} for ${partitions.length} partition(s)?`)
-    }
+    await this.confirmUnlessYes(flags.yes, `deleting the committed offsets of group ${flags.group} cannot be undone`, `Delete the committed offsets of group ${flags.group} for ${partitions.length} partition(s)?`)
     const answer = await deleteGroupOffsets(connection, flags.group, partitions)
     if (answer.groupError) throw new KadmError(`cannot delete offsets of group ${flags.group}: ${answer.groupError} (${REASONS[answer.groupError] ?? 'refused by Kafka'})`)
     const status = new Map(answer.partitions.map((p) => [`${p.topic}:${p.partition}`, p.error]))

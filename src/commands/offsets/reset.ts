@@ -9,6 +9,7 @@ import {CsvError, formatOffsetCsv, parseOffsetCsv} from '../../domain/offset-csv
 import {describeTarget, parseTopicScope, PlanError, resetTargetFromFlags, type ResetTarget} from '../../domain/offset-reset.js'
 import {formatInstant} from '../../domain/time-spec.js'
 import {KadmError, UsageError} from '../../errors.js'
+import {TIME_HELP, timezoneFlag} from '../../flags/time.js'
 import {type OffsetResetResult, renderOffsetReset} from '../../render/offsets.js'
 
 const TARGET = 'TARGET (exactly one)'
@@ -37,11 +38,11 @@ Offsets are committed with one admin-style OffsetCommit per group sent to its co
     'to-current': Flags.boolean({summary: 'The committed offset (log end where there is none).', helpGroup: TARGET}),
     'to-offset': Flags.string({summary: 'This offset on every partition.', helpGroup: TARGET}),
     'shift-by': Flags.string({summary: 'Move the committed offset by ±N (e.g. 1 or -100).', helpGroup: TARGET}),
-    'to-datetime': Flags.string({summary: 'First offset at or after YYYY-MM-DDTHH:mm:SS[.sss][Z|±hh:mm] (naive: UTC, or --timezone).', helpGroup: TARGET}),
+    'to-datetime': Flags.string({summary: `First offset at or after this time: ${TIME_HELP}.`, helpGroup: TARGET}),
     'by-duration': Flags.string({summary: 'First offset at or after now minus PnDTnHnMnS or 1h30m.', helpGroup: TARGET}),
     'from-file': Flags.string({summary: "A CSV plan: topic,partition,offset or group,topic,partition,offset (Kafka's --export, kadm's undo file).", helpGroup: TARGET}),
     'from-group': Flags.string({summary: "Copy another group's committed offsets.", helpGroup: TARGET}),
-    timezone: Flags.string({summary: 'Zone for a --to-datetime without offset: IANA name (Europe/Paris) or ±hh:mm. Default UTC.'}),
+    timezone: timezoneFlag('a --to-datetime'),
     execute: Flags.boolean({summary: 'Commit the plan (the default is a dry run).', exclusive: ['dry-run']}),
     'dry-run': Flags.boolean({summary: 'Only print the plan (the default).'}),
     export: Flags.boolean({summary: 'Print the plan as CSV (kafka-consumer-groups.sh --export) instead of a table.'}),

@@ -5,11 +5,12 @@ import {ClusterCommand} from '../../cluster-command.js'
 import {parseTopicScope, PlanError} from '../../domain/offset-reset.js'
 import {formatInstant, parseTimeSpec, TimeSpecError, type TimeSpec} from '../../domain/time-spec.js'
 import {KadmError, UsageError} from '../../errors.js'
+import {TIME_HELP, timeFlag, timezoneFlag} from '../../flags/time.js'
 import {type OffsetsShowResult, renderOffsetsShow} from '../../render/offsets.js'
 
 export default class OffsetsShow extends ClusterCommand {
   static summary = 'Earliest and latest offsets per partition, the offset at a time, and a group\'s committed offsets and lag.'
-  static description = `Like kafka-get-offsets.sh, with one ListOffsets request per leader broker. --time takes earliest, latest, an ISO-8601 date-time (naive: UTC, or --timezone), epoch milliseconds, or a relative time such as -1h or -P1D. --group adds the group's committed offset and lag (latest - committed) per partition.`
+  static description = `Like kafka-get-offsets.sh, with one ListOffsets request per leader broker. --time takes earliest, latest, or a time: an ISO-8601 date-time (without a zone: UTC, or --timezone), epoch milliseconds, or a relative time such as -1h or -P1D. --group adds the group's committed offset and lag (latest - committed) per partition.`
   static examples = [
     {description: 'Offsets of every partition of a topic', command: '<%= config.bin %> <%= command.id %> orders'},
     {description: 'The first offset written in the last hour, on partitions 0 and 1', command: '<%= config.bin %> <%= command.id %> orders:0,1 --time -1h'},
@@ -22,8 +23,8 @@ export default class OffsetsShow extends ClusterCommand {
   }
 
   static flags = {
-    time: Flags.string({summary: 'Also show the offset at: earliest | latest | ISO-8601 | epoch ms | -1h style relative time.'}),
-    timezone: Flags.string({summary: 'Zone for a --time without offset: IANA name or ±hh:mm. Default UTC.'}),
+    time: Flags.string({summary: `Also show the offset at: earliest | latest | ${TIME_HELP}.`}),
+    timezone: timezoneFlag('a --time'),
     group: Flags.string({char: 'g', summary: "Add this group's committed offsets and lag."}),
   }
 
@@ -32,9 +33,10 @@ export default class OffsetsShow extends ClusterCommand {
     this.applyOutputFlags(flags)
     let scopes: ReturnType<typeof parseTopicScope>[]
     let spec: TimeSpec | undefined
+    if (flags.timezone !== undefined && flags.time === undefined) throw new UsageError('--timezone only applies to --time')
     try {
       scopes = (argv as string[]).map(parseTopicScope)
-      spec = flags.time === undefined ? undefined : parseTimeSpec(flags.time, {zone: flags.timezone})
+      spec = flags.time === undefined ? undefined : timeFlag('--time', () => parseTimeSpec(flags.time!, {zone: flags.timezone}))
     } catch (error) {
       if (error instanceof PlanError || error instanceof TimeSpecError) throw new UsageError(error.message)
       throw error

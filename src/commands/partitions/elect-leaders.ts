@@ -32,7 +32,7 @@ export default class PartitionsElectLeaders extends ClusterCommand {
     ...selectionFlags,
     partition: Flags.integer({char: 'p', summary: 'Partition of --topic (repeatable).', multiple: true, dependsOn: ['topic']}),
     'path-to-json-file': Flags.string({summary: 'JSON file as for kafka-leader-election.sh: {"partitions":[{"topic":"t","partition":0}]}.'}),
-    all: Flags.boolean({summary: 'Every partition of the cluster.'}),
+    all: Flags.boolean({summary: 'Every partition of the cluster (--all-topic-partitions as in Kafka).', aliases: ['all-topic-partitions']}),
     'dry-run': Flags.boolean({summary: 'Predict from metadata what the election would do; elect nothing.'}),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation of an unclean election.'}),
   }

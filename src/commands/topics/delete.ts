@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
-import {KadmError} from '../../errors.js'
 import {type DeletionResult, renderDeletion, renderDeletionPlan} from '../../render/topics.js'
 import {selectionFlags, topicPatterns} from '../../topic-flags.js'
 
@@ -33,11 +32,9 @@ export default class TopicsDelete extends ClusterCommand {
     const {deleteTopics, planTopicDeletion} = await import('../../kafka/topics.js')
     const plan = await planTopicDeletion(connection, {patterns, regex: flags.regex}, {ifExists: flags['if-exists'], force: flags.force})
     if (plan.length === 0 || flags['dry-run']) return this.emit({deleted: plan, dryRun: flags['dry-run']}, renderDeletion)
-    if (!flags.yes) {
-      process.stderr.write(`${renderDeletionPlan(plan, this.chalk)}\n`)
-      if (!process.stdin.isTTY || !process.stdout.isTTY) throw new KadmError(`refusing to delete ${plan.length} topic${plan.length > 1 ? 's' : ''} without confirmation: pass --yes`)
-      await this.confirmOrCancel(`Delete ${plan.length} topic${plan.length > 1 ? 's' : ''}? This cannot be undone.`)
-    }
+    const topics = `${plan.length} topic${plan.length > 1 ? 's' : ''}`
+    if (!flags.yes) process.stderr.write(`${renderDeletionPlan(plan, this.chalk)}\n`)
+    await this.confirmUnlessYes(flags.yes, `deleting ${topics} cannot be undone`, `Delete ${topics}? This cannot be undone.`)
     await deleteTopics(connection, plan.map((t) => t.name), this.parseTimeout(flags.timeout))
     return this.emit({deleted: plan, dryRun: false}, renderDeletion)
   }

@@ -20,7 +20,7 @@ export default class ReassignVerify extends ClusterCommand {
   }
 
   static flags = {
-    'keep-throttle': Flags.boolean({summary: 'Do not remove the throttle configs even when complete.'}),
+    'keep-throttle': Flags.boolean({summary: 'Do not remove the throttle configs even when complete (--preserve-throttles as in Kafka).', aliases: ['preserve-throttles']}),
     'fail-if-incomplete': Flags.boolean({summary: `Exit ${ExitCode.checkFailed} while any partition is not complete.`}),
   }
 
