@@ -33,8 +33,8 @@ export interface ReplicaSet {
 }
 
 /**
- * The markers Kafka's TopicCommand applies (the single source of this logic: topic-health.ts
- * names 'unavailable' 'leaderless' and otherwise uses these): unavailable = no leader (or the
+ * The markers Kafka's TopicCommand applies (the single source of this logic and its words, for the
+ * topics and the partitions commands alike): unavailable = no leader (or the
  * leader is not a live broker); under-replicated = ISR smaller than the replica set without the
  * replicas a reassignment is adding; under/at-min-isr
  * = ISR below or exactly at min.insync.replicas (no min-ISR marker when it is unknown);

@@ -1,36 +1,30 @@
-import {type PartitionMarker as StateMarker, partitionMarkers as stateMarkers, type ReplicaSet} from './partition-state.js'
+import {type PartitionMarker, partitionMarkers, type ReplicaSet} from './partition-state.js'
 
 /**
  * Partition health as kafka-topics judges it (TopicCommand's PartitionDescription), as a pure
- * function of metadata and each topic's min.insync.replicas. The marker logic itself lives in
- * partition-state.ts (shared with the partitions commands); this area names 'unavailable' 'leaderless',
- * as topics list/describe show it.
+ * function of metadata and each topic's min.insync.replicas. The markers come from
+ * partition-state.ts, the one vocabulary of the topics and partitions commands: `unavailable` (no
+ * live leader, Kafka's --unavailable-partitions), under-replicated, under-min-isr, at-min-isr,
+ * not-preferred-leader.
  */
-export type PartitionMarker = Exclude<StateMarker, 'unavailable'> | 'leaderless'
-
-const topicsName = (m: StateMarker): PartitionMarker => (m === 'unavailable' ? 'leaderless' : m)
+export {type PartitionMarker, partitionMarkers}
 
 export interface PartitionReplicas extends ReplicaSet {
   partition: number
 }
 
-/** partition-state's partitionMarkers (the one implementation), in the topics area's names. */
-export function partitionMarkers(p: PartitionReplicas, minIsr: number | null | undefined, liveBrokers?: ReadonlySet<number>): PartitionMarker[] {
-  return stateMarkers(p, minIsr, liveBrokers).map(topicsName)
-}
-
 export interface TopicHealth {
   partitions: number
-  leaderless: number
+  unavailable: number
   underReplicated: number
   underMinIsr: number
   atMinIsr: number
   notPreferredLeader: number
 }
 
-/** A topic is unhealthy when any partition is leaderless, under-replicated or under min ISR. */
+/** A topic is unhealthy when any partition is unavailable, under-replicated or under min ISR. */
 export function isUnhealthy(health: TopicHealth): boolean {
-  return health.leaderless + health.underReplicated + health.underMinIsr > 0
+  return health.unavailable + health.underReplicated + health.underMinIsr > 0
 }
 
 export interface TopicPartitionsInput {
@@ -50,12 +44,12 @@ export function assessTopics(
   liveBrokers?: ReadonlySet<number>,
 ): TopicHealthReport[] {
   return topics.map((t) => {
-    const report: TopicHealthReport = {name: t.name, partitions: t.partitions.length, leaderless: 0, underReplicated: 0, underMinIsr: 0, atMinIsr: 0, notPreferredLeader: 0, markers: new Map()}
+    const report: TopicHealthReport = {name: t.name, partitions: t.partitions.length, unavailable: 0, underReplicated: 0, underMinIsr: 0, atMinIsr: 0, notPreferredLeader: 0, markers: new Map()}
     for (const p of t.partitions) {
       const markers = partitionMarkers(p, minIsrByTopic.get(t.name), liveBrokers)
       report.markers.set(p.partition, markers)
       for (const m of markers) {
-        if (m === 'leaderless') report.leaderless++
+        if (m === 'unavailable') report.unavailable++
         else if (m === 'under-replicated') report.underReplicated++
         else if (m === 'under-min-isr') report.underMinIsr++
         else if (m === 'at-min-isr') report.atMinIsr++
@@ -70,16 +64,16 @@ export function assessTopics(
 export type HealthFilter = 'under-replicated' | 'unavailable' | 'under-min-isr' | 'at-min-isr'
 
 /**
- * Whether a partition passes the filters (any of them). As in kafka-topics, a leaderless
- * partition counts as unavailable and as under min ISR.
+ * Whether a partition passes the filters (any of them). As in kafka-topics, an unavailable
+ * partition (no live leader) also counts as under min ISR.
  */
 export function matchesHealthFilter(markers: readonly PartitionMarker[], filters: readonly HealthFilter[]): boolean {
   if (filters.length === 0) return true
   return filters.some((f) => {
     switch (f) {
       case 'under-replicated': return markers.includes('under-replicated')
-      case 'unavailable': return markers.includes('leaderless')
-      case 'under-min-isr': return markers.includes('under-min-isr') || markers.includes('leaderless')
+      case 'unavailable': return markers.includes('unavailable')
+      case 'under-min-isr': return markers.includes('under-min-isr') || markers.includes('unavailable')
       case 'at-min-isr': return markers.includes('at-min-isr')
     }
   })

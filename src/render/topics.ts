@@ -8,14 +8,14 @@ import {type Column, renderKeyValues, renderTable, unknownIfFailed} from './tabl
 
 export function healthText(h: TopicHealth): string {
   const parts: string[] = []
-  if (h.leaderless) parts.push(`${h.leaderless} leaderless`)
+  if (h.unavailable) parts.push(`${h.unavailable} unavailable`)
   if (h.underMinIsr) parts.push(`${h.underMinIsr} under-min-isr`)
   if (h.underReplicated) parts.push(`${h.underReplicated} under-replicated`)
   return parts.length === 0 ? 'ok' : parts.join(', ')
 }
 
 function healthColour(h: TopicHealth, chalk: ChalkInstance): (t: string) => string {
-  if (h.leaderless || h.underMinIsr) return chalk.red
+  if (h.unavailable || h.underMinIsr) return chalk.red
   if (isUnhealthy(h)) return chalk.yellow
   return chalk.green
 }
@@ -23,7 +23,7 @@ function healthColour(h: TopicHealth, chalk: ChalkInstance): (t: string) => stri
 export function renderTopicList(rows: TopicSummary[], chalk: ChalkInstance): string {
   if (rows.length === 0) return ''
   return renderTable(rows, [
-    {header: 'NAME', value: (t) => t.name},
+    {header: 'NAME', value: (t) => t.name, shrink: true},
     {header: 'PARTITIONS', value: (t) => t.partitions, align: 'right'},
     {header: 'REPLICAS', value: (t) => t.replicationFactor, align: 'right'},
     {header: 'HEALTH', value: (t) => healthText(t.health), colour: (text, t) => healthColour(t.health, chalk)(text)},
@@ -31,7 +31,7 @@ export function renderTopicList(rows: TopicSummary[], chalk: ChalkInstance): str
 }
 
 const MARKER_LABELS: Record<PartitionMarker, string> = {
-  leaderless: 'leaderless',
+  unavailable: 'unavailable',
   'under-replicated': 'under-replicated',
   'under-min-isr': 'under-min-isr',
   'at-min-isr': 'at-min-isr',
@@ -40,7 +40,7 @@ const MARKER_LABELS: Record<PartitionMarker, string> = {
 
 function markerColour(m: PartitionMarker, chalk: ChalkInstance): string {
   const label = MARKER_LABELS[m]
-  return m === 'leaderless' || m === 'under-min-isr' ? chalk.red(label) : m === 'under-replicated' ? chalk.yellow(label) : chalk.dim(label)
+  return m === 'unavailable' || m === 'under-min-isr' ? chalk.red(label) : m === 'under-replicated' ? chalk.yellow(label) : chalk.dim(label)
 }
 
 const ids = (xs: number[]) => (xs.length === 0 ? '-' : xs.join(','))
@@ -97,7 +97,7 @@ export function renderCreated(rows: CreatedTopic[], chalk: ChalkInstance): strin
 
 export function renderDeletionPlan(rows: TopicToDelete[], chalk: ChalkInstance): string {
   return renderTable(rows, [
-    {header: 'TOPIC', value: (t) => t.name, colour: (text, t) => (t.internal ? chalk.red(text) : text)},
+    {header: 'TOPIC', value: (t) => t.name, colour: (text, t) => (t.internal ? chalk.red(text) : text), shrink: true},
     {header: 'TOPIC ID', value: (t) => t.topicId},
     {header: 'PARTITIONS', value: (t) => t.partitions, align: 'right'},
   ], chalk)

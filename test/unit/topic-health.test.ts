@@ -17,13 +17,13 @@ describe('partitionMarkers', () => {
     expect(partitionMarkers(p(0, 1, [1, 2, 3], [1]), 2)).toEqual(['under-replicated', 'under-min-isr'])
   })
 
-  it('marks leaderless (-1 or null) and never calls it not-preferred', () => {
-    expect(partitionMarkers(p(0, -1, [1, 2], [2]), 1)).toEqual(['leaderless', 'under-replicated', 'at-min-isr'])
-    expect(partitionMarkers({partition: 0, leader: null, replicas: [1], isr: [1]}, null)).toEqual(['leaderless'])
+  it('marks a partition without a leader (-1 or null) unavailable and never calls it not-preferred', () => {
+    expect(partitionMarkers(p(0, -1, [1, 2], [2]), 1)).toEqual(['unavailable', 'under-replicated', 'at-min-isr'])
+    expect(partitionMarkers({leader: null, replicas: [1], isr: [1]}, null)).toEqual(['unavailable'])
   })
 
-  it('a leader that is not a live broker counts as leaderless', () => {
-    expect(partitionMarkers(p(0, 4, [4, 1], [4, 1]), 1, new Set([1, 2, 3]))).toContain('leaderless')
+  it('a leader that is not a live broker counts as unavailable', () => {
+    expect(partitionMarkers(p(0, 4, [4, 1], [4, 1]), 1, new Set([1, 2, 3]))).toContain('unavailable')
   })
 
   it('marks a leader that is not the first replica', () => {
@@ -41,7 +41,7 @@ describe('assessTopics', () => {
       {name: 'a', partitions: [p(0, 1, [1, 2, 3], [1, 2, 3]), p(1, -1, [2, 3, 1], [2]), p(2, 3, [1, 3, 2], [3, 1])]},
       {name: 'b', partitions: [p(0, 1, [1, 2], [1])]},
     ], new Map([['a', 2], ['b', 1]]))
-    expect(a).toMatchObject({name: 'a', partitions: 3, leaderless: 1, underReplicated: 2, underMinIsr: 1, atMinIsr: 1, notPreferredLeader: 1})
+    expect(a).toMatchObject({name: 'a', partitions: 3, unavailable: 1, underReplicated: 2, underMinIsr: 1, atMinIsr: 1, notPreferredLeader: 1})
     expect(a.markers.get(0)).toEqual([])
     expect(b).toMatchObject({underReplicated: 1, atMinIsr: 1, underMinIsr: 0})
     expect(isUnhealthy(a)).toBe(true)
@@ -54,10 +54,10 @@ describe('matchesHealthFilter (kafka-topics semantics)', () => {
     expect(matchesHealthFilter([], [])).toBe(true)
   })
 
-  it('leaderless counts as unavailable and under min ISR', () => {
-    expect(matchesHealthFilter(['leaderless'], ['unavailable'])).toBe(true)
-    expect(matchesHealthFilter(['leaderless'], ['under-min-isr'])).toBe(true)
-    expect(matchesHealthFilter(['leaderless'], ['at-min-isr'])).toBe(false)
+  it('unavailable also counts as under min ISR', () => {
+    expect(matchesHealthFilter(['unavailable'], ['unavailable'])).toBe(true)
+    expect(matchesHealthFilter(['unavailable'], ['under-min-isr'])).toBe(true)
+    expect(matchesHealthFilter(['unavailable'], ['at-min-isr'])).toBe(false)
   })
 
   it('filters are or-ed', () => {

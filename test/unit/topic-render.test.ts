@@ -7,13 +7,13 @@ import {displayWidth, renderTable} from '../../src/render/table.js'
 import {healthText, renderTopicDescriptions, renderTopicList} from '../../src/render/topics.js'
 
 const plain = makeChalk(false)
-const health = {partitions: 3, leaderless: 0, underReplicated: 0, underMinIsr: 0, atMinIsr: 0, notPreferredLeader: 0}
+const health = {partitions: 3, unavailable: 0, underReplicated: 0, underMinIsr: 0, atMinIsr: 0, notPreferredLeader: 0}
 
 describe('topic tables', () => {
   it('health text names each problem, or ok', () => {
     expect(healthText(health)).toBe('ok')
     expect(healthText({...health, atMinIsr: 3, notPreferredLeader: 1})).toBe('ok')
-    expect(healthText({...health, leaderless: 1, underMinIsr: 2, underReplicated: 2})).toBe('1 leaderless, 2 under-min-isr, 2 under-replicated')
+    expect(healthText({...health, unavailable: 1, underMinIsr: 2, underReplicated: 2})).toBe('1 unavailable, 2 under-min-isr, 2 under-replicated')
   })
 
   it('lists topics in aligned columns', () => {
@@ -35,7 +35,7 @@ describe('topic tables', () => {
       configs: [{name: 'retention.ms', value: '1000', source: 'DYNAMIC_TOPIC_CONFIG', sensitive: false, readOnly: false, synonyms: []}],
       partitions: [
         {partition: 0, leader: 1, replicas: [1, 2], isr: [1, 2], offlineReplicas: [], earliestOffset: 5, latestOffset: 12, records: 7, markers: []},
-        {partition: 1, leader: null, replicas: [2, 1], isr: [2], offlineReplicas: [1], earliestOffset: null, latestOffset: null, records: null, markers: ['leaderless', 'under-replicated', 'under-min-isr'], error: 'LEADER_NOT_AVAILABLE'},
+        {partition: 1, leader: null, replicas: [2, 1], isr: [2], offlineReplicas: [1], earliestOffset: null, latestOffset: null, records: null, markers: ['unavailable', 'under-replicated', 'under-min-isr'], error: 'LEADER_NOT_AVAILABLE'},
       ],
     }
     expect(renderTopicDescriptions([topic], plain)).toBe([
@@ -48,7 +48,7 @@ describe('topic tables', () => {
       '',
       'PARTITION  LEADER  REPLICAS  ISR  OFFLINE  EARLIEST  LATEST  RECORDS  MARKERS',
       '        0       1  1,2       1,2  -               5      12        7',
-      '        1    none  2,1       2    1               ?       ?        ?  leaderless under-replicated under-min-isr LEADER_NOT_AVAILABLE',
+      '        1    none  2,1       2    1               ?       ?        ?  unavailable under-replicated under-min-isr LEADER_NOT_AVAILABLE',
     ].join('\n'))
   })
 })
