@@ -3,17 +3,6 @@ import {readFile} from 'node:fs/promises'
 import {UsageError} from '../errors.js'
 import {parsePlan, type ReassignmentPlan} from './reassignment.js'
 
-/** "1:2,2:3" -> [[1,2],[2,3]]: one colon-separated broker list per new partition (kafka-topics.sh layout). */
-export function parseReplicaAssignment(text: string): number[][] {
-  return text.split(',').map((part) => {
-    const ids = part.split(':').map((s) => s.trim())
-    if (ids.some((s) => !/^\d+$/.test(s))) throw new UsageError(`--replica-assignment "${text}": expected broker ids like 1:2,2:3`)
-    const brokers = ids.map(Number)
-    if (new Set(brokers).size !== brokers.length) throw new UsageError(`--replica-assignment: partition "${part}" lists a broker twice`)
-    return brokers
-  })
-}
-
 /** "1,2,3" -> [1,2,3] */
 export function parseBrokerList(text: string, flag: string): number[] {
   const ids = text.split(',').map((s) => s.trim())

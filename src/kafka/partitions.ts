@@ -97,32 +97,6 @@ export async function addingReplicas(connection: KafkaConnection): Promise<Map<s
   return new Map(ongoing.filter((p) => p.adding.length > 0).map((p) => [`${p.topic}\u0000${p.partition}`, p.adding]))
 }
 
-export interface AddPartitionsResult {
-  topic: string
-  before: number
-  after: number
-  validateOnly: boolean
-}
-
-/** CreatePartitions: grows `topic` to `total` partitions, optionally with the new partitions' replicas. */
-export async function addPartitions(connection: KafkaConnection, topic: string, total: number, assignments: number[][] | undefined, validateOnly: boolean): Promise<AddPartitionsResult> {
-  const metadata = await connection.metadata([topic])
-  const t = metadata.topics.find((x) => x.name === topic)
-  if (!t || t.errorCode !== 0) throw new KadmError(`topic ${topic} does not exist`)
-  const before = t.partitions.length
-  if (total <= before) throw new KadmError(`topic ${topic} has ${before} partitions; the new total must be larger (Kafka cannot remove partitions)`, {exitCode: 2})
-  if (assignments && assignments.length !== total - before) {
-    throw new KadmError(`--replica-assignment lists ${assignments.length} partition(s) but ${total - before} are being added`, {exitCode: 2})
-  }
-  const admin = await connection.admin()
-  try {
-    await connection.guard(admin.createPartitions({validateOnly, topicPartitions: [{topic, count: total, assignments}]}), 'CreatePartitions request')
-  } catch (error) {
-    throw new KadmError(`cannot add partitions to ${topic}: ${(error as Error).message}`)
-  }
-  return {topic, before, after: total, validateOnly}
-}
-
 /** 'would-elect' and 'not-eligible' come from a dry run's prediction. */
 export type ElectionOutcome = 'elected' | 'already-leader' | 'failed' | 'would-elect' | 'not-eligible'
 

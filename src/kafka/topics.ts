@@ -410,7 +410,7 @@ export async function planTopicDeletion(
   const {topics, unmatched} = await selectTopics(connection, {...selection, internal: true})
   const missing = unmatched.filter((p) => isLiteralName(p, selection))
   if (missing.length > 0 && !options.ifExists) {
-    throw new KadmError(`topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`, {hint: 'use --if-exists to ignore missing topics'})
+    throw new KadmError(`topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`, {hint: 'use --if-exists to ignore missing topics'})
   }
   // A pattern never picks an internal topic; a literal name may, with --force.
   const literal = new Set(selection.patterns.filter((p) => isLiteralName(p, selection)))
@@ -438,6 +438,52 @@ export async function deleteTopics(connection: KafkaConnection, names: string[],
   }
 }
 
+export interface AddPartitionsResult {
+  topic: string
+  before: number
+  after: number
+  validateOnly: boolean
+}
+
+/** The one refusal for a partition count that is not larger (Kafka cannot remove partitions). */
+function shrinkRefused(name: string, current: number, asked: number): KadmError {
+  return new KadmError(`topic ${name} has ${current} partitions: partitions can only be added (Kafka cannot remove them), not ${asked === current ? 'kept at' : 'reduced to'} ${asked}`)
+}
+
+/**
+ * The one way kadm grows a topic (partitions add, topics alter --partitions): CreatePartitions,
+ * validated by the controller first; unless `validateOnly`, done, then waited for until every
+ * broker knows a leader for each new partition, so that a produce right after succeeds.
+ */
+export async function growPartitions(
+  connection: KafkaConnection,
+  name: string,
+  to: number,
+  options: {assignments?: number[][]; validateOnly: boolean; timeoutMs: number; current?: number},
+): Promise<AddPartitionsResult> {
+  let before = options.current
+  if (before === undefined) {
+    const topic = (await connection.metadata([name])).topics.find((t) => t.name === name && t.errorCode === 0)
+    if (!topic) throw new KadmError(`topic ${name} does not exist`)
+    before = topic.partitions.length
+  }
+  if (to <= before) throw shrinkRefused(name, before, to)
+  if (options.assignments && options.assignments.length !== to - before) {
+    throw new KadmError(`--replica-assignment lists ${options.assignments.length} partition(s) but ${to - before} are being added`, {exitCode: 2})
+  }
+  const admin = await connection.admin()
+  const create = async (validateOnly: boolean) => {
+    const problems = await adminCall(connection, admin.createPartitions({validateOnly, timeout: options.timeoutMs, topicPartitions: [{topic: name, count: to, assignments: options.assignments}]}), 'CreatePartitions request')
+    if (problems.length > 0) throw new KadmError(`cannot grow ${name} to ${to} partitions: ${problems.map((p) => `${p.message} (${p.type})`).join('; ')}`)
+  }
+  await create(true)
+  if (!options.validateOnly) {
+    await create(false)
+    await waitForLeaders(connection, [name], Math.max(30_000, options.timeoutMs), new Map([[name, to]]))
+  }
+  return {topic: name, before, after: to, validateOnly: options.validateOnly}
+}
+
 export interface TopicAlteration {
   topic: string
   partitions: {from: number; to: number} | null
@@ -457,30 +503,24 @@ export async function alterTopic(
 ): Promise<TopicAlteration> {
   const metadata = await connection.metadata([name])
   const topic = metadata.topics.find((t) => t.name === name && t.errorCode === 0)
-  if (!topic) throw new KadmError(`topic ${name} not found`)
+  if (!topic) throw new KadmError(`topic ${name} does not exist`)
   const current = topic.partitions.length
   let partitions: TopicAlteration['partitions'] = null
   if (change.partitions !== undefined) {
-    if (change.partitions < current) throw new KadmError(`topic ${name} has ${current} partitions: partitions can only be increased, not decreased to ${change.partitions}`)
+    if (change.partitions < current) throw shrinkRefused(name, current, change.partitions)
     if (change.partitions > current) partitions = {from: current, to: change.partitions}
   }
   const configResource = [{type: 'topic' as const, name, ops: change.configs}]
-  const admin = partitions ? await connection.admin() : undefined
-  const grow = async (validateOnly: boolean) => {
-    if (!partitions || !admin) return
-    const problems = await adminCall(connection, admin.createPartitions({validateOnly, timeout: options.timeoutMs, topicPartitions: [{topic: name, count: partitions.to}]}), 'CreatePartitions request')
-    if (problems.length > 0) throw new KadmError(`cannot grow ${name} to ${partitions.to} partitions: ${problems.map((p) => `${p.message} (${p.type})`).join('; ')}`)
-  }
+  // Everything validated before anything changes: the configs, then the partitions (validated,
+  // and unless a dry run added and waited for), then the configs applied.
   if (change.configs.length > 0) await incrementalAlterConfigs(connection, configResource, true)
-  await grow(true)
+  if (partitions) await growPartitions(connection, name, partitions.to, {validateOnly: options.dryRun, timeoutMs: options.timeoutMs, current})
   if (!options.dryRun) {
-    await grow(false)
     if (change.configs.length > 0) {
       await incrementalAlterConfigs(connection, configResource, false)
       const behind = await waitForConfigs(connection, configResource, Math.max(10_000, options.timeoutMs))
       if (behind.length > 0) throw new KadmError(`configs changed, but broker${behind.length > 1 ? 's' : ''} ${behind.join(', ')} did not show the change within ${Math.max(10_000, options.timeoutMs) / 1000}s`)
     }
-    if (partitions) await waitForLeaders(connection, [name], Math.max(30_000, options.timeoutMs), new Map([[name, partitions.to]]))
   }
   return {topic: name, partitions, configs: change.configs, dryRun: options.dryRun}
 }

@@ -3,7 +3,8 @@ import type {ChalkInstance} from 'chalk'
 import {FAULT_MARKERS, type HealthSummary, PARTITION_MARKERS, type PartitionState} from '../domain/partition-state.js'
 import type {SizeRow} from '../domain/partition-sizes.js'
 import type {MoveSummary, ReassignmentPlan, VerifyResult} from '../domain/reassignment.js'
-import type {AddPartitionsResult, ElectionResult, TruncateResult} from '../kafka/partitions.js'
+import type {ElectionResult, TruncateResult} from '../kafka/partitions.js'
+import type {AddPartitionsResult} from '../kafka/topics.js'
 import type {ApplyResult, CancelResult, GeneratedPlan, OngoingReassignment, VerifyReport} from '../kafka/reassignment.js'
 import {type Column, renderTable} from './table.js'
 
@@ -16,7 +17,7 @@ export interface PartitionList {
 
 export function renderPartitionList(data: PartitionList, chalk: ChalkInstance): string {
   const table = renderTable(data.partitions, [
-    {header: 'TOPIC', value: (p) => p.topic},
+    {header: 'TOPIC', value: (p) => p.topic, shrink: true},
     {header: 'PARTITION', value: (p) => p.partition, align: 'right'},
     {header: 'LEADER', value: (p) => (p.leader < 0 ? 'none' : p.leader), align: 'right'},
     {header: 'PREFERRED', value: (p) => p.preferredLeader, align: 'right'},
@@ -38,7 +39,7 @@ export function renderAddPartitions(data: AddPartitionsResult): string {
 export function renderElection(data: {electionType: string; dryRun: boolean; results: ElectionResult[]}, chalk: ChalkInstance): string {
   if (data.results.length === 0) return `no partition ${data.dryRun ? 'would change' : 'needed'} a ${data.electionType} leader election`
   const table = renderTable(data.results, [
-    {header: 'TOPIC', value: (r) => r.topic},
+    {header: 'TOPIC', value: (r) => r.topic, shrink: true},
     {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
     {header: 'RESULT', value: (r) => (r.outcome === 'failed' ? `failed: ${r.error}` : r.newLeader !== undefined ? `${r.outcome} (broker ${r.newLeader})` : r.outcome), colour: (t, r) => (r.outcome === 'failed' || r.outcome === 'not-eligible' ? chalk.red(t) : r.outcome === 'elected' || r.outcome === 'would-elect' ? chalk.green(t) : t)},
   ], chalk)
@@ -47,7 +48,7 @@ export function renderElection(data: {electionType: string; dryRun: boolean; res
 
 export function renderTruncate(data: {dryRun: boolean; partitions: Array<TruncateResult & {target: number}>}, chalk: ChalkInstance): string {
   return renderTable(data.partitions, [
-    {header: 'TOPIC', value: (r) => r.topic},
+    {header: 'TOPIC', value: (r) => r.topic, shrink: true},
     {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
     {header: 'START-BEFORE', value: (r) => r.before, align: 'right'},
     {header: data.dryRun ? 'WOULD-START-AT' : 'START-AFTER', value: (r) => (data.dryRun ? r.target : r.after), align: 'right'},
@@ -108,7 +109,7 @@ export function renderApply(data: ApplyResult, chalk: ChalkInstance): string {
   const lines: string[] = []
   if (data.started.length > 0) {
     lines.push(renderTable(data.started, [
-      {header: 'TOPIC', value: (r) => r.topic},
+      {header: 'TOPIC', value: (r) => r.topic, shrink: true},
       {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
       {header: 'FROM', value: (r) => ids(r.from)},
       {header: 'TO', value: (r) => ids(r.to)},
@@ -123,7 +124,7 @@ export function renderApply(data: ApplyResult, chalk: ChalkInstance): string {
 export function renderOngoing(data: {reassignments: OngoingReassignment[]}, chalk: ChalkInstance): string {
   if (data.reassignments.length === 0) return 'no partition reassignment in progress'
   return renderTable(data.reassignments, [
-    {header: 'TOPIC', value: (r) => r.topic},
+    {header: 'TOPIC', value: (r) => r.topic, shrink: true},
     {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
     {header: 'REPLICAS', value: (r) => ids(r.replicas)},
     {header: 'ADDING', value: (r) => ids(r.adding)},
@@ -133,7 +134,7 @@ export function renderOngoing(data: {reassignments: OngoingReassignment[]}, chal
 
 export function renderVerify(data: VerifyReport, chalk: ChalkInstance): string {
   const table = renderTable(data.partitions, [
-    {header: 'TOPIC', value: (r: VerifyResult) => r.topic},
+    {header: 'TOPIC', value: (r: VerifyResult) => r.topic, shrink: true},
     {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
     {header: 'TARGET', value: (r) => ids(r.target)},
     {header: 'REPLICAS', value: (r) => ids(r.replicas)},

@@ -46,7 +46,7 @@ function follow(command: string, args: string[]): Follower {
 }
 
 async function busiestLeader(cluster: FaultCluster, topic: string): Promise<number> {
-  const [described] = await kadmJson<Array<{partitions: Array<{leader: number}>}>>(['topics', 'describe', topic, '-b', cluster.bootstrap])
+  const {topics: [described]} = await kadmJson<{topics: Array<{partitions: Array<{leader: number}>}>}>(['topics', 'describe', topic, '-b', cluster.bootstrap])
   const counts = new Map<number, number>()
   for (const p of described.partitions) counts.set(p.leader, (counts.get(p.leader) ?? 0) + 1)
   return [...counts].sort((a, b) => b[1] - a[1])[0][0]

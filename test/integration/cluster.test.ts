@@ -30,7 +30,7 @@ async function kcatMetadata(): Promise<KcatMetadata> {
 /** Whether the broker kadm asks first (the first bootstrap server) lists the topic. */
 async function kadmSees(topic: string): Promise<boolean> {
   const listed = await kadm(['topics', 'list', topic, '-o', 'json', '-b', bootstrap.split(',')[0]])
-  return listed.code === 0 && (JSON.parse(listed.stdout) as Array<{name: string}>).some((t) => t.name === topic)
+  return listed.code === 0 && (JSON.parse(listed.stdout) as {topics: Array<{name: string}>}).topics.some((t) => t.name === topic)
 }
 
 describe('kadm cluster describe', () => {

@@ -104,7 +104,7 @@ describe('kadm configs', () => {
   it('names a missing topic or broker in one line', async () => {
     const topic = uniqueName('configs-missing')
     const missingTopic = await kadm(['configs', 'get', 'topic', topic, ...B])
-    expect([missingTopic.code, missingTopic.stderr]).toEqual([1, `error: topic ${topic} not found\n`])
+    expect([missingTopic.code, missingTopic.stderr]).toEqual([1, `error: topic ${topic} does not exist\n`])
     const missingBroker = await kadm(['configs', 'set', 'broker', '99', '--set', 'log.cleaner.threads=2', ...B])
     expect(missingBroker.code).toBe(1)
     expect(missingBroker.stderr).toMatch(/^error: broker 99 is not in the cluster \(brokers: 1, 2, 3\)\n$/)

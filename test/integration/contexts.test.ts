@@ -29,8 +29,8 @@ describe('kadm contexts', () => {
       '--sasl-mechanism', 'scram-sha-512', '--sasl-username', 'admin', '--sasl-password', secret], {env})
     expect(secured.code, secured.stderr).toBe(0)
 
-    const list = await kadmJson<Array<{name: string; current: boolean; tls: boolean; sasl: string | null}>>(['contexts', 'list'], {env})
-    expect(list).toEqual([
+    const list = await kadmJson<{contexts: Array<{name: string; current: boolean; tls: boolean; sasl: string | null}>}>(['contexts', 'list'], {env})
+    expect(list.contexts).toEqual([
       {name: 'test', current: true, bootstrapServers: bootstrap.split(','), tls: false, sasl: null},
       {name: 'secured', current: false, bootstrapServers: ['kafka-1:9093', 'kafka-2:9093'], tls: true, sasl: 'scram-sha-512'},
     ])
@@ -63,7 +63,7 @@ describe('kadm contexts', () => {
 
     expect((await kadm(['contexts', 'remove', 'secured'], {env})).code).toBe(0)
     expect((await kadm(['contexts', 'remove', 'secured'], {env})).stderr.trim()).toBe('error: no context named "secured"')
-    expect((await kadmJson<unknown[]>(['contexts', 'list'], {env})).length).toBe(1)
+    expect((await kadmJson<{contexts: unknown[]}>(['contexts', 'list'], {env})).contexts.length).toBe(1)
   })
 
   it('refuses a duplicate, a bad address, and prompting without a terminal', async () => {

@@ -57,7 +57,7 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
   it('with a broker frozen (SIGSTOP): each command costs at most --timeout, never hangs', async () => {
     // The first broker of the bootstrap list: every command first has to get past it.
     const frozen = 1
-    const [before] = await kadmJson<Described[]>(['topics', 'describe', topic, '--no-offsets', ...B])
+    const {topics: [before]} = await kadmJson<{topics: Described[]}>(['topics', 'describe', topic, '--no-offsets', ...B])
     expect(before.partitions.some((p) => p.leader === frozen)).toBe(true)
     await cluster.freeze(frozen)
     try {
@@ -69,7 +69,7 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
       expect(described.stderr).toContain('no answer within 3s')
       // One timeout for the frozen broker, not one per request; a generous margin for a busy machine.
       expect(took).toBeLessThan(3_000 * 2 + 5_000)
-      const [ours] = JSON.parse(described.stdout) as Described[]
+      const {topics: [ours]} = JSON.parse(described.stdout) as {topics: Described[]}
       // Offsets missing exactly for the partitions the frozen broker leads (the others named on failure).
       const wrong = ours.partitions.filter((p) => (p.latestOffset === null) !== (p.leader === frozen))
       expect(wrong.map((p) => ({partition: p.partition, leader: p.leader, latestOffset: p.latestOffset, error: p.error}))).toEqual([])
@@ -94,7 +94,7 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
     const described = await kadm(['topics', 'describe', topic, '-o', 'json', ...B])
     expect(described.code, described.stderr).toBe(4)
     expect(described.stderr.trim()).toMatch(gapLine(dead))
-    const [ours] = JSON.parse(described.stdout) as Described[]
+    const {topics: [ours]} = JSON.parse(described.stdout) as {topics: Described[]}
     expect(ours.partitions.map((p) => [p.partition, p.leader, p.replicas])).toEqual(tool.partitions.map((p) => [p.partition, p.leader, p.replicas]))
     const ledByDead = ours.partitions.filter((p) => p.leader === dead)
     expect(ledByDead.length).toBeGreaterThan(0)
@@ -112,7 +112,7 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
 
     const listed = await kadm(['topics', 'list', '-o', 'json', ...B])
     expect(listed.code, listed.stderr).toBe(0)
-    expect((JSON.parse(listed.stdout) as Array<{name: string}>).map((t) => t.name)).toContain(topic)
+    expect((JSON.parse(listed.stdout) as {topics: Array<{name: string}>}).topics.map((t) => t.name)).toContain(topic)
 
     const offsets = await kadm(['offsets', 'show', topic, '--group', group, ...B])
     expect(offsets.code, offsets.stderr).toBe(4)

@@ -296,11 +296,11 @@ describe('acls with StandardAuthorizer', () => {
     const grant = ['--allow-principal', 'User:alice', '--operation', 'read', '--context', 'scram-sha-512']
     const dry = await kadmJson<{dryRun: boolean; created: unknown[]}>(['acls', 'create', ...grant, '--topic', topic, '--dry-run', '--config-file', configFile], {env: ENV})
     expect(dry).toEqual({dryRun: true, created: [{principal: 'User:alice', host: '*', operation: 'read', permission: 'allow', resourceType: 'topic', resourceName: topic, patternType: 'literal'}]})
-    expect(await kadmJson(['acls', 'list', '--topic', topic, '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})).toEqual([])
+    expect(await kadmJson(['acls', 'list', '--topic', topic, '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})).toEqual({acls: []})
 
     expect((await run(['acls', 'create', ...grant, '--topic', topic])).code).toBe(0)
     expect((await run(['acls', 'create', ...grant, '--group', group])).code).toBe(0)
-    const listed = await kadmJson<Array<{resourceType: string; resourceName: string}>>(['acls', 'list', '--principal', 'User:alice', '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})
+    const listed = (await kadmJson<{acls: Array<{resourceType: string; resourceName: string}>}>(['acls', 'list', '--principal', 'User:alice', '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})).acls
     expect(listed.filter((a) => a.resourceName === topic || a.resourceName === group).map((a) => a.resourceType).sort()).toEqual(['group', 'topic'])
 
     expect(await consumeOne(alice, topic, 'secret plans', group)).toBe('secret plans')
@@ -311,6 +311,6 @@ describe('acls with StandardAuthorizer', () => {
     const deleted = await kadmJson<{deleted: unknown[]}>(['acls', 'delete', '--topic', topic, '--yes', '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})
     expect(deleted.deleted).toHaveLength(1)
     await run(['acls', 'delete', '--group', group, '--yes', '--context', 'scram-sha-512'])
-    expect(await kadmJson(['acls', 'list', '--principal', 'User:alice', '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})).toEqual([])
+    expect(await kadmJson(['acls', 'list', '--principal', 'User:alice', '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})).toEqual({acls: []})
   })
 })

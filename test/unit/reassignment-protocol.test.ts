@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseBrokerList, parseElectionFile, parseReplicaAssignment, parseTruncateOffset} from '../../src/domain/partition-args.js'
+import {parseBrokerList, parseElectionFile, parseTruncateOffset} from '../../src/domain/partition-args.js'
 import {AlterPartitionReassignments} from '../../src/kafka/protocol/alter-partition-reassignments.js'
 import {Reader, Writer} from '../../src/kafka/protocol/codec.js'
 import {DeleteRecords} from '../../src/kafka/protocol/delete-records.js'
@@ -92,10 +92,7 @@ describe('DeleteRecords and AlterPartitionReassignments', () => {
 })
 
 describe('argument parsers', () => {
-  it('reads replica assignments, broker lists and offsets', () => {
-    expect(parseReplicaAssignment('1:2,2:3')).toEqual([[1, 2], [2, 3]])
-    expect(() => parseReplicaAssignment('1:1')).toThrow(/twice/)
-    expect(() => parseReplicaAssignment('a')).toThrow(/broker ids/)
+  it('reads broker lists and offsets (replica assignments: topic-spec.test.ts)', () => {
     expect(parseBrokerList('3, 1,3', '--brokers')).toEqual([3, 1])
     expect(parseTruncateOffset('end', '--before')).toBe(-1)
     expect(parseTruncateOffset('42', '--before')).toBe(42)

@@ -20,7 +20,7 @@ export default class AclsList extends ClusterCommand {
     ...filterFlags,
   }
 
-  async run(): Promise<AclBinding[]> {
+  async run(): Promise<{acls: AclBinding[]}> {
     const {flags} = await this.parse(AclsList)
     this.applyOutputFlags(flags)
     const filter = aclFilter(flags, 'list')
@@ -28,6 +28,6 @@ export default class AclsList extends ClusterCommand {
     const {listAcls} = await import('../../kafka/acls.js')
     const acls = await listAcls(connection, filter)
     if (acls.length === 0 && this.format === 'table') this.note('no ACLs match')
-    return this.emit(acls, renderAcls)
+    return this.emit({acls}, (data, chalk) => renderAcls(data.acls, chalk))
   }
 }

@@ -21,7 +21,7 @@ export default class ConfigsGet extends ClusterCommand {
   ]
   static flags = {
     all: Flags.boolean({char: 'a', summary: 'Every config, not only the dynamic overrides.'}),
-    key: Flags.string({char: 'k', summary: 'Only this config key (repeatable).', multiple: true}),
+    key: Flags.string({char: 'k', summary: 'Only this config key (repeatable).', multiple: true, multipleNonGreedy: true}),
   }
 
   async run(): Promise<ConfigsGetResult> {
@@ -31,7 +31,7 @@ export default class ConfigsGet extends ClusterCommand {
     const connection = await this.connect(flags)
     const {describeConfigs} = await import('../../kafka/configs.js')
     const [result] = await describeConfigs(connection, [resource], {synonyms: true, keys: flags.key})
-    if (result.error?.startsWith('UNKNOWN_TOPIC_OR_PARTITION')) throw new KadmError(`topic ${resource.name} not found`)
+    if (result.error?.startsWith('UNKNOWN_TOPIC_OR_PARTITION')) throw new KadmError(`topic ${resource.name} does not exist`)
     if (result.error) throw new KadmError(`cannot describe ${describeResource(resource)}: ${result.error}`)
     const own = OWN_SOURCE[args.type as keyof typeof OWN_SOURCE]
     const configs = (flags.all || flags.key ? result.configs : result.configs.filter((c) => c.source === own)).sort((a, b) => compareNames(a.name, b.name))

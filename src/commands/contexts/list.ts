@@ -15,7 +15,7 @@ export default class ContextsList extends KadmCommand {
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> -o yaml']
   static flags = {...configFileFlags}
 
-  async run(): Promise<ContextRow[]> {
+  async run(): Promise<{contexts: ContextRow[]}> {
     const {flags} = await this.parse(ContextsList)
     this.applyOutputFlags(flags)
     const {path, config} = await loadConfigFile(flags['config-file'])
@@ -28,9 +28,9 @@ export default class ContextsList extends KadmCommand {
     }))
     if (rows.length === 0 && this.format === 'table') {
       this.note(`no contexts in ${path} (add one with \`kadm contexts add NAME -b host:port\`)`)
-      return rows
+      return {contexts: rows}
     }
-    return this.emit(rows, (r, chalk) => renderTable(r, [
+    return this.emit({contexts: rows}, (data, chalk) => renderTable(data.contexts, [
       {header: 'CURRENT', value: (x) => (x.current ? '*' : '')},
       {header: 'NAME', value: (x) => x.name, colour: (t, x) => (x.current ? chalk.bold(t) : t)},
       {header: 'BOOTSTRAP SERVERS', value: (x) => x.bootstrapServers.join(',')},

@@ -2,8 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
-import {parseReplicaAssignment} from '../../domain/partition-args.js'
-import type {AddPartitionsResult} from '../../kafka/partitions.js'
+import {parseReplicaAssignment} from '../../domain/topic-spec.js'
+import {KadmError, UsageError} from '../../errors.js'
+import type {AddPartitionsResult} from '../../kafka/topics.js'
 import {renderAddPartitions} from '../../render/partitions.js'
 
 export default class PartitionsAdd extends ClusterCommand {
@@ -30,15 +31,18 @@ export default class PartitionsAdd extends ClusterCommand {
   async run(): Promise<AddPartitionsResult> {
     const {args, flags} = await this.parse(PartitionsAdd)
     this.applyOutputFlags(flags)
-    const assignments = flags['replica-assignment'] ? parseReplicaAssignment(flags['replica-assignment']) : undefined
-    const connection = await this.connect(flags)
-    const {addPartitions} = await import('../../kafka/partitions.js')
-    let total = flags.total
-    if (total === undefined) {
-      const metadata = await connection.metadata([args.topic])
-      const topic = metadata.topics.find((t) => t.name === args.topic && t.errorCode === 0)
-      total = (topic?.partitions.length ?? 0) + flags.count!
+    let assignments: number[][] | undefined
+    try {
+      assignments = flags['replica-assignment'] ? parseReplicaAssignment(flags['replica-assignment']) : undefined
+    } catch (error) {
+      throw new UsageError((error as Error).message)
     }
-    return this.emit(await addPartitions(connection, args.topic, total, assignments, flags['dry-run']), renderAddPartitions)
+    const connection = await this.connect(flags)
+    const {growPartitions} = await import('../../kafka/topics.js')
+    const topic = (await connection.metadata([args.topic])).topics.find((t) => t.name === args.topic && t.errorCode === 0)
+    if (!topic) throw new KadmError(`topic ${args.topic} does not exist`)
+    const current = topic.partitions.length
+    const total = flags.total ?? current + flags.count!
+    return this.emit(await growPartitions(connection, args.topic, total, {assignments, validateOnly: flags['dry-run'], timeoutMs: this.parseTimeout(flags.timeout), current}), renderAddPartitions)
   }
 }

@@ -22,13 +22,13 @@ export default class TopicsCreate extends ClusterCommand {
     partitions: Flags.integer({char: 'p', summary: 'Number of partitions (default: the brokers\' num.partitions).', min: 1}),
     'replication-factor': Flags.integer({char: 'r', summary: 'Replicas per partition (default: the brokers\' default.replication.factor).', min: 1, max: 32767}),
     // As in kafka-topics (and topics alter), --config is a topic config; kadm's file is --config-file.
-    config: Flags.string({char: 'c', summary: 'A topic config key=value (repeatable).', multiple: true, default: []}),
+    config: Flags.string({char: 'c', summary: 'A topic config key=value (repeatable).', multiple: true, multipleNonGreedy: true, default: []}),
     'replica-assignment': Flags.string({summary: 'Brokers per partition, e.g. 1:2:3,2:3:1 (partition 0 on 1,2,3; leader first).', exclusive: ['partitions', 'replication-factor']}),
     'if-not-exists': Flags.boolean({summary: 'Skip topics that already exist instead of failing.'}),
     'dry-run': Flags.boolean({summary: 'Ask the brokers to validate only; nothing is created.'}),
   }
 
-  async run(): Promise<CreatedTopic[]> {
+  async run(): Promise<{topics: CreatedTopic[]}> {
     const {argv, flags} = await this.parse(TopicsCreate)
     this.applyOutputFlags(flags)
     const names = argv.map(String)
@@ -53,6 +53,6 @@ export default class TopicsCreate extends ClusterCommand {
       ifNotExists: flags['if-not-exists'],
       timeoutMs: this.parseTimeout(flags.timeout),
     })
-    return this.emit(created, renderCreated)
+    return this.emit({topics: created}, (data, chalk) => renderCreated(data.topics, chalk))
   }
 }

@@ -13,7 +13,7 @@ export default class TopicsDescribe extends ClusterCommand {
   static summary = 'Describe topics: id, configs, and per partition leader, replicas, ISR, offsets and health markers.'
   static description = `With no names, every non-internal topic. Names are globs unless --regex. Offsets come from one ListOffsets request per leader broker (earliest and latest), configs from one DescribeConfigs request, all after one Metadata request.
 
-The health filters keep only the partitions that match any of them, like kafka-topics; a leaderless partition counts as unavailable and under min ISR.`
+The health filters keep only the partitions that match any of them, like kafka-topics; an unavailable partition (no live leader) also counts as under min ISR.`
   static strict = false
   static args = {topic: Args.string({description: 'Topic names or globs (regular expressions with --regex); any number. None: every topic.', ignoreStdin: true})}
   static examples = [
@@ -35,7 +35,7 @@ The health filters keep only the partitions that match any of them, like kafka-t
     'no-offsets': Flags.boolean({summary: 'Skip the ListOffsets requests (no earliest/latest/records columns).'}),
   }
 
-  async run(): Promise<TopicDescription[]> {
+  async run(): Promise<{topics: TopicDescription[]}> {
     const {argv, flags} = await this.parse(TopicsDescribe)
     this.applyOutputFlags(flags)
     const patterns = topicPatterns(argv, flags.regex)
@@ -48,12 +48,12 @@ The health filters keep only the partitions that match any of them, like kafka-t
     const {describeTopics} = await import('../../kafka/topics.js')
     const {topics, unmatched} = await describeTopics(connection, {patterns, regex: flags.regex, internal: flags.internal}, {allConfigs: flags['all-configs'], offsets: !flags['no-offsets']})
     const missing = unmatched.filter((p) => isLiteralName(p, {regex: flags.regex}))
-    if (missing.length > 0) throw new KadmError(`topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`)
+    if (missing.length > 0) throw new KadmError(`topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`)
     for (const p of unmatched.filter((x) => !missing.includes(x))) this.warning(`no topic matches "${p}"`)
     const overridden = flags['topics-with-overrides'] ? topics.filter((t) => t.configs.some((c) => c.source === 'DYNAMIC_TOPIC_CONFIG')) : topics
     const shown = filters.length === 0
       ? overridden
       : overridden.map((t) => ({...t, partitions: t.partitions.filter((p) => matchesHealthFilter(p.markers, filters))})).filter((t) => t.partitions.length > 0)
-    return this.emit(shown, renderTopicDescriptions)
+    return this.emit({topics: shown}, (data, chalk) => renderTopicDescriptions(data.topics, chalk))
   }
 }

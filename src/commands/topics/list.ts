@@ -9,7 +9,7 @@ import {selectionFlags, topicPatterns} from '../../topic-flags.js'
 
 export default class TopicsList extends ClusterCommand {
   static summary = 'List topics with partitions, replication factor and health.'
-  static description = `Names are globs (orders-*, logs-?) unless --regex. Health counts leaderless, under-min-ISR and under-replicated partitions. One Metadata request for all topics and one DescribeConfigs request (for min.insync.replicas), however many topics.`
+  static description = `Names are globs (orders-*, logs-?) unless --regex. Health counts unavailable (no live leader), under-min-ISR and under-replicated partitions. One Metadata request for all topics and one DescribeConfigs request (for min.insync.replicas), however many topics.`
   static strict = false
   static args = {topic: Args.string({description: 'Topic names or globs (regular expressions with --regex); any number.', ignoreStdin: true})}
   static aliases = ['topics:ls']
@@ -22,10 +22,10 @@ export default class TopicsList extends ClusterCommand {
   static flags = {
     ...selectionFlags,
     internal: Flags.boolean({summary: 'Include internal topics (__consumer_offsets, __transaction_state, ...).'}),
-    unhealthy: Flags.boolean({summary: 'Only topics with leaderless, under-min-ISR or under-replicated partitions.'}),
+    unhealthy: Flags.boolean({summary: 'Only topics with unavailable, under-min-ISR or under-replicated partitions.'}),
   }
 
-  async run(): Promise<TopicSummary[]> {
+  async run(): Promise<{topics: TopicSummary[]}> {
     const {argv, flags} = await this.parse(TopicsList)
     this.applyOutputFlags(flags)
     const patterns = topicPatterns(argv, flags.regex)
@@ -33,6 +33,6 @@ export default class TopicsList extends ClusterCommand {
     const {listTopics} = await import('../../kafka/topics.js')
     let topics = await listTopics(connection, {patterns, regex: flags.regex, internal: flags.internal})
     if (flags.unhealthy) topics = topics.filter((t) => isUnhealthy(t.health))
-    return this.emit(topics, renderTopicList)
+    return this.emit({topics}, (data, chalk) => renderTopicList(data.topics, chalk))
   }
 }
