@@ -6,6 +6,7 @@ import type {ChalkInstance} from 'chalk'
 import {CancelledError, ExitCode, KadmError, oneLine, UsageError} from './errors.js'
 import {colourEnabled, makeChalk} from './render/colour.js'
 import {OUTPUT_FORMATS, type OutputFormat, serialise} from './render/output.js'
+import {forTerminal} from './render/table.js'
 import {durationProblem, parseDuration} from './domain/duration.js'
 import {habitProblem} from './domain/habits.js'
 import {describeParseError} from './parse-errors.js'
@@ -73,7 +74,8 @@ export abstract class KadmCommand extends Command {
   /** Prints `data` as JSON/YAML, or as the table `render` draws, and returns it. */
   protected async emit<T>(data: T, render: (data: T, chalk: ChalkInstance) => string): Promise<T> {
     if (this.format === 'table') {
-      const text = render(data, this.chalk)
+      // On a terminal, names too long for its width are cut with an ellipsis (see Column.shrink).
+      const text = forTerminal(process.stdout.isTTY ? process.stdout.columns : undefined, () => render(data, this.chalk))
       if (text) process.stdout.write(text.endsWith('\n') ? text : text + '\n')
     } else {
       process.stdout.write(await serialise(data, this.format))

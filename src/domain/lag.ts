@@ -287,8 +287,23 @@ export interface LagRates {
   produceRate: number
   /** Change of total lag per second (positive: falling behind). */
   lagRate: number
-  /** ms until lag reaches 0 at these rates; 0 when there is no lag; null when it is not shrinking. */
+  /**
+   * ms until lag reaches 0 at these rates; 0 when there is no lag; for a group that keeps up (its
+   * lag did not grow by more than KEEPING_UP_SLACK of what was produced), the time to read the
+   * records now behind; null ("never") when it is falling behind.
+   */
   etaMs: number | null
+}
+
+/** How far back --watch measures rates: a trend, not the batch one poll happened to see. */
+export const RATE_WINDOW_MS = 30_000
+/** A group whose lag grew by at most this share of the records produced meanwhile keeps up. */
+export const KEEPING_UP_SLACK = 0.05
+
+/** The samples of a group that stay for the next rates: those within RATE_WINDOW_MS of `at`, and always the newest. */
+export function rateWindow(samples: readonly LagSample[], at: number): LagSample[] {
+  const kept = samples.filter((s) => at - s.at <= RATE_WINDOW_MS)
+  return kept.length > 0 ? kept : samples.slice(-1)
 }
 
 export function sampleOf(at: number, partitions: readonly PartitionLag[]): LagSample {
@@ -320,17 +335,19 @@ function delta(prev: ReadonlyMap<string, number>, cur: ReadonlyMap<string, numbe
 export function lagRates(prev: LagSample, cur: LagSample): LagRates | null {
   const seconds = (cur.at - prev.at) / 1000
   if (seconds <= 0) return null
+  const produced = delta(prev.logEnd, cur.logEnd)
   const consumeRate = delta(prev.committed, cur.committed) / seconds
-  const produceRate = delta(prev.logEnd, cur.logEnd) / seconds
+  const produceRate = produced / seconds
   const lagRate = (cur.lag - prev.lag) / seconds
-  return {consumeRate, produceRate, lagRate, etaMs: etaMs(cur.lag, consumeRate, produceRate)}
+  const keepingUp = consumeRate > 0 && cur.lag - prev.lag <= produced * KEEPING_UP_SLACK
+  return {consumeRate, produceRate, lagRate, etaMs: etaMs(cur.lag, consumeRate, produceRate, keepingUp)}
 }
 
-export function etaMs(lag: number, consumeRate: number, produceRate: number): number | null {
+export function etaMs(lag: number, consumeRate: number, produceRate: number, keepingUp = false): number | null {
   if (lag <= 0) return 0
   const net = consumeRate - produceRate
-  if (net <= 0) return null
-  return Math.round((lag / net) * 1000)
+  if (net > 0) return Math.round((lag / net) * 1000)
+  return keepingUp && consumeRate > 0 ? Math.round((lag / consumeRate) * 1000) : null
 }
 
 /**

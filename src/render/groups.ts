@@ -1,7 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import {formatDuration, type GroupLag, type GroupLagSummary, type GroupList, type LagRates, type LagSummary, type PartitionLag} from '../domain/lag.js'
-import {renderKeyValues, renderTable} from './table.js'
+import {renderKeyValues, renderTable, shortOnTerminal} from './table.js'
 import {compareNames} from '../domain/order.js'
 
 const lagColour = (chalk: ChalkInstance) => (text: string, lag: number | null | undefined) =>
@@ -13,19 +13,23 @@ const stateColour = (chalk: ChalkInstance) => (text: string) =>
 export function renderGroupList(data: GroupList, chalk: ChalkInstance): string {
   if (data.groups.length === 0) return 'No consumer groups.'
   return renderTable(data.groups, [
-    {header: 'GROUP', value: (g) => g.groupId},
+    {header: 'GROUP', value: (g) => g.groupId, shrink: true},
     {header: 'STATE', value: (g) => g.state, colour: stateColour(chalk)},
     {header: 'TYPE', value: (g) => g.type},
     {header: 'PROTOCOL', value: (g) => g.protocolType || '(none)'},
     {header: 'ASSIGNOR', value: (g) => g.assignor || null},
     {header: 'MEMBERS', value: (g) => g.members, align: 'right'},
-    {header: 'TOPICS', value: (g) => (g.topics.length > 0 ? g.topics.join(',') : null)},
+    {header: 'TOPICS', value: (g) => (g.topics.length > 0 ? g.topics.join(',') : null), shrink: true},
     {header: 'LAG', value: (g) => g.totalLag, align: 'right', colour: (t, g) => lagColour(chalk)(t, g.totalLag)},
   ], chalk)
 }
 
+/** Terminal columns a member id gets in an OWNER cell ("consumer-1-4f0c…"). */
+const MEMBER_ID_WIDTH = 16
+
 function ownerText(p: PartitionLag): string | null {
-  return p.owner ? `${p.owner.memberId} (${p.owner.clientId}@${p.owner.host})` : null
+  // Member ids are long (client id and a UUID): on a terminal, enough of one to tell members apart.
+  return p.owner ? `${shortOnTerminal(p.owner.memberId, MEMBER_ID_WIDTH)} (${p.owner.clientId}@${p.owner.host})` : null
 }
 
 export function renderGroupDescription(group: GroupLag, chalk: ChalkInstance): string {
@@ -42,10 +46,10 @@ export function renderGroupDescription(group: GroupLag, chalk: ChalkInstance): s
   const parts = [header]
   if (group.members.length > 0) {
     parts.push(renderTable(group.members, [
-      {header: 'MEMBER-ID', value: (m) => m.memberId},
-      {header: 'INSTANCE-ID', value: (m) => m.instanceId},
-      {header: 'CLIENT-ID', value: (m) => m.clientId},
-      {header: 'HOST', value: (m) => m.host},
+      {header: 'MEMBER-ID', value: (m) => m.memberId, shrink: true},
+      {header: 'INSTANCE-ID', value: (m) => m.instanceId, shrink: true},
+      {header: 'CLIENT-ID', value: (m) => m.clientId, shrink: true},
+      {header: 'HOST', value: (m) => m.host, shrink: true},
       {header: 'PARTITIONS', value: (m) => compactAssignment(m.assignment)},
     ], chalk))
   }
@@ -59,12 +63,12 @@ export function renderGroupDescription(group: GroupLag, chalk: ChalkInstance): s
       rows.push({topic: t.topic, partition: 'total', committed: null, logEnd: null, lag: t.lag, owner: null, total: true})
     }
     parts.push(renderTable(rows, [
-      {header: 'TOPIC', value: (r) => r.topic, colour: (t, r) => (r.total ? chalk.dim(t) : t)},
+      {header: 'TOPIC', value: (r) => r.topic, colour: (t, r) => (r.total ? chalk.dim(t) : t), shrink: true},
       {header: 'PARTITION', value: (r) => r.partition, align: 'right', colour: (t, r) => (r.total ? chalk.dim(t) : t)},
       {header: 'COMMITTED', value: (r) => (r.total ? '' : r.committed), align: 'right', colour: (t) => (t === 'none' ? chalk.dim(t) : t)},
       {header: 'LOG-END', value: (r) => (r.total ? '' : r.logEnd), align: 'right'},
       {header: 'LAG', value: (r) => r.lag, align: 'right', colour: (t, r) => lagColour(chalk)(r.total ? chalk.bold(t) : t, r.lag)},
-      {header: 'OWNER', value: (r) => (r.total ? '' : r.owner)},
+      {header: 'OWNER', value: (r) => (r.total ? '' : r.owner), shrink: true},
     ], chalk))
   } else if (group.state === 'CoordinatorUnreachable') {
     parts.push(chalk.red(`Its coordinator (broker ${group.coordinator}) did not answer: members and committed offsets are unknown.`))
@@ -99,17 +103,30 @@ const timeLagText = (ms: number | null) => (ms === null ? null : ms === 0 ? '0s'
 const rate = (r: number | undefined) => (r === undefined ? null : r.toFixed(1))
 const etaText = (r: LagRates | null | undefined) => (r === undefined || r === null ? null : r.etaMs === null ? 'never' : formatDuration(r.etaMs))
 
-export function renderLagSummary(data: LagSummary, chalk: ChalkInstance): string {
+/**
+ * The lag table and the total. With `maxGroups` (a --watch screen) and more groups than that:
+ * the ones with the most lag, and one line counting the others and their lag.
+ */
+export function renderLagSummary(data: LagSummary, chalk: ChalkInstance, options: {maxGroups?: number} = {}): string {
   if (data.groups.length === 0) return 'No consumer groups.'
   const watching = data.groups.some((g) => g.rates !== undefined)
-  const table = renderTable(data.groups, [
-    {header: 'GROUP', value: (g) => g.groupId},
+  let shown = data.groups
+  let more = ''
+  if (options.maxGroups !== undefined && data.groups.length > options.maxGroups) {
+    const worst = [...data.groups].sort((a, b) => (b.totalLag ?? -1) - (a.totalLag ?? -1)).slice(0, options.maxGroups)
+    const kept = new Set(worst)
+    shown = data.groups.filter((g) => kept.has(g))
+    const rest = data.groups.filter((g) => !kept.has(g))
+    more = `\n${chalk.dim(`… ${rest.length} more group${rest.length === 1 ? '' : 's'} with ${rest.reduce((sum, g) => sum + (g.totalLag ?? 0), 0)} lag in all (the terminal is too short to show them)`)}`
+  }
+  const table = renderTable(shown, [
+    {header: 'GROUP', value: (g) => g.groupId, shrink: true},
     {header: 'STATE', value: (g) => g.state, colour: stateColour(chalk)},
     {header: 'MEMBERS', value: (g) => g.members, align: 'right'},
     {header: 'PARTITIONS', value: (g) => g.partitions, align: 'right'},
     {header: 'LAG', value: (g) => g.totalLag, align: 'right', colour: (t, g) => lagColour(chalk)(t, g.totalLag)},
     {header: 'MAX-LAG', value: (g) => g.maxLag?.lag, align: 'right'},
-    {header: 'MAX-LAG-PARTITION', value: (g) => (g.maxLag ? `${g.maxLag.topic}:${g.maxLag.partition}` : null)},
+    {header: 'MAX-LAG-PARTITION', value: (g) => (g.maxLag ? `${g.maxLag.topic}:${g.maxLag.partition}` : null), shrink: true},
     {header: 'TIME-LAG', value: (g) => timeLagText(g.timeLagMs), align: 'right'},
     ...(watching
       ? [
@@ -120,7 +137,7 @@ export function renderLagSummary(data: LagSummary, chalk: ChalkInstance): string
       : []),
   ], chalk)
   const max = data.maxLag ? `, max ${data.maxLag.lag} (${data.maxLag.groupId} on ${data.maxLag.topic}:${data.maxLag.partition})` : ''
-  return `${table}\n\n${chalk.bold('Total lag:')} ${data.totalLag} over ${data.groups.length} group${data.groups.length === 1 ? '' : 's'}${max}`
+  return `${table}${more}\n\n${chalk.bold('Total lag:')} ${data.totalLag} over ${data.groups.length} group${data.groups.length === 1 ? '' : 's'}${max}`
 }
 
 /** One plain line per group per sample, for --watch without a terminal (logs, pipes). */
@@ -145,7 +162,7 @@ export interface DeleteResult {
 
 export function renderDeleteResult(data: DeleteResult, chalk: ChalkInstance): string {
   return renderTable(data.groups, [
-    {header: 'GROUP', value: (g) => g.groupId},
+    {header: 'GROUP', value: (g) => g.groupId, shrink: true},
     {header: 'STATUS', value: (g) => (data.dryRun ? 'would delete' : g.deleted ? 'deleted' : `failed: ${g.error}`), colour: (t) => (t === 'deleted' ? chalk.green(t) : t.startsWith('failed') ? chalk.red(t) : t)},
   ], chalk)
 }

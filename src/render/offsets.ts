@@ -26,7 +26,7 @@ export interface OffsetsShowResult {
 
 export function renderOffsetsShow(data: OffsetsShowResult, chalk: ChalkInstance): string {
   const columns: Parameters<typeof renderTable<ShownPartition>>[1][number][] = [
-    {header: 'TOPIC', value: (r) => r.topic},
+    {header: 'TOPIC', value: (r) => r.topic, shrink: true},
     {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
     {header: 'EARLIEST', value: (r) => unknownIfFailed(r, r.earliestOffset), align: 'right'},
     {header: 'LATEST', value: (r) => unknownIfFailed(r, r.latestOffset), align: 'right'},
@@ -64,8 +64,8 @@ const signed = (n: number | null) => (n === null ? null : n > 0 ? `+${n}` : Stri
 export function renderOffsetReset(data: OffsetResetResult, chalk: ChalkInstance): string {
   const rows = data.groups.flatMap((g) => g.rows)
   const columns: Parameters<typeof renderTable<PlanRow>>[1][number][] = [
-    {header: 'GROUP', value: (r) => r.group},
-    {header: 'TOPIC', value: (r) => r.topic},
+    {header: 'GROUP', value: (r) => r.group, shrink: true},
+    {header: 'TOPIC', value: (r) => r.topic, shrink: true},
     {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
     {header: 'CURRENT', value: (r) => r.currentOffset, align: 'right'},
     {header: 'NEW', value: (r) => r.newOffset, align: 'right'},
@@ -102,7 +102,7 @@ export interface OffsetsDeleteResult {
 export function renderOffsetsDelete(data: OffsetsDeleteResult, chalk: ChalkInstance): string {
   const ok = new Set(['deleted', 'would delete'])
   const columns: Parameters<typeof renderTable<DeletedOffset>>[1][number][] = [
-    {header: 'TOPIC', value: (r) => r.topic},
+    {header: 'TOPIC', value: (r) => r.topic, shrink: true},
     {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
     {header: 'COMMITTED', value: (r) => r.committedOffset, align: 'right'},
     {header: 'STATUS', value: (r) => r.status, colour: (t, r) => (ok.has(r.status) ? chalk.green(t) : chalk.red(t))},

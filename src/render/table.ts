@@ -5,6 +5,72 @@ export interface Column<R> {
   value: (row: R) => string | number | undefined | null
   align?: 'left' | 'right'
   colour?: (text: string, row: R) => string
+  /** A name that may be cut, with an ellipsis, when the table is wider than the terminal (never in a pipe, JSON or YAML). */
+  shrink?: boolean
+}
+
+/** The terminal's width while a table is drawn for it; undefined in a pipe or file (see forTerminal). */
+let terminalColumns: number | undefined
+
+/** Draws what `draw` renders for a terminal `columns` wide (undefined: not a terminal). */
+export function forTerminal<T>(columns: number | undefined, draw: () => T): T {
+  const saved = terminalColumns
+  terminalColumns = columns
+  try {
+    return draw()
+  } finally {
+    terminalColumns = saved
+  }
+}
+
+/** `text` cut to `width` terminal columns with an ellipsis, on a terminal only (ids in table cells). */
+export function shortOnTerminal(text: string, width: number): string {
+  return terminalColumns === undefined ? text : ellipsis(text, width)
+}
+
+/** `text` cut to at most `width` columns, its last one an ellipsis. */
+export function ellipsis(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text
+  let out = ''
+  for (const ch of text) {
+    if (displayWidth(out + ch) > width - 1) break
+    out += ch
+  }
+  return out + '…'
+}
+
+/** A column is not cut below this width (or its header's). */
+const MIN_SHRUNK_WIDTH = 12
+
+/**
+ * On a terminal, the columns marked `shrink` cut so that the table fits its width: the widest
+ * first, none below MIN_SHRUNK_WIDTH. Elsewhere (or when it fits) the columns as they are.
+ */
+function fitToTerminal<R>(rows: readonly R[], columns: readonly Column<R>[]): readonly Column<R>[] {
+  if (terminalColumns === undefined || !columns.some((c) => c.shrink)) return columns
+  const plain = (c: Column<R>, row: R) => {
+    const raw = c.value(row)
+    return raw === undefined || raw === null ? '-' : String(raw)
+  }
+  const widths = columns.map((c) => rows.reduce((w, row) => Math.max(w, ...plain(c, row).split('\n').map(displayWidth)), displayWidth(c.header)))
+  let overflow = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1) - terminalColumns
+  const limits = [...widths]
+  while (overflow > 0) {
+    let widest = -1
+    for (let i = 0; i < columns.length; i++) {
+      const floor = Math.max(MIN_SHRUNK_WIDTH, displayWidth(columns[i].header))
+      if (columns[i].shrink && limits[i] > floor && (widest < 0 || limits[i] > limits[widest])) widest = i
+    }
+    if (widest < 0) break
+    const floor = Math.max(MIN_SHRUNK_WIDTH, displayWidth(columns[widest].header))
+    const cut = Math.min(overflow, limits[widest] - floor, Math.max(1, limits[widest] - Math.max(...limits.filter((_, i) => i !== widest && columns[i].shrink), floor)))
+    limits[widest] -= cut
+    overflow -= cut
+  }
+  return columns.map((c, i) => (limits[i] === widths[i] ? c : {...c, value: (row: R) => {
+    const raw = c.value(row)
+    return raw === undefined || raw === null ? raw : ellipsis(String(raw), limits[i])
+  }}))
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g
@@ -38,7 +104,8 @@ const spaces = (n: number): string => (n <= 0 ? '' : n <= SPACES.length ? SPACES
  * Drawn directly, each cell measured once: a 1,000-topic describe has 6,000 rows, drawn by a
  * process that has just started (cli-table3 spent ~1 s on them).
  */
-export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[], chalk: ChalkInstance): string {
+export function renderTable<R>(rows: readonly R[], allColumns: readonly Column<R>[], chalk: ChalkInstance): string {
+  const columns = fitToTerminal(rows, allColumns)
   const n = columns.length
   const texts: string[] = []
   const cellWidths: number[] = []

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {colourEnabled, makeChalk} from '../../src/render/colour.js'
 import {serialise} from '../../src/render/output.js'
-import {renderKeyValues, renderTable} from '../../src/render/table.js'
+import {ellipsis, forTerminal, renderKeyValues, renderTable, shortOnTerminal} from '../../src/render/table.js'
 
 const tty = {isTTY: true} as NodeJS.WriteStream
 const pipe = {isTTY: false} as NodeJS.WriteStream
@@ -55,6 +55,42 @@ describe('tables', () => {
 
   it('aligns key-value headers', () => {
     expect(renderKeyValues([['Cluster ID', 'abc'], ['Brokers', 3], ['Rack', null]], chalk)).toBe('Cluster ID: abc\nBrokers:    3\nRack:       -')
+  })
+})
+
+describe('tables on a terminal', () => {
+  const chalk = makeChalk(false)
+  const rows = [{name: 'orders-eu-west-1-payments-settled', owner: 'consumer-1-4f0c9a21-77aa-4e6e-b1b2-0c1e1f2a3b4c', lag: 5}, {name: 'clicks', owner: 'x', lag: 12}]
+  const columns = [
+    {header: 'NAME', value: (r: typeof rows[number]) => r.name, shrink: true},
+    {header: 'OWNER', value: (r: typeof rows[number]) => r.owner, shrink: true},
+    {header: 'LAG', value: (r: typeof rows[number]) => r.lag, align: 'right' as const},
+  ]
+
+  it('cuts the names a table marks, widest first, with an ellipsis, to fit the terminal', () => {
+    const lines = forTerminal(50, () => renderTable(rows, columns, chalk)).split('\n')
+    expect(lines).toEqual([
+      'NAME                   OWNER                   LAG',
+      'orders-eu-west-1-pay…  consumer-1-4f0c9a21-7…    5',
+      'clicks                 x                        12',
+    ])
+  })
+
+  it('leaves tables alone that fit, and every table in a pipe (no terminal)', () => {
+    expect(forTerminal(200, () => renderTable(rows, columns, chalk))).toBe(renderTable(rows, columns, chalk))
+    expect(renderTable(rows, columns, chalk)).toContain('consumer-1-4f0c9a21-77aa-4e6e-b1b2-0c1e1f2a3b4c')
+  })
+
+  it('never cuts below 12 columns or unmarked columns', () => {
+    const lines = forTerminal(10, () => renderTable(rows, columns, chalk)).split('\n')
+    expect(lines[1]).toMatch(/^orders-eu-w… +consumer-1-… +5$/)
+  })
+
+  it('shortens ids inside cells on a terminal only', () => {
+    expect(shortOnTerminal('consumer-1-4f0c9a21-77aa', 16)).toBe('consumer-1-4f0c9a21-77aa')
+    expect(forTerminal(80, () => shortOnTerminal('consumer-1-4f0c9a21-77aa', 16))).toBe('consumer-1-4f0c…')
+    expect(ellipsis('short', 16)).toBe('short')
+    expect(ellipsis('日本語のトピック名', 7)).toBe('日本語…')
   })
 })
 
