@@ -7,6 +7,8 @@ import {hasInlineSecrets} from './config/contexts.js'
 import {resolveConnection, type ConnectionSettings} from './config/resolve.js'
 import {ExitCode} from './errors.js'
 import type {BrokerGap, KafkaConnection} from './kafka/client.js'
+import type {TopicScope} from './domain/offset-reset.js'
+import {noMatchWarning} from './topic-flags.js'
 
 export interface ConnectionFlags {
   'bootstrap-server'?: string
@@ -68,6 +70,14 @@ export abstract class ClusterCommand extends KadmCommand {
     const {KafkaConnection} = await import('./kafka/client.js')
     this.connection = await KafkaConnection.open(settings, {timeoutMs: this.parseTimeout(flags.timeout), verbose: Boolean(flags.verbose)})
     return this.connection
+  }
+
+  /** `--topic t[:p,p]` scopes with their globs expanded (see expandScopes); a glob that matches nothing is a warning. */
+  protected async expandTopicScopes(connection: KafkaConnection, scopes: readonly TopicScope[]): Promise<TopicScope[]> {
+    const {expandScopes} = await import('./kafka/group-offsets.js')
+    const expanded = await expandScopes(connection, scopes)
+    if (expanded.unmatched.length > 0) this.warning(noMatchWarning(expanded.unmatched))
+    return expanded.scopes
   }
 
   override async finally(error: Error | undefined): Promise<void> {

@@ -31,7 +31,7 @@ export function noMatchWarning(patterns: readonly string[], what = 'topic'): str
  * them as arguments. This flag accepts Kafka's way (repeatable) beside the arguments.
  */
 export function kafkaNameFlag(what: 'topic' | 'group', char?: 'g' | 't') {
-  return Flags.string({char, summary: `A ${what}, as Kafka's tools name it (repeatable; the same as naming it as an argument).`, multiple: true})
+  return Flags.string({char, summary: `A ${what}, as Kafka's tools name it (repeatable; the same as naming it as an argument).`, multiple: true, multipleNonGreedy: true})
 }
 
 /** The names given as arguments and with the Kafka-style flag, once each; `missing` names the argument when there are none and one is required. */

@@ -15,13 +15,3 @@ export function parseStates(values: readonly string[] | undefined): string[] {
   }
   return [...new Set(out)]
 }
-
-/** `--regex` → a RegExp, or a usage error naming the flag. */
-export function parseNameRegex(source: string | undefined): RegExp | undefined {
-  if (source === undefined) return undefined
-  try {
-    return new RegExp(source)
-  } catch (error) {
-    throw new UsageError(`--regex "${source}" is not a valid regular expression: ${(error as Error).message}`)
-  }
-}

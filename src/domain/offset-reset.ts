@@ -1,6 +1,7 @@
 import type {CsvOffset} from './offset-csv.js'
 import {formatInstant, parseDurationSpec, parseInstant, TimeSpecError} from './time-spec.js'
 import {compareNames} from './order.js'
+import {parsePartitionList} from './start-position.js'
 
 export interface TopicPartition {
   topic: string
@@ -112,9 +113,10 @@ export function parseTopicScope(text: string): TopicScope {
     return {topic: text, partitions: null}
   }
   const topic = text.slice(0, colon)
-  const list = text.slice(colon + 1).split(',')
-  if (!topic || list.some((p) => !/^\d+$/.test(p.trim()))) throw new PlanError(`"${text}" is not topic or topic:partition[,partition...]`)
-  return {topic, partitions: [...new Set(list.map((p) => Number(p)))].sort((a, b) => a - b)}
+  // One partition-list syntax, console consume -p's: 0,2 and ranges 0-3.
+  const partitions = parsePartitionList(text.slice(colon + 1))
+  if (!topic || !partitions) throw new PlanError(`"${text}" is not topic or topic:partitions (0,2 or 0-3)`)
+  return {topic, partitions}
 }
 
 export interface ScopeResolution {

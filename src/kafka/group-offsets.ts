@@ -9,6 +9,8 @@ import {OffsetCommit} from './protocol/offset-commit.js'
 import {OffsetDelete} from './protocol/offset-delete.js'
 import type {BrokerConnection} from './protocol/transport.js'
 import {compareNames} from '../domain/order.js'
+import {isLiteralName} from '../domain/name-match.js'
+import {pickTopics} from './topics.js'
 
 /*
  * What `kadm offsets` adds to src/kafka/groups.ts: committing and deleting a group's offsets.
@@ -45,6 +47,29 @@ async function atCoordinator<T>(connection: KafkaConnection, group: string, coor
 }
 
 /** The partitions `scopes` name (a bare topic: all its partitions), from one Metadata request; a missing topic or partition is an error. */
+/**
+ * Scopes as every command selects topics: a glob (orders-*, with the scope's partitions, orders-*:0)
+ * stands for each topic it matches, internal ones only by exact name; an exact name stays as it is
+ * (resolvePartitions says whether it exists). One Metadata request for every topic, only when a
+ * glob is given.
+ */
+export async function expandScopes(connection: KafkaConnection, scopes: readonly TopicScope[]): Promise<{scopes: TopicScope[]; unmatched: string[]}> {
+  if (scopes.every((s) => isLiteralName(s.topic))) return {scopes: [...scopes], unmatched: []}
+  const {topics} = await connection.metadata(null)
+  const out: TopicScope[] = []
+  const unmatched: string[] = []
+  for (const scope of scopes) {
+    if (isLiteralName(scope.topic)) {
+      out.push(scope)
+      continue
+    }
+    const picked = pickTopics(topics, {patterns: [scope.topic]}).topics
+    if (picked.length === 0) unmatched.push(scope.topic)
+    for (const t of picked) out.push({topic: t.name, partitions: scope.partitions})
+  }
+  return {scopes: out, unmatched}
+}
+
 export async function resolvePartitions(connection: KafkaConnection, scopes: TopicScope[]): Promise<{partitions: TopicPartition[]; metadata: MetadataTopic[]}> {
   const {topics: metadata} = await connection.metadata([...new Set(scopes.map((s) => s.topic))])
   const {partitions, missing, missingTopics} = resolveScopes(scopes, partitionLists(metadata))

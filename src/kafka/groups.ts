@@ -15,6 +15,7 @@ import type {MetadataTopic} from './protocol/metadata.js'
 import {OffsetFetch} from './protocol/offset-fetch.js'
 import type {BrokerConnection} from './protocol/transport.js'
 import {compareNames} from '../domain/order.js'
+import {isLiteralName, selectNames} from '../domain/name-match.js'
 
 /** classic = the JoinGroup/SyncGroup protocol; consumer = the KIP-848 consumer rebalance protocol. */
 export type GroupType = 'classic' | 'consumer'
@@ -412,6 +413,32 @@ export async function deleteGroups(connection: KafkaConnection, groupIds: string
   }
 }
 
+export interface GroupSelection {
+  /** Group ids to load, or null for every group. */
+  ids: string[] | null
+  /** Patterns that matched no group. */
+  unmatched: string[]
+}
+
+/**
+ * Groups selected as topics are, in every command that names groups: no names is every group;
+ * a literal name is that group (whether it exists, loadGroupLags's `missing` tells); a glob, or
+ * with `regex` a full-match regular expression, is matched against the groups ListGroups returns.
+ */
+export async function selectGroups(connection: KafkaConnection, names: readonly string[], options: {regex?: boolean} = {}): Promise<GroupSelection> {
+  if (names.length === 0) return {ids: null, unmatched: []}
+  const literal = names.filter((n) => isLiteralName(n, options))
+  const patterns = names.filter((n) => !isLiteralName(n, options))
+  if (patterns.length === 0) return {ids: [...new Set(literal)], unmatched: []}
+  const {selected, unmatched} = selectNames((await listGroups(connection)).map((g) => g.groupId).sort(compareNames), patterns, options)
+  return {ids: [...new Set([...literal, ...selected])], unmatched}
+}
+
+/** The one wording for group ids that name no group. */
+export function missingGroupsError(missing: readonly string[]): KadmError {
+  return new KadmError(`consumer group${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`)
+}
+
 export interface LoadOptions {
   /** Group ids, or null for every consumer group on the cluster. */
   groupIds: string[] | null
@@ -448,6 +475,7 @@ export async function loadGroupLags(connection: KafkaConnection, options: LoadOp
     for (const g of listing) types.set(g.groupId, g.type)
   } else {
     ids = [...new Set(options.groupIds)]
+    if (ids.length === 0) return {at: Date.now(), groups: [], missing: []}
     coordinators = await findCoordinators(connection, ids)
   }
   const withOffsets = options.offsets !== false

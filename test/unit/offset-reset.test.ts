@@ -96,6 +96,9 @@ describe('scopes', () => {
   it('parses Kafka --topic syntax', () => {
     expect(parseTopicScope('orders')).toEqual({topic: 'orders', partitions: null})
     expect(parseTopicScope('orders:2,0,2')).toEqual({topic: 'orders', partitions: [0, 2]})
+    expect(parseTopicScope('orders:0-2,5')).toEqual({topic: 'orders', partitions: [0, 1, 2, 5]})
+    expect(parseTopicScope('orders-*:1')).toEqual({topic: 'orders-*', partitions: [1]})
+    expect(() => parseTopicScope('orders:3-1')).toThrow(/not topic or topic:partitions/)
     expect(() => parseTopicScope('orders:a')).toThrow(/not topic or topic:partition/)
     expect(() => parseTopicScope(':1')).toThrow()
   })

@@ -18,11 +18,11 @@ export default class AclsCreate extends ClusterCommand {
   static flags = {
     ...resourceFlags,
     'resource-pattern-type': Flags.string({summary: 'literal (the exact name, or * for all) or prefixed.', options: ['literal', 'prefixed'], default: 'literal', helpGroup: 'RESOURCE'}),
-    'allow-principal': Flags.string({summary: 'Principal to allow, e.g. User:alice (repeatable).', multiple: true}),
-    'deny-principal': Flags.string({summary: 'Principal to deny (repeatable).', multiple: true}),
-    'allow-host': Flags.string({summary: 'Host the allowed principals may connect from (repeatable; default *).', multiple: true}),
-    'deny-host': Flags.string({summary: 'Host the denied principals are denied from (repeatable; default *).', multiple: true}),
-    operation: Flags.string({summary: 'Operation (repeatable).', options: Object.keys(OPERATIONS).filter((o) => o !== 'any'), multiple: true, required: true}),
+    'allow-principal': Flags.string({summary: 'Principal to allow, e.g. User:alice (repeatable).', multiple: true, multipleNonGreedy: true}),
+    'deny-principal': Flags.string({summary: 'Principal to deny (repeatable).', multiple: true, multipleNonGreedy: true}),
+    'allow-host': Flags.string({summary: 'Host the allowed principals may connect from (repeatable; default *).', multiple: true, multipleNonGreedy: true}),
+    'deny-host': Flags.string({summary: 'Host the denied principals are denied from (repeatable; default *).', multiple: true, multipleNonGreedy: true}),
+    operation: Flags.string({summary: 'Operation (repeatable).', options: Object.keys(OPERATIONS).filter((o) => o !== 'any'), multiple: true, multipleNonGreedy: true, required: true}),
     'dry-run': Flags.boolean({summary: 'Print the ACLs that would be created and create nothing.'}),
   }
 

@@ -17,10 +17,10 @@ export default class ConfigsSet extends ClusterCommand {
     {description: 'Add a value to a list config', command: '<%= config.bin %> <%= command.id %> topic orders --append cleanup.policy=compact'},
   ]
   static flags = {
-    set: Flags.string({char: 's', summary: 'Set key=value (repeatable).', multiple: true, default: []}),
-    delete: Flags.string({char: 'd', summary: 'Remove a dynamic override of key (repeatable).', multiple: true, default: []}),
-    append: Flags.string({summary: 'Append a value to a list config, key=value (repeatable).', multiple: true, default: []}),
-    subtract: Flags.string({summary: 'Remove a value from a list config, key=value (repeatable).', multiple: true, default: []}),
+    set: Flags.string({char: 's', summary: 'Set key=value (repeatable).', multiple: true, multipleNonGreedy: true, default: []}),
+    delete: Flags.string({char: 'd', summary: 'Remove a dynamic override of key (repeatable).', multiple: true, multipleNonGreedy: true, default: []}),
+    append: Flags.string({summary: 'Append a value to a list config, key=value (repeatable).', multiple: true, multipleNonGreedy: true, default: []}),
+    subtract: Flags.string({summary: 'Remove a value from a list config, key=value (repeatable).', multiple: true, multipleNonGreedy: true, default: []}),
     'dry-run': Flags.boolean({summary: 'Validate with the broker; change nothing.'}),
   }
 

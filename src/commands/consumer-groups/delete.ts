@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {KadmError} from '../../errors.js'
-import {kafkaNameFlag, namesGiven} from '../../topic-flags.js'
+import {kafkaNameFlag, namesGiven, noMatchWarning, selectionFlags, topicPatterns} from '../../topic-flags.js'
 import {type DeleteResult, renderDeleteResult} from '../../render/groups.js'
 
 export default class ConsumerGroupsDelete extends ClusterCommand {
@@ -18,10 +18,11 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
 
   static strict = false
   static args = {
-    group: Args.string({description: 'Group id(s) to delete.', ignoreStdin: true}),
+    group: Args.string({description: 'Groups: names or globs (orders-*), full-match regular expressions with --regex.', ignoreStdin: true}),
   }
 
   static flags = {
+    ...selectionFlags,
     group: kafkaNameFlag('group', 'g'),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation (needed without a terminal).'}),
     'dry-run': Flags.boolean({summary: 'Check the groups and show what would be deleted, without deleting.'}),
@@ -30,11 +31,15 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
   async run(): Promise<DeleteResult> {
     const {flags, argv} = await this.parse(ConsumerGroupsDelete)
     this.applyOutputFlags(flags)
-    const names = namesGiven(argv, flags.group, 'GROUP')
+    const patterns = topicPatterns(namesGiven(argv, flags.group, 'GROUP'), flags.regex)
     const connection = await this.connect(flags)
-    const {deleteGroups, loadGroupLags} = await import('../../kafka/groups.js')
+    const {deleteGroups, loadGroupLags, missingGroupsError, selectGroups} = await import('../../kafka/groups.js')
+    const selection = await selectGroups(connection, patterns, {regex: flags.regex})
+    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
+    const names = selection.ids ?? []
     const loaded = await loadGroupLags(connection, {groupIds: names, offsets: false})
-    if (loaded.missing.length > 0) throw new KadmError(`consumer group${loaded.missing.length > 1 ? 's' : ''} ${loaded.missing.join(', ')} not found`)
+    if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)
+    if (names.length === 0) return this.emit({dryRun: flags['dry-run'], groups: []}, renderDeleteResult)
     const active = loaded.groups.filter((g) => g.members.length > 0)
     if (active.length > 0) {
       const list = active.map((g) => `${g.groupId} (${g.state}, ${g.members.length} member${g.members.length > 1 ? 's' : ''}: ${g.members.map((m) => `${m.clientId}@${m.host}`).join(', ')})`)

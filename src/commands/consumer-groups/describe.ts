@@ -20,30 +20,30 @@ export default class ConsumerGroupsDescribe extends ClusterCommand {
 
   static strict = false
   static args = {
-    group: Args.string({description: 'Group id(s) to describe.', ignoreStdin: true}),
+    group: Args.string({description: 'Groups: names or globs (orders-*), full-match regular expressions with --regex.', ignoreStdin: true}),
   }
 
   static flags = {
     group: kafkaNameFlag('group', 'g'),
     all: Flags.boolean({summary: 'Describe every consumer group (--all-groups as in Kafka).', aliases: ['all-groups']}),
     'only-lagging': Flags.boolean({summary: 'Only partitions whose lag is above 0.'}),
-    topic: Flags.string({char: 't', summary: 'Only these topics: names or globs (regular expressions with --regex); repeatable.', multiple: true}),
+    topic: Flags.string({char: 't', summary: 'Only these topics: names or globs (regular expressions with --regex); repeatable.', multiple: true, multipleNonGreedy: true}),
     ...selectionFlags,
   }
 
   async run(): Promise<{groups: GroupLag[]}> {
     const {flags, argv} = await this.parse(ConsumerGroupsDescribe)
     this.applyOutputFlags(flags)
-    const names = namesGiven(argv, flags.group)
+    const names = topicPatterns(namesGiven(argv, flags.group), flags.regex)
     if (flags.all && names.length > 0) throw new UsageError('give group ids or --all, not both')
     if (!flags.all && names.length === 0) throw new UsageError('name at least one group, or --all')
     const topics = topicPatterns(flags.topic ?? [], flags.regex)
     const connection = await this.connect(flags)
-    const {loadGroupLags} = await import('../../kafka/groups.js')
-    const loaded = await loadGroupLags(connection, {groupIds: flags.all ? null : names})
-    if (loaded.missing.length > 0) {
-      throw new KadmError(`consumer group${loaded.missing.length > 1 ? 's' : ''} ${loaded.missing.join(', ')} do${loaded.missing.length > 1 ? '' : 'es'} not exist`)
-    }
+    const {loadGroupLags, missingGroupsError, selectGroups} = await import('../../kafka/groups.js')
+    const selection = await selectGroups(connection, flags.all ? [] : names, {regex: flags.regex})
+    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
+    const loaded = await loadGroupLags(connection, {groupIds: selection.ids})
+    if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)
     const {unmatched} = selectNames([...new Set(loaded.groups.flatMap((g) => g.partitions.map((p) => p.topic)))], topics, {regex: flags.regex})
     const literal = unmatched.filter((p) => isLiteralName(p, {regex: flags.regex}))
     if (literal.length > 0) {
@@ -55,7 +55,7 @@ export default class ConsumerGroupsDescribe extends ClusterCommand {
     const patterns = unmatched.filter((p) => !isLiteralName(p, {regex: flags.regex}))
     if (patterns.length > 0) this.warning(`${noMatchWarning(patterns)} in the offsets of ${flags.all ? 'any group' : names.join(', ')}`)
     const now = Date.now()
-    const groups = (flags.all ? sortGroups(loaded.groups, 'name') : loaded.groups)
+    const groups = (flags.all || selection.unmatched.length > 0 || names.some((n) => !isLiteralName(n, {regex: flags.regex})) ? sortGroups(loaded.groups, 'name') : loaded.groups)
       .map((g) => filterGroupLag(g, {topics, regex: flags.regex, onlyLagging: flags['only-lagging']}, now))
     return this.emit({groups}, renderGroupDescriptions)
   }

@@ -3,14 +3,17 @@ import * as Flags from '@oclif/core/flags'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {ClusterCommand} from '../../cluster-command.js'
-import {expandOptionalFlag, groupsAbove, type LagRates, type LagSample, lagRates, type LagSummary, sampleOf, sortGroups, summariseLag} from '../../domain/lag.js'
-import {parseNameRegex, parseStates} from '../../domain/group-flags.js'
+import {expandOptionalFlag, groupsAbove, type LagRates, type LagSample, lagRates, type LagSummary, rateWindow, sampleOf, sortGroups, summariseLag} from '../../domain/lag.js'
+import {parseStates} from '../../domain/group-flags.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
-import {kafkaNameFlag, namesGiven} from '../../topic-flags.js'
+import {kafkaNameFlag, namesGiven, noMatchWarning, selectionFlags, topicPatterns} from '../../topic-flags.js'
 import {renderLagLines, renderLagSummary} from '../../render/groups.js'
 import {serialise} from '../../render/output.js'
+import {forTerminal} from '../../render/table.js'
 
 const DEFAULT_WATCH_SECONDS = '5'
+/** Lines of the --watch screen besides the group rows: title, blank, header, blank, total, "more". */
+const WATCH_CHROME_LINES = 6
 
 export default class ConsumerGroupsLag extends ClusterCommand {
   static aliases = ['groups:lag']
@@ -24,13 +27,13 @@ export default class ConsumerGroupsLag extends ClusterCommand {
 
   static strict = false
   static args = {
-    group: Args.string({description: 'Group id(s); default every consumer group.', ignoreStdin: true}),
+    group: Args.string({description: 'Groups: names or globs (orders-*), full-match regular expressions with --regex; default every group.', ignoreStdin: true}),
   }
 
   static flags = {
     group: kafkaNameFlag('group', 'g'),
-    state: Flags.string({summary: 'Only groups in these states (comma-separated or repeated).', multiple: true}),
-    regex: Flags.string({char: 'r', summary: 'Only groups whose name matches this regular expression.'}),
+    state: Flags.string({summary: 'Only groups in these states (comma-separated or repeated).', multiple: true, multipleNonGreedy: true}),
+    ...selectionFlags,
     lagging: Flags.boolean({summary: 'Only groups whose total lag is above 0.'}),
     sort: Flags.string({summary: 'Sort by total lag (largest first) or by name.', options: ['lag', 'name'], default: 'lag'}),
     'time-lag': Flags.boolean({summary: 'Fetch the oldest unconsumed record of each lagging partition for TIME-LAG (--no-time-lag skips it).', allowNo: true, default: true}),
@@ -43,40 +46,44 @@ export default class ConsumerGroupsLag extends ClusterCommand {
     this.argv = expandOptionalFlag(this.argv, ['--watch', '-w'], DEFAULT_WATCH_SECONDS)
     const {flags, argv} = await this.parse(ConsumerGroupsLag)
     this.applyOutputFlags(flags)
-    const names = namesGiven(argv, flags.group)
+    const names = topicPatterns(namesGiven(argv, flags.group), flags.regex)
     const interval = flags.watch === undefined ? undefined : Number(flags.watch)
     if (interval !== undefined && !(interval > 0)) throw new UsageError(`--watch "${flags.watch}" is not a number of seconds`)
     if (flags.iterations !== undefined && interval === undefined) throw new UsageError('--iterations needs --watch')
     const states = parseStates(flags.state)
-    const regex = parseNameRegex(flags.regex)
     const connection = await this.connect(flags)
-    const {loadGroupLags} = await import('../../kafka/groups.js')
+    const {loadGroupLags, missingGroupsError, selectGroups} = await import('../../kafka/groups.js')
+    const selection = await selectGroups(connection, names, {regex: flags.regex})
+    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
 
-    const sample = async (previous: Map<string, LagSample> | undefined) => {
+    const sample = async (previous: Map<string, LagSample[]> | undefined) => {
       const loaded = await loadGroupLags(connection, {
-        groupIds: names.length > 0 ? names : null,
+        groupIds: selection.ids,
         states,
-        filter: regex ? (g) => regex.test(g) : undefined,
         timeLag: flags['time-lag'],
       })
-      if (loaded.missing.length > 0) throw new KadmError(`consumer group(s) ${loaded.missing.join(', ')} not found`)
-      let groups = loaded.groups.filter((g) => !regex || regex.test(g.groupId))
+      if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)
+      let groups = loaded.groups
       if (flags.lagging) groups = groupsAbove(groups, 0)
       groups = sortGroups(groups, flags.sort as 'lag' | 'name')
-      const samples = new Map(groups.map((g) => [g.groupId, sampleOf(loaded.at, g.partitions)]))
+      // Rates over the samples of the last RATE_WINDOW_MS (see rateWindow), not only the last interval.
+      const samples = new Map(groups.map((g) => [g.groupId, [...(previous?.get(g.groupId) ?? []), sampleOf(loaded.at, g.partitions)]]))
       let rates: Map<string, LagRates | null> | undefined
       if (previous) {
         rates = new Map(groups.map((g) => {
-          const before = previous.get(g.groupId)
-          return [g.groupId, before ? lagRates(before, samples.get(g.groupId)!) : null]
+          const window = samples.get(g.groupId)!
+          return [g.groupId, window.length > 1 ? lagRates(window[0], window.at(-1)!) : null]
         }))
       } else if (interval !== undefined) rates = new Map()
+      if (interval !== undefined) for (const [group, window] of samples) samples.set(group, rateWindow(window, loaded.at + interval * 1000))
       return {summary: summariseLag(groups, loaded.at, rates), samples}
     }
 
     let exceeded: string[] = []
     const check = (summary: LagSummary) => {
       if (flags['fail-above'] !== undefined) exceeded = groupsAbove(summary.groups, flags['fail-above']).map((g) => g.groupId)
+      // A check whose pattern selected nothing checked nothing: it fails, as partitions list --fail-on-unhealthy.
+      if (flags['fail-above'] !== undefined && selection.unmatched.length > 0) process.exitCode = ExitCode.checkFailed
     }
 
     if (interval === undefined) {
@@ -95,7 +102,7 @@ export default class ConsumerGroupsLag extends ClusterCommand {
     }
     process.once('SIGINT', onSigint)
     const tty = process.stdout.isTTY === true && this.format === 'table'
-    let previous: Map<string, LagSample> | undefined
+    let previous: Map<string, LagSample[]> | undefined
     let last: LagSummary | undefined
     try {
       for (let n = 1; !stopped; n++) {
@@ -104,7 +111,12 @@ export default class ConsumerGroupsLag extends ClusterCommand {
         last = summary
         check(summary)
         if (this.format !== 'table') process.stdout.write(this.format === 'json' ? JSON.stringify(summary) + '\n' : '---\n' + await serialise(summary, 'yaml'))
-        else if (tty) process.stdout.write(`\u001B[H\u001B[J${this.chalk.dim(`every ${interval}s · ${summary.at} · Ctrl-C to stop`)}\n\n${renderLagSummary(summary, this.chalk)}\n`)
+        else if (tty) {
+          // Taller than the terminal: the worst groups and a count of the others, not a scroll.
+          const maxGroups = Math.max(1, (process.stdout.rows ?? 24) - WATCH_CHROME_LINES)
+          const table = forTerminal(process.stdout.columns, () => renderLagSummary(summary, this.chalk, {maxGroups}))
+          process.stdout.write(`\u001B[H\u001B[J${this.chalk.dim(`every ${interval}s · ${summary.at} · Ctrl-C to stop`)}\n\n${table}\n`)
+        }
         else if (summary.groups.length > 0) process.stdout.write(renderLagLines(summary) + '\n')
         if (flags.iterations !== undefined && n >= flags.iterations) break
         await sleep(interval * 1000, undefined, {signal: abort.signal}).catch(() => undefined)

@@ -1,10 +1,12 @@
+import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {type GroupList, groupsAbove, listRow, sortGroups} from '../../domain/lag.js'
-import {parseNameRegex, parseStates} from '../../domain/group-flags.js'
+import {parseStates} from '../../domain/group-flags.js'
 import {UsageError} from '../../errors.js'
 import {renderGroupList} from '../../render/groups.js'
+import {noMatchWarning, selectionFlags, topicPatterns} from '../../topic-flags.js'
 
 export default class ConsumerGroupsList extends ClusterCommand {
   static aliases = ['groups:list']
@@ -13,27 +15,33 @@ export default class ConsumerGroupsList extends ClusterCommand {
   static examples = [
     {description: 'Every consumer group with its lag', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Groups that are behind, worst first', command: '<%= config.bin %> <%= command.id %> --lagging --sort lag'},
-    {description: 'Stable groups whose name starts with "orders-", without offset look-ups', command: '<%= config.bin %> <%= command.id %> --state stable --regex "^orders-" --no-lag'},
+    {description: 'Stable groups whose name starts with "orders-", without offset look-ups', command: "<%= config.bin %> <%= command.id %> 'orders-*' --state stable --no-lag"},
   ]
 
+  static strict = false
+  static args = {group: Args.string({description: 'Groups: names or globs (orders-*), full-match regular expressions with --regex; default every group.', ignoreStdin: true})}
+
   static flags = {
-    state: Flags.string({summary: 'Only groups in these states (Stable, Empty, PreparingRebalance, CompletingRebalance, Assigning, Reconciling, Dead); comma-separated or repeated.', multiple: true}),
-    regex: Flags.string({char: 'r', summary: 'Only groups whose name matches this regular expression.'}),
+    ...selectionFlags,
+    state: Flags.string({summary: 'Only groups in these states (Stable, Empty, PreparingRebalance, CompletingRebalance, Assigning, Reconciling, Dead); comma-separated or repeated.', multiple: true, multipleNonGreedy: true}),
     lagging: Flags.boolean({summary: 'Only groups whose total lag is above 0.'}),
     lag: Flags.boolean({summary: 'Look up committed and log-end offsets for the LAG column (--no-lag skips them).', allowNo: true, default: true}),
     sort: Flags.string({summary: 'Sort by group name or by total lag (largest first).', options: ['name', 'lag'], default: 'name'}),
   }
 
   async run(): Promise<GroupList> {
-    const {flags} = await this.parse(ConsumerGroupsList)
+    const {flags, argv} = await this.parse(ConsumerGroupsList)
     this.applyOutputFlags(flags)
     if (flags.lagging && !flags.lag) throw new UsageError('--lagging needs lag: drop --no-lag')
     if (flags.sort === 'lag' && !flags.lag) throw new UsageError('--sort lag needs lag: drop --no-lag')
     const states = parseStates(flags.state)
-    const regex = parseNameRegex(flags.regex)
+    const names = topicPatterns(argv, flags.regex)
     const connection = await this.connect(flags)
-    const {loadGroupLags} = await import('../../kafka/groups.js')
-    const loaded = await loadGroupLags(connection, {groupIds: null, states, filter: regex ? (g) => regex.test(g) : undefined, offsets: flags.lag})
+    const {loadGroupLags, missingGroupsError, selectGroups} = await import('../../kafka/groups.js')
+    const selection = await selectGroups(connection, names, {regex: flags.regex})
+    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
+    const loaded = await loadGroupLags(connection, {groupIds: selection.ids, states, offsets: flags.lag})
+    if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)
     const groups = flags.lagging ? groupsAbove(loaded.groups, 0) : loaded.groups
     const rows = sortGroups(groups.map((g) => listRow(g, flags.lag)), flags.sort as 'name' | 'lag')
     return this.emit({groups: rows}, renderGroupList)

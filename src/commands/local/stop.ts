@@ -20,7 +20,7 @@ export default class LocalStop extends KadmCommand {
   ]
 
   static flags = {
-    broker: Flags.integer({summary: 'Stop only this broker id.', multiple: true}),
+    broker: Flags.integer({summary: 'Stop only this broker id.', multiple: true, multipleNonGreedy: true}),
     purge: Flags.boolean({summary: 'Also delete the data directory (topics, logs, state).'}),
     'data-dir': dataDirFlag,
   }

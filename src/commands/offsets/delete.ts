@@ -25,7 +25,7 @@ export default class OffsetsDelete extends ClusterCommand {
 
   static flags = {
     group: Flags.string({char: 'g', summary: 'Consumer group.', required: true}),
-    topic: Flags.string({char: 't', summary: 'Topic, or topic:partition[,partition...] (repeatable).', multiple: true, required: true}),
+    topic: Flags.string({char: 't', summary: 'Topic or glob (orders-*), or topic:partition[,partition...] (repeatable).', multiple: true, multipleNonGreedy: true, required: true}),
     'dry-run': Flags.boolean({summary: 'Show what would be deleted; delete nothing.'}),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation (required without a terminal).'}),
   }
@@ -42,7 +42,7 @@ export default class OffsetsDelete extends ClusterCommand {
     }
     const connection = await this.connect(flags)
     const {committedOffsetsOf, deleteGroupOffsets, resolvePartitions} = await import('../../kafka/group-offsets.js')
-    const {partitions} = await resolvePartitions(connection, scopes)
+    const {partitions} = await resolvePartitions(connection, await this.expandTopicScopes(connection, scopes))
     const before = new Map((await committedOffsetsOf(connection, flags.group, partitions)).map((c) => [`${c.topic}:${c.partition}`, c.offset]))
     const committedOffset = (tp: {topic: string; partition: number}) => before.get(`${tp.topic}:${tp.partition}`) ?? null
     if (flags['dry-run']) {

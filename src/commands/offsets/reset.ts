@@ -10,6 +10,7 @@ import {describeTarget, parseTopicScope, PlanError, resetTargetFromFlags, type R
 import {formatInstant} from '../../domain/time-spec.js'
 import {KadmError, UsageError} from '../../errors.js'
 import {TIME_HELP, timezoneFlag} from '../../flags/time.js'
+import {noMatchWarning} from '../../topic-flags.js'
 import {type OffsetResetResult, renderOffsetReset} from '../../render/offsets.js'
 
 const TARGET = 'TARGET (exactly one)'
@@ -29,9 +30,9 @@ Offsets are committed with one admin-style OffsetCommit per group sent to its co
   ]
 
   static flags = {
-    group: Flags.string({char: 'g', summary: 'Consumer group (repeatable).', multiple: true, exclusive: ['all-groups']}),
+    group: Flags.string({char: 'g', summary: 'Consumer group, or a glob of existing groups (repeatable).', multiple: true, multipleNonGreedy: true, exclusive: ['all-groups']}),
     'all-groups': Flags.boolean({summary: 'Every consumer group of the cluster.'}),
-    topic: Flags.string({char: 't', summary: 'Topic, or topic:partition[,partition...] (repeatable).', multiple: true, exclusive: ['all-topics']}),
+    topic: Flags.string({char: 't', summary: 'Topic or glob (orders-*), or topic:partition[,partition...] (repeatable).', multiple: true, multipleNonGreedy: true, exclusive: ['all-topics']}),
     'all-topics': Flags.boolean({summary: 'Every partition the group has committed offsets for.'}),
     'to-earliest': Flags.boolean({summary: 'The log start offset.', helpGroup: TARGET}),
     'to-latest': Flags.boolean({summary: 'The log end offset.', helpGroup: TARGET}),
@@ -67,9 +68,13 @@ Offsets are committed with one admin-style OffsetCommit per group sent to its co
       throw new UsageError('say which partitions: --topic t[:p,p] (repeatable) or --all-topics')
     }
     const connection = await this.connect(flags)
-    const {listGroups} = await import('../../kafka/groups.js')
-    const groups = flags['all-groups'] ? (await listGroups(connection)).map((g) => g.groupId) : [...new Set(flags.group)]
-    if (groups.length === 0) throw new KadmError('the cluster has no consumer groups')
+    scopes = await this.expandTopicScopes(connection, scopes)
+    const {listGroups, selectGroups} = await import('../../kafka/groups.js')
+    // Groups by name or glob; a name needs no group yet (a reset can create its offsets).
+    const selection = flags['all-groups'] ? {ids: null, unmatched: []} : await selectGroups(connection, [...new Set(flags.group)])
+    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
+    const groups = selection.ids ?? (await listGroups(connection)).map((g) => g.groupId)
+    if (groups.length === 0) throw new KadmError(flags['all-groups'] ? 'the cluster has no consumer groups' : 'no group to reset')
     const target: ResetTarget = requested.kind === 'file' ? await this.readPlan(requested.path, groups) : requested
 
     const {applyReset, prepareReset} = await import('../../kafka/offset-reset.js')

@@ -19,7 +19,7 @@ export default class OffsetsShow extends ClusterCommand {
 
   static strict = false
   static args = {
-    topics: Args.string({description: 'Topic or topic:partition[,partition...] (several allowed).', required: true, ignoreStdin: true}),
+    topics: Args.string({description: 'Topic or glob (orders-*), or topic:partition[,partition...] (several allowed).', required: true, ignoreStdin: true}),
   }
 
   static flags = {
@@ -44,7 +44,7 @@ export default class OffsetsShow extends ClusterCommand {
     const connection = await this.connect(flags)
     const {listOffsetsMany} = await import('../../kafka/offsets.js')
     const {committedOffsetsOf, resolvePartitions} = await import('../../kafka/group-offsets.js')
-    const {partitions, metadata} = await resolvePartitions(connection, scopes)
+    const {partitions, metadata} = await resolvePartitions(connection, await this.expandTopicScopes(connection, scopes))
     const [[earliest, latest, atTime], committed] = await Promise.all([
       listOffsetsMany(connection, partitions, spec === undefined ? ['earliest', 'latest'] : ['earliest', 'latest', spec], {metadata}),
       flags.group === undefined ? undefined : committedOffsetsOf(connection, flags.group, partitions),

@@ -28,9 +28,9 @@ export default class PartitionsElectLeaders extends ClusterCommand {
   static flags = {
     preferred: Flags.boolean({summary: 'Elect the preferred (first) replica (default).', exclusive: ['unclean']}),
     unclean: Flags.boolean({summary: 'Elect any live replica when no in-sync replica is alive (may lose data).'}),
-    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex) whose partitions to elect (all its partitions unless --partition); repeatable.', multiple: true}),
+    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex) whose partitions to elect (all its partitions unless --partition); repeatable.', multiple: true, multipleNonGreedy: true}),
     ...selectionFlags,
-    partition: Flags.integer({char: 'p', summary: 'Partition of --topic (repeatable).', multiple: true, dependsOn: ['topic']}),
+    partition: Flags.integer({char: 'p', summary: 'Partition of --topic (repeatable).', multiple: true, multipleNonGreedy: true, dependsOn: ['topic']}),
     'path-to-json-file': Flags.string({summary: 'JSON file as for kafka-leader-election.sh: {"partitions":[{"topic":"t","partition":0}]}.'}),
     all: Flags.boolean({summary: 'Every partition of the cluster (--all-topic-partitions as in Kafka).', aliases: ['all-topic-partitions']}),
     'dry-run': Flags.boolean({summary: 'Predict from metadata what the election would do; elect nothing.'}),

@@ -17,7 +17,7 @@ export default class PartitionsList extends ClusterCommand {
   ]
 
   static flags = {
-    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex); repeatable.', multiple: true}),
+    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex); repeatable.', multiple: true, multipleNonGreedy: true}),
     ...selectionFlags,
     'exclude-internal': Flags.boolean({summary: 'Leave out internal topics (__consumer_offsets, ...).'}),
     'under-replicated': Flags.boolean({summary: 'Only partitions whose ISR is smaller than their replica set.'}),

@@ -24,7 +24,7 @@ export default class PartitionsSizes extends ClusterCommand {
   ]
 
   static flags = {
-    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex); repeatable.', multiple: true}),
+    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex); repeatable.', multiple: true, multipleNonGreedy: true}),
     ...selectionFlags,
     by: Flags.string({summary: 'What one row sums up.', options: [...SIZE_GROUPS], default: 'partition'}),
     sort: Flags.string({summary: 'Row order.', options: ['size', 'name'], default: 'size'}),

@@ -32,7 +32,7 @@ export default class PartitionsTruncate extends ClusterCommand {
 
   static flags = {
     before: Flags.string({summary: 'Offset (or "end") for every partition of the topic.', exactlyOne: ['before', 'partition']}),
-    partition: Flags.string({char: 'p', summary: 'PARTITION=OFFSET (or PARTITION=end), repeatable.', multiple: true}),
+    partition: Flags.string({char: 'p', summary: 'PARTITION=OFFSET (or PARTITION=end), repeatable.', multiple: true, multipleNonGreedy: true}),
     'dry-run': Flags.boolean({summary: 'Show the current log start offsets and the targets; delete nothing.'}),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation.'}),
   }

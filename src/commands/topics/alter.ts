@@ -25,8 +25,8 @@ export default class TopicsAlter extends ClusterCommand {
   static flags = {
     partitions: Flags.integer({char: 'p', summary: 'New partition count (increase only).', min: 1}),
     // A topic config, as in topics create and kafka-topics; --set is its old name.
-    config: Flags.string({char: 'c', summary: 'Set a topic config key=value (repeatable; --set is the same).', multiple: true, default: [], aliases: ['set']}),
-    delete: Flags.string({summary: 'Remove a config override, back to the default (repeatable).', multiple: true, default: []}),
+    config: Flags.string({char: 'c', summary: 'Set a topic config key=value (repeatable; --set is the same).', multiple: true, multipleNonGreedy: true, default: [], aliases: ['set']}),
+    delete: Flags.string({summary: 'Remove a config override, back to the default (repeatable).', multiple: true, multipleNonGreedy: true, default: []}),
     'replication-factor': Flags.integer({char: 'r', summary: 'New replication factor: plans and applies a reassignment.', min: 1}),
     throttle: Flags.string({summary: 'With --replication-factor: replication throttle in bytes/s while replicas copy (removed by `partitions reassign verify`).'}),
     'dry-run': Flags.boolean({summary: 'Validate with the brokers; change nothing.'}),

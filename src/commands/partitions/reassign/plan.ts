@@ -19,7 +19,7 @@ export default class ReassignPlan extends ClusterCommand {
   ]
 
   static flags = {
-    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex); repeatable, comma-separated lists work too.', multiple: true}),
+    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex); repeatable, comma-separated lists work too.', multiple: true, multipleNonGreedy: true}),
     ...selectionFlags,
     'topics-to-move-json-file': Flags.string({summary: 'Topics as Kafka\'s {"topics":[{"topic":"a"}],"version":1}.'}),
     brokers: Flags.string({summary: 'Target broker ids, e.g. 1,2,3 (default: every broker).'}),

@@ -14,7 +14,7 @@ export default class ReassignStatus extends ClusterCommand {
   ]
 
   static flags = {
-    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex); repeatable.', multiple: true}),
+    topic: Flags.string({char: 't', summary: 'Topic name or glob (regular expression with --regex); repeatable.', multiple: true, multipleNonGreedy: true}),
     ...selectionFlags,
   }
 
