@@ -5,7 +5,7 @@
  * would otherwise keep the process alive). Writes to a full pipe are queued: exiting before they
  * drain would cut the output short.
  */
-import {readFileSync} from 'node:fs'
+import {appendFileSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import {execute} from '@oclif/core/execute'
@@ -21,7 +21,11 @@ export async function run(bundle: string): Promise<string> {
   // its data directory for user-installed ones.
   const root = dirname(dirname(bundle))
   const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  await execute({args: hoistGlobalFlags(process.argv.slice(2)), loadOptions: {pjson, root, userPlugins: false}})
+  const args = hoistGlobalFlags(process.argv.slice(2))
+  // The test command records every command line the integration tests run, to check that each
+  // command and flag is run by some test (test/flag-coverage.ts).
+  if (process.env.KADM_RECORD_ARGV) appendFileSync(process.env.KADM_RECORD_ARGV, JSON.stringify(args) + '\n')
+  await execute({args, loadOptions: {pjson, root, userPlugins: false}})
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => {
     stream.write('', () => resolve())
   })))

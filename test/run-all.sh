@@ -3,7 +3,8 @@
 # machine's Node (the default, Kafka's default release) and again under the newest Node 24 pinned
 # in test/setup/node-versions, with vitest itself on that Node so every `process.execPath`
 # (the tests run bin/run.js with it) is Node 24; the integration suite runs once more against
-# Kafka 3.9. Each phase has a header; all phases run, and the exit code is non-zero if any failed.
+# Kafka 3.9. Last, test/flag-coverage.ts checks that the integration tests ran every command and
+# flag. Each phase has a header; all phases run, and the exit code is non-zero if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,9 +32,14 @@ node20="Node $(node --version)"
 node24="Node $("$KADM_TEST_NODE24" --version)"
 vitest=node_modules/vitest/vitest.mjs
 
+# Every kadm command line the tests run is recorded here (src/main.ts), for the last phase.
+export KADM_RECORD_ARGV="$PWD/.kadm-test/argv.jsonl"
+mkdir -p .kadm-test && rm -f "$KADM_RECORD_ARGV"
+
 phase "unit + integration, $node20, $default_kafka" node "$vitest" run
 phase "integration, $node20, Kafka 3.9.2" env KADM_TEST_KAFKA_VERSION=3.9.2 node "$vitest" run --project integration
 phase "unit + integration, $node24, $default_kafka" env PATH="$node24_bin:$PATH" "$KADM_TEST_NODE24" "$vitest" run
+phase "every command and flag is run by an integration test" npx --no-install tsx test/flag-coverage.ts "$KADM_RECORD_ARGV"
 
 if [ "${#failed[@]}" -gt 0 ]; then
   header "FAILED: $(IFS=';'; echo "${failed[*]}" | sed 's/;/; /g')"
