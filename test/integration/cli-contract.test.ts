@@ -74,11 +74,11 @@ describe('--config-file is kadm\'s config file, --config a topic config', () => 
   it('connects through the context of the file --config-file or KADM_CONFIG names', async () => {
     const path = await contextFile()
     const topic = await createTopic(bootstrap, uniqueName('contract-file'))
-    const byFlag = await kadmJson<Array<{name: string}>>(['topics', 'list', topic, '--config-file', path])
+    const byFlag = (await kadmJson<{topics: Array<{name: string}>}>(['topics', 'list', topic, '--config-file', path])).topics
     expect(byFlag.map((t) => t.name)).toEqual([topic])
-    const byEnv = await kadmJson<Array<{name: string}>>(['topics', 'list', topic], {env: {KADM_CONFIG: path}})
+    const byEnv = (await kadmJson<{topics: Array<{name: string}>}>(['topics', 'list', topic], {env: {KADM_CONFIG: path}})).topics
     expect(byEnv.map((t) => t.name)).toEqual([topic])
-    const contexts = await kadmJson<Array<{name: string}>>(['contexts', 'list', '--config-file', path])
+    const {contexts} = await kadmJson<{contexts: Array<{name: string}>}>(['contexts', 'list', '--config-file', path])
     expect(contexts.map((c) => c.name)).toEqual(['suite'])
   })
 
@@ -111,7 +111,7 @@ describe('--config-file is kadm\'s config file, --config a topic config', () => 
     const topic = uniqueName('contract-config')
     await kadmJson(['topics', 'create', topic, '-p', '1', '-r', '1', '--config', 'retention.ms=7200000', ...B])
     const configOf = async (key: string) => {
-      const [described] = await kadmJson<Array<{partitionCount: number; configs: Array<{name: string; value: string | null}>}>>(['topics', 'describe', topic, ...B])
+      const {topics: [described]} = await kadmJson<{topics: Array<{partitionCount: number; configs: Array<{name: string; value: string | null}>}>}>(['topics', 'describe', topic, ...B])
       return {partitions: described.partitionCount, value: described.configs.find((c) => c.name === key)?.value}
     }
     expect(await configOf('retention.ms')).toEqual({partitions: 1, value: '7200000'})
@@ -206,7 +206,7 @@ describe('"no" or Ctrl-C at a confirmation prompt: one line "cancelled", exit 5,
     expect({what, code: result.code, last: lines.at(-1)?.replace(/^\u001B\[\?25h/, '')}).toEqual({what, code: 5, last: 'cancelled'})
     expect(result.output).not.toContain('error:')
     expect(result.output).not.toContain('force closed')
-    const listed = await kadmJson<Array<{name: string}>>(['topics', 'list', topic, ...B])
+    const listed = (await kadmJson<{topics: Array<{name: string}>}>(['topics', 'list', topic, ...B])).topics
     expect(listed.map((t) => t.name)).toEqual([topic])
   })
 })
@@ -303,7 +303,7 @@ describe("the habits of Kafka's scripts and kcat", () => {
     const topic = await createTopic(bootstrap, uniqueName('contract-global'))
     const result = await kadm(['-b', bootstrap, '-o', 'json', 'topics', 'list', topic])
     expect(result.code, result.stderr).toBe(0)
-    expect((JSON.parse(result.stdout) as Array<{name: string}>).map((t) => t.name)).toEqual([topic])
+    expect((JSON.parse(result.stdout) as {topics: Array<{name: string}>}).topics.map((t) => t.name)).toEqual([topic])
     const byEquals = await kadm(['--bootstrap-server=' + bootstrap, '--output=json', 'topics', 'list', topic])
     expect(JSON.parse(byEquals.stdout)).toEqual(JSON.parse(result.stdout))
   })
@@ -369,5 +369,21 @@ describe("the habits of Kafka's scripts and kcat", () => {
     [['topic'], 'unknown command "topic"; did you mean "topics"?'],
   ])('a typo, arguments and all: %j', async (args, line) => {
     await expectUsageError(args, line)
+  })
+})
+
+describe('long names on a terminal', () => {
+  it('are cut with an ellipsis to the terminal\'s width, and never in a pipe or in JSON', async () => {
+    const name = await createTopic(bootstrap, uniqueName(`contract-${'very-long-topic-name-'.repeat(5)}`))
+    const command = `stty cols 60; NO_COLOR=1 ${process.execPath} ${join(ROOT, 'bin', 'run.js')} topics list ${name} -b ${bootstrap}`
+    const onTerminal = await runProcess('script', ['-qfec', command, '/dev/null'], {timeoutMs: 60_000})
+    expect(onTerminal.code, onTerminal.stdout).toBe(0)
+    const lines = onTerminal.stdout.split(/\r?\n/).filter(Boolean)
+    expect(lines).toHaveLength(2)
+    expect(lines.every((l) => l.length <= 60), lines.join('\n')).toBe(true)
+    expect(lines[1]).toMatch(new RegExp(`^${name.slice(0, 20)}[\\w-]*…\\s+1\\s+1\\s+ok$`))
+    const piped = await kadm(['topics', 'list', name, ...B])
+    expect(piped.stdout.split('\n')[1]).toMatch(new RegExp(`^${name}\\s+1\\s+1\\s+ok$`))
+    expect((await kadmJson<{topics: Array<{name: string}>}>(['topics', 'list', name, ...B])).topics[0].name).toBe(name)
   })
 })
