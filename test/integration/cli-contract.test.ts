@@ -387,3 +387,28 @@ describe('long names on a terminal', () => {
     expect((await kadmJson<{topics: Array<{name: string}>}>(['topics', 'list', name, ...B])).topics[0].name).toBe(name)
   })
 })
+
+describe('--version, help and --help', () => {
+  it('--version names kadm, its version, the platform and Node', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {version: string}
+    const result = await kadm(['--version'])
+    expect(result.code).toBe(0)
+    expect(result.stdout.trim()).toBe(`kadm/${pkg.version} ${process.platform}-${process.arch} node-${process.version}`)
+  })
+
+  it('help COMMAND is the same as COMMAND --help, and names every flag of the command', async () => {
+    const byHelp = await kadm(['help', 'consumer-groups', 'lag'])
+    const byFlag = await kadm(['consumer-groups', 'lag', '--help'])
+    expect([byHelp.code, byFlag.code]).toEqual([0, 0])
+    expect(byHelp.stdout).toBe(byFlag.stdout)
+    const manifest = JSON.parse(await readFile(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {flags: Record<string, {hidden?: boolean}>}>}
+    for (const [flag, spec] of Object.entries(manifest.commands['consumer-groups:lag'].flags)) {
+      if (!spec.hidden) expect(byFlag.stdout, flag).toContain(`--${flag}`)
+    }
+    const topics = await kadm(['help', 'topics'])
+    expect(topics.stdout).toMatch(/topics list +List topics/)
+    // --nested-commands: every command of every topic, not only the topics.
+    const nested = await kadm(['help', '--nested-commands'])
+    for (const id of Object.keys(manifest.commands)) expect(nested.stdout, id).toContain(id.replaceAll(':', ' '))
+  })
+})

@@ -59,6 +59,11 @@ describe('kadm configs', () => {
     const table = await kadm(['configs', 'get', 'topic', topic, ...B])
     expect(table.stdout).toMatch(/^NAME\s+VALUE\s+SOURCE\s+SENSITIVE\s+READ-ONLY\ncleanup\.policy\s+delete,compact\s+dynamic-topic\s+no\s+no\nmax\.message\.bytes\s+300000\s+dynamic-topic/)
 
+    // --subtract takes one value out of a list config; kafka-configs reads what is left.
+    await kadmJson(['configs', 'set', 'topic', topic, '--subtract', 'cleanup.policy=delete', ...B])
+    const afterSubtract = await configCommand(['--entity-type', 'topics', '--entity-name', topic])
+    expect(afterSubtract.get('cleanup.policy')?.value).toBe('compact')
+
     const unknown = await kadm(['configs', 'set', 'topic', topic, '--set', 'no.such.key=1', ...B])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toMatch(/^error: config change refused: topic .*: Unknown topic config name: no\.such\.key \(INVALID_CONFIG\)\n$/)

@@ -87,6 +87,24 @@ describe('console produce → kcat and ConsoleConsumer', () => {
   })
 })
 
+describe('console produce --key, --null-marker; console consume --key-format, --value-format', () => {
+  it('--key gives every record that key; --null-marker lines become null values (kcat: size -1)', async () => {
+    const t = await topic('console-key', 1)
+    await ok(['console', 'produce', t, '--key', 'user-7', '--null-marker', 'NULL', '-q'], {input: 'a\nNULL\nb\n'})
+    const viaKcat = await sh(`${kcatFormat} -t ${t} -f '%k|%S|%s\\n'`)
+    expect(viaKcat.stdout.replace('|-1|\n', '|-1|NULL\n')).toBe('user-7|1|a\nuser-7|-1|NULL\nuser-7|1|b\n')
+  })
+
+  it('prints keys and values as hex, base64 or JSON when asked', async () => {
+    const t = await topic('console-formats', 1)
+    await sh(`kcat -b ${bootstrap} -P -t ${t} -K : -p 0`, 'ab:{"n": 1}\n')
+    const hex = await ok(['console', 'consume', t, '--from-beginning', '-e', '-q', '-f', '%k %v\\n', '--key-format', 'hex', '--value-format', 'base64'])
+    expect(hex.stdout).toBe(`${Buffer.from('ab').toString('hex')} ${Buffer.from('{"n": 1}').toString('base64')}\n`)
+    const json = await ok(['console', 'consume', t, '--from-beginning', '-e', '-q', '-f', '%v\\n', '--value-format', 'json'])
+    expect(json.stdout).toBe('{"n":1}\n')
+  })
+})
+
 describe('kcat and ConsoleProducer → console consume', () => {
   it('reads what kcat wrote: keys, headers, partitions, null values', async () => {
     const t = await topic('console-in', 2)

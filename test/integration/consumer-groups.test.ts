@@ -224,6 +224,21 @@ describe('consumer-groups lag', () => {
     expect(summary.groups[0]).toMatchObject({totalLag: 8, oldestUnconsumedTimestamp: twoHoursAgo + 2})
   })
 
+  it('filters by --state and --lagging, sorts by --sort, and --no-time-lag skips the record fetches', async () => {
+    // A group caught up on the topic: committed at the log end (offsets reset --to-latest).
+    const caughtUp = uniqueName('cg-caught-up')
+    expect((await kadm(['offsets', 'reset', '--group', caughtUp, '--topic', topic, '--to-latest', '--execute', '--undo-file', '/dev/null', ...B])).code).toBe(0)
+    const ids = async (args: string[]) => (await kadmJson<{groups: LagGroup[]}>(['consumer-groups', 'lag', emptyGroup, activeGroup, caughtUp, ...args, ...B])).groups.map((g) => g.groupId)
+    expect((await ids(['--state', 'empty'])).sort()).toEqual([emptyGroup, caughtUp].sort())
+    expect(await ids(['--state', 'stable'])).toEqual([activeGroup])
+    expect((await ids(['--lagging'])).sort()).toEqual([emptyGroup, activeGroup].sort())
+    const byLag = await ids(['--sort', 'lag'])
+    expect(byLag.at(-1)).toBe(caughtUp)
+    expect(await ids(['--sort', 'name'])).toEqual([emptyGroup, activeGroup, caughtUp].sort())
+    const withoutTimes = await kadmJson<{groups: LagGroup[]}>(['consumer-groups', 'lag', emptyGroup, '--no-time-lag', ...B])
+    expect(withoutTimes.groups[0]).toMatchObject({totalLag: 8, timeLagMs: null, oldestUnconsumedTimestamp: null})
+  })
+
   it('--fail-above exits 3 when a group is above the threshold, 0 otherwise', async () => {
     const above = await kadm(['consumer-groups', 'lag', emptyGroup, '--fail-above', '7', ...B])
     expect(above.code).toBe(3)

@@ -6,7 +6,8 @@ import {afterAll, describe, expect, inject, it} from 'vitest'
 
 import {isAlive} from '../../src/local/processes.js'
 import {TESTED_KAFKA_VERSIONS} from '../../src/local/versions.js'
-import {kadm, kadmJson} from '../helpers/kadm.js'
+import {kadm, kadmJson, ROOT} from '../helpers/kadm.js'
+import {runProcess} from '../helpers/process.js'
 
 const suiteVersion = inject('kafkaVersion')
 /** The suite's cluster runs one tested version; the CLI lifecycle test uses another, so both lines are exercised. */
@@ -68,7 +69,14 @@ describe(`kadm local (Kafka ${otherLine}, one broker)`, () => {
     expect(logs.code).toBe(0)
     expect(logs.stdout.trim().split('\n')).toHaveLength(5)
 
-    const stopped = await kadmJson<{stopped: number[]}>(['local', 'stop', '--data-dir', dir])
+    const oneBroker = await kadm(['local', 'logs', '--data-dir', dir, '--broker', '1', '-n', '3'])
+    expect(oneBroker.stdout.trim().split('\n')).toHaveLength(3)
+    // --follow keeps reading: still running after 3 s (killed then), having printed the last lines.
+    const followed = await runProcess(process.execPath, [join(ROOT, 'bin', 'run.js'), 'local', 'logs', '--data-dir', dir, '--follow', '-n', '2'], {timeoutMs: 3000})
+    expect(followed.code).toBeNull()
+    expect(followed.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(2)
+
+    const stopped = await kadmJson<{stopped: number[]}>(['local', 'stop', '--data-dir', dir, '--broker', '1'])
     expect(stopped.stopped).toEqual([1])
     expect(isAlive(pid)).toBe(false)
     const after = await kadmJson<Status>(['local', 'status', '--data-dir', dir])

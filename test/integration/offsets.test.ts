@@ -115,6 +115,10 @@ describe('offsets reset', () => {
     expect(plan.mode).toBe('dry-run')
     expect(plan.undoFile).toBeNull()
     expect(plan.groups[0].rows.map((r) => [r.partition, r.currentOffset, r.newOffset, r.change, r.lagAfter])).toEqual([[0, 2, 0, -2, 10], [1, 5, 0, -5, 10], [2, 7, 0, -7, 10]])
+    // --dry-run says so explicitly: the same plan, nothing committed; with --execute it is refused.
+    const explicit = await kadmJson<OffsetResetResult>(['offsets', 'reset', '-b', bootstrap, '--group', group, '--topic', topic, '--to-earliest', '--dry-run'])
+    expect(explicit).toEqual(plan)
+    expect((await kadm(['offsets', 'reset', '-b', bootstrap, '--group', group, '--topic', topic, '--to-earliest', '--dry-run', '--execute'])).code).toBe(2)
     expect(await committed(group, topic)).toEqual([2, 5, 7])
 
     const undo = join(dir, `${group}-undo.csv`)

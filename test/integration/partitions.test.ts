@@ -10,7 +10,7 @@ import {waitForBrokers} from '../../src/kafka/cluster.js'
 import {listOffsets} from '../../src/kafka/offsets.js'
 import type {MetadataPartition} from '../../src/kafka/protocol/metadata.js'
 import {readState, startCluster, stopNodes} from '../../src/local/cluster.js'
-import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
+import {kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
@@ -121,6 +121,9 @@ describe('partitions with a broker down', () => {
     const topic = uniqueName('part-down')
     // Broker 2 is in the replicas of partitions 0-3 and leads 1 and 3.
     await createTopic(topic, [[1, 2], [2, 3], [3, 2], [2, 1], [1, 3], [3, 1]], [{name: 'min.insync.replicas', value: '2'}])
+    // A topic whose one replica is on broker 2: unavailable while it is down.
+    const lonely = uniqueName('part-lonely')
+    await createTopic(lonely, [[2], [1]])
     const withTwo = [`${topic}-0`, `${topic}-1`, `${topic}-2`, `${topic}-3`]
     const ledByTwo = [`${topic}-1`, `${topic}-3`]
     expect(await list('--topic', topic, '--under-replicated')).toEqual([])
@@ -138,6 +141,13 @@ describe('partitions with a broker down', () => {
       // Partitions 4 and 5 kept both replicas: exactly at min ISR.
       expect(names(await list('--topic', topic, '--at-min-isr'))).toEqual([`${topic}-4`, `${topic}-5`])
       expect(await list('--topic', topic, '--unavailable')).toEqual([])
+      expect(names(await list('--topic', lonely, '--unavailable'))).toEqual([`${lonely}-0`])
+      // topics describe's filters, on the same real faults, as TopicCommand's.
+      const describedWith = async (flag: string, name: string) => (await kadmJson<{topics: Array<{partitions: Array<{partition: number}>}>}>(['topics', 'describe', name, flag, '--no-offsets', ...b])).topics.flatMap((t) => t.partitions.map((p) => p.partition))
+      expect(await describedWith('--unavailable-partitions', lonely)).toEqual([0])
+      expect(await describedWith('--under-replicated-partitions', topic)).toEqual([0, 1, 2, 3])
+      const toolUnavailable = await kafkaTool(kafkaVersion, 'TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--unavailable-partitions', '--topic', lonely])
+      expect([...toolUnavailable.stdout.matchAll(/Partition:\s*(\d+)/g)].map((m) => Number(m[1]))).toEqual([0])
 
       // Kafka's own tool agrees.
       const tool = await kafkaTool(kafkaVersion, 'TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--under-replicated-partitions', '--topic', topic])
@@ -162,6 +172,8 @@ describe('partitions with a broker down', () => {
     const predicted = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string; newLeader?: number}>}>(['partitions', 'elect-leaders', ...b, '--topic', topic, '--dry-run'])
     expect(predicted.results.filter((r) => r.outcome === 'would-elect').map((r) => [`${r.topic}-${r.partition}`, r.newLeader])).toEqual(ledByTwo.map((n) => [n, 2]))
     expect(names(await list('--topic', topic, '--not-preferred-leader'))).toEqual(ledByTwo)
+    const onePartition = await kadmJson<{results: Array<{partition: number; outcome: string}>}>(['partitions', 'elect-leaders', ...b, '--topic', topic, '--partition', '3', '--dry-run'])
+    expect(onePartition.results.map((r) => [r.partition, r.outcome])).toEqual([[3, 'would-elect']])
 
     const election = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string}>}>(['partitions', 'elect-leaders', ...b, '--preferred', '--topic', topic])
     expect(election.results.filter((r) => r.outcome === 'elected').map((r) => `${r.topic}-${r.partition}`).sort()).toEqual(ledByTwo)
@@ -230,14 +242,30 @@ describe('partitions reassign', () => {
     expect(tool.code, tool.stderr).toBe(0)
     for (const p of [0, 1, 2]) expect(tool.stdout).toContain(`Reassignment of partition ${topic}-${p} is completed`)
 
-    // Raising the replication factor is one command.
-    const rf = await kadmJson<{started: unknown[]}>(['partitions', 'set-replication-factor', ...b, topic, '--replication-factor', '2'])
-    expect(rf.started).toHaveLength(3)
+    // A plan to another replication factor: proposed, nothing applied.
+    const rfPlan = await kadmJson<{proposed: {partitions: Array<{replicas: number[]}>}}>(['partitions', 'reassign', 'plan', ...b, '--topic', topic, '--replication-factor', '3'])
+    expect(rfPlan.proposed.partitions.map((p) => [...p.replicas].sort())).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]])
+
+    // Raising the replication factor is one command; --brokers says where the replicas may go, --dry-run moves nothing.
+    type RfResult = {started: unknown[]; dryRun: boolean; throttle: number | null; plan: {proposed: {version: number; partitions: Array<{topic: string; partition: number; replicas: number[]}>}}}
+    const rfDry = await kadmJson<RfResult>(['partitions', 'set-replication-factor', ...b, topic, '--replication-factor', '2', '--brokers', '2,3', '--dry-run'])
+    expect(rfDry.dryRun).toBe(true)
+    expect(rfDry.plan.proposed.partitions.map((p) => [...p.replicas].sort())).toEqual([[2, 3], [2, 3], [2, 3]])
+    expect((await connection.metadata([topic])).topics[0].partitions.map((p) => p.replicas.length)).toEqual([1, 1, 1])
+    const rf = await kadmJson<RfResult>(['partitions', 'set-replication-factor', ...b, topic, '--replication-factor', '2', '--brokers', '2,3', '--throttle', '50MB'])
+    expect([rf.started.length, rf.throttle]).toEqual([3, 50_000_000])
     await untilEveryBroker(topic, 'every partition with 2 in-sync replicas', (parts) => parts.length === 3 && parts.every((p) => p.replicas.length === 2 && p.isr.length === 2))
-    // ... and so is it through topics alter, as kafkactl users expect.
-    const viaTopics = await kadmJson<{started: unknown[]}>(['topics', 'alter', ...b, topic, '--replication-factor', '3'])
-    expect(viaTopics.started).toHaveLength(3)
+    const rfPlanFile = join(dir, `${topic}-rf2.json`)
+    await writeFile(rfPlanFile, JSON.stringify(rf.plan.proposed))
+    expect(await until(async () => (await kadmJson<{complete: boolean; throttlesCleared: boolean}>(['partitions', 'reassign', 'verify', ...b, rfPlanFile])).throttlesCleared || undefined, 'the throttles of the RF change are cleared')).toBe(true)
+    // ... and so is it through topics alter, as kafkactl users expect, with a throttle too.
+    const viaTopics = await kadmJson<RfResult>(['topics', 'alter', ...b, topic, '--replication-factor', '3', '--throttle', '50MB'])
+    expect([viaTopics.started.length, viaTopics.throttle]).toEqual([3, 50_000_000])
     await untilEveryBroker(topic, 'every partition with 3 in-sync replicas', (parts) => parts.length === 3 && parts.every((p) => p.replicas.length === 3 && p.isr.length === 3))
+    const rf3PlanFile = join(dir, `${topic}-rf3.json`)
+    await writeFile(rf3PlanFile, JSON.stringify(viaTopics.plan.proposed))
+    expect(await until(async () => (await kadmJson<{complete: boolean; throttlesCleared: boolean}>(['partitions', 'reassign', 'verify', ...b, rf3PlanFile])).throttlesCleared || undefined, 'the throttles of topics alter are cleared')).toBe(true)
+    await expectBrokerConfig(2, 'follower.replication.throttled.rate', undefined)
     const mixed = await kadm(['topics', 'alter', ...b, topic, '--replication-factor', '2', '--partitions', '6'])
     expect(mixed.code).toBe(2)
     expect(mixed.stderr.trim()).toBe('error: --replication-factor moves data: change it on its own, without --partitions, --config or --delete')
@@ -260,10 +288,15 @@ describe('partitions reassign', () => {
       expect(verify.code).toBe(3)
       expect(verify.stdout).toContain('in-progress')
 
-      const cancel = await kadmJson<{cancelled: unknown[]}>(['partitions', 'reassign', 'cancel', ...b, planFile])
+      // --all: every reassignment in progress in the cluster, this one alone here.
+      const cancel = await kadmJson<{cancelled: unknown[]}>(['partitions', 'reassign', 'cancel', ...b, '--all'])
       expect(cancel.cancelled).toEqual([{topic, partition: 0}])
       await until(async () => (await kadmJson<{reassignments: unknown[]}>(['partitions', 'reassign', 'status', ...b, '--topic', topic])).reassignments.length === 0, 'the cancel is done')
       await untilEveryBroker(topic, 'the replicas back to [1]', (parts) => parts[0]?.replicas.join() === '1')
+      // --keep-throttle: complete, and the throttles stay until a verify without it.
+      const kept = await kadmJson<{complete: boolean; throttlesCleared: boolean}>(['partitions', 'reassign', 'verify', ...b, rollbackFile, '--keep-throttle'])
+      expect(kept).toMatchObject({complete: true, throttlesCleared: false})
+      await expectBrokerConfig(1, 'leader.replication.throttled.rate', '1000')
     } finally {
       // The rollback plan is complete now, so verify removes the throttles.
       const cleared = await kadmJson<{complete: boolean; throttlesCleared: boolean}>(['partitions', 'reassign', 'verify', ...b, rollbackFile])
@@ -316,5 +349,21 @@ describe('partitions add, truncate, sizes', () => {
     expect(earliest.map((e) => e.offset)).toEqual([5, end1])
     const kcat = spawnSync('kcat', ['-C', '-b', bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o\\n'], {encoding: 'utf8', timeout: 30_000})
     expect(kcat.stdout.trim().split('\n')[0]).toBe('5')
+  })
+
+  it('sizes --bytes prints the bytes in the table; partitions list --exclude-internal leaves internal topics out', async () => {
+    const topic = uniqueName('part-bytes')
+    await createTopic(topic, [[1, 2]])
+    await produce(topic, 1, 30)
+    const json = await kadmJson<{rows: Array<{name: string; bytes: number}>}>(['partitions', 'sizes', ...b, '--topic', topic, '--by', 'topic'])
+    const table = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'partitions', 'sizes', ...b, '--topic', topic, '--by', 'topic', '--bytes'], {encoding: 'utf8', timeout: 30_000})
+    expect(table.stdout.split('\n').find((l) => l.startsWith(topic))).toMatch(new RegExp(`^${topic}\\s+.*\\b${json.rows[0].bytes}\\b`))
+
+    // kcat's metadata says how many partitions __consumer_offsets has.
+    const meta = JSON.parse(spawnSync('kcat', ['-L', '-J', '-b', bootstrap], {encoding: 'utf8', timeout: 30_000}).stdout) as {topics: Array<{topic: string; partitions: unknown[]}>}
+    const offsetsTopic = meta.topics.find((t) => t.topic === '__consumer_offsets')!
+    const internalRows = async (args: string[]) => (await kadmJson<{partitions: Array<{topic: string}>}>(['partitions', 'list', ...b, ...args])).partitions.filter((p) => p.topic === '__consumer_offsets').length
+    expect(await internalRows([])).toBe(offsetsTopic.partitions.length)
+    expect(await internalRows(['--exclude-internal'])).toBe(0)
   })
 })

@@ -13,6 +13,8 @@ import {
   CLIENT_KEY_PASSPHRASE, LOCAL_USERS, type SecureListeners, type SecureSummary, secureListeners, type SecurityFiles, securityFiles,
 } from '../../src/local/security.js'
 import {kadm, kadmJson, ROOT, type RunResult, uniqueName} from '../helpers/kadm.js'
+import {kafkaTool} from '../helpers/kafka-tools.js'
+import {runProcess} from '../helpers/process.js'
 
 /*
  * A private single-broker Kafka with one listener per way of connecting (TLS, mTLS, SASL over
@@ -189,6 +191,53 @@ describe('each mechanism against a real secured broker', () => {
   })
 })
 
+describe('contexts add, with each TLS and SASL flag, makes contexts console produce and consume use', () => {
+  // Contexts made by the command a user runs; kcat on the broker's plaintext listener is the oracle.
+  const addedFile = join(dir, 'added.yaml')
+  const plaintext = () => `127.0.0.1:${PORT}`
+  const cases: Array<[string, () => string[]]> = [
+    ['mtls, key passphrase from an environment variable', () => ['-b', `127.0.0.1:${security.listeners.mtls}`, '--tls-ca', security.files.ca, '--tls-cert', security.files.clientCert, '--tls-key', security.files.clientKeyEncrypted, '--tls-key-passphrase-env', 'KADM_TEST_KEY_PASS']],
+    ['mtls, key passphrase from a command', () => ['-b', `127.0.0.1:${security.listeners.mtls}`, '--tls-ca', security.files.ca, '--tls-cert', security.files.clientCert, '--tls-key', security.files.clientKeyEncrypted, '--tls-key-passphrase-command', `printf %s ${CLIENT_KEY_PASSPHRASE}`]],
+    ['tls with system CAs, verification off', () => ['-b', `127.0.0.1:${security.listeners.tls}`, '--tls', '--tls-insecure']],
+    ['scram-sha-512, password from an environment variable', () => ['-b', `127.0.0.1:${security.listeners.sasl}`, '--sasl-mechanism', 'scram-sha-512', '--sasl-username', 'admin', '--sasl-password-env', 'KADM_TEST_PASSWORD']],
+    ['scram-sha-256 over TLS, password from a command', () => ['-b', `127.0.0.1:${security.listeners.saslTls}`, '--tls-ca', security.files.ca, '--sasl-mechanism', 'scram-sha-256', '--sasl-username', 'admin', '--sasl-password-command', `printf %s ${LOCAL_USERS.admin}`]],
+    ['plain, password inline', () => ['-b', `127.0.0.1:${security.listeners.sasl}`, '--sasl-mechanism', 'plain', '--sasl-username', 'admin', '--sasl-password', LOCAL_USERS.admin]],
+    ['oauthbearer, token from a command', () => ['-b', `127.0.0.1:${security.listeners.sasl}`, '--sasl-mechanism', 'oauthbearer', '--sasl-token-command', `cat ${tokenFile}`]],
+    ['oauthbearer over TLS, token from an environment variable', () => ['-b', `127.0.0.1:${security.listeners.saslTls}`, '--tls-ca', security.files.ca, '--sasl-mechanism', 'oauthbearer', '--sasl-token-env', 'KADM_TEST_TOKEN']],
+  ]
+  const env = () => ({...ENV, KADM_TEST_TOKEN: token})
+
+  it.each(cases)('%s', async (what, flags) => {
+    const name = uniqueName('added')
+    const added = await kadm(['contexts', 'add', name, ...flags(), '--config-file', addedFile], {env: env()})
+    expect(added.code, added.stderr).toBe(0)
+    const topic = uniqueName('sec-added')
+    const created = await kadm(['topics', 'create', topic, '-p', '1', '-r', '1', '--context', name, '--config-file', addedFile, ...TIMEOUT], {env: env()})
+    expect(created.code, created.stderr).toBe(0)
+    // kadm writes over the secured listener; kcat reads it back over the plaintext one.
+    const produced = await kadm(['console', 'produce', topic, '--context', name, '--config-file', addedFile, '-q'], {env: env(), input: `written over ${what}\n`})
+    expect(produced.code, produced.stderr).toBe(0)
+    const read = await runProcess('kcat', ['-C', '-b', plaintext(), '-t', topic, '-e', '-q'], {timeoutMs: 30_000})
+    expect(read.stdout).toBe(`written over ${what}\n`)
+    // kcat writes over the plaintext listener; kadm reads it over the secured one.
+    expect((await runProcess('kcat', ['-P', '-b', plaintext(), '-t', topic], {input: 'from kcat\n', timeoutMs: 30_000})).code).toBe(0)
+    const consumed = await kadm(['console', 'consume', topic, '--from-beginning', '-e', '-q', '--context', name, '--config-file', addedFile], {env: env()})
+    expect({code: consumed.code, out: consumed.stdout}).toEqual({code: 0, out: `written over ${what}\nfrom kcat\n`})
+  })
+
+  it('--use makes the new context current; --force replaces one of the same name', async () => {
+    const name = uniqueName('added-current')
+    const first = ['contexts', 'add', name, '-b', `127.0.0.1:${security.listeners.sasl}`, '--sasl-mechanism', 'scram-sha-512', '--sasl-username', 'admin', '--sasl-password', 'wrong', '--use', '--config-file', addedFile]
+    expect((await kadm(first)).code).toBe(0)
+    expect((await kadm(first)).code).toBe(1)
+    const fixed = await kadm(['contexts', 'add', name, '-b', `127.0.0.1:${security.listeners.sasl}`, '--sasl-mechanism', 'scram-sha-512', '--sasl-username', 'admin', '--sasl-password', LOCAL_USERS.admin, '--force', '--config-file', addedFile])
+    expect(fixed.code, fixed.stderr).toBe(0)
+    // No --context: the current one, which now has the right password.
+    const described = await kadmJson<{brokers: Array<{port: number}>}>(['cluster', 'describe', '--config-file', addedFile, ...TIMEOUT])
+    expect(described.brokers.map((b) => b.port)).toEqual([security.listeners.sasl])
+  })
+})
+
 describe('failures: one line naming the cause, non-zero exit, within --timeout', () => {
   const cases: Array<[string, RegExp]> = [
     ['wrong-password', /^error: authentication failed at 127\.0\.0\.1:\d+: .*invalid credentials.*SCRAM-SHA-256/],
@@ -312,5 +361,52 @@ describe('acls with StandardAuthorizer', () => {
     expect(deleted.deleted).toHaveLength(1)
     await run(['acls', 'delete', '--group', group, '--yes', '--context', 'scram-sha-512'])
     expect(await kadmJson(['acls', 'list', '--principal', 'User:alice', '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})).toEqual({acls: []})
+  })
+
+  it('creates, lists and deletes by every resource and filter flag, as kafka-acls lists them', async () => {
+    const topic = uniqueName('sec-acl-topic')
+    const group = uniqueName('sec-acl-group')
+    const bob = `User:${uniqueName('bob')}`
+    const eve = `User:${uniqueName('eve')}`
+    const ctx = ['--context', 'plain']
+    const create = async (args: string[]) => {
+      const created = await run(['acls', 'create', ...ctx, ...args])
+      expect(created.code, created.stderr).toBe(0)
+    }
+    await create(['--cluster', '--allow-principal', bob, '--operation', 'describe'])
+    await create(['--transactional-id', 'tx-', '--resource-pattern-type', 'prefixed', '--allow-principal', bob, '--allow-host', '10.0.0.1', '--operation', 'write'])
+    await create(['--topic', topic, '--deny-principal', eve, '--deny-host', '10.0.0.9', '--operation', 'read'])
+    await create(['--group', group, '--allow-principal', bob, '--operation', 'read'])
+
+    // AclCommand on the plaintext listener (its ANONYMOUS principal is a super user) is the oracle.
+    const kafkaAcls = async (principal: string) => {
+      const listed = await kafkaTool(inject('kafkaVersion'), 'AclCommand', ['--bootstrap-server', `127.0.0.1:${PORT}`, '--list', '--principal', principal])
+      expect(listed.code, listed.stderr).toBe(0)
+      return [...listed.stdout.matchAll(/resourceType=(\w+), name=([^,]+), patternType=(\w+)\)`?:?[\s\S]*?\(principal=[^,]+, host=([^,]+), operation=(\w+), permissionType=(\w+)\)/g)]
+        .map((m) => `${m[1]}:${m[2]}:${m[3]}:${m[4]}:${m[5]}:${m[6]}`.toLowerCase()).sort()
+    }
+    type Acl = {principal: string; host: string; operation: string; permission: string; resourceType: string; resourceName: string; patternType: string}
+    const list = async (args: string[]) => (await kadmJson<{acls: Acl[]}>(['acls', 'list', ...ctx, ...args, '--config-file', configFile], {env: ENV})).acls
+    const kafkaWord = (w: string) => w.replaceAll('-', '_').toLowerCase()
+    const key = (a: Acl) => `${kafkaWord(a.resourceType)}:${a.resourceName.toLowerCase()}:${kafkaWord(a.patternType)}:${a.host}:${kafkaWord(a.operation)}:${kafkaWord(a.permission)}`
+    expect((await list(['--principal', bob])).map(key).sort()).toEqual(await kafkaAcls(bob))
+    expect((await list(['--principal', eve])).map(key).sort()).toEqual(await kafkaAcls(eve))
+
+    expect((await list(['--group', group])).map((a) => [a.principal, a.operation])).toEqual([[bob, 'read']])
+    expect((await list(['--cluster', '--principal', bob])).map((a) => a.operation)).toEqual(['describe'])
+    expect((await list(['--transactional-id', 'tx-', '--resource-pattern-type', 'prefixed'])).map((a) => [a.principal, a.host])).toEqual([[bob, '10.0.0.1']])
+    expect((await list(['--principal', bob, '--host', '10.0.0.1'])).map((a) => a.resourceType)).toEqual(['transactional-id'])
+    expect((await list(['--topic', topic, '--operation', 'read', '--permission', 'deny'])).map((a) => a.principal)).toEqual([eve])
+    expect(await list(['--topic', topic, '--permission', 'allow'])).toEqual([])
+
+    const dry = await kadmJson<{dryRun: boolean; deleted: Acl[]}>(['acls', 'delete', ...ctx, '--principal', bob, '--dry-run', '--config-file', configFile], {env: ENV})
+    expect(dry.deleted).toHaveLength(3)
+    expect(await kafkaAcls(bob)).toHaveLength(3)
+    const deleteOne = async (args: string[]) => (await kadmJson<{deleted: Acl[]}>(['acls', 'delete', ...ctx, ...args, '--yes', '--config-file', configFile], {env: ENV})).deleted.length
+    expect(await deleteOne(['--topic', topic, '--principal', eve, '--host', '10.0.0.9', '--operation', 'read', '--permission', 'deny'])).toBe(1)
+    expect(await deleteOne(['--cluster', '--principal', bob])).toBe(1)
+    expect(await deleteOne(['--transactional-id', 'tx-', '--resource-pattern-type', 'prefixed'])).toBe(1)
+    expect(await deleteOne(['--group', group])).toBe(1)
+    expect([...await kafkaAcls(bob), ...await kafkaAcls(eve)]).toEqual([])
   })
 })

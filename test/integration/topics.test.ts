@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
 import {describeWithTopicCommand, type ToolPartition} from '../helpers/kafka-tools.js'
+import {runProcess} from '../helpers/process.js'
 
 const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
@@ -258,5 +259,25 @@ describe('kadm topics', () => {
     expect(all.find((t) => t.name === name)?.partitions.map((p) => [p.partition, p.latestOffset])).toEqual([[0, null], [1, null]])
     expect(all.some((t) => t.name.startsWith('__'))).toBe(false)
     expect(all.map((t) => t.name)).toEqual(all.map((t) => t.name).sort())
+  })
+
+  it('--internal lists and describes internal topics; --regex selects by full-match regular expressions in describe and delete', async () => {
+    // kcat's metadata is the oracle for which internal topics exist (a group has made __consumer_offsets).
+    const meta = JSON.parse((await runProcess('kcat', ['-L', '-J', '-b', bootstrap], {timeoutMs: 30_000})).stdout) as {topics: Array<{topic: string}>}
+    const internal = meta.topics.map((t) => t.topic).filter((t) => t.startsWith('__')).sort()
+    expect(internal).toContain('__consumer_offsets')
+    const names = (topics: Array<{name: string}>) => topics.map((t) => t.name)
+    expect(names(await listJson([])).filter((n) => n.startsWith('__'))).toEqual([])
+    expect(names(await listJson(['--internal'])).filter((n) => n.startsWith('__')).sort()).toEqual(internal)
+    expect(names(await describeJson(['--internal', '--no-offsets'])).filter((n) => n.startsWith('__')).sort()).toEqual(internal)
+
+    const prefix = uniqueName('topics-regex')
+    const made = [`${prefix}-a`, `${prefix}-b`, `${prefix}-ab`]
+    await createJson(made)
+    expect(names(await describeJson(['--regex', `${prefix}-[ab]`, '--no-offsets'])).sort()).toEqual([`${prefix}-a`, `${prefix}-b`])
+    const deleted = await kadmJson<{deleted: Array<{name: string}>}>(['topics', 'delete', '--regex', `${prefix}-(a|b)`, '--yes', ...B])
+    expect(names(deleted.deleted).sort()).toEqual([`${prefix}-a`, `${prefix}-b`])
+    const after = JSON.parse((await runProcess('kcat', ['-L', '-J', '-b', bootstrap], {timeoutMs: 30_000})).stdout) as {topics: Array<{topic: string}>}
+    expect(after.topics.map((t) => t.topic).filter((t) => t.startsWith(prefix))).toEqual([`${prefix}-ab`])
   })
 })
