@@ -7,6 +7,7 @@ import {hasInlineSecrets} from './config/contexts.js'
 import {resolveConnection, type ConnectionSettings} from './config/resolve.js'
 import {ExitCode} from './errors.js'
 import type {BrokerGap, KafkaConnection} from './kafka/client.js'
+import type {GroupSelection} from './kafka/groups.js'
 import type {TopicScope} from './domain/offset-reset.js'
 import {noMatchWarning} from './topic-flags.js'
 
@@ -78,6 +79,14 @@ export abstract class ClusterCommand extends KadmCommand {
     const expanded = await expandScopes(connection, scopes)
     if (expanded.unmatched.length > 0) this.warning(noMatchWarning(expanded.unmatched))
     return expanded.scopes
+  }
+
+  /** Groups named or matched as every command selects them (see selectGroups); a pattern that matches none is a warning. */
+  protected async selectGroups(connection: KafkaConnection, names: readonly string[], regex = false): Promise<GroupSelection> {
+    const {selectGroups} = await import('./kafka/groups.js')
+    const selection = await selectGroups(connection, names, {regex})
+    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
+    return selection
   }
 
   override async finally(error: Error | undefined): Promise<void> {

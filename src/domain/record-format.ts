@@ -518,8 +518,8 @@ export class LineSplitter {
 /** `k=v` or `k:v` → [k, v] (for -H and --header). */
 export function parseHeaderPair(text: string): [string, string] | undefined {
   // k=v as kcat writes it, or k:v as kafka-console-producer's headers: whichever comes first.
-  const at = [text.indexOf('='), text.indexOf(':')].filter((i) => i >= 0).reduce((a, b) => Math.min(a, b), Infinity)
-  if (!(at > 0 && at < Infinity)) return undefined
+  const at = text.search(/[=:]/)
+  if (at <= 0) return undefined
   return [text.slice(0, at), text.slice(at + 1)]
 }
 

@@ -443,8 +443,6 @@ export interface LoadOptions {
   /** Group ids, or null for every consumer group on the cluster. */
   groupIds: string[] | null
   states?: string[]
-  /** Keeps only the listed groups that pass (e.g. a name regex), before any describe. */
-  filter?: (groupId: string) => boolean
   /** Skip committed and log-end offsets (list --no-lag). */
   offsets?: boolean
   /** Also fetch the timestamp of the oldest unconsumed record of each lagging partition. */
@@ -469,7 +467,7 @@ export async function loadGroupLags(connection: KafkaConnection, options: LoadOp
   let coordinators: Map<string, number>
   const types = new Map<string, GroupType | null>()
   if (options.groupIds === null) {
-    const listing = (await listGroups(connection, {states: options.states})).filter((g) => !options.filter || options.filter(g.groupId))
+    const listing = await listGroups(connection, {states: options.states})
     ids = listing.map((g) => g.groupId)
     coordinators = new Map(listing.map((g) => [g.groupId, g.coordinator]))
     for (const g of listing) types.set(g.groupId, g.type)

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {KadmError} from '../../errors.js'
-import {kafkaNameFlag, namesGiven, noMatchWarning, selectionFlags, topicPatterns} from '../../topic-flags.js'
+import {kafkaNameFlag, namesGiven, selectionFlags, topicPatterns} from '../../topic-flags.js'
 import {type DeleteResult, renderDeleteResult} from '../../render/groups.js'
 
 export default class ConsumerGroupsDelete extends ClusterCommand {
@@ -33,9 +33,8 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
     this.applyOutputFlags(flags)
     const patterns = topicPatterns(namesGiven(argv, flags.group, 'GROUP'), flags.regex)
     const connection = await this.connect(flags)
-    const {deleteGroups, loadGroupLags, missingGroupsError, selectGroups} = await import('../../kafka/groups.js')
-    const selection = await selectGroups(connection, patterns, {regex: flags.regex})
-    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
+    const {deleteGroups, loadGroupLags, missingGroupsError} = await import('../../kafka/groups.js')
+    const selection = await this.selectGroups(connection, patterns, flags.regex)
     const names = selection.ids ?? []
     const loaded = await loadGroupLags(connection, {groupIds: names, offsets: false})
     if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)

@@ -39,9 +39,8 @@ export default class ConsumerGroupsDescribe extends ClusterCommand {
     if (!flags.all && names.length === 0) throw new UsageError('name at least one group, or --all')
     const topics = topicPatterns(flags.topic ?? [], flags.regex)
     const connection = await this.connect(flags)
-    const {loadGroupLags, missingGroupsError, selectGroups} = await import('../../kafka/groups.js')
-    const selection = await selectGroups(connection, flags.all ? [] : names, {regex: flags.regex})
-    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
+    const {loadGroupLags, missingGroupsError} = await import('../../kafka/groups.js')
+    const selection = await this.selectGroups(connection, flags.all ? [] : names, flags.regex)
     const loaded = await loadGroupLags(connection, {groupIds: selection.ids})
     if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)
     const {unmatched} = selectNames([...new Set(loaded.groups.flatMap((g) => g.partitions.map((p) => p.topic)))], topics, {regex: flags.regex})
@@ -55,7 +54,8 @@ export default class ConsumerGroupsDescribe extends ClusterCommand {
     const patterns = unmatched.filter((p) => !isLiteralName(p, {regex: flags.regex}))
     if (patterns.length > 0) this.warning(`${noMatchWarning(patterns)} in the offsets of ${flags.all ? 'any group' : names.join(', ')}`)
     const now = Date.now()
-    const groups = (flags.all || selection.unmatched.length > 0 || names.some((n) => !isLiteralName(n, {regex: flags.regex})) ? sortGroups(loaded.groups, 'name') : loaded.groups)
+    // Groups named one by one keep their order; every group, or those patterns matched, by name.
+    const groups = (flags.all || names.some((n) => !isLiteralName(n, {regex: flags.regex})) ? sortGroups(loaded.groups, 'name') : loaded.groups)
       .map((g) => filterGroupLag(g, {topics, regex: flags.regex, onlyLagging: flags['only-lagging']}, now))
     return this.emit({groups}, renderGroupDescriptions)
   }

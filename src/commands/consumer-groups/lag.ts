@@ -6,7 +6,7 @@ import {ClusterCommand} from '../../cluster-command.js'
 import {expandOptionalFlag, groupsAbove, type LagRates, type LagSample, lagRates, type LagSummary, rateWindow, sampleOf, sortGroups, summariseLag} from '../../domain/lag.js'
 import {parseStates} from '../../domain/group-flags.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
-import {kafkaNameFlag, namesGiven, noMatchWarning, selectionFlags, topicPatterns} from '../../topic-flags.js'
+import {kafkaNameFlag, namesGiven, selectionFlags, topicPatterns} from '../../topic-flags.js'
 import {renderLagLines, renderLagSummary} from '../../render/groups.js'
 import {serialise} from '../../render/output.js'
 import {forTerminal} from '../../render/table.js'
@@ -52,9 +52,8 @@ export default class ConsumerGroupsLag extends ClusterCommand {
     if (flags.iterations !== undefined && interval === undefined) throw new UsageError('--iterations needs --watch')
     const states = parseStates(flags.state)
     const connection = await this.connect(flags)
-    const {loadGroupLags, missingGroupsError, selectGroups} = await import('../../kafka/groups.js')
-    const selection = await selectGroups(connection, names, {regex: flags.regex})
-    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
+    const {loadGroupLags, missingGroupsError} = await import('../../kafka/groups.js')
+    const selection = await this.selectGroups(connection, names, flags.regex)
 
     const sample = async (previous: Map<string, LagSample[]> | undefined) => {
       const loaded = await loadGroupLags(connection, {

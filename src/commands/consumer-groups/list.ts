@@ -6,7 +6,7 @@ import {type GroupList, groupsAbove, listRow, sortGroups} from '../../domain/lag
 import {parseStates} from '../../domain/group-flags.js'
 import {UsageError} from '../../errors.js'
 import {renderGroupList} from '../../render/groups.js'
-import {noMatchWarning, selectionFlags, topicPatterns} from '../../topic-flags.js'
+import {selectionFlags, topicPatterns} from '../../topic-flags.js'
 
 export default class ConsumerGroupsList extends ClusterCommand {
   static aliases = ['groups:list']
@@ -37,9 +37,8 @@ export default class ConsumerGroupsList extends ClusterCommand {
     const states = parseStates(flags.state)
     const names = topicPatterns(argv, flags.regex)
     const connection = await this.connect(flags)
-    const {loadGroupLags, missingGroupsError, selectGroups} = await import('../../kafka/groups.js')
-    const selection = await selectGroups(connection, names, {regex: flags.regex})
-    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
+    const {loadGroupLags, missingGroupsError} = await import('../../kafka/groups.js')
+    const selection = await this.selectGroups(connection, names, flags.regex)
     const loaded = await loadGroupLags(connection, {groupIds: selection.ids, states, offsets: flags.lag})
     if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)
     const groups = flags.lagging ? groupsAbove(loaded.groups, 0) : loaded.groups

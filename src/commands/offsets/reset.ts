@@ -10,7 +10,6 @@ import {describeTarget, parseTopicScope, PlanError, resetTargetFromFlags, type R
 import {formatInstant} from '../../domain/time-spec.js'
 import {KadmError, UsageError} from '../../errors.js'
 import {TIME_HELP, timezoneFlag} from '../../flags/time.js'
-import {noMatchWarning} from '../../topic-flags.js'
 import {type OffsetResetResult, renderOffsetReset} from '../../render/offsets.js'
 
 const TARGET = 'TARGET (exactly one)'
@@ -69,10 +68,9 @@ Offsets are committed with one admin-style OffsetCommit per group sent to its co
     }
     const connection = await this.connect(flags)
     scopes = await this.expandTopicScopes(connection, scopes)
-    const {listGroups, selectGroups} = await import('../../kafka/groups.js')
+    const {listGroups} = await import('../../kafka/groups.js')
     // Groups by name or glob; a name needs no group yet (a reset can create its offsets).
-    const selection = flags['all-groups'] ? {ids: null, unmatched: []} : await selectGroups(connection, [...new Set(flags.group)])
-    if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
+    const selection = flags['all-groups'] ? {ids: null} : await this.selectGroups(connection, [...new Set(flags.group)])
     const groups = selection.ids ?? (await listGroups(connection)).map((g) => g.groupId)
     if (groups.length === 0) throw new KadmError(flags['all-groups'] ? 'the cluster has no consumer groups' : 'no group to reset')
     const target: ResetTarget = requested.kind === 'file' ? await this.readPlan(requested.path, groups) : requested
