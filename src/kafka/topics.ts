@@ -429,9 +429,15 @@ export async function deleteTopics(connection: KafkaConnection, names: string[],
   const problems = await adminCall(connection, admin.deleteTopics({topics: names, timeout: timeoutMs}), 'DeleteTopics request')
   if (problems.length > 0) throw new KadmError(`cannot delete: ${problems.map((p) => `${p.topic ? `${p.topic}: ` : ''}${p.message} (${p.type})`).join('; ')}`)
   const deadline = Date.now() + Math.max(30_000, timeoutMs)
+  const listed = (metadata: MetadataResponse) => metadata.topics.filter((t) => t.errorCode === 0).map((t) => t.name)
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    // Gone once every live broker's metadata has dropped them, as create waits for every broker's leaders.
     const metadata = await connection.metadata(names)
-    const left = metadata.topics.filter((t) => t.errorCode === 0).map((t) => t.name)
+    let left = listed(metadata)
+    if (left.length === 0) {
+      const views = await Promise.all(metadata.brokers.map((b) => connection.metadataFrom(b.nodeId, names)))
+      left = [...new Set(views.flatMap(listed))]
+    }
     if (left.length === 0) return
     if (Date.now() + delay > deadline) throw new KadmError(`deletion requested, but ${left.join(', ')} still listed after ${Math.max(30_000, timeoutMs) / 1000}s`)
     await sleep(delay)

@@ -262,7 +262,11 @@ describe('kadm topics', () => {
   })
 
   it('--internal lists and describes internal topics; --regex selects by full-match regular expressions in describe and delete', async () => {
-    // kcat's metadata is the oracle for which internal topics exist (a group has made __consumer_offsets).
+    // kcat's metadata is the oracle for which internal topics exist; a group that kcat commits for
+    // makes sure __consumer_offsets is one of them, whichever test file ran first.
+    const seed = await createJson<{name: string}>([uniqueName('topics-internal-seed')])
+    const joined = await runProcess('kcat', ['-b', bootstrap, '-G', uniqueName('topics-internal'), '-o', 'beginning', '-e', '-q', seed[0].name], {timeoutMs: 60_000})
+    expect(joined.code, joined.stderr).toBe(0)
     const meta = JSON.parse((await runProcess('kcat', ['-L', '-J', '-b', bootstrap], {timeoutMs: 30_000})).stdout) as {topics: Array<{topic: string}>}
     const internal = meta.topics.map((t) => t.topic).filter((t) => t.startsWith('__')).sort()
     expect(internal).toContain('__consumer_offsets')
