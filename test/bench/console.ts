@@ -12,7 +12,6 @@ import {spawn} from 'node:child_process'
 import {readFile} from 'node:fs/promises'
 import {createReadStream, createWriteStream} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
-import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
@@ -66,7 +65,6 @@ function timed(argv: string[], options: {stdinFile?: string; stopAfterFirstByte?
   })
 }
 
-const require = createRequire(import.meta.url)
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
@@ -191,15 +189,14 @@ async function brokerServing(java: (tool: KafkaTool, args: string[]) => string[]
 }
 
 export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promise<BenchResult[]> {
-  const {Kafka, logLevel} = require('kafkajs') as typeof import('kafkajs')
-  const admin = new Kafka({brokers: ctx.bootstrap.split(','), logLevel: logLevel.NOTHING}).admin()
-  await admin.connect()
   const dir = await mkdtemp(join(tmpdir(), 'bench-console-'))
   const tag = Math.random().toString(16).slice(2, 8)
   const topics: string[] = []
   const topic = async (name: string) => {
     const t = `bench-console-${name}-${tag}`
-    await admin.createTopics({topics: [{topic: t, numPartitions: PARTITIONS, replicationFactor: 3}], waitForLeaders: true})
+    // kadm's own create waits until every broker knows the leaders (kafkajs's admin failed on a
+    // fresh cluster with UNKNOWN_TOPIC_OR_PARTITION while it waited).
+    await output([...KADM, 'topics', 'create', t, '-p', String(PARTITIONS), '-r', '3', '-b', ctx.bootstrap])
     topics.push(t)
     return t
   }
@@ -289,8 +286,7 @@ export async function run(ctx: {bootstrap: string; kafkaVersion: string}): Promi
       results.push({name: `${to}, to a reader that holds stdout back for 5 s`, tool, ms: held.ms, note: `peak RSS ${held.mb} MB`})
     }
   } finally {
-    if (topics.length) await admin.deleteTopics({topics}).catch(() => {})
-    await admin.disconnect()
+    if (topics.length) await output([...KADM, 'topics', 'delete', ...topics, '--yes', '-b', ctx.bootstrap]).catch(() => {})
     await rm(dir, {recursive: true, force: true})
   }
   return results
