@@ -19,10 +19,9 @@ import {
   type BatchHeader,
   COMPRESSION_MASK,
   CONTROL_FLAG,
-  decodeRecords,
   Fetch,
   type FetchPartitionResponse,
-  type KafkaRecord,
+  RecordCursor,
   scanBatches,
   TRANSACTIONAL_FLAG,
 } from './protocol/fetch.js'
@@ -45,11 +44,12 @@ export interface ConsumeOptions {
   isolation: IsolationLevel
   filter?: (r: ConsumedRecord) => boolean
   /**
-   * Receives records in offset order per partition; awaited, so a slow stdout slows fetching.
-   * The records (and their keys', values' and headers' Buffers) are valid only until the promise
-   * it returns settles: their bytes are then reused for later records. Copy what must outlive it.
+   * Takes each record, in offset order per partition, during the call only: the object (and its
+   * key's, value's and headers' Buffers) is reused for the next record. Copy what must stay.
    */
-  deliver: (records: ConsumedRecord[]) => void | Promise<void>
+  print: (record: ConsumedRecord) => void
+  /** Awaited after each batch of printed records: a slow stdout slows fetching. */
+  flush: () => Promise<void>
   signal: AbortSignal
   /** One line per event when partitions lose their leader or read again (direct reading only). */
   notify?: (line: string) => void
@@ -230,12 +230,14 @@ async function confirmEnds(connection: KafkaConnection, leader: number, parts: P
 }
 
 /**
- * Start offsets of partitions led by `leader`, asked of that broker alone (ListOffsets). Returns
- * the partitions whose leader moved meanwhile; a broker that cannot be reached throws.
+ * Start offsets of partitions led by `leader`, asked of that broker alone (ListOffsets). With
+ * `exitAtEnd` a partition that starts at its end is done at once: a fetch would only wait out
+ * its max wait (500 ms for `consume -e` of an empty topic) to say there is nothing. Returns the
+ * partitions whose leader moved meanwhile; a broker that cannot be reached throws.
  */
-async function startOffsetsAt(connection: KafkaConnection, leader: number, parts: PartitionState[], start: StartPosition, isolation: IsolationLevel): Promise<PartitionState[]> {
+async function startOffsetsAt(connection: KafkaConnection, leader: number, parts: PartitionState[], start: StartPosition, isolation: IsolationLevel, exitAtEnd: boolean): Promise<PartitionState[]> {
   const metadata = ledBy(leader, parts)
-  const specs: OffsetSpec[] = start.kind === 'earliest' ? ['earliest']
+  const specs: OffsetSpec[] = start.kind === 'earliest' ? (exitAtEnd ? ['earliest', 'latest'] : ['earliest'])
     : start.kind === 'latest' ? ['latest']
       : start.kind === 'time' ? [{timestamp: start.timestamp}, 'latest'] : ['earliest', 'latest']
   const found = await reaching(() => listOffsetsMany(connection, parts, specs, {metadata, isolation, leaders: 'caller'}))
@@ -264,6 +266,8 @@ async function startOffsetsAt(connection: KafkaConnection, leader: number, parts
         p.offset = start.kind === 'tail' ? tailOffset(lo, hi, start.count) : Math.min(Math.max(start.offset, lo), hi)
       }
     }
+    const latest = start.kind === 'latest' ? first : second
+    if (exitAtEnd && latest != null && p.offset! >= latest) p.done = true
   })
   return moved
 }
@@ -288,13 +292,12 @@ class TransactionFilter {
   }
 }
 
-async function decodeBatch(buf: Buffer, batch: BatchHeader, fromOffset: number, topic: string, partition: number): Promise<KafkaRecord[]> {
-  const out: KafkaRecord[] = []
+/** The records of `batch` in `buf` at or after `fromOffset`, decompressed when needed, one cursor over them. */
+async function recordsOf(buf: Buffer, batch: BatchHeader, fromOffset: number, topic: string, partition: number): Promise<RecordCursor> {
   let data = buf.subarray(batch.start + BATCH_HEADER_SIZE, batch.end)
   const codec = batch.attributes & COMPRESSION_MASK
   if (codec !== 0) data = await codecFor(codec).decompress(data)
-  decodeRecords(batch, data, batch.recordCount, out, fromOffset, topic, partition)
-  return out
+  return new RecordCursor(batch, data, batch.recordCount, fromOffset, topic, partition)
 }
 
 /**
@@ -543,24 +546,26 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       if (txn) {
         if (!txn.keep(batch, () => controlType(buf.records, batch))) continue
       } else if (batch.attributes & CONTROL_FLAG) continue
-      let out: ConsumedRecord[] = await decodeBatch(buf.records, batch, from, state.topic, state.partition)
+      const record = await recordsOf(buf.records, batch, from, state.topic, state.partition)
       let reachedStop = false
-      if (stopOffset !== undefined || stopTime !== undefined) {
-        const stopAt = out.findIndex((r) => (stopOffset !== undefined && r.offset >= stopOffset) || (stopTime !== undefined && r.timestamp >= stopTime))
-        if (stopAt >= 0) {
+      let full = false
+      while (record.next()) {
+        if ((stopOffset !== undefined && record.offset >= stopOffset) || (stopTime !== undefined && record.timestamp >= stopTime)) {
           state.done = true
           reachedStop = true
-          out = out.slice(0, stopAt)
+          break
+        }
+        if (options.filter && !options.filter(record)) continue
+        records++
+        bytes += recordBytes(record)
+        options.print(record)
+        if (options.maxMessages !== undefined && records >= options.maxMessages) {
+          full = true
+          break
         }
       }
-      if (options.filter) out = out.filter(options.filter)
-      if (options.maxMessages !== undefined && records + out.length >= options.maxMessages) out = out.slice(0, options.maxMessages - records)
-      if (out.length) {
-        records += out.length
-        for (const r of out) bytes += recordBytes(r)
-        await options.deliver(out)
-      }
-      if (options.maxMessages !== undefined && records >= options.maxMessages) return finish('max-messages')
+      await options.flush()
+      if (full) return finish('max-messages')
       if (reachedStop) return
     }
   }
@@ -574,7 +579,7 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
       if (!unresolved.length) return
       for (const fromEarliest of [false, true]) {
         const group = unresolved.filter((s) => Boolean(s.fromEarliest) === fromEarliest)
-        if (group.length) moved(await startOffsetsAt(connection, leader, group, fromEarliest ? EARLIEST : options.start, options.isolation))
+        if (group.length) moved(await startOffsetsAt(connection, leader, group, fromEarliest ? EARLIEST : options.start, options.isolation, options.exitAtEnd))
       }
       for (const s of unresolved) if (stopOffset !== undefined && s.offset !== undefined && s.offset >= stopOffset) s.done = true
     }
@@ -622,7 +627,7 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
           await deliverWork(w.part, w.state, w.batches, w.from)
           if (stopAll.signal.aborted) return
         }
-        // Delivered: the response's memory serves a later one (see ConsumeOptions.deliver).
+        // Delivered: the response's memory serves a later one (see ConsumeOptions.print).
         const frame = response.find((p) => p.records.length > 0)?.records.buffer
         if (frame) releaseFrame(frame)
         if (unreachable) throw unreachable
@@ -683,9 +688,9 @@ export async function consumeDirect(connection: KafkaConnection, options: Consum
 
 /** A control batch's marker type: 0 abort, 1 commit (its one record's key is version int16, type int16). */
 function controlType(buf: Buffer, batch: BatchHeader): number {
-  const out: KafkaRecord[] = []
-  decodeRecords(batch, buf.subarray(batch.start + BATCH_HEADER_SIZE, batch.end), 1, out, -1)
-  return out[0]?.key && out[0].key.length >= 4 ? out[0].key.readInt16BE(2) : -1
+  const marker = new RecordCursor(batch, buf.subarray(batch.start + BATCH_HEADER_SIZE, batch.end), 1, -1)
+  const key = marker.next() ? marker.key : null
+  return key && key.length >= 4 ? key.readInt16BE(2) : -1
 }
 
 export interface GroupConsumeOptions extends Omit<ConsumeOptions, 'start' | 'partitions'> {
@@ -869,7 +874,7 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   async function handleBatch({batch, isRunning, isStale, resolveOffset}: EachBatchPayload, consumer: Consumer): Promise<void> {
     if (finished) return
     let printed: number | undefined
-    const out: ConsumedRecord[] = []
+    let any = false
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) break
       const offset = Number(m.offset)
@@ -888,14 +893,13 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
       }
       printed = offset
       if (options.filter && !options.filter(record)) continue
-      out.push(record)
-      if (options.maxMessages !== undefined && records + out.length >= options.maxMessages) break
+      records++
+      bytes += recordBytes(record)
+      options.print(record)
+      any = true
+      if (options.maxMessages !== undefined && records >= options.maxMessages) break
     }
-    if (out.length) {
-      records += out.length
-      for (const r of out) bytes += recordBytes(r)
-      await options.deliver(out)
-    }
+    if (any) await options.flush()
     if (printed !== undefined) {
       resolveOffset(String(printed))
       await consumer.commitOffsets([{topic: batch.topic, partition: batch.partition, offset: String(printed + 1)}])

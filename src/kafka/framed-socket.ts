@@ -10,7 +10,7 @@ const KEEP_ALIVE_DELAY_MS = 60_000
 /** Frames at least this large come from (and go back to) the pool below. */
 const POOLED_FRAME_BYTES = 256 * 1024
 /** Pooled buffers are sized in these steps, so a buffer serves responses of similar sizes. */
-const POOL_STEP_BYTES = 1024 * 1024
+const POOL_STEP_BYTES = 256 * 1024
 const POOL_MAX_BUFFERS = 8
 const freeFrames: ArrayBuffer[] = []
 const poolFrames = new WeakSet<ArrayBufferLike>()

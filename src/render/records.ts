@@ -44,11 +44,27 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }
 
-/** Writes chunks to a stream, waiting for 'drain' when it is full so memory stays flat on slow readers. */
+/**
+ * Writes chunks to a stream, waiting for 'drain' when it is full so memory stays flat on slow
+ * readers. `written` runs once, when the stream is done with the chunk.
+ */
 export async function writeChunk(stream: NodeJS.WritableStream, chunk: Buffer | string, written?: () => void): Promise<void> {
   // A stream that failed (its reader left) never drains: the chunk has nowhere to go.
-  if ((stream as NodeJS.WritableStream & {destroyed?: boolean}).destroyed) return
-  if (stream.write(chunk, written)) return
+  const writable = stream as NodeJS.WritableStream & {destroyed?: boolean; writableLength?: number}
+  if (writable.destroyed) return
+  let handedBack = false
+  const once = written && (() => {
+    if (handedBack) return
+    handedBack = true
+    written()
+  })
+  const room = stream.write(chunk, once)
+  // Nothing left in the stream: the chunk went out already (pipes and files are written
+  // synchronously on Linux), so its memory may serve again now. The callback waits for the event
+  // loop, which a consume busy with responses that have already arrived does not reach for many
+  // of them: each chunk printed meanwhile was a new buffer (90 MB reading 5M records).
+  if (once && writable.writableLength === 0) once()
+  if (room) return
   await new Promise<void>((resolve, reject) => {
     const cleanup = () => {
       stream.off('drain', onDrain)

@@ -95,16 +95,19 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
       controller.abort()
     }
     let flushQueued = false
-    const deliver = async (records: ConsumedRecord[]) => {
-      if (stoppedBy === 'reader-left') return
-      // A batch of records is written in FLUSH_AT chunks as they fill, not grown (and copied)
-      // into one buffer of its size.
-      const full: Buffer[] = []
-      for (const r of records) {
-        print(r, out)
-        if (out.length >= FLUSH_AT) full.push(out.take())
+    /** Chunks of FLUSH_AT filled by print, for flush to write: a batch of records is written as
+     * its chunks fill, not grown (and copied) into one buffer of its size. */
+    const full: Buffer[] = []
+    const printRecord = (r: ConsumedRecord) => {
+      print(r, out)
+      if (out.length >= FLUSH_AT) full.push(out.take())
+    }
+    const flush = async () => {
+      if (stoppedBy === 'reader-left') {
+        full.length = 0
+        return
       }
-      for (const chunk of full) {
+      for (const chunk of full.splice(0)) {
         await writeChunk(process.stdout, chunk, () => out.recycle(chunk)).catch((error: unknown) => {
           if (stoppedBy !== 'reader-left') throw error
         })
@@ -114,7 +117,9 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
         flushQueued = true
         setImmediate(() => {
           flushQueued = false
-          if (out.length && stoppedBy !== 'reader-left') process.stdout.write(out.take())
+          if (!out.length || stoppedBy === 'reader-left') return
+          const chunk = out.take()
+          process.stdout.write(chunk, () => out.recycle(chunk))
         })
       }
     }
@@ -126,7 +131,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     const connection = await this.connect(flags)
     const {consumeDirect, consumeWithGroup} = await import('../../kafka/consume.js')
     const common = {
-      patterns, regex: flags.regex, stop, exitAtEnd: flags['exit-at-end'], maxMessages: flags['max-messages'], deliver, signal: controller.signal,
+      patterns, regex: flags.regex, stop, exitAtEnd: flags['exit-at-end'], maxMessages: flags['max-messages'], print: printRecord, flush, signal: controller.signal,
       isolation: flags.isolation as 'read_committed' | 'read_uncommitted', filter: makeRecordFilter({grep, headers}),
       notify: (line: string) => this.note(line),
     }
@@ -137,7 +142,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
         : await consumeDirect(connection, {...common, start, partitions})
     } finally {
       unwatch()
-      if (out.length && stoppedBy !== 'reader-left') await writeChunk(process.stdout, out.take())
+      if (stoppedBy !== 'reader-left') for (const chunk of [...full.splice(0), out.take()]) if (chunk.length) await writeChunk(process.stdout, chunk)
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     }

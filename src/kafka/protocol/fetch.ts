@@ -214,37 +214,72 @@ export class RecordReader {
 const NO_HEADERS: Array<[string, Buffer | null]> = []
 
 /**
+ * Walks the records of one batch whose record section is `data` (already decompressed): each
+ * next() moves this one object to the following record at or after `fromOffset`, so reading a
+ * topic allocates nothing per record (a million records made a million objects for the GC). What
+ * it points to is valid until the next call: copy() what must stay.
+ */
+export class RecordCursor extends FetchedRecord {
+  private readonly reader: RecordReader
+  private readonly logAppendTime: boolean
+  private left: number
+
+  constructor(private readonly header: BatchHeader, data: Buffer, count: number, private readonly fromOffset: number, topic = '', partition = -1) {
+    super(topic, partition, -1, -1, NO_HEADERS, data, 0, -1, 0, -1)
+    this.reader = new RecordReader(data)
+    this.logAppendTime = (header.attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0
+    this.left = count
+  }
+
+  /** Moves to the next record; false when the batch has no more. */
+  next(): boolean {
+    const r = this.reader
+    const data = this.data
+    while (this.left > 0 && r.pos < data.length) {
+      this.left--
+      const length = r.varint()
+      const next = r.pos + length
+      r.pos += 1 // attributes: unused
+      const timestampDelta = r.varint()
+      const offset = this.header.baseOffset + r.varint()
+      const keyLength = r.varint()
+      const keyStart = r.pos
+      if (keyLength > 0) r.pos += keyLength
+      const valueLength = r.varint()
+      const valueStart = r.pos
+      if (valueLength > 0) r.pos += valueLength
+      const headerCount = r.varint()
+      let headers = NO_HEADERS
+      if (headerCount) {
+        headers = []
+        for (let h = 0; h < headerCount; h++) {
+          const name = r.bytes()
+          headers.push([name ? name.toString('utf8') : '', r.bytes()])
+        }
+      }
+      r.pos = next
+      if (offset < this.fromOffset) continue
+      if (keyStart + Math.max(keyLength, 0) > next || valueStart + Math.max(valueLength, 0) > next) throw new Error('malformed record in record batch')
+      this.offset = offset
+      this.timestamp = this.logAppendTime ? this.header.maxTimestamp : this.header.baseTimestamp + timestampDelta
+      this.headers = headers
+      this.keyStart = keyStart
+      this.keyLength = keyLength
+      this.valueStart = valueStart
+      this.valueLength = valueLength
+      return true
+    }
+    return false
+  }
+}
+
+/**
  * Decodes the records of one batch of `topic`'s `partition` whose record section is `data` (already
- * decompressed). The records carry their topic and partition: one object per record, which
- * `console consume` prints as it is.
+ * decompressed), each a record of its own.
  */
 export function decodeRecords(header: BatchHeader, data: Buffer, count: number, out: KafkaRecord[], fromOffset: number, topic = '', partition = -1): void {
-  const r = new RecordReader(data)
-  const logAppendTime = (header.attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0
-  for (let i = 0; i < count && r.pos < data.length; i++) {
-    const length = r.varint()
-    const next = r.pos + length
-    r.pos += 1 // attributes: unused
-    const timestampDelta = r.varint()
-    const offset = header.baseOffset + r.varint()
-    const keyLength = r.varint()
-    const keyStart = r.pos
-    if (keyLength > 0) r.pos += keyLength
-    const valueLength = r.varint()
-    const valueStart = r.pos
-    if (valueLength > 0) r.pos += valueLength
-    const headerCount = r.varint()
-    const headers: Array<[string, Buffer | null]> = headerCount ? [] : NO_HEADERS
-    for (let h = 0; h < headerCount; h++) {
-      const name = r.bytes()
-      headers.push([name ? name.toString('utf8') : '', r.bytes()])
-    }
-    r.pos = next
-    if (offset < fromOffset) continue
-    if (keyStart + Math.max(keyLength, 0) > next || valueStart + Math.max(valueLength, 0) > next) throw new Error('malformed record in record batch')
-    const timestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta
-    out.push(new FetchedRecord(topic, partition, offset, timestamp, headers, data, keyStart, keyLength, valueStart, valueLength))
-  }
+  const cursor = new RecordCursor(header, data, count, fromOffset, topic, partition)
+  while (cursor.next()) out.push(cursor.copy())
 }
 
 export {BATCH_HEADER_SIZE}
