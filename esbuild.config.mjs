@@ -178,7 +178,7 @@ const common = {
   target: 'node20',
   // Not bundled: native addons and their loaders, and what oclif requires only to run TypeScript
   // sources in development.
-  external: ['lz4-napi', '@mongodb-js/zstd', 'kafkajs-snappy', 'typescript', 'ts-node'],
+  external: ['lz4-napi', '@mongodb-js/zstd', '@node-rs/crc32', 'kafkajs-snappy', 'typescript', 'ts-node'],
   define: {'import.meta.url': '__kadmImportMetaUrl'},
   banner: {js: "var __kadmImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
   logLevel: 'warning',

@@ -512,17 +512,24 @@ export class LineSplitter {
   private rest: Buffer | undefined
 
   push(chunk: Buffer, each: (line: Buffer) => void): void {
-    let data = chunk
-    if (this.rest) {
-      data = Buffer.concat([this.rest, chunk])
-      this.rest = undefined
-    }
     let start = 0
-    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-      each(data.subarray(start, nl))
+    if (this.rest) {
+      // Only the line that spans the chunks is joined, not the whole chunk (a copy of all input).
+      const nl = chunk.indexOf(10)
+      if (nl < 0) {
+        this.rest = Buffer.concat([this.rest, chunk])
+        return
+      }
+      const first = Buffer.concat([this.rest, chunk.subarray(0, nl)])
+      this.rest = undefined
+      each(first)
       start = nl + 1
     }
-    if (start < data.length) this.rest = Buffer.from(data.subarray(start))
+    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+      each(chunk.subarray(start, nl))
+      start = nl + 1
+    }
+    if (start < chunk.length) this.rest = Buffer.from(chunk.subarray(start))
   }
 
   end(each: (line: Buffer) => void): void {

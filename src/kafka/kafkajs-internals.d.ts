@@ -20,3 +20,18 @@ declare module 'kafkajs/src/network/connection.js' {
   const Connection: {prototype: ConnectionInternals}
   export = Connection
 }
+
+declare module 'kafkajs/src/protocol/encoder.js' {
+  interface EncoderInternals {
+    buf: Buffer
+    offset: number
+    writeEncoder(value: {buf: Buffer; buffer: Buffer}): EncoderInternals
+  }
+  const Encoder: {prototype: EncoderInternals}
+  export = Encoder
+}
+
+declare module 'kafkajs/src/protocol/request.js' {
+  const createRequest: (options: object) => Promise<unknown>
+  export = createRequest
+}

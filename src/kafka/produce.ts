@@ -8,7 +8,7 @@ import {describeKafkaError} from './connection-errors.js'
 import {selectPartitions} from './consume.js'
 import {LINGER_MS} from './linger.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
-import {encodeRecordBatch, InitProducerId, restampBatch, sendProduce} from './protocol/produce.js'
+import {BatchBuilder, InitProducerId, produceRoom, restampBatch, sendProduce} from './protocol/produce.js'
 import type {BrokerConnection} from './protocol/transport.js'
 
 export type Acks = 'all' | '1' | '0'
@@ -110,8 +110,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  */
 export class RecordProducer {
   readonly stats: ProduceStats = {records: 0, failed: 0, bytes: 0, errors: new Map()}
-  /** Per partition: its records, when each was read (handed to send()), their size, when the first came. */
-  private readonly open = new Map<number, {records: ProducedRecord[]; readAt: number[]; bytes: number; created: number}>()
+  /** Per partition: the batch being filled, and when its first record came. */
+  private readonly open = new Map<number, {builder: BatchBuilder; created: number}>()
   /** The one linger timer, armed while any batch is open, for the one opened first. */
   private lingerTimer?: NodeJS.Timeout
   private readonly partitions = new Map<number, PartitionState>()
@@ -124,6 +124,8 @@ export class RecordProducer {
   private readonly idempotent: boolean
   private readonly deliveryTimeoutMs: number
   private refreshing?: Promise<void>
+  /** Left before each batch for its request, which kafkajs then frames without copying the batch. */
+  private readonly room: number
 
   private constructor(
     private readonly connection: KafkaConnection,
@@ -133,6 +135,7 @@ export class RecordProducer {
     this.sticky = Math.floor(Math.random() * leaders.length)
     this.idempotent = options.acks === 'all'
     this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS
+    this.room = produceRoom(options.topic)
     const type = COMPRESSION_TYPES[options.compression]
     if (type) {
       const codec = codecFor(type)
@@ -187,6 +190,11 @@ export class RecordProducer {
    */
   async send(records: ProducedRecord[]): Promise<void> {
     const now = Date.now()
+    // A batch starts at the size these records need (up to a full one), so that a fast input
+    // does not grow it step by step, nor a slow one take a full batch's memory for a line.
+    let expected = 0
+    for (const record of records) expected += (record.key?.length ?? 0) + (record.value?.length ?? 0) + 16
+    const capacity = Math.min(BATCH_BYTES + 64 * 1024, expected)
     for (const record of records) {
       const partition = this.partitionOf(record)
       if (partition >= this.leaders.length) {
@@ -194,11 +202,9 @@ export class RecordProducer {
         continue
       }
       let batch = this.open.get(partition)
-      if (!batch) this.open.set(partition, (batch = {records: [], readAt: [], bytes: 0, created: Date.now()}))
-      batch.records.push(record)
-      batch.readAt.push(now)
-      batch.bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0) + 16
-      if (batch.bytes >= BATCH_BYTES || batch.records.length >= BATCH_RECORDS) this.seal(partition)
+      if (!batch) this.open.set(partition, (batch = {builder: new BatchBuilder(this.room, capacity), created: Date.now()}))
+      batch.builder.add(record.key, record.value, record.headers, record.timestamp ?? now)
+      if (batch.builder.size >= BATCH_BYTES || batch.builder.count >= BATCH_RECORDS) this.seal(partition)
     }
     this.armLinger()
     while (this.pendingBytes > MAX_PENDING_BYTES) await new Promise<void>((resolve) => this.waiters.push(resolve))
@@ -249,22 +255,21 @@ export class RecordProducer {
   private seal(partition: number): void {
     const open = this.open.get(partition)
     this.open.delete(partition)
-    if (!open?.records.length) return
-    if (open.records.some((r) => r.key === null) && partition === this.sticky) this.sticky = this.nextSticky()
+    if (!open?.builder.count) return
+    const {builder} = open
+    if (builder.unkeyed && partition === this.sticky) this.sticky = this.nextSticky()
     const q = this.stateOf(partition)
     const baseSequence = q.nextSequence
-    if (this.idempotent) q.nextSequence = (baseSequence + open.records.length) % 2 ** 31
-    const batch = encodeRecordBatch(open.records, {
+    if (this.idempotent) q.nextSequence = (baseSequence + builder.count) % 2 ** 31
+    const batch = builder.finish({
       compressionType: COMPRESSION_TYPES[this.options.compression],
       compress: this.compress,
       producerId: q.identity.producerId,
       producerEpoch: q.identity.producerEpoch,
       baseSequence: this.idempotent ? baseSequence : -1,
-      now: open.readAt,
     })
-    let bytes = 0
-    for (const r of open.records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0)
-    q.queue.push({batch, count: open.records.length, bytes, deadline: open.created + this.deliveryTimeoutMs, sent: false})
+    const {bytes} = builder
+    q.queue.push({batch, count: builder.count, bytes, deadline: open.created + this.deliveryTimeoutMs, sent: false})
     this.pendingBytes += bytes
     void this.pump(partition)
   }

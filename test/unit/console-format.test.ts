@@ -15,7 +15,8 @@ import {
   parseLineRecord,
   toJsonLine,
 } from '../../src/domain/record-format.js'
-import {renderConsumeSummary} from '../../src/render/records.js'
+import {renderConsumeSummary, writeChunk} from '../../src/render/records.js'
+import {Writable} from 'node:stream'
 import {parsePartitionList, parseStartPosition, parseStopPosition, tailOffset} from '../../src/domain/start-position.js'
 
 const record = (over: Partial<ConsumedRecord> = {}): ConsumedRecord => ({
@@ -126,6 +127,13 @@ describe('line input', () => {
     for (const chunk of ['ab', 'c\nde', 'f\n\ng', 'h']) s.push(Buffer.from(chunk), (l) => lines.push(l.toString()))
     s.end((l) => lines.push(l.toString()))
     expect(lines).toEqual(['abc', 'def', '', 'gh'])
+    // A line over three chunks, a chunk that starts with the newline, lines that end a chunk.
+    const more: string[] = []
+    const t = new LineSplitter()
+    for (const chunk of ['lo', 'ng', '\nx\n', 'y\n', '\n']) t.push(Buffer.from(chunk), (l) => more.push(l.toString()))
+    expect(t.pendingBytes).toBe(0)
+    t.end((l) => more.push(l.toString()))
+    expect(more).toEqual(['long', 'x', 'y', ''])
   })
 
   it('parses k=v and k:v pairs, at whichever comes first', () => {
@@ -227,5 +235,34 @@ describe('summary line', () => {
     expect(renderConsumeSummary({records: 1, bytes: 5, ms: 5000})).toBe('consumed 1 record (5 B) in 5.0s')
     expect(renderConsumeSummary({records: 150, bytes: 150, ms: 600_000}, 'produced')).toBe('produced 150 records (150 B) in 600.0s, 0.25 records/s')
     expect(renderConsumeSummary({records: 1_000_000, bytes: 100_000_000, ms: 1600})).toBe('consumed 1000000 records (95.4 MiB) in 1.6s, 625000 records/s')
+  })
+})
+
+describe('writeChunk', () => {
+  /** A stream whose writes complete at once (`later` false) or on the next event loop turn. */
+  const sink = (later: boolean, highWaterMark = 16) => new Writable({highWaterMark, write: (_chunk, _enc, done) => (later ? setImmediate(done) : done())})
+
+  it('hands a chunk back once: at once when the stream has written it, else when the stream is done with it', async () => {
+    const now: string[] = []
+    await writeChunk(sink(false, 1 << 20), Buffer.from('x'), () => now.push('back'))
+    // Taken synchronously: handed back before writeChunk returns, and not a second time afterwards.
+    expect(now).toEqual(['back'])
+    await new Promise((r) => setImmediate(r))
+    expect(now).toEqual(['back'])
+
+    const later: string[] = []
+    const stream = sink(true, 1 << 20)
+    await writeChunk(stream, Buffer.from('y'), () => later.push('back'))
+    expect(later).toEqual([])
+    await new Promise((r) => setImmediate(r))
+    await new Promise((r) => setImmediate(r))
+    expect(later).toEqual(['back'])
+  })
+
+  it('waits for drain when the stream is full, and hands the chunk back by then', async () => {
+    const events: string[] = []
+    await writeChunk(sink(true, 4), Buffer.alloc(64), () => events.push('back'))
+    events.push('returned')
+    expect(events).toEqual(['back', 'returned'])
   })
 })

@@ -3,7 +3,9 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {brokerAddress, codeOnly, KAFKAJS_VERSION, KafkajsBrokers, loadKafkajs, PATCHED_SCHEDULE_SOURCE, patchConnection, patchRequestQueue, PROCESS_DATA_LINES} from '../../src/kafka/kafkajs.js'
+import {brokerAddress, codeOnly, CREATE_REQUEST_LINES, IN_PLACE, KAFKAJS_VERSION, KafkajsBrokers, loadKafkajs, PATCHED_SCHEDULE_SOURCE, PATCHED_WRITE_ENCODER_SOURCE, patchConnection, patchEncoder, patchRequestQueue, PROCESS_DATA_LINES} from '../../src/kafka/kafkajs.js'
+import {BatchBuilder, inPlacePayload, Produce, produceRoom} from '../../src/kafka/protocol/produce.js'
+import {Writer} from '../../src/kafka/protocol/codec.js'
 import {FrameAssembler, releaseFrame} from '../../src/kafka/framed-socket.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -171,6 +173,58 @@ describe('kafkajs connections fed whole responses', () => {
       expect(fulfilled.slice(1, 3).map((r, i) => r.payload.buffer === frames[i + 1].buffer)).toEqual([patched, patched])
     })
   }
+})
+
+/** Fresh copies of kafkajs's Encoder and of the request framing that uses it. */
+function freshFraming() {
+  const encoderPath = require.resolve('kafkajs/src/protocol/encoder.js')
+  const requestPath = require.resolve('kafkajs/src/protocol/request.js')
+  delete require.cache[encoderPath]
+  delete require.cache[requestPath]
+  const Encoder = require(encoderPath) as {prototype: {writeEncoder(value: unknown): unknown}}
+  const createRequest = require(requestPath) as (options: object) => Promise<{buffer: Buffer}>
+  return {Encoder, createRequest}
+}
+
+describe('requests framed in place', () => {
+  it('still frame requests with the code kadm patches', () => {
+    const {Encoder, createRequest} = freshFraming()
+    expect(String(Encoder.prototype.writeEncoder)).toBe(PATCHED_WRITE_ENCODER_SOURCE)
+    for (const line of CREATE_REQUEST_LINES) expect(codeOnly(String(createRequest))).toContain(codeOnly(line))
+  })
+
+  it('frame a Produce request in the room before its batch, byte for byte as kafkajs frames a copy, and copy anything else', async () => {
+    const builder = new BatchBuilder(produceRoom('orders'))
+    for (let i = 0; i < 50; i++) builder.add(Buffer.from(`k${i}`), Buffer.from(`value ${i}`), [['h', Buffer.from('x')]], 1_700_000_000_000 + i)
+    const batch = await builder.finish({compressionType: 0, producerId: 7n, producerEpoch: 1, baseSequence: 0})
+    const request = {acks: -1, timeoutMs: 30_000, topics: [{topic: 'orders', partitions: [{partition: 3, batch}]}]}
+    const copied = new Writer()
+    Produce.encode(copied, request, 8)
+    const body = copied.toBuffer()
+    const frameOf = async (createRequest: (options: object) => Promise<{buffer: Buffer}>, payload: object) =>
+      (await createRequest({correlationId: 42, clientId: 'kadm', request: {apiKey: 0, apiVersion: 8, encode: async () => payload}})).buffer
+
+    const shipped = freshFraming()
+    const expected = await frameOf(shipped.createRequest, {buf: body, buffer: body})
+    const patched = freshFraming()
+    expect(patchEncoder(patched.Encoder as never, patched.createRequest as never)).toBe(true)
+    expect(patchEncoder(patched.Encoder as never, patched.createRequest as never)).toBe(false)
+
+    const inPlace = inPlacePayload(request)!
+    expect(inPlace[IN_PLACE].frame.buffer).toBe(batch.buffer)
+    const framed = await frameOf(patched.createRequest, inPlace)
+    expect(framed.equals(expected)).toBe(true)
+    expect(framed.buffer).toBe(batch.buffer)
+    // Once only: a second send of the same batch (a retry) is copied.
+    expect(inPlacePayload(request)).toBeUndefined()
+    // A payload without the mark, or without room for the header, is copied as before.
+    const plain = await frameOf(patched.createRequest, {buf: body, buffer: body})
+    expect(plain.equals(expected)).toBe(true)
+    expect(plain.buffer).not.toBe(body.buffer)
+    const tight = Buffer.concat([Buffer.alloc(4), body])
+    const cramped = await frameOf(patched.createRequest, {buf: tight.subarray(4), buffer: tight.subarray(4), [IN_PLACE]: {frame: tight, start: 4}})
+    expect(cramped.equals(expected)).toBe(true)
+  })
 })
 
 describe('FrameAssembler', () => {
