@@ -4,10 +4,12 @@ import {KadmError} from '../errors.js'
 import {isLiteralName, type NameMatchOptions, selectNames} from '../domain/name-match.js'
 import {assessTopics, type PartitionMarker, type TopicHealth} from '../domain/topic-health.js'
 import {type KafkaConnection, withDeadline} from './client.js'
-import {describeKafkaError} from './connection-errors.js'
+import {BrokerUnreachable, describeKafkaError} from './connection-errors.js'
 import {type ConfigEntry, type ConfigOp, describeConfigs, incrementalAlterConfigs, MIN_ISR, minInsyncReplicas, minIsrFrom, waitForConfigs} from './configs.js'
 import {listOffsets, listOffsetsMany} from './offsets.js'
 import {addingReplicasFor} from './partitions.js'
+import {DeleteTopics} from './protocol/delete-topics.js'
+import {errorName} from './protocol/errors.js'
 import type {MetadataResponse, MetadataTopic} from './protocol/metadata.js'
 
 /** Kafka's internal topics: flagged by Metadata (__consumer_offsets, __transaction_state) or named with "__". */
@@ -363,6 +365,25 @@ async function brokerTopicDefaults(connection: KafkaConnection, brokerId: number
 }
 
 /**
+ * Each broker's own metadata for `topics`, from the brokers that answer. One that does not answer
+ * within --timeout (frozen, or down and not fenced yet) is noted once as a gap, `missing` what it
+ * would have told (the command then exits 4 naming it), and not asked again (`skip`): a change
+ * the controller has already made is not reported as failed because one broker is silent.
+ */
+async function brokerViews(connection: KafkaConnection, brokers: MetadataResponse['brokers'], topics: string[], skip: Set<number>, missing: string): Promise<MetadataResponse[]> {
+  const asked = brokers.filter((b) => !skip.has(b.nodeId))
+  const answers = await Promise.allSettled(asked.map((b) => connection.metadataFrom(b.nodeId, topics)))
+  const views: MetadataResponse[] = []
+  answers.forEach((answer, i) => {
+    if (answer.status === 'fulfilled') return void views.push(answer.value)
+    if (!(answer.reason instanceof BrokerUnreachable)) throw answer.reason
+    skip.add(asked[i].nodeId)
+    connection.noteGap(answer.reason, missing)
+  })
+  return views
+}
+
+/**
  * Polls until every broker's metadata has every partition of `topics` (at least `minPartitions`
  * of each, when given) with a leader, and each leader answers ListOffsets for it. Then the next
  * command, whichever broker it asks, never meets "unknown topic" or "This server does not host
@@ -375,11 +396,12 @@ export async function waitForLeaders(connection: KafkaConnection, topics: string
     const t = metadata.topics.find((x) => x.name === name)
     return !t || t.errorCode !== 0 || t.partitions.length === 0 || t.partitions.length < (minPartitions?.get(name) ?? 0) || t.partitions.some((p) => p.leader < 0)
   })
+  const silent = new Set<number>()
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     const metadata = await connection.metadata(topics)
     let missing = incomplete(metadata)
     if (missing.length === 0) {
-      const views = await Promise.all(metadata.brokers.map((b) => connection.metadataFrom(b.nodeId, topics)))
+      const views = await brokerViews(connection, metadata.brokers, topics, silent, `whether it knows the leaders of ${topics.join(', ')}`)
       missing = [...new Set(views.flatMap(incomplete))]
     }
     if (missing.length === 0) {
@@ -425,17 +447,22 @@ export async function planTopicDeletion(
 /** Deletes topics and waits until the metadata no longer lists them. */
 export async function deleteTopics(connection: KafkaConnection, names: string[], timeoutMs: number): Promise<void> {
   if (names.length === 0) return
-  const admin = await connection.admin()
-  const problems = await adminCall(connection, admin.deleteTopics({topics: names, timeout: timeoutMs}), 'DeleteTopics request')
-  if (problems.length > 0) throw new KadmError(`cannot delete: ${problems.map((p) => `${p.topic ? `${p.topic}: ` : ''}${p.message} (${p.type})`).join('; ')}`)
+  const answers = await withDeadline(connection.sendAny(DeleteTopics, {names, timeoutMs}), Math.max(connection.options.timeoutMs, 30_000), () => new KadmError('DeleteTopics request timed out'))
+  const refused = answers.filter((a) => a.errorCode !== 0)
+  if (refused.length > 0) {
+    const deleted = answers.filter((a) => a.errorCode === 0).map((a) => a.name)
+    const why = refused.map((a) => `${a.name}: ${errorName(a.errorCode)}${a.errorMessage ? ` (${a.errorMessage})` : ''}`).join('; ')
+    throw new KadmError(`cannot delete ${why}${deleted.length ? `; deleted ${deleted.join(', ')}` : ''}`)
+  }
   const deadline = Date.now() + Math.max(30_000, timeoutMs)
   const listed = (metadata: MetadataResponse) => metadata.topics.filter((t) => t.errorCode === 0).map((t) => t.name)
+  const silent = new Set<number>()
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     // Gone once every live broker's metadata has dropped them, as create waits for every broker's leaders.
     const metadata = await connection.metadata(names)
     let left = listed(metadata)
     if (left.length === 0) {
-      const views = await Promise.all(metadata.brokers.map((b) => connection.metadataFrom(b.nodeId, names)))
+      const views = await brokerViews(connection, metadata.brokers, names, silent, `whether it has dropped ${names.join(', ')}`)
       left = [...new Set(views.flatMap(listed))]
     }
     if (left.length === 0) return
