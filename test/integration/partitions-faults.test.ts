@@ -1,10 +1,14 @@
 import {execFileSync} from 'node:child_process'
+import {mkdtemp, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
+import {afterAll, beforeAll, beforeEach, describe, expect, inject, it} from 'vitest'
 
 import {FaultCluster} from '../helpers/fault-cluster.js'
-import {createTopic, kadm, uniqueName} from '../helpers/kadm.js'
-import {describeWithTopicCommand, type ToolPartition} from '../helpers/kafka-tools.js'
+import {createTopic, kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
+import {describeWithTopicCommand, kafkaTool, type ToolPartition} from '../helpers/kafka-tools.js'
+import {fullIsr, untilEveryBroker} from '../helpers/kcat.js'
 import {freeBasePort} from '../helpers/produce-under-faults.js'
 
 const version = inject('kafkaVersion')
@@ -13,12 +17,32 @@ const PORTS = Array.from({length: 33}, (_, i) => 36_200 + 3 * i)
 
 // Partitions with brokers down for real, on a cluster of this file's own: no other test sees it degraded.
 let cluster: FaultCluster
+let dir: string
+let B: string[]
 
 beforeAll(async () => {
   cluster = await FaultCluster.start(version, await freeBasePort(PORTS))
+  B = ['-b', cluster.bootstrap]
+  dir = await mkdtemp(join(tmpdir(), 'kadm-partitions-faults-'))
+})
+
+// Each test starts with every broker up, whatever the one before it left down.
+beforeEach(async () => {
+  await cluster.restart()
 })
 
 afterAll(async () => cluster?.stop())
+
+interface Row {
+  topic: string
+  partition: number
+  preferredLeader: number
+  markers: string[]
+}
+
+const list = async (...args: string[]) => (await kadmJson<{partitions: Row[]}>(['partitions', 'list', ...B, ...args])).partitions
+const addresses = (...ids: number[]) => ids.map((id) => cluster.address(id))
+const names = (rows: Array<{topic: string; partition: number}>) => rows.map((r) => `${r.topic}-${r.partition}`).sort()
 
 /** Partition `partition` of `topic` as Kafka's TopicCommand describes it, once it passes `ok`. */
 async function untilTopicCommand(topic: string, partition: number, what: string, ok: (p: ToolPartition) => boolean, timeoutMs = 90_000): Promise<ToolPartition> {
@@ -36,6 +60,86 @@ async function untilTopicCommand(topic: string, partition: number, what: string,
   }
   throw new Error(`timed out waiting until ${what} (TopicCommand last said: ${JSON.stringify(last)})`)
 }
+
+describe('partitions with a broker down', () => {
+  it('lists exactly the partitions that lost the broker, then elect-leaders restores preferred leaders', async () => {
+    const topic = uniqueName('part-down')
+    // Broker 2 is in the replicas of partitions 0-3 and leads 1 and 3.
+    await createTopic(cluster.bootstrap, topic, {assignment: '1:2,2:3,3:2,2:1,1:3,3:1', config: {'min.insync.replicas': '2'}})
+    // A topic whose one replica is on broker 2: unavailable while it is down.
+    const lonely = uniqueName('part-lonely')
+    await createTopic(cluster.bootstrap, lonely, {assignment: '2,1'})
+    const withTwo = [`${topic}-0`, `${topic}-1`, `${topic}-2`, `${topic}-3`]
+    const ledByTwo = [`${topic}-1`, `${topic}-3`]
+    expect(await list('--topic', topic, '--under-replicated')).toEqual([])
+
+    await cluster.kill(2)
+    try {
+      await untilEveryBroker(addresses(1, 3), topic, 'broker 2 out of every ISR', (parts) => parts.length === 6 && parts.every((p) => !p.isr.includes(2)))
+      const under = await list('--topic', topic, '--under-replicated')
+      expect(names(under)).toEqual(withTwo)
+      // min.insync.replicas=2 with one replica left in the ISR.
+      for (const r of under) expect(r.markers).toEqual(expect.arrayContaining(['under-replicated', 'under-min-isr']))
+      expect(names(await list('--topic', topic, '--broker', '2'))).toEqual(withTwo)
+      expect(names(await list('--topic', topic, '--under-min-isr'))).toEqual(withTwo)
+      // Partitions 4 and 5 kept both replicas: exactly at min ISR.
+      expect(names(await list('--topic', topic, '--at-min-isr'))).toEqual([`${topic}-4`, `${topic}-5`])
+      expect(await list('--topic', topic, '--unavailable')).toEqual([])
+      expect(names(await list('--topic', lonely, '--unavailable'))).toEqual([`${lonely}-0`])
+      // topics describe's filters, on the same real faults, as TopicCommand's.
+      const describedWith = async (flag: string, name: string) => (await kadmJson<{topics: Array<{partitions: Array<{partition: number}>}>}>(['topics', 'describe', name, flag, '--no-offsets', ...B])).topics.flatMap((t) => t.partitions.map((p) => p.partition))
+      expect(await describedWith('--unavailable-partitions', lonely)).toEqual([0])
+      expect(await describedWith('--under-replicated-partitions', topic)).toEqual([0, 1, 2, 3])
+      const toolUnavailable = await kafkaTool(version, 'TopicCommand', ['--bootstrap-server', cluster.bootstrap, '--describe', '--unavailable-partitions', '--topic', lonely])
+      expect([...toolUnavailable.stdout.matchAll(/Partition:\s*(\d+)/g)].map((m) => Number(m[1]))).toEqual([0])
+
+      // Kafka's own tool agrees.
+      const tool = await kafkaTool(version, 'TopicCommand', ['--bootstrap-server', cluster.bootstrap, '--describe', '--under-replicated-partitions', '--topic', topic])
+      expect(tool.code, tool.stderr).toBe(0)
+      const fromTool = [...tool.stdout.matchAll(/Topic:\s*(\S+)\s+Partition:\s*(\d+)/g)].map((m) => `${m[1]}-${m[2]}`).sort()
+      expect(fromTool).toEqual(withTwo)
+
+      const check = await kadm(['partitions', 'list', ...B, '--topic', topic, '--fail-on-unhealthy'])
+      expect(check.code).toBe(3)
+      expect(check.stdout).toContain('under-replicated: 4')
+    } finally {
+      await cluster.startBroker(2)
+    }
+    await untilEveryBroker(addresses(1, 2, 3), topic, 'broker 2 back in every ISR', fullIsr(6))
+    expect(await list('--topic', topic, '--under-replicated')).toEqual([])
+    expect((await kadm(['partitions', 'list', ...B, '--topic', topic, '--fail-on-unhealthy'])).code).toBe(0)
+
+    const notPreferred = await list('--topic', topic, '--not-preferred-leader')
+    expect(names(notPreferred)).toEqual(ledByTwo)
+    for (const r of notPreferred) expect(r.preferredLeader).toBe(2)
+
+    const predicted = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string; newLeader?: number}>}>(['partitions', 'elect-leaders', ...B, '--topic', topic, '--dry-run'])
+    expect(predicted.results.filter((r) => r.outcome === 'would-elect').map((r) => [`${r.topic}-${r.partition}`, r.newLeader])).toEqual(ledByTwo.map((n) => [n, 2]))
+    expect(names(await list('--topic', topic, '--not-preferred-leader'))).toEqual(ledByTwo)
+    const onePartition = await kadmJson<{results: Array<{partition: number; outcome: string}>}>(['partitions', 'elect-leaders', ...B, '--topic', topic, '--partition', '3', '--dry-run'])
+    expect(onePartition.results.map((r) => [r.partition, r.outcome])).toEqual([[3, 'would-elect']])
+
+    const election = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string}>}>(['partitions', 'elect-leaders', ...B, '--preferred', '--topic', topic])
+    expect(election.results.filter((r) => r.outcome === 'elected').map((r) => `${r.topic}-${r.partition}`).sort()).toEqual(ledByTwo)
+    expect(election.results.filter((r) => r.outcome === 'failed')).toEqual([])
+    await untilEveryBroker(addresses(1, 2, 3), topic, 'every partition on its preferred leader', (parts) => parts.length === 6 && parts.every((p) => p.leader === p.replicas[0]))
+    expect(await list('--topic', topic, '--not-preferred-leader')).toEqual([])
+
+    // LeaderElectionCommand's JSON file works too; a preferred leader already in place is reported as such.
+    const file = join(dir, `${topic}-elect.json`)
+    await writeFile(file, JSON.stringify({partitions: [{topic, partition: 1}]}))
+    const again = await kadmJson<{results: Array<{outcome: string}>}>(['partitions', 'elect-leaders', ...B, '--path-to-json-file', file])
+    expect(again.results).toEqual([{topic, partition: 1, outcome: 'already-leader'}])
+    const unclean = await kadm(['partitions', 'elect-leaders', ...B, '--unclean', '--topic', topic])
+    expect(unclean.code).toBe(2)
+    expect(unclean.stderr).toContain('--yes')
+
+    // Every partition of the cluster (internal topics too): none fails.
+    const all = await kadm(['partitions', 'elect-leaders', ...B, '--all', '-o', 'json'])
+    expect(all.code, all.stderr).toBe(0)
+    expect((JSON.parse(all.stdout) as {results: Array<{outcome: string}>}).results.filter((r) => r.outcome === 'failed')).toEqual([])
+  })
+})
 
 describe('partitions elect-leaders --unclean', () => {
   it('with --yes makes the live out-of-sync replica leader when every in-sync replica is down (TopicCommand agrees; the record only the dead leader had is gone)', async () => {
