@@ -78,8 +78,8 @@ describe('partitions with a broker down', () => {
       await untilEveryBroker(addresses(1, 3), topic, 'broker 2 out of every ISR', (parts) => parts.length === 6 && parts.every((p) => !p.isr.includes(2)))
       const under = await list('--topic', topic, '--under-replicated')
       expect(names(under)).toEqual(withTwo)
-      // min.insync.replicas=2 with one replica left in the ISR.
-      for (const r of under) expect(r.markers).toEqual(expect.arrayContaining(['under-replicated', 'under-min-isr']))
+      // min.insync.replicas=2 with one replica left in the ISR; 1 and 3 also lost their preferred leader.
+      expect(under.map((r) => [r.partition, [...r.markers].sort()])).toEqual([0, 1, 2, 3].map((p) => [p, ['under-min-isr', 'under-replicated', ...(p % 2 ? ['not-preferred-leader'] : [])].sort()]))
       expect(names(await list('--topic', topic, '--broker', '2'))).toEqual(withTwo)
       expect(names(await list('--topic', topic, '--under-min-isr'))).toEqual(withTwo)
       // Partitions 4 and 5 kept both replicas: exactly at min ISR.
@@ -158,6 +158,14 @@ describe('partitions elect-leaders --unclean', () => {
     await cluster.startBroker(2)
     const leaderless = await untilTopicCommand(topic, 0, 'no leader, broker 2 out of the ISR', (p) => p.leader === null && !p.isr.includes(2))
     expect(leaderless.replicas).toEqual([1, 2])
+
+    // Without --yes (no terminal to ask on) it is refused and nothing is elected; --dry-run predicts broker 2.
+    const refused = await kadm(['partitions', 'elect-leaders', '--unclean', '--topic', topic, '--partition', '0', ...B])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('--yes')
+    const predicted = await kadmJson<{results: Array<{partition: number; outcome: string; newLeader?: number}>}>(['partitions', 'elect-leaders', '--unclean', '--dry-run', '--topic', topic, '--partition', '0', ...B])
+    expect(predicted.results).toEqual([expect.objectContaining({partition: 0, outcome: 'would-elect', newLeader: 2})])
+    expect((await untilTopicCommand(topic, 0, 'still no leader', () => true)).leader).toBeNull()
 
     const elected = await kadm(['partitions', 'elect-leaders', '--unclean', '--yes', '--topic', topic, '--partition', '0', '-b', cluster.bootstrap, '-o', 'json'])
     expect(elected.code, elected.stderr).toBe(0)
