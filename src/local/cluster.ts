@@ -48,6 +48,11 @@ export interface StartOptions {
   extraProperties?: Record<string, string>
   /** Extra `StorageTool format` arguments (e.g. `--add-scram ...`). */
   formatArgs?: string[]
+  /**
+   * Start only these nodes (of those not running) and wait only for them: the others may be down
+   * on purpose (a fault test). Default: every node that is not running, and wait for all nodes.
+   */
+  nodes?: number[]
 }
 
 const stateFile = (dir: string) => join(dir, 'state.json')
@@ -175,7 +180,7 @@ export async function startCluster(options: StartOptions): Promise<LocalState> {
   }
 
   const statuses = await nodeStatuses(state)
-  const toStart = statuses.filter((s) => !s.running)
+  const toStart = statuses.filter((s) => !s.running && (!options.nodes || options.nodes.includes(s.id)))
   if (toStart.length === 0) {
     progress(`already running: ${state.bootstrap}`)
     return state
@@ -213,7 +218,7 @@ export async function startCluster(options: StartOptions): Promise<LocalState> {
   }
   const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000)
   try {
-    await options.waitForBrokers(state.bootstrap, state.nodes.map((n) => n.id), deadline, stillAlive)
+    await options.waitForBrokers(state.bootstrap, options.nodes ?? state.nodes.map((n) => n.id), deadline, stillAlive)
   } catch (error) {
     if (error instanceof BrokerExited) {
       await stopNodes(state, started.map((n) => n.id))

@@ -72,6 +72,12 @@ export class FaultCluster {
     this.state = await startCluster({dataDir: this.dataDir, waitForBrokers})
   }
 
+  /** Starts one broker that is down, leaving the others as they are, and waits until it is registered again. */
+  async startBroker(id: number): Promise<void> {
+    if (this.frozen.has(id)) await this.thaw(id)
+    this.state = await startCluster({dataDir: this.dataDir, nodes: [id], waitForBrokers})
+  }
+
   async stop(): Promise<void> {
     for (const id of [...this.frozen]) await this.thaw(id).catch(() => {})
     const current = (await readState(this.dataDir)) ?? this.state

@@ -29,7 +29,8 @@ export async function kafkaTool(version: string, tool: KafkaTool, args: string[]
 export interface ToolPartition {
   topic: string
   partition: number
-  leader: number
+  /** null where TopicCommand prints "Leader: none". */
+  leader: number | null
   replicas: number[]
   isr: number[]
 }
@@ -56,7 +57,7 @@ export async function describeWithTopicCommand(version: string, bootstrap: strin
       partitions.push({
         topic: field('Topic')!.trim(),
         partition: Number(field('Partition')),
-        leader: Number(field('Leader')),
+        leader: field('Leader') === 'none' ? null : Number(field('Leader')),
         replicas: ids(field('Replicas')!),
         isr: ids(field('Isr')!),
       })

@@ -1,0 +1,46 @@
+import {execFileSync} from 'node:child_process'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+/** A partition as one broker's metadata has it, read by kcat. */
+export interface KcatPartition {
+  partition: number
+  /** -1: no leader. */
+  leader: number
+  replicas: number[]
+  isr: number[]
+}
+
+/** `topic`'s partitions (by partition number) as the broker at `address` alone answers kcat -L; [] when it does not know the topic. */
+export function kcatPartitions(address: string, topic: string): KcatPartition[] {
+  const out = execFileSync('kcat', ['-L', '-J', '-b', address, '-t', topic, '-m', '5'], {encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore']})
+  const meta = JSON.parse(out) as {topics: Array<{topic: string; partitions?: Array<{partition: number; leader: number; replicas: Array<{id: number}>; isrs: Array<{id: number}>}>}>}
+  return (meta.topics.find((t) => t.topic === topic)?.partitions ?? [])
+    .map((p) => ({partition: p.partition, leader: p.leader, replicas: p.replicas.map((r) => r.id), isr: p.isrs.map((r) => r.id)}))
+    .sort((a, b) => a.partition - b.partition)
+}
+
+/**
+ * Metadata reaches each broker on its own time: waits until the broker at each of `addresses`
+ * (kcat asking it alone) sees `topic` pass `ok`.
+ */
+export async function untilEveryBroker(addresses: string[], topic: string, what: string, ok: (partitions: KcatPartition[]) => boolean, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let last = ''
+  while (Date.now() < deadline) {
+    const views = addresses.map((address) => {
+      try {
+        return kcatPartitions(address, topic)
+      } catch (error) {
+        return (error as Error).message
+      }
+    })
+    if (views.every((v) => typeof v !== 'string' && ok(v))) return
+    last = JSON.stringify(views)
+    await sleep(300)
+  }
+  throw new Error(`timed out waiting until ${addresses.join(', ')} see ${what} (last: ${last})`)
+}
+
+/** Every partition of `count` has a leader and all its replicas in sync. */
+export const fullIsr = (count: number) => (partitions: KcatPartition[]) =>
+  partitions.length === count && partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length)

@@ -1,0 +1,179 @@
+import {execFileSync} from 'node:child_process'
+import {mkdtemp, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {afterAll, beforeAll, beforeEach, describe, expect, inject, it} from 'vitest'
+
+import {FaultCluster} from '../helpers/fault-cluster.js'
+import {createTopic, kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
+import {describeWithTopicCommand, kafkaTool, type ToolPartition} from '../helpers/kafka-tools.js'
+import {fullIsr, untilEveryBroker} from '../helpers/kcat.js'
+import {freeBasePort} from '../helpers/produce-under-faults.js'
+
+const version = inject('kafkaVersion')
+/** Broker ports 36200-36298 (controllers 100 above), the first base whose ports are free. */
+const PORTS = Array.from({length: 33}, (_, i) => 36_200 + 3 * i)
+
+// Partitions with brokers down for real, on a cluster of this file's own: no other test sees it degraded.
+let cluster: FaultCluster
+let dir: string
+let B: string[]
+
+beforeAll(async () => {
+  cluster = await FaultCluster.start(version, await freeBasePort(PORTS))
+  B = ['-b', cluster.bootstrap]
+  dir = await mkdtemp(join(tmpdir(), 'kadm-partitions-faults-'))
+})
+
+// Each test starts with every broker up, whatever the one before it left down.
+beforeEach(async () => {
+  await cluster.restart()
+})
+
+afterAll(async () => cluster?.stop())
+
+interface Row {
+  topic: string
+  partition: number
+  preferredLeader: number
+  markers: string[]
+}
+
+const list = async (...args: string[]) => (await kadmJson<{partitions: Row[]}>(['partitions', 'list', ...B, ...args])).partitions
+const addresses = (...ids: number[]) => ids.map((id) => cluster.address(id))
+const names = (rows: Array<{topic: string; partition: number}>) => rows.map((r) => `${r.topic}-${r.partition}`).sort()
+
+/** Partition `partition` of `topic` as Kafka's TopicCommand describes it, once it passes `ok`. */
+async function untilTopicCommand(topic: string, partition: number, what: string, ok: (p: ToolPartition) => boolean, timeoutMs = 90_000): Promise<ToolPartition> {
+  const deadline = Date.now() + timeoutMs
+  let last: ToolPartition | string | undefined
+  while (Date.now() < deadline) {
+    try {
+      const found = (await describeWithTopicCommand(version, cluster.bootstrap, ['--topic', topic])).partitions.find((p) => p.partition === partition)
+      if (found && ok(found)) return found
+      last = found
+    } catch (error) {
+      last = (error as Error).message
+    }
+    await sleep(500)
+  }
+  throw new Error(`timed out waiting until ${what} (TopicCommand last said: ${JSON.stringify(last)})`)
+}
+
+describe('partitions with a broker down', () => {
+  it('lists exactly the partitions that lost the broker, then elect-leaders restores preferred leaders', async () => {
+    const topic = uniqueName('part-down')
+    // Broker 2 is in the replicas of partitions 0-3 and leads 1 and 3.
+    await createTopic(cluster.bootstrap, topic, {assignment: '1:2,2:3,3:2,2:1,1:3,3:1', config: {'min.insync.replicas': '2'}})
+    // A topic whose one replica is on broker 2: unavailable while it is down.
+    const lonely = uniqueName('part-lonely')
+    await createTopic(cluster.bootstrap, lonely, {assignment: '2,1'})
+    const withTwo = [`${topic}-0`, `${topic}-1`, `${topic}-2`, `${topic}-3`]
+    const ledByTwo = [`${topic}-1`, `${topic}-3`]
+    expect(await list('--topic', topic, '--under-replicated')).toEqual([])
+
+    await cluster.kill(2)
+    try {
+      await untilEveryBroker(addresses(1, 3), topic, 'broker 2 out of every ISR', (parts) => parts.length === 6 && parts.every((p) => !p.isr.includes(2)))
+      const under = await list('--topic', topic, '--under-replicated')
+      expect(names(under)).toEqual(withTwo)
+      // min.insync.replicas=2 with one replica left in the ISR; 1 and 3 also lost their preferred leader.
+      expect(under.map((r) => [r.partition, [...r.markers].sort()])).toEqual([0, 1, 2, 3].map((p) => [p, ['under-min-isr', 'under-replicated', ...(p % 2 ? ['not-preferred-leader'] : [])].sort()]))
+      expect(names(await list('--topic', topic, '--broker', '2'))).toEqual(withTwo)
+      expect(names(await list('--topic', topic, '--under-min-isr'))).toEqual(withTwo)
+      // Partitions 4 and 5 kept both replicas: exactly at min ISR.
+      expect(names(await list('--topic', topic, '--at-min-isr'))).toEqual([`${topic}-4`, `${topic}-5`])
+      expect(await list('--topic', topic, '--unavailable')).toEqual([])
+      expect(names(await list('--topic', lonely, '--unavailable'))).toEqual([`${lonely}-0`])
+      // topics describe's filters, on the same real faults, as TopicCommand's.
+      const describedWith = async (flag: string, name: string) => (await kadmJson<{topics: Array<{partitions: Array<{partition: number}>}>}>(['topics', 'describe', name, flag, '--no-offsets', ...B])).topics.flatMap((t) => t.partitions.map((p) => p.partition))
+      expect(await describedWith('--unavailable-partitions', lonely)).toEqual([0])
+      expect(await describedWith('--under-replicated-partitions', topic)).toEqual([0, 1, 2, 3])
+      const toolUnavailable = await kafkaTool(version, 'TopicCommand', ['--bootstrap-server', cluster.bootstrap, '--describe', '--unavailable-partitions', '--topic', lonely])
+      expect([...toolUnavailable.stdout.matchAll(/Partition:\s*(\d+)/g)].map((m) => Number(m[1]))).toEqual([0])
+
+      // Kafka's own tool agrees.
+      const tool = await kafkaTool(version, 'TopicCommand', ['--bootstrap-server', cluster.bootstrap, '--describe', '--under-replicated-partitions', '--topic', topic])
+      expect(tool.code, tool.stderr).toBe(0)
+      const fromTool = [...tool.stdout.matchAll(/Topic:\s*(\S+)\s+Partition:\s*(\d+)/g)].map((m) => `${m[1]}-${m[2]}`).sort()
+      expect(fromTool).toEqual(withTwo)
+
+      const check = await kadm(['partitions', 'list', ...B, '--topic', topic, '--fail-on-unhealthy'])
+      expect(check.code).toBe(3)
+      expect(check.stdout).toContain('under-replicated: 4')
+    } finally {
+      await cluster.startBroker(2)
+    }
+    await untilEveryBroker(addresses(1, 2, 3), topic, 'broker 2 back in every ISR', fullIsr(6))
+    expect(await list('--topic', topic, '--under-replicated')).toEqual([])
+    expect((await kadm(['partitions', 'list', ...B, '--topic', topic, '--fail-on-unhealthy'])).code).toBe(0)
+
+    const notPreferred = await list('--topic', topic, '--not-preferred-leader')
+    expect(names(notPreferred)).toEqual(ledByTwo)
+    for (const r of notPreferred) expect(r.preferredLeader).toBe(2)
+
+    const predicted = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string; newLeader?: number}>}>(['partitions', 'elect-leaders', ...B, '--topic', topic, '--dry-run'])
+    expect(predicted.results.filter((r) => r.outcome === 'would-elect').map((r) => [`${r.topic}-${r.partition}`, r.newLeader])).toEqual(ledByTwo.map((n) => [n, 2]))
+    expect(names(await list('--topic', topic, '--not-preferred-leader'))).toEqual(ledByTwo)
+    const onePartition = await kadmJson<{results: Array<{partition: number; outcome: string}>}>(['partitions', 'elect-leaders', ...B, '--topic', topic, '--partition', '3', '--dry-run'])
+    expect(onePartition.results.map((r) => [r.partition, r.outcome])).toEqual([[3, 'would-elect']])
+
+    const election = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string}>}>(['partitions', 'elect-leaders', ...B, '--preferred', '--topic', topic])
+    expect(election.results.filter((r) => r.outcome === 'elected').map((r) => `${r.topic}-${r.partition}`).sort()).toEqual(ledByTwo)
+    expect(election.results.filter((r) => r.outcome === 'failed')).toEqual([])
+    await untilEveryBroker(addresses(1, 2, 3), topic, 'every partition on its preferred leader', (parts) => parts.length === 6 && parts.every((p) => p.leader === p.replicas[0]))
+    expect(await list('--topic', topic, '--not-preferred-leader')).toEqual([])
+
+    // LeaderElectionCommand's JSON file works too; a preferred leader already in place is reported as such.
+    const file = join(dir, `${topic}-elect.json`)
+    await writeFile(file, JSON.stringify({partitions: [{topic, partition: 1}]}))
+    const again = await kadmJson<{results: Array<{outcome: string}>}>(['partitions', 'elect-leaders', ...B, '--path-to-json-file', file])
+    expect(again.results).toEqual([{topic, partition: 1, outcome: 'already-leader'}])
+    const unclean = await kadm(['partitions', 'elect-leaders', ...B, '--unclean', '--topic', topic])
+    expect(unclean.code).toBe(2)
+    expect(unclean.stderr).toContain('--yes')
+
+    // Every partition of the cluster (internal topics too): none fails.
+    const all = await kadm(['partitions', 'elect-leaders', ...B, '--all', '-o', 'json'])
+    expect(all.code, all.stderr).toBe(0)
+    expect((JSON.parse(all.stdout) as {results: Array<{outcome: string}>}).results.filter((r) => r.outcome === 'failed')).toEqual([])
+  })
+})
+
+describe('partitions elect-leaders --unclean', () => {
+  it('with --yes makes the live out-of-sync replica leader when every in-sync replica is down (TopicCommand agrees; the record only the dead leader had is gone)', async () => {
+    const topic = await createTopic(cluster.bootstrap, uniqueName('unclean'), {assignment: '1:2', config: {'min.insync.replicas': '1'}})
+    await untilTopicCommand(topic, 0, 'leader 1 with ISR [1, 2]', (p) => p.leader === 1 && p.isr.join() === '1,2')
+
+    // Broker 2 goes; the controller fences it and takes it out of the ISR.
+    await cluster.kill(2)
+    await untilTopicCommand(topic, 0, 'the ISR is [1]', (p) => p.leader === 1 && p.isr.join() === '1')
+    // A record only broker 1 has (kcat acks=all: the ISR is [1]); kcat reads it back.
+    const readPartition = (broker: number) => execFileSync('kcat', ['-C', '-b', cluster.address(broker), '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q'], {encoding: 'utf8', timeout: 60_000})
+    execFileSync('kcat', ['-P', '-b', cluster.address(1), '-t', topic, '-p', '0'], {input: 'only-on-broker-1\n', timeout: 60_000})
+    expect(readPartition(1)).toBe('only-on-broker-1\n')
+    // Broker 1, the last in-sync replica, goes; broker 2 comes back, out of sync.
+    await cluster.kill(1)
+    await cluster.startBroker(2)
+    const leaderless = await untilTopicCommand(topic, 0, 'no leader, broker 2 out of the ISR', (p) => p.leader === null && !p.isr.includes(2))
+    expect(leaderless.replicas).toEqual([1, 2])
+
+    // Without --yes (no terminal to ask on) it is refused and nothing is elected; --dry-run predicts broker 2.
+    const refused = await kadm(['partitions', 'elect-leaders', '--unclean', '--topic', topic, '--partition', '0', ...B])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('--yes')
+    const predicted = await kadmJson<{results: Array<{partition: number; outcome: string; newLeader?: number}>}>(['partitions', 'elect-leaders', '--unclean', '--dry-run', '--topic', topic, '--partition', '0', ...B])
+    expect(predicted.results).toEqual([expect.objectContaining({partition: 0, outcome: 'would-elect', newLeader: 2})])
+    expect((await untilTopicCommand(topic, 0, 'still no leader', () => true)).leader).toBeNull()
+
+    const elected = await kadm(['partitions', 'elect-leaders', '--unclean', '--yes', '--topic', topic, '--partition', '0', '-b', cluster.bootstrap, '-o', 'json'])
+    expect(elected.code, elected.stderr).toBe(0)
+    expect((JSON.parse(elected.stdout) as {electionType: string; results: Array<{topic: string; partition: number; outcome: string}>})).toMatchObject({electionType: 'unclean', results: [{topic, partition: 0, outcome: 'elected'}]})
+
+    const after = await untilTopicCommand(topic, 0, 'broker 2 leads', (p) => p.leader === 2, 30_000)
+    expect(after.isr).toEqual([2])
+    // Broker 2 never had the record: the unclean election lost it, as it may (kcat reads the partition empty).
+    expect(readPartition(2)).toBe('')
+  })
+})
