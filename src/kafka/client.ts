@@ -353,6 +353,28 @@ export class KafkaConnection {
     return this.anyBroker(`${spec.name} request`, (broker) => sendRequest(broker, spec, request))
   }
 
+  /**
+   * A change a broker forwards to the controller (CreateTopics, DeleteTopics): sent once, to a
+   * broker that has answered this connection (or the first that answers Metadata), and waited
+   * for up to `waitMs`, as the broker answers only once the controller has, which takes seconds
+   * while the controller fails over. Never sent again to another broker: the first may have made
+   * the change, and a second attempt would report it as refused (already exists, unknown topic).
+   */
+  async sendToController<Req, Res>(spec: ApiSpec<Req, Res>, request: Req, waitMs: number): Promise<Res> {
+    const answered = this.candidates().find((b) => this.answered.has(brokerAddress(b)))
+    const broker = answered ?? await this.anyBroker('Metadata request', async (b) => {
+      await sendRequest(b, Metadata, {topics: []})
+      return b
+    })
+    const address = brokerAddress(broker)
+    try {
+      return await withDeadline(sendRequest(broker, spec, request, {timeoutMs: waitMs}), waitMs + 250, () =>
+        new KadmError(`${spec.name} request to ${address} got no answer within ${waitMs / 1000}s: the change may or may not have been made`))
+    } catch (error) {
+      throw this.describe(error, address)
+    }
+  }
+
   /** A request any broker can answer, spread onto `nodeId` for parallelism; another broker takes it when that one does not answer. */
   async sendPreferring<Req, Res>(nodeId: number, spec: ApiSpec<Req, Res>, request: Req): Promise<Res> {
     try {

@@ -8,6 +8,7 @@ import {BrokerUnreachable, describeKafkaError} from './connection-errors.js'
 import {type ConfigEntry, type ConfigOp, describeConfigs, incrementalAlterConfigs, MIN_ISR, minInsyncReplicas, minIsrFrom, waitForConfigs} from './configs.js'
 import {listOffsets, listOffsetsMany} from './offsets.js'
 import {addingReplicasFor} from './partitions.js'
+import {type CreatableTopic, CreateTopics} from './protocol/create-topics.js'
 import {DeleteTopics} from './protocol/delete-topics.js'
 import {errorName} from './protocol/errors.js'
 import type {MetadataResponse, MetadataTopic} from './protocol/metadata.js'
@@ -214,14 +215,6 @@ export interface CreatedTopic {
   replicationFactor: number | null
 }
 
-interface KafkaJsError {
-  name?: string
-  type?: string
-  topic?: string
-  message: string
-  errors?: KafkaJsError[]
-}
-
 const CREATE_HINTS: Record<string, string> = {
   INVALID_CONFIG: 'a --config key is unknown or its value is invalid',
   INVALID_REPLICATION_FACTOR: 'the replication factor is invalid (more than the live brokers?)',
@@ -235,71 +228,68 @@ const CREATE_HINTS: Record<string, string> = {
 }
 
 interface TopicProblem {
-  topic?: string
+  topic: string
   type: string
+  message: string | null
+}
+
+interface KafkaJsError {
+  name?: string
+  type?: string
+  topic?: string
   message: string
+  errors?: KafkaJsError[]
 }
 
 /** The per-topic protocol errors inside a kafkajs error (retry wrappers, then an aggregate); none for network errors. */
-function topicErrors(error: unknown): TopicProblem[] {
+function kafkajsProblems(error: unknown): Array<{type: string; message: string}> {
   let e = error as KafkaJsError & {originalError?: unknown}
   for (let i = 0; i < 5 && e.originalError; i++) e = e.originalError as typeof e
   const list = e.errors && e.errors.length > 0 ? e.errors : [e]
-  return list.filter((x) => x.type).map((x) => ({topic: x.topic, type: x.type!, message: x.message}))
+  return list.filter((x) => x.type).map((x) => ({type: x.type!, message: x.message}))
 }
 
 /**
  * Runs a kafkajs admin call within the deadline and returns what the brokers refused (nothing
  * when it succeeded); anything else (network, auth) throws kadm's usual one-line error.
  */
-async function adminCall(connection: KafkaConnection, work: Promise<unknown>, what: string): Promise<TopicProblem[]> {
+async function adminCall(connection: KafkaConnection, work: Promise<unknown>, what: string): Promise<Array<{type: string; message: string}>> {
   try {
     await withDeadline(work, Math.max(connection.options.timeoutMs, 30_000), () => new KadmError(`${what} timed out`))
     return []
   } catch (error) {
     if (error instanceof KadmError) throw error
-    const problems = topicErrors(error)
+    const problems = kafkajsProblems(error)
     if (problems.length > 0) return problems
     throw describeKafkaError(error, connection.settings.bootstrapServers)
   }
 }
 
-const problemText = (p: TopicProblem) => `${p.topic ? `topic ${p.topic}: ` : ''}${CREATE_HINTS[p.type] ?? p.message} (${p.type})`
-
-async function validateCreate(connection: KafkaConnection, topics: NewTopic[], timeoutMs: number): Promise<void> {
-  const admin = await connection.admin()
-  const request = (ts: NewTopic[]) => admin.createTopics({
-    validateOnly: true,
-    waitForLeaders: false,
-    timeout: timeoutMs,
-    topics: ts.map(toKafkaJs),
-  })
-  const problems = await adminCall(connection, request(topics), 'CreateTopics request')
-  if (problems.length === 0) return
-  const lines: string[] = []
-  for (const p of problems) {
-    const topic = topics.find((t) => t.name === p.topic)
-    let detail = CREATE_HINTS[p.type] ?? p.message
-    // kafkajs drops the broker's message: find the offending keys by validating one at a time.
-    if (p.type === 'INVALID_CONFIG' && topic && Object.keys(topic.configs).length > 0) {
-      const bad: string[] = []
-      for (const [k, v] of Object.entries(topic.configs)) {
-        if ((await adminCall(connection, request([{...topic, configs: {[k]: v}}]), 'CreateTopics request')).length > 0) bad.push(`${k}=${v}`)
-      }
-      if (bad.length > 0) detail = `unknown config key or invalid value: ${bad.join(', ')}`
-    }
-    lines.push(`${p.topic ? `topic ${p.topic}: ` : ''}${detail} (${p.type})`)
-  }
-  throw new KadmError(`cannot create ${lines.join('; ')}`)
+/**
+ * Sends CreateTopics (through a broker to the controller) and returns what the brokers refused,
+ * topic by topic: nothing when every topic was created (or, validating only, would be).
+ */
+async function sendCreateTopics(connection: KafkaConnection, topics: NewTopic[], options: {validateOnly: boolean; timeoutMs: number}): Promise<TopicProblem[]> {
+  const request = {topics: topics.map(creatable), timeoutMs: options.timeoutMs, validateOnly: options.validateOnly}
+  const answers = await connection.sendToController(CreateTopics, request, Math.max(connection.options.timeoutMs, 30_000))
+  return answers.filter((a) => a.errorCode !== 0).map((a) => ({topic: a.name, type: errorName(a.errorCode), message: a.errorMessage}))
 }
 
-function toKafkaJs(t: NewTopic) {
+/** What the broker said, or kadm's hint for its error when it said nothing more specific. */
+const problemText = (p: TopicProblem) => `topic ${p.topic}: ${p.type === 'INVALID_CONFIG' && p.message ? p.message : (CREATE_HINTS[p.type] ?? p.message ?? p.type)} (${p.type})`
+
+async function validateCreate(connection: KafkaConnection, topics: NewTopic[], timeoutMs: number): Promise<void> {
+  const problems = await sendCreateTopics(connection, topics, {validateOnly: true, timeoutMs})
+  if (problems.length > 0) throw new KadmError(`cannot create ${problems.map(problemText).join('; ')}`)
+}
+
+function creatable(t: NewTopic): CreatableTopic {
   return {
-    topic: t.name,
-    numPartitions: t.assignment ? undefined : t.partitions,
-    replicationFactor: t.assignment ? undefined : t.replicationFactor,
-    replicaAssignment: t.assignment?.map((replicas, partition) => ({partition, replicas})),
-    configEntries: Object.entries(t.configs).map(([name, value]) => ({name, value})),
+    name: t.name,
+    numPartitions: t.assignment ? -1 : (t.partitions ?? -1),
+    replicationFactor: t.assignment ? -1 : (t.replicationFactor ?? -1),
+    assignments: (t.assignment ?? []).map((brokers, partition) => ({partition, brokers})),
+    configs: Object.entries(t.configs).map(([name, value]) => ({name, value})),
   }
 }
 
@@ -330,9 +320,12 @@ export async function createTopics(
   const toCreate = topics.filter((t) => !existing.has(t.name))
   if (toCreate.length > 0) await validateCreate(connection, toCreate, options.timeoutMs)
   if (toCreate.length > 0 && !options.validateOnly) {
-    const admin = await connection.admin()
-    const problems = await adminCall(connection, admin.createTopics({waitForLeaders: false, timeout: options.timeoutMs, topics: toCreate.map(toKafkaJs)}), 'CreateTopics request')
-    if (problems.length > 0) throw new KadmError(`cannot create ${problems.map(problemText).join('; ')}`)
+    const problems = await sendCreateTopics(connection, toCreate, {validateOnly: false, timeoutMs: options.timeoutMs})
+    if (problems.length > 0) {
+      const refused = new Set(problems.map((p) => p.topic))
+      const created = toCreate.filter((t) => !refused.has(t.name)).map((t) => t.name)
+      throw new KadmError(`cannot create ${problems.map(problemText).join('; ')}${created.length ? `; created ${created.join(', ')}` : ''}`)
+    }
     await waitForLeaders(connection, toCreate.map((t) => t.name), Math.max(30_000, options.timeoutMs))
   }
   const after = options.validateOnly || toCreate.length === 0 ? metadata : await connection.metadata(topics.map((t) => t.name))
@@ -447,7 +440,7 @@ export async function planTopicDeletion(
 /** Deletes topics and waits until the metadata no longer lists them. */
 export async function deleteTopics(connection: KafkaConnection, names: string[], timeoutMs: number): Promise<void> {
   if (names.length === 0) return
-  const answers = await withDeadline(connection.sendAny(DeleteTopics, {names, timeoutMs}), Math.max(connection.options.timeoutMs, 30_000), () => new KadmError('DeleteTopics request timed out'))
+  const answers = await connection.sendToController(DeleteTopics, {names, timeoutMs}, Math.max(connection.options.timeoutMs, 30_000))
   const refused = answers.filter((a) => a.errorCode !== 0)
   if (refused.length > 0) {
     const deleted = answers.filter((a) => a.errorCode === 0).map((a) => a.name)
@@ -462,7 +455,7 @@ export async function deleteTopics(connection: KafkaConnection, names: string[],
     const metadata = await connection.metadata(names)
     let left = listed(metadata)
     if (left.length === 0) {
-      const views = await brokerViews(connection, metadata.brokers, names, silent, `whether it has dropped ${names.join(', ')}`)
+      const views = await brokerViews(connection, metadata.brokers, names, silent, `whether it has dropped ${[...names].sort().join(', ')}`)
       left = [...new Set(views.flatMap(listed))]
     }
     if (left.length === 0) return

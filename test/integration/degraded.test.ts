@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 import {FaultCluster} from '../helpers/fault-cluster.js'
 import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {describeWithTopicCommand} from '../helpers/kafka-tools.js'
+import {kcatPartitions} from '../helpers/kcat.js'
 
 const version = inject('kafkaVersion')
 /** Broker ports of this file's own cluster (controllers 100 above), clear of the suite's. */
@@ -78,6 +79,37 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
       expect(listed.code, listed.stderr).toBe(0)
       const health = await kadmJson<ClusterJson>(['cluster', 'describe', '--timeout', '3s', ...B])
       expect(health.brokers.find((b) => b.id === frozen)).toMatchObject({status: 'unreachable', error: 'no answer within 3s (frozen or overloaded?)'})
+    } finally {
+      await cluster.thaw(frozen)
+    }
+  })
+
+  it('with a broker frozen, topics create and delete make the change on the others, name the silent broker and exit 4', async () => {
+    // Not the active controller: with that one frozen, Kafka itself takes the brokers' request
+    // timeout (30 s) to give up on it, and no client can create a topic meanwhile.
+    const {controller} = await kadmJson<ClusterJson>(['cluster', 'describe', ...B])
+    const frozen = [3, 2, 1].find((id) => id !== controller.activeControllerId)!
+    const [a, b] = [1, 2, 3].filter((id) => id !== frozen)
+    const made = [uniqueName('frozen-create'), uniqueName('frozen-create')]
+    await cluster.freeze(frozen)
+    try {
+      // Replicas on the live brokers: what a silent broker costs is its own view, not the change.
+      const created = await kadm(['topics', 'create', ...made, '--replica-assignment', `${a}:${b},${b}:${a}`, '--timeout', '3s', ...B])
+      expect(created.code, created.stderr).toBe(4)
+      expect(created.stderr.trim()).toMatch(gapLine(frozen))
+      expect(created.stderr).toContain(`missing whether it knows the leaders of ${made.join(', ')}`)
+      // kcat asks each live broker alone: both know every partition and its leader.
+      for (const id of [a, b]) {
+        for (const name of made) expect(kcatPartitions(cluster.address(id), name).map((p) => [p.partition, p.leader])).toEqual([[0, a], [1, b]])
+      }
+
+      const deleted = await kadm(['topics', 'delete', ...made, '--yes', '--timeout', '3s', ...B])
+      expect(deleted.code, deleted.stderr).toBe(4)
+      expect(deleted.stderr.trim()).toMatch(gapLine(frozen))
+      expect(deleted.stderr).toContain(`missing whether it has dropped ${[...made].sort().join(', ')}`)
+      for (const id of [a, b]) {
+        for (const name of made) expect(kcatPartitions(cluster.address(id), name)).toEqual([])
+      }
     } finally {
       await cluster.thaw(frozen)
     }

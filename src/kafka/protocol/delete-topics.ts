@@ -12,8 +12,8 @@ export interface DeleteTopicsResult {
 }
 
 /**
- * DeleteTopics v1-5 (v4 flexible, v5 with error messages; v6 names topics by id too), to any
- * broker, which forwards it to the controller. kadm speaks it itself: kafkajs's admin, once the
+ * DeleteTopics v1-5 (v4 flexible, v5 with error messages; v6 names topics by id too), to a
+ * broker, which forwards it to the controller (KafkaConnection.sendToController). kadm speaks it itself: kafkajs's admin, once the
  * topics are deleted, refreshes its metadata from a broker it picks, and with that broker frozen
  * waited 30 s and reported a deletion that had happened as a timeout.
  */
