@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, inject, it} from 'vitest'
@@ -220,13 +220,24 @@ describe('console consume: -o and the summary', () => {
     expect(small.stderr).toMatch(/^produced 3 records \(3 B\) in (\d+ms|\d+\.\ds)\n$/)
     const read = await ok(['console', 'consume', t, '--from-beginning', '-e'])
     expect(read.stderr).toMatch(/^consumed 3 records \(3 B\) in (\d+ms|\d+\.\ds)\n$/)
-    // 200,000 records take well over 100 ms: a rate, and not 0.
-    const input = Array.from({length: 200_000}, (_, i) => `r${i}`).join('\n')
-    const large = await ok(['console', 'produce', t], {input})
-    const rate = /^produced 200000 records \([\d.]+ (?:KiB|MiB)\) in (?:\d+ms|[\d.]+s), (\d+) records\/s\n$/.exec(large.stderr)
-    expect(rate, large.stderr).not.toBeNull()
-    expect(Number(rate![1])).toBeGreaterThan(0)
-    const all = await ok(['console', 'consume', t, '--from-beginning', '-e', '-f', '%v\n'])
-    expect(all.stderr).toMatch(/^consumed 200003 records \([\d.]+ (KiB|MiB)\) in (?:\d+ms|[\d.]+s), [1-9]\d* records\/s\n$/)
+    // 200,000 records over more than 100 ms: a rate, and not 0. kadm may read or write them in
+    // less (a CI run consumed them in 78 ms), so the input pauses 300 ms halfway, and the reader
+    // of the consumer's output starts 300 ms late (1.2 MiB cannot wait in a pipe).
+    const dir = await mkdtemp(join(tmpdir(), 'kadm-rate-'))
+    try {
+      const file = join(dir, 'lines.txt')
+      await writeFile(file, Array.from({length: 200_000}, (_, i) => `r${i}`).join('\n'))
+      const large = await sh(`(head -n 100000 ${file}; sleep 0.3; tail -n +100001 ${file}) | ${KADM} console produce ${t} -b ${bootstrap}`)
+      expect(large.code, large.stderr).toBe(0)
+      const rate = /^produced 200000 records \([\d.]+ (?:KiB|MiB)\) in (?:\d+ms|[\d.]+s), (\d+) records\/s\n$/.exec(large.stderr)
+      expect(rate, large.stderr).not.toBeNull()
+      expect(Number(rate![1])).toBeGreaterThan(0)
+      const all = await sh(`set -o pipefail; ${KADM} console consume ${t} --from-beginning -e -f '%v\\n' -b ${bootstrap} | (sleep 0.3; wc -l)`)
+      expect(all.code, all.stderr).toBe(0)
+      expect(all.stdout.trim()).toBe('200003')
+      expect(all.stderr).toMatch(/^consumed 200003 records \([\d.]+ (KiB|MiB)\) in (?:\d+ms|[\d.]+s), [1-9]\d* records\/s\n$/)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
   })
 })

@@ -57,6 +57,22 @@ describe('record templates', () => {
     expect([...out.take()]).toEqual([0xff, 0xfe, 0x0a])
   })
 
+  it('copies byte ranges exactly at every length and offset, across chunks and growth', () => {
+    const data = Buffer.from(Array.from({length: 700}, (_, i) => (i * 131 + 17) & 0xff)).subarray(3)
+    const out = new OutputBuffer(64)
+    const expected: Buffer[] = []
+    const chunks: Buffer[] = []
+    for (let length = 0; length <= 300; length += 1) {
+      const start = (length * 7) % 13
+      out.range(data, start, length)
+      out.bytes(Buffer.from([0x0a]))
+      expected.push(data.subarray(start, start + length), Buffer.from([0x0a]))
+      if (length % 50 === 0) chunks.push(Buffer.from(out.take()))
+    }
+    chunks.push(out.take())
+    expect(Buffer.concat(chunks).equals(Buffer.concat(expected))).toBe(true)
+  })
+
   it('rejects unknown fields', () => {
     expect(() => compileTemplate('%x', {keyFormat: 'string', valueFormat: 'string'})).toThrow(/unknown field %x/)
   })
