@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
 import {codecFor, COMPRESSION_TYPES} from '../../src/kafka/compression.js'
-import {BATCH_HEADER_SIZE, decodeRecords, type KafkaRecord, RecordReader, scanBatches} from '../../src/kafka/protocol/fetch.js'
-import {crc32c, crc32cJs, encodeRecordBatch, restampBatch} from '../../src/kafka/protocol/produce.js'
-import {compileTemplate, OutputBuffer, recordBytes} from '../../src/domain/record-format.js'
+import {BATCH_HEADER_SIZE, type BatchHeader, RecordCursor, RecordReader, scanBatches} from '../../src/kafka/protocol/fetch.js'
+import {BatchBuilder, type BatchOptions, crc32c, crc32cJs, restampBatch} from '../../src/kafka/protocol/produce.js'
+import {compileTemplate, FetchedRecord, OutputBuffer, type ProducedRecord, recordBytes} from '../../src/domain/record-format.js'
 import {zigzagVarint} from '../helpers/varint.js'
 
 const records = [
@@ -11,6 +11,21 @@ const records = [
   {key: null, value: null, headers: []},
   {key: Buffer.from('k2'), value: Buffer.alloc(300, 7), headers: [['n', null]] as Array<[string, Buffer | null]>, timestamp: 1_600_000_000_000},
 ]
+
+/** Records as one batch, each stamped with its own time or `now` (as console produce builds them). */
+async function encodeRecordBatch(records: ProducedRecord[], options: BatchOptions & {now: number}): Promise<Buffer> {
+  const builder = new BatchBuilder()
+  for (const r of records) builder.add(r.key, r.value, r.headers, r.timestamp ?? options.now)
+  return builder.finish(options)
+}
+
+/** Each record of a batch's (decompressed) record section at or after `fromOffset`, a record of its own. */
+function decodeRecords(header: BatchHeader, data: Buffer, count: number, fromOffset: number, topic = '', partition = -1): FetchedRecord[] {
+  const cursor = new RecordCursor(header, data, count, fromOffset, topic, partition)
+  const out: FetchedRecord[] = []
+  while (cursor.next()) out.push(cursor.copy())
+  return out
+}
 
 async function roundTrip(type: number) {
   const compress = type ? (b: Buffer) => codecFor(type).compress({buffer: b}) : undefined
@@ -20,8 +35,7 @@ async function roundTrip(type: number) {
   const [header] = scanBatches(Buffer.concat([batch, batch.subarray(0, 20)]))
   let data = batch.subarray(BATCH_HEADER_SIZE)
   if (type) data = await codecFor(type).decompress(data)
-  const out: KafkaRecord[] = []
-  decodeRecords(header, data, header.recordCount, out, 0, 'orders', 4)
+  const out = decodeRecords(header, data, header.recordCount, 0, 'orders', 4)
   // Plain objects: key and value are read from the batch when asked for.
   return {batch, header, out: out.map((r) => ({topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers})), fetched: out}
 }
@@ -83,8 +97,7 @@ describe('record batches (magic 2)', () => {
 
   it('skips records before the fetch offset inside a batch', async () => {
     const {header, batch} = await roundTrip(0)
-    const out: KafkaRecord[] = []
-    decodeRecords(header, batch.subarray(BATCH_HEADER_SIZE), 3, out, 102)
+    const out = decodeRecords(header, batch.subarray(BATCH_HEADER_SIZE), 3, 102)
     expect(out.map((r) => r.offset)).toEqual([102])
   })
 })

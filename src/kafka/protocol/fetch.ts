@@ -1,4 +1,4 @@
-import {type ConsumedRecord, FetchedRecord} from '../../domain/record-format.js'
+import {FetchedRecord} from '../../domain/record-format.js'
 import type {ApiSpec} from './transport.js'
 
 export interface FetchPartitionRequest {
@@ -89,9 +89,6 @@ export const Fetch: ApiSpec<FetchRequest, FetchPartitionResponse[]> = {
     return out
   },
 }
-
-/** One record as Kafka stores it, with its topic and partition; offsets and timestamps fit a JS number (2^53). */
-export type KafkaRecord = ConsumedRecord
 
 /** The fixed-size part of a v2 record batch (everything before the records). */
 export interface BatchHeader {
@@ -271,15 +268,6 @@ export class RecordCursor extends FetchedRecord {
     }
     return false
   }
-}
-
-/**
- * Decodes the records of one batch of `topic`'s `partition` whose record section is `data` (already
- * decompressed), each a record of its own.
- */
-export function decodeRecords(header: BatchHeader, data: Buffer, count: number, out: KafkaRecord[], fromOffset: number, topic = '', partition = -1): void {
-  const cursor = new RecordCursor(header, data, count, fromOffset, topic, partition)
-  while (cursor.next()) out.push(cursor.copy())
 }
 
 export {BATCH_HEADER_SIZE}

@@ -1,13 +1,12 @@
 import {createRequire} from 'node:module'
 
-import type {ProducedRecord} from '../../domain/record-format.js'
 import {Reader, Writer} from './codec.js'
 import {IN_PLACE, type InPlacePayload, sendOver} from '../kafkajs.js'
 import {type ApiSpec, type BrokerConnection, negotiateVersion} from './transport.js'
 
 export interface ProducePartitionRequest {
   partition: number
-  /** One encoded record batch (encodeRecordBatch). */
+  /** One encoded record batch (BatchBuilder). */
   batch: Buffer
 }
 
@@ -83,7 +82,7 @@ export function produceRoom(topic: string): number {
 }
 
 /**
- * Batches encoded with room before them (encodeRecordBatch's `room`), not yet sent in place; and
+ * Batches encoded with room before them (BatchBuilder's `room`), not yet sent in place; and
  * those that have been, which restampBatch copies rather than changes (their bytes may still sit
  * in a socket's queue).
  */
@@ -359,13 +358,6 @@ export class BatchBuilder {
     this.buf.set(b, this.pos)
     this.pos += b.length
   }
-}
-
-/** Encodes records as one record batch (magic 2), each stamped with its own time or `now`. */
-export async function encodeRecordBatch(records: ProducedRecord[], options: BatchOptions & {now: number; room?: number}): Promise<Buffer> {
-  const builder = new BatchBuilder(options.room)
-  for (const r of records) builder.add(r.key, r.value, r.headers, r.timestamp ?? options.now)
-  return builder.finish(options)
 }
 
 /**
