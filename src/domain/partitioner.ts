@@ -2,13 +2,13 @@
  * Kafka's murmur2 (org.apache.kafka.common.utils.Utils#murmur2), 32-bit signed, as the Java
  * producer hashes record keys.
  */
-export function murmur2(data: Uint8Array): number {
-  const length = data.length
+export function murmur2(data: Uint8Array, start = 0, end = data.length): number {
+  const length = end - start
   const m = 0x5bd1e995
   let h = (0x9747b28c ^ length) | 0
   const length4 = length >> 2
   for (let i = 0; i < length4; i++) {
-    const i4 = i * 4
+    const i4 = start + i * 4
     let k = (data[i4] & 0xff) | ((data[i4 + 1] & 0xff) << 8) | ((data[i4 + 2] & 0xff) << 16) | ((data[i4 + 3] & 0xff) << 24)
     k = Math.imul(k, m)
     k ^= k >>> 24
@@ -16,7 +16,7 @@ export function murmur2(data: Uint8Array): number {
     h = Math.imul(h, m)
     h ^= k
   }
-  const tail = length & ~3
+  const tail = start + (length & ~3)
   const rest = length % 4
   if (rest === 3) h ^= (data[tail + 2] & 0xff) << 16
   if (rest >= 2) h ^= (data[tail + 1] & 0xff) << 8
@@ -30,7 +30,7 @@ export function murmur2(data: Uint8Array): number {
   return h | 0
 }
 
-/** The partition the Java producer's default partitioner picks for a keyed record. */
-export function partitionForKey(key: Uint8Array, partitions: number): number {
-  return (murmur2(key) & 0x7fffffff) % partitions
+/** The partition the Java producer's default partitioner picks for a keyed record (key: bytes `start` to `end`). */
+export function partitionForKey(key: Uint8Array, partitions: number, start = 0, end = key.length): number {
+  return (murmur2(key, start, end) & 0x7fffffff) % partitions
 }

@@ -54,14 +54,27 @@ export function recordBytes(r: ConsumedRecord): number {
   return (r.key?.length ?? 0) + (r.value?.length ?? 0)
 }
 
-/** A record as `console produce` sends it. */
+/**
+ * A record as `console produce` sends it. Key and value are byte ranges of buffers, so that a
+ * line's record points into the chunk it was read from instead of being copied out of it (a
+ * million lines made a million Buffers and objects). A null key or value is a null buffer.
+ */
 export interface ProducedRecord {
-  key: Buffer | null
-  value: Buffer | null
+  key: Uint8Array | null
+  keyStart: number
+  keyEnd: number
+  value: Uint8Array | null
+  valueStart: number
+  valueEnd: number
   headers: Array<[string, Buffer | null]>
   partition?: number
   /** Epoch ms; without one, the record is stamped with the time it was handed to the producer (read). */
   timestamp?: number
+}
+
+/** A record whose key and value are whole buffers. */
+export function producedRecord(key: Uint8Array | null, value: Uint8Array | null, headers: Array<[string, Buffer | null]> = []): ProducedRecord {
+  return {key, keyStart: 0, keyEnd: key?.length ?? 0, value, valueStart: 0, valueEnd: value?.length ?? 0, headers}
 }
 
 export const BINARY_FORMATS = ['string', 'json', 'hex', 'base64'] as const
@@ -451,11 +464,7 @@ export function parseJsonRecord(line: string): ProducedRecord {
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('expected a JSON object with "value"')
   const o = data as Record<string, unknown>
-  const record: ProducedRecord = {
-    key: decodeField(o.key, o.keyEncoding, 'key'),
-    value: decodeField(o.value, o.valueEncoding, 'value'),
-    headers: [],
-  }
+  const record = producedRecord(decodeField(o.key, o.keyEncoding, 'key'), decodeField(o.value, o.valueEncoding, 'value'))
   if (o.headers !== undefined && o.headers !== null) {
     if (Array.isArray(o.headers)) {
       for (const h of o.headers as Array<Record<string, unknown>>) {
@@ -487,31 +496,60 @@ export interface LineOptions {
   headers?: Array<[string, Buffer | null]>
 }
 
-/** One input line (without its newline) → one record; bytes pass through untouched. */
-export function parseLineRecord(line: Buffer, options: LineOptions): ProducedRecord {
-  let key: Buffer | null = options.key ?? null
-  let value: Buffer | null = line
-  if (options.keySeparator !== undefined) {
-    const at = line.indexOf(options.keySeparator)
-    if (at < 0) throw new Error(`no key separator ${JSON.stringify(options.keySeparator.toString())} in the line`)
-    key = line.subarray(0, at)
-    value = line.subarray(at + options.keySeparator.length)
+/**
+ * Where `needle` first occurs in bytes `start` to `end` of `buf`, or -1. Not Buffer#indexOf, which
+ * would search on past `end` through the rest of the chunk: for every line without a separator.
+ */
+function indexWithin(buf: Uint8Array, needle: Uint8Array, start: number, end: number): number {
+  const first = needle[0]
+  const last = end - needle.length
+  outer: for (let i = start; i <= last; i++) {
+    if (buf[i] !== first) continue
+    for (let j = 1; j < needle.length; j++) if (buf[i + j] !== needle[j]) continue outer
+    return i
   }
-  if (options.nullMarker !== undefined) {
-    if (key !== null && key.equals(options.nullMarker)) key = null
-    if (value.equals(options.nullMarker)) value = null
+  return -1
+}
+
+/**
+ * One input line (bytes `start` to `end` of `line`, without its newline) → one record whose key
+ * and value point into `line`; bytes pass through untouched. Fills `into` (reused from line to
+ * line by `console produce`) when given.
+ */
+export function parseLineRecord(line: Buffer, start: number, end: number, options: LineOptions, into: ProducedRecord = producedRecord(null, null)): ProducedRecord {
+  into.headers = options.headers ?? []
+  into.value = line
+  into.valueStart = start
+  into.valueEnd = end
+  const {key, keySeparator, nullMarker} = options
+  if (keySeparator === undefined) {
+    into.key = key ?? null
+    into.keyStart = 0
+    into.keyEnd = key?.length ?? 0
+  } else {
+    const at = indexWithin(line, keySeparator, start, end)
+    if (at < 0) throw new Error(`no key separator ${JSON.stringify(keySeparator.toString())} in the line`)
+    into.key = line
+    into.keyStart = start
+    into.keyEnd = at
+    into.valueStart = at + keySeparator.length
   }
-  return {key, value, headers: options.headers ?? []}
+  if (nullMarker !== undefined) {
+    if (into.key !== null && nullMarker.compare(into.key, into.keyStart, into.keyEnd) === 0) into.key = null
+    if (nullMarker.compare(line, into.valueStart, into.valueEnd) === 0) into.value = null
+  }
+  return into
 }
 
 /**
  * Splits a byte stream into lines (LF; a CR before it is kept, as kcat does). Call push() per
- * chunk and end() at EOF; a last line without a newline still counts.
+ * chunk and end() at EOF; a last line without a newline still counts. Each line is handed over
+ * as a range of a buffer (valid during the call only), not copied.
  */
 export class LineSplitter {
   private rest: Buffer | undefined
 
-  push(chunk: Buffer, each: (line: Buffer) => void): void {
+  push(chunk: Buffer, each: (buf: Buffer, start: number, end: number) => void): void {
     let start = 0
     if (this.rest) {
       // Only the line that spans the chunks is joined, not the whole chunk (a copy of all input).
@@ -522,18 +560,18 @@ export class LineSplitter {
       }
       const first = Buffer.concat([this.rest, chunk.subarray(0, nl)])
       this.rest = undefined
-      each(first)
+      each(first, 0, first.length)
       start = nl + 1
     }
     for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-      each(chunk.subarray(start, nl))
+      each(chunk, start, nl)
       start = nl + 1
     }
     if (start < chunk.length) this.rest = Buffer.from(chunk.subarray(start))
   }
 
-  end(each: (line: Buffer) => void): void {
-    if (this.rest?.length) each(this.rest)
+  end(each: (buf: Buffer, start: number, end: number) => void): void {
+    if (this.rest?.length) each(this.rest, 0, this.rest.length)
     this.rest = undefined
   }
 

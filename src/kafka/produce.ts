@@ -8,7 +8,7 @@ import {describeKafkaError} from './connection-errors.js'
 import {selectPartitions} from './consume.js'
 import {LINGER_MS} from './linger.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
-import {BatchBuilder, InitProducerId, produceRoom, restampBatch, sendProduce} from './protocol/produce.js'
+import {BatchBuilder, InitProducerId, produceRoom, releaseBatch, restampBatch, sendProduce} from './protocol/produce.js'
 import type {BrokerConnection} from './protocol/transport.js'
 
 export type Acks = 'all' | '1' | '0'
@@ -68,6 +68,8 @@ interface Pending {
   deadline: number
   /** Sent at least once without a definite answer: the broker may have written it. */
   sent: boolean
+  /** Times sent: a batch answered at its only send can hand its buffer back (releaseBatch). */
+  sends: number
   lastError?: string
 }
 
@@ -124,6 +126,8 @@ export class RecordProducer {
   private readonly idempotent: boolean
   private readonly deliveryTimeoutMs: number
   private refreshing?: Promise<void>
+  /** Bytes a new batch starts with (expect()). */
+  private capacity = 0
   /** Left before each batch for its request, which kafkajs then frames without copying the batch. */
   private readonly room: number
 
@@ -179,33 +183,39 @@ export class RecordProducer {
   private partitionOf(record: ProducedRecord): number {
     const partition = record.partition ?? this.options.partition
     if (partition !== undefined) return partition
-    if (record.key !== null) return partitionForKey(record.key, this.leaders.length)
+    if (record.key !== null) return partitionForKey(record.key, this.leaders.length, record.keyStart, record.keyEnd)
     return this.sticky
   }
 
   /**
-   * Adds records to their partitions' batches; resolves once there is room for more. A batch is
-   * sent when full or LINGER_MS after its first record. A record without a timestamp gets the
-   * time it was handed over (as the Java producer's send() does), not the time its batch leaves.
+   * The size of the input the next records come from (a chunk read): a batch starts at that size,
+   * up to a full one, so that a fast input does not grow it step by step, nor a slow one take a
+   * full batch's memory for a line.
    */
-  async send(records: ProducedRecord[]): Promise<void> {
-    const now = Date.now()
-    // A batch starts at the size these records need (up to a full one), so that a fast input
-    // does not grow it step by step, nor a slow one take a full batch's memory for a line.
-    let expected = 0
-    for (const record of records) expected += (record.key?.length ?? 0) + (record.value?.length ?? 0) + 16
-    const capacity = Math.min(BATCH_BYTES + 64 * 1024, expected)
-    for (const record of records) {
-      const partition = this.partitionOf(record)
-      if (partition >= this.leaders.length) {
-        this.fail(`partition ${partition} does not exist (topic ${this.options.topic} has ${this.leaders.length})`, 1)
-        continue
-      }
-      let batch = this.open.get(partition)
-      if (!batch) this.open.set(partition, (batch = {builder: new BatchBuilder(this.room, capacity), created: Date.now()}))
-      batch.builder.add(record.key, record.value, record.headers, record.timestamp ?? now)
-      if (batch.builder.size >= BATCH_BYTES || batch.builder.count >= BATCH_RECORDS) this.seal(partition)
+  expect(bytes: number): void {
+    this.capacity = Math.min(BATCH_BYTES + 64 * 1024, bytes)
+  }
+
+  /**
+   * Adds a record to its partition's batch (its bytes are copied: the record and its buffers can
+   * be reused at once). A batch is sent when full, or LINGER_MS after its first record once the
+   * caller awaits ready(). A record without a timestamp is stamped `now`, the time it was read
+   * (as the Java producer's send() stamps it), not the time its batch leaves.
+   */
+  append(record: ProducedRecord, now: number): void {
+    const partition = this.partitionOf(record)
+    if (partition >= this.leaders.length) {
+      this.fail(`partition ${partition} does not exist (topic ${this.options.topic} has ${this.leaders.length})`, 1)
+      return
     }
+    let batch = this.open.get(partition)
+    if (!batch) this.open.set(partition, (batch = {builder: new BatchBuilder(this.room, this.capacity), created: Date.now()}))
+    batch.builder.add(record, record.timestamp ?? now)
+    if (batch.builder.size >= BATCH_BYTES || batch.builder.count >= BATCH_RECORDS) this.seal(partition)
+  }
+
+  /** Arms the linger for what append() added; resolves once there is room for more. */
+  async ready(): Promise<void> {
     this.armLinger()
     while (this.pendingBytes > MAX_PENDING_BYTES) await new Promise<void>((resolve) => this.waiters.push(resolve))
   }
@@ -269,7 +279,7 @@ export class RecordProducer {
       baseSequence: this.idempotent ? baseSequence : -1,
     })
     const {bytes} = builder
-    q.queue.push({batch, count: builder.count, bytes, deadline: open.created + this.deliveryTimeoutMs, sent: false})
+    q.queue.push({batch, count: builder.count, bytes, deadline: open.created + this.deliveryTimeoutMs, sent: false, sends: 0})
     this.pendingBytes += bytes
     void this.pump(partition)
   }
@@ -345,6 +355,7 @@ export class RecordProducer {
     }
     try {
       item.sent = true
+      item.sends++
       const answer = await sendProduce(broker, {
         acks: ACKS[this.options.acks],
         timeoutMs,
@@ -378,7 +389,7 @@ export class RecordProducer {
     if (this.idempotent) {
       const lastOk = outcomes.findLastIndex((o) => o.kind === 'ok')
       for (let i = 0; i <= lastOk; i++) {
-        this.deliver(window[i])
+        this.deliver(window[i], outcomes[i])
         settled.add(window[i])
       }
       for (let i = lastOk + 1; i < window.length; i++) {
@@ -399,7 +410,7 @@ export class RecordProducer {
       for (const [i, outcome] of outcomes.entries()) {
         if (outcome.kind === 'retry') window[i].lastError = outcome.error
         else {
-          if (outcome.kind === 'ok') this.deliver(window[i])
+          if (outcome.kind === 'ok') this.deliver(window[i], outcome)
           else this.finish(window[i], outcome.error)
           settled.add(window[i])
         }
@@ -472,7 +483,12 @@ export class RecordProducer {
     if (this.pendingBytes <= MAX_PENDING_BYTES) for (const wake of this.waiters.splice(0)) wake()
   }
 
-  private deliver(item: Pending): void {
+  /**
+   * Counts a batch as written. Its buffer goes back for later batches when this answer was to its
+   * only send: no copy of its bytes can still wait in a socket's queue (acks=0 has no answer).
+   */
+  private deliver(item: Pending, outcome: Outcome): void {
+    if (outcome.kind === 'ok' && item.sends === 1 && this.options.acks !== '0') void item.batch.then(releaseBatch, () => undefined)
     this.pendingBytes -= item.bytes
     this.stats.records += item.count
     this.stats.bytes += item.bytes

@@ -13,6 +13,8 @@ import {
   parseHeaderPair,
   parseJsonRecord,
   parseLineRecord,
+  type ProducedRecord,
+  producedRecord,
   toJsonLine,
 } from '../../src/domain/record-format.js'
 import {renderConsumeSummary, writeChunk} from '../../src/render/records.js'
@@ -86,7 +88,7 @@ describe('JSON lines', () => {
       headers: [{key: 'trace', value: 'abc'}, {key: 'empty', value: null}],
     })
     const back = parseJsonRecord(line)
-    expect(back).toEqual({key: Buffer.from('k1'), value: Buffer.from('{"a":1}'), headers: [['trace', Buffer.from('abc')], ['empty', null]], partition: 2, timestamp: 1_700_000_000_000})
+    expect(back).toEqual({key: Buffer.from('k1'), keyStart: 0, keyEnd: 2, value: Buffer.from('{"a":1}'), valueStart: 0, valueEnd: 7, headers: [['trace', Buffer.from('abc')], ['empty', null]], partition: 2, timestamp: 1_700_000_000_000})
   })
 
   it('keeps binary data exact with base64 and an encoding marker', () => {
@@ -123,32 +125,52 @@ describe('JSON lines', () => {
 })
 
 describe('line input', () => {
+  /** The key and value of a line record as strings (null stays null). */
+  const text = (r: ProducedRecord) => [r.key && Buffer.from(r.key.subarray(r.keyStart, r.keyEnd)).toString(), r.value && Buffer.from(r.value.subarray(r.valueStart, r.valueEnd)).toString()]
+
   it('splits keys at the first separator and applies the null marker', () => {
     const options = {keySeparator: Buffer.from('\t'), nullMarker: Buffer.from('NULL')}
-    const r = parseLineRecord(Buffer.from('k\tv\tw'), options)
-    expect([r.key?.toString(), r.value?.toString()]).toEqual(['k', 'v\tw'])
-    expect(parseLineRecord(Buffer.from('k\tNULL'), options).value).toBeNull()
-    expect(() => parseLineRecord(Buffer.from('no-tab'), options)).toThrow(/separator/)
+    expect(text(parseLineRecord(Buffer.from('k\tv\tw'), 0, 5, options))).toEqual(['k', 'v\tw'])
+    expect(text(parseLineRecord(Buffer.from('k\tNULL'), 0, 6, options))).toEqual(['k', null])
+    expect(text(parseLineRecord(Buffer.from('NULL\tv'), 0, 6, options))).toEqual([null, 'v'])
+    expect(() => parseLineRecord(Buffer.from('no-tab'), 0, 6, options)).toThrow(/separator/)
+  })
+
+  it('reads a line as a range of its chunk: separators and markers outside the range do not count', () => {
+    const chunk = Buffer.from('ab\nc::d\nNULL::x\ny::NULLz\ne:')
+    const options = {keySeparator: Buffer.from('::'), nullMarker: Buffer.from('NULL')}
+    // "ab": the next line's separator is past the line's end.
+    expect(() => parseLineRecord(chunk, 0, 2, options)).toThrow(/separator/)
+    expect(text(parseLineRecord(chunk, 3, 7, options))).toEqual(['c', 'd'])
+    expect(text(parseLineRecord(chunk, 8, 15, options))).toEqual([null, 'x'])
+    expect(text(parseLineRecord(chunk, 16, 24, options))).toEqual(['y', 'NULLz'])
+    // "e:" holds the separator's first byte only, at the end of the range.
+    expect(() => parseLineRecord(chunk, 25, 27, options)).toThrow(/separator/)
+    // One record object filled line after line.
+    const into = producedRecord(null, null)
+    expect(parseLineRecord(chunk, 3, 7, options, into)).toBe(into)
+    expect(text(parseLineRecord(chunk, 8, 15, options, into))).toEqual([null, 'x'])
   })
 
   it('uses a fixed key and static headers', () => {
-    const r = parseLineRecord(Buffer.from('v'), {key: Buffer.from('K'), headers: [['a', Buffer.from('b')]]})
-    expect(r.key?.toString()).toBe('K')
+    const r = parseLineRecord(Buffer.from('v'), 0, 1, {key: Buffer.from('K'), headers: [['a', Buffer.from('b')]]})
+    expect(text(r)).toEqual(['K', 'v'])
     expect(r.headers).toEqual([['a', Buffer.from('b')]])
   })
 
   it('splits a byte stream into lines across chunk boundaries', () => {
     const lines: string[] = []
+    const each = (out: string[]) => (b: Buffer, start: number, end: number) => out.push(b.toString('utf8', start, end))
     const s = new LineSplitter()
-    for (const chunk of ['ab', 'c\nde', 'f\n\ng', 'h']) s.push(Buffer.from(chunk), (l) => lines.push(l.toString()))
-    s.end((l) => lines.push(l.toString()))
+    for (const chunk of ['ab', 'c\nde', 'f\n\ng', 'h']) s.push(Buffer.from(chunk), each(lines))
+    s.end(each(lines))
     expect(lines).toEqual(['abc', 'def', '', 'gh'])
     // A line over three chunks, a chunk that starts with the newline, lines that end a chunk.
     const more: string[] = []
     const t = new LineSplitter()
-    for (const chunk of ['lo', 'ng', '\nx\n', 'y\n', '\n']) t.push(Buffer.from(chunk), (l) => more.push(l.toString()))
+    for (const chunk of ['lo', 'ng', '\nx\n', 'y\n', '\n']) t.push(Buffer.from(chunk), each(more))
     expect(t.pendingBytes).toBe(0)
-    t.end((l) => more.push(l.toString()))
+    t.end(each(more))
     expect(more).toEqual(['long', 'x', 'y', ''])
   })
 
@@ -230,8 +252,12 @@ describe('murmur2 partitioner', () => {
     for (let i = 0; i < 500; i++) {
       const key = Buffer.from(`key-${i}-${'x'.repeat(i % 7)}`)
       expect(murmur2(key)).toBe(kafkajsMurmur(key))
+      // The same key as a range of a larger buffer (a line of console produce's input).
+      const line = Buffer.concat([Buffer.from('ab\n'), key, Buffer.from('\tvalue')])
+      expect(murmur2(line, 3, 3 + key.length)).toBe(kafkajsMurmur(key))
     }
     expect(partitionForKey(Buffer.from('21'), 7)).toBe((-973932308 & 0x7fffffff) % 7)
+    expect(partitionForKey(Buffer.from('x21\t'), 7, 1, 3)).toBe((-973932308 & 0x7fffffff) % 7)
   })
 })
 

@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {brokerAddress, codeOnly, CREATE_REQUEST_LINES, IN_PLACE, KAFKAJS_VERSION, KafkajsBrokers, loadKafkajs, PATCHED_SCHEDULE_SOURCE, PATCHED_WRITE_ENCODER_SOURCE, patchConnection, patchEncoder, patchRequestQueue, PROCESS_DATA_LINES} from '../../src/kafka/kafkajs.js'
 import {BatchBuilder, inPlacePayload, Produce, produceRoom} from '../../src/kafka/protocol/produce.js'
 import {Writer} from '../../src/kafka/protocol/codec.js'
+import {producedRecord} from '../../src/domain/record-format.js'
 import {FrameAssembler, releaseFrame} from '../../src/kafka/framed-socket.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -195,7 +196,7 @@ describe('requests framed in place', () => {
 
   it('frame a Produce request in the room before its batch, byte for byte as kafkajs frames a copy, and copy anything else', async () => {
     const builder = new BatchBuilder(produceRoom('orders'))
-    for (let i = 0; i < 50; i++) builder.add(Buffer.from(`k${i}`), Buffer.from(`value ${i}`), [['h', Buffer.from('x')]], 1_700_000_000_000 + i)
+    for (let i = 0; i < 50; i++) builder.add(producedRecord(Buffer.from(`k${i}`), Buffer.from(`value ${i}`), [['h', Buffer.from('x')]]), 1_700_000_000_000 + i)
     const batch = await builder.finish({compressionType: 0, producerId: 7n, producerEpoch: 1, baseSequence: 0})
     const request = {acks: -1, timeoutMs: 30_000, topics: [{topic: 'orders', partitions: [{partition: 3, batch}]}]}
     const copied = new Writer()

@@ -2,20 +2,20 @@ import {describe, expect, it} from 'vitest'
 
 import {codecFor, COMPRESSION_TYPES} from '../../src/kafka/compression.js'
 import {BATCH_HEADER_SIZE, type BatchHeader, RecordCursor, RecordReader, scanBatches} from '../../src/kafka/protocol/fetch.js'
-import {BatchBuilder, type BatchOptions, crc32c, crc32cJs, restampBatch} from '../../src/kafka/protocol/produce.js'
-import {compileTemplate, FetchedRecord, OutputBuffer, type ProducedRecord, recordBytes} from '../../src/domain/record-format.js'
+import {BatchBuilder, type BatchOptions, crc32c, crc32cJs, releaseBatch, restampBatch} from '../../src/kafka/protocol/produce.js'
+import {compileTemplate, FetchedRecord, OutputBuffer, type ProducedRecord, producedRecord, recordBytes} from '../../src/domain/record-format.js'
 import {zigzagVarint} from '../helpers/varint.js'
 
-const records = [
-  {key: Buffer.from('k0'), value: Buffer.from('v0'), headers: [['h', Buffer.from('1')]] as Array<[string, Buffer | null]>},
-  {key: null, value: null, headers: []},
-  {key: Buffer.from('k2'), value: Buffer.alloc(300, 7), headers: [['n', null]] as Array<[string, Buffer | null]>, timestamp: 1_600_000_000_000},
+const records: ProducedRecord[] = [
+  producedRecord(Buffer.from('k0'), Buffer.from('v0'), [['h', Buffer.from('1')]]),
+  producedRecord(null, null),
+  {...producedRecord(Buffer.from('k2'), Buffer.alloc(300, 7), [['n', null]]), timestamp: 1_600_000_000_000},
 ]
 
 /** Records as one batch, each stamped with its own time or `now` (as console produce builds them). */
 async function encodeRecordBatch(records: ProducedRecord[], options: BatchOptions & {now: number}): Promise<Buffer> {
   const builder = new BatchBuilder()
-  for (const r of records) builder.add(r.key, r.value, r.headers, r.timestamp ?? options.now)
+  for (const r of records) builder.add(r, r.timestamp ?? options.now)
   return builder.finish(options)
 }
 
@@ -127,5 +127,48 @@ describe('restampBatch', () => {
     expect(batch.readUInt32BE(17)).toBe(crc32c(batch, 21))
     // Records untouched.
     expect(batch.subarray(61)).toEqual(before.subarray(61))
+  })
+})
+
+describe('batch buffers handed back', () => {
+  /** A batch of `n` records of `size` value bytes each, built with room for its request (as console produce builds it). */
+  async function big(n: number, size: number, fill: number) {
+    const builder = new BatchBuilder(200, 600 * 1024)
+    const line = Buffer.alloc(size + 2, fill)
+    // Values as ranges of a larger buffer, as lines of an input chunk are.
+    for (let i = 0; i < n; i++) builder.add({...producedRecord(null, line), valueStart: 1, valueEnd: 1 + size}, 1_700_000_000_000 + i)
+    return builder.finish({compressionType: 0, producerId: 1n, producerEpoch: 0, baseSequence: 0})
+  }
+
+  it('builds the next batch in a released buffer, and its records read back right', async () => {
+    const first = await big(1000, 100, 1)
+    releaseBatch(first)
+    // Released twice (a bug) it is still handed out once.
+    releaseBatch(first)
+    const second = await big(1000, 100, 2)
+    expect(second.buffer).toBe(first.buffer)
+    const third = await big(1000, 100, 3)
+    expect(third.buffer).not.toBe(first.buffer)
+    const [header] = scanBatches(Buffer.concat([second, second.subarray(0, 20)]))
+    const out = decodeRecords(header, second.subarray(BATCH_HEADER_SIZE), header.recordCount, 0)
+    expect(out.length).toBe(1000)
+    expect(out.every((r) => r.key === null && r.value!.equals(Buffer.alloc(100, 2)))).toBe(true)
+    expect(second.readUInt32BE(17)).toBe(crc32c(second, 21))
+  })
+
+  it('keeps neither small buffers nor buffers much larger than asked', async () => {
+    const small = async () => {
+      // A batch that starts at 16 KiB (a slow input's).
+      const builder = new BatchBuilder(200)
+      builder.add(producedRecord(null, Buffer.from('x')), 0)
+      return builder.finish({compressionType: 0, producerId: 1n, producerEpoch: 0, baseSequence: 0})
+    }
+    const a = await small()
+    releaseBatch(a)
+    expect((await small()).buffer).not.toBe(a.buffer)
+    const large = await big(5000, 100, 1)
+    releaseBatch(large)
+    expect((await small()).buffer).not.toBe(large.buffer)
+    expect((await big(10, 10, 1)).buffer).toBe(large.buffer)
   })
 })
