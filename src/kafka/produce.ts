@@ -214,6 +214,22 @@ export class RecordProducer {
     if (batch.builder.size >= BATCH_BYTES || batch.builder.count >= BATCH_RECORDS) this.seal(partition)
   }
 
+  /**
+   * Adds lines as records with the value only (no key, no headers), all read at `now`: line i is
+   * bytes `starts[i]` to `ends[i]` of `chunk` (see BatchBuilder.addValues). The same records as
+   * append() per line, to the fixed or the sticky partition.
+   */
+  appendValues(chunk: Uint8Array, starts: Int32Array, ends: Int32Array, count: number, now: number): void {
+    for (let i = 0; i < count;) {
+      const partition = this.options.partition ?? this.sticky
+      let batch = this.open.get(partition)
+      if (!batch) this.open.set(partition, (batch = {builder: new BatchBuilder(this.room, this.capacity), created: Date.now()}))
+      const {builder} = batch
+      i += builder.addValues(chunk, starts, ends, i, count, now, BATCH_BYTES, BATCH_RECORDS)
+      if (builder.size >= BATCH_BYTES || builder.count >= BATCH_RECORDS) this.seal(partition)
+    }
+  }
+
   /** Arms the linger for what append() added; resolves once there is room for more. */
   async ready(): Promise<void> {
     this.armLinger()

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {codecFor, COMPRESSION_TYPES} from '../../src/kafka/compression.js'
 import {BATCH_HEADER_SIZE, type BatchHeader, RecordCursor, RecordReader, scanBatches} from '../../src/kafka/protocol/fetch.js'
 import {BatchBuilder, type BatchOptions, crc32c, crc32cJs, releaseBatch, restampBatch} from '../../src/kafka/protocol/produce.js'
-import {compileTemplate, FetchedRecord, OutputBuffer, type ProducedRecord, producedRecord, recordBytes} from '../../src/domain/record-format.js'
+import {compileTemplate, FetchedRecord, LineSplitter, OutputBuffer, type ProducedRecord, producedRecord, recordBytes} from '../../src/domain/record-format.js'
 import {zigzagVarint} from '../helpers/varint.js'
 
 const records: ProducedRecord[] = [
@@ -170,5 +170,58 @@ describe('batch buffers handed back', () => {
     releaseBatch(large)
     expect((await small()).buffer).not.toBe(large.buffer)
     expect((await big(10, 10, 1)).buffer).toBe(large.buffer)
+  })
+})
+
+describe('BatchBuilder.addValues', () => {
+  const finish = (b: BatchBuilder) => b.finish({compressionType: 0, producerId: 3n, producerEpoch: 1, baseSequence: 5})
+
+  it('writes the same bytes as add() line by line: every varint width, runs across calls, a batch limit mid-run', async () => {
+    // Lengths around the varint boundaries (63/64 zigzag bytes, 8191/8192), and empty lines.
+    const lengths = [0, 1, 62, 63, 64, 65, 100, 8191, 8192, 8193, 0, 5]
+    for (let i = 0; i < 300; i++) lengths.push((i * 37) % 150)
+    const text = Buffer.concat(lengths.map((n, i) => Buffer.concat([Buffer.alloc(n, 97 + (i % 26)), Buffer.from('\n')])))
+    const starts = new Int32Array(lengths.length)
+    const ends = new Int32Array(lengths.length)
+    let at = 0
+    lengths.forEach((n, i) => {
+      starts[i] = at
+      ends[i] = at + n
+      at += n + 1
+    })
+    for (const [maxBytes, maxCount] of [[1 << 30, 1 << 30], [20_000, 1 << 30], [1 << 30, 77]]) {
+      const byOne = new BatchBuilder(100)
+      const byRun = new BatchBuilder(100)
+      let taken = 0
+      // Two runs read at different times; the second starts where the first stopped.
+      for (const [from, to, time] of [[0, 150, 1_700_000_000_000], [150, lengths.length, 1_700_000_000_090]]) {
+        for (let i = from; i < to && byOne.size < maxBytes && byOne.count < maxCount; i++) byOne.add({...producedRecord(null, text), valueStart: starts[i], valueEnd: ends[i]}, time)
+        if (taken >= from) taken += byRun.addValues(text, starts, ends, taken, to, time, maxBytes, maxCount)
+      }
+      expect(byRun.count).toBe(byOne.count)
+      expect([byRun.size, byRun.bytes, byRun.unkeyed]).toEqual([byOne.size, byOne.bytes, true])
+      const [run, one] = [await finish(byRun), await finish(byOne)]
+      expect(run.length).toBe(one.length)
+      expect(run.equals(one)).toBe(true)
+    }
+  })
+
+  it('hands over runs of lines, and a line begun in an earlier chunk on its own', () => {
+    const splitter = new LineSplitter()
+    const got: string[] = []
+    const each = (b: Buffer, s: number, e: number) => got.push(`1:${b.toString('utf8', s, e)}`)
+    const many = (b: Buffer, starts: Int32Array, ends: Int32Array, n: number) => {
+      for (let i = 0; i < n; i++) got.push(`n:${b.toString('utf8', starts[i], ends[i])}`)
+    }
+    for (const chunk of ['ab\ncd\ne', 'f', 'g\n\nh\n', 'i']) splitter.pushRuns(Buffer.from(chunk), each, many)
+    splitter.end(each)
+    expect(got).toEqual(['n:ab', 'n:cd', '1:efg', 'n:', 'n:h', '1:i'])
+    // More lines than a run holds: handed over in several runs, in order.
+    const lines = Array.from({length: 10_000}, (_, i) => String(i))
+    const seen: string[] = []
+    new LineSplitter().pushRuns(Buffer.from(lines.join('\n') + '\n'), each, (b, starts, ends, n) => {
+      for (let i = 0; i < n; i++) seen.push(b.toString('utf8', starts[i], ends[i]))
+    })
+    expect(seen).toEqual(lines)
   })
 })

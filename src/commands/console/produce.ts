@@ -114,6 +114,15 @@ export default class ConsoleProduce extends ClusterCommand {
       }
       producer.append(record, readAt)
     }
+    // Lines that are values and nothing else (no key, separator, marker or header to apply):
+    // handed to the producer a run at a time, with nothing made per line.
+    const plain = flags.input === 'line' && lineOptions.keySeparator === undefined && lineOptions.key === undefined && lineOptions.nullMarker === undefined && headers.length === 0
+    const takeRun = plain
+      ? (chunk: Buffer, starts: Int32Array, ends: Int32Array, count: number) => {
+          lineNo += count
+          producer.appendValues(chunk, starts, ends, count, readAt)
+        }
+      : undefined
     const splitter = new LineSplitter()
     if (input === process.stdin && process.stdin.isTTY && !flags.quiet) {
       this.note(`reading records for ${topic}, one per line: Ctrl-D to finish, Ctrl-C to stop`)
@@ -126,7 +135,8 @@ export default class ConsoleProduce extends ClusterCommand {
           if (interrupted) break
           readAt = Date.now()
           producer.expect((chunk as Buffer).length)
-          splitter.push(chunk as Buffer, take)
+          if (takeRun) splitter.pushRuns(chunk as Buffer, take, takeRun)
+          else splitter.push(chunk as Buffer, take)
           await producer.ready()
         }
       } catch (error) {

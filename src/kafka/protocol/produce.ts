@@ -352,6 +352,73 @@ export class BatchBuilder {
     if (key === null) this.unkeyed = true
   }
 
+  /**
+   * Appends lines as records without key or headers, all stamped `timestamp`: the value of line
+   * i is bytes `starts[i]` to `ends[i]` of `src` (one after the other, as lines of a chunk are).
+   * Takes lines from `from` while the batch is under `maxBytes` and `maxCount` (as add() and a
+   * check after it would) and says how many it took. The same bytes as add() per line, but the
+   * run of lines is copied in once and each value moved into place within the batch
+   * (copyWithin allocates nothing; a view per line for set() cost a garbage collection every
+   * 30,000 lines).
+   */
+  addValues(src: Uint8Array, starts: Int32Array, ends: Int32Array, from: number, to: number, timestamp: number, maxBytes: number, maxCount: number): number {
+    if (from >= to) return 0
+    if (this.count === 0) this.baseTimestamp = this.maxTimestamp = timestamp
+    else if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp
+    const delta = timestamp - this.baseTimestamp
+    const fixed = 1 + varintSize(delta) + 1 + 1 // attributes, timestamp delta, null key, no headers
+    let out = 0
+    let n = 0
+    for (let i = from; i < to; i++) {
+      if (this.pos + out >= maxBytes || this.count + n >= maxCount) break
+      const length = ends[i] - starts[i]
+      const body = fixed + varintSize(this.count + n) + varintSize(length) + length
+      out += varintSize(body) + body
+      n++
+    }
+    if (!n) return 0
+    this.ensure(out)
+    const runStart = starts[from]
+    const runEnd = ends[from + n - 1]
+    // The run at the end of the space its records take: each value is then moved down to its
+    // place, never over a byte still to be moved (a record is longer than its line).
+    const at = this.pos + out - (runEnd - runStart)
+    this.buf.set(this.viewOf(src).subarray(runStart, runEnd), at)
+    const buf = this.buf
+    let pos = this.pos
+    let bytes = 0
+    for (let i = from; i < from + n; i++) {
+      const length = ends[i] - starts[i]
+      const offsetDelta = this.count++
+      this.pos = pos
+      this.varint(fixed + varintSize(offsetDelta) + varintSize(length) + length)
+      buf[this.pos++] = 0 // attributes
+      this.varint(delta)
+      this.varint(offsetDelta)
+      buf[this.pos++] = 1 // key: null (varint -1)
+      this.varint(length)
+      pos = this.pos
+      const source = at + starts[i] - runStart
+      if (source !== pos) buf.copyWithin(pos, source, source + length)
+      pos += length
+      buf[pos++] = 0 // headers
+      bytes += length
+    }
+    this.pos = pos
+    this.bytes += bytes
+    this.unkeyed = true
+    return n
+  }
+
+  /** A plain Uint8Array over `b`'s bytes, kept for the next call with the same buffer. */
+  private viewOf(b: Uint8Array): Uint8Array {
+    if (b !== this.source) {
+      this.source = b
+      this.sourceView = new Uint8Array(b.buffer, b.byteOffset, b.length)
+    }
+    return this.sourceView
+  }
+
   /** The batch: header and CRC written, the records compressed when asked. Call once. */
   async finish(options: BatchOptions): Promise<Buffer> {
     let batch = this.buf.subarray(0, this.pos)
@@ -408,13 +475,7 @@ export class BatchBuilder {
     this.varint(length)
     // TypedArray#set: a third of Buffer#copy's cost per record. A part of a Buffer is taken from a
     // plain Uint8Array over the same bytes: Buffer#subarray makes a Buffer, at twice the cost.
-    if (start !== 0 || length !== b.length) {
-      if (b !== this.source) {
-        this.source = b
-        this.sourceView = new Uint8Array(b.buffer, b.byteOffset, b.length)
-      }
-      b = this.sourceView.subarray(start, start + length)
-    }
+    if (start !== 0 || length !== b.length) b = this.viewOf(b).subarray(start, start + length)
     this.buf.set(b, this.pos)
     this.pos += length
   }
