@@ -7,6 +7,7 @@ import {codecFor, COMPRESSION_TYPES, type CompressionName} from './compression.j
 import {describeKafkaError} from './connection-errors.js'
 import {selectPartitions} from './consume.js'
 import {LINGER_MS} from './linger.js'
+import {DescribeConfigs, RESOURCE_TYPE} from './protocol/describe-configs.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
 import {BatchBuilder, InitProducerId, produceRoom, releaseBatch, restampBatch, sendProduce} from './protocol/produce.js'
 import type {BrokerConnection} from './protocol/transport.js'
@@ -32,7 +33,10 @@ export interface ProduceStats {
 }
 
 const ACKS: Record<Acks, number> = {all: -1, '1': 1, '0': 0}
-/** Uncompressed bytes per batch: well under the broker's default 1 MiB message.max.bytes. */
+/**
+ * Uncompressed bytes per batch at most: well under the broker's default 1 MiB message.max.bytes.
+ * A topic whose max.message.bytes is lower gets batches that fit it (batchBytesFor).
+ */
 const BATCH_BYTES = 512 * 1024
 const BATCH_RECORDS = 20_000
 /** Encoded bytes waiting or in flight before send() makes its caller wait. */
@@ -92,6 +96,31 @@ interface PartitionState {
 type Outcome = {kind: 'ok'} | {kind: 'retry' | 'fail'; error: string}
 const OK: Outcome = {kind: 'ok'}
 
+/**
+ * The topic's max.message.bytes (the largest record batch its brokers take), or undefined when
+ * the brokers do not say (no DescribeConfigs right, an old broker): batches then keep to
+ * BATCH_BYTES, under the default limit.
+ */
+async function topicMaxMessageBytes(connection: KafkaConnection, topic: string): Promise<number | undefined> {
+  try {
+    const [result] = await connection.sendAny(DescribeConfigs, {resources: [{type: RESOURCE_TYPE.topic, name: topic, keys: ['max.message.bytes']}], includeSynonyms: false})
+    const value = Number(result?.errorCode ? undefined : result?.configs.find((c) => c.name === 'max.message.bytes')?.value)
+    return Number.isInteger(value) && value > 0 ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Uncompressed bytes per batch for a topic's max.message.bytes: BATCH_BYTES, or less to fit the
+ * limit once compressed (a codec can add a little to data it cannot shrink: 1% and 512 bytes
+ * kept free for that).
+ */
+export function batchBytesFor(maxMessageBytes: number | undefined): number {
+  if (maxMessageBytes === undefined) return BATCH_BYTES
+  return Math.max(128, Math.min(BATCH_BYTES, Math.floor(maxMessageBytes * 0.99) - 512))
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -128,6 +157,9 @@ export class RecordProducer {
   private refreshing?: Promise<void>
   /** Bytes a new batch starts with (expect()). */
   private capacity = 0
+  /** The topic's max.message.bytes, when the brokers said; and the batch size that fits it. */
+  private maxMessageBytes?: number
+  private batchBytes = BATCH_BYTES
   /** Left before each batch for its request, which kafkajs then frames without copying the batch. */
   private readonly room: number
 
@@ -153,7 +185,13 @@ export class RecordProducer {
       throw new KadmError(`topic ${options.topic} has no partition ${options.partition} (it has ${partitions.length})`)
     }
     const producer = new RecordProducer(connection, options, partitions.map((p) => p.leader))
-    if (producer.idempotent) producer.identity = await producer.initProducerId(Date.now() + producer.deliveryTimeoutMs)
+    const [identity, maxMessageBytes] = await Promise.all([
+      producer.idempotent ? producer.initProducerId(Date.now() + producer.deliveryTimeoutMs) : NO_IDENTITY,
+      topicMaxMessageBytes(connection, options.topic),
+    ])
+    producer.identity = identity
+    producer.maxMessageBytes = maxMessageBytes
+    producer.batchBytes = batchBytesFor(maxMessageBytes)
     return producer
   }
 
@@ -193,7 +231,7 @@ export class RecordProducer {
    * full batch's memory for a line.
    */
   expect(bytes: number): void {
-    this.capacity = Math.min(BATCH_BYTES + 64 * 1024, bytes)
+    this.capacity = Math.min(this.batchBytes + 64 * 1024, bytes)
   }
 
   /**
@@ -208,10 +246,16 @@ export class RecordProducer {
       this.fail(`partition ${partition} does not exist (topic ${this.options.topic} has ${this.leaders.length})`, 1)
       return
     }
+    const timestamp = record.timestamp ?? now
     let batch = this.open.get(partition)
+    // A record that would take its batch over the size waits for the next batch.
+    if (batch && batch.builder.size + batch.builder.sizeOf(record, timestamp) > this.batchBytes) {
+      this.seal(partition)
+      batch = undefined
+    }
     if (!batch) this.open.set(partition, (batch = {builder: new BatchBuilder(this.room, this.capacity), created: Date.now()}))
-    batch.builder.add(record, record.timestamp ?? now)
-    if (batch.builder.size >= BATCH_BYTES || batch.builder.count >= BATCH_RECORDS) this.seal(partition)
+    batch.builder.add(record, timestamp)
+    if (batch.builder.size >= this.batchBytes || batch.builder.count >= BATCH_RECORDS) this.seal(partition)
   }
 
   /**
@@ -225,8 +269,9 @@ export class RecordProducer {
       let batch = this.open.get(partition)
       if (!batch) this.open.set(partition, (batch = {builder: new BatchBuilder(this.room, this.capacity), created: Date.now()}))
       const {builder} = batch
-      i += builder.addValues(chunk, starts, ends, i, count, now, BATCH_BYTES, BATCH_RECORDS)
-      if (builder.size >= BATCH_BYTES || builder.count >= BATCH_RECORDS) this.seal(partition)
+      i += builder.addValues(chunk, starts, ends, i, count, now, this.batchBytes, BATCH_RECORDS)
+      // Full: the next line did not fit.
+      if (i < count || builder.size >= this.batchBytes || builder.count >= BATCH_RECORDS) this.seal(partition)
     }
   }
 
@@ -382,6 +427,8 @@ export class RecordProducer {
       const name = errorName(result.errorCode)
       // A resent batch the broker already has: idempotence did its job.
       if (name === 'DUPLICATE_SEQUENCE_NUMBER') return OK
+      // Batches are made to fit the topic's limit, so this is a record over it on its own.
+      if (name === 'MESSAGE_TOO_LARGE') return {kind: 'fail', error: `MESSAGE_TOO_LARGE: a record is larger than the topic's max.message.bytes${this.maxMessageBytes === undefined ? '' : ` (${this.maxMessageBytes})`}`}
       if (RETRIABLE.has(name)) return {kind: 'retry', error: name}
       return {kind: 'fail', error: result.errorMessage ? `${name}: ${result.errorMessage}` : name}
     } catch (error) {

@@ -207,4 +207,39 @@ describe('console produce streams', () => {
     // 100 B records in batches of up to 512 KiB: about 4,500 records each; lingering cuts a few short.
     expect(count / batches.length).toBeGreaterThan(1000)
   })
+
+  it('fits its batches to a topic\'s smaller max.message.bytes; a record over the limit fails on its own', async () => {
+    expect(clusterDir, 'this test reads the brokers\' log files: run it on the suite\'s own cluster (KADM_TEST_BOOTSTRAP unset)').not.toBe('')
+    const t = await createTopic(bootstrap, uniqueName('stream-limit'), {partitions: 1, replicationFactor: 3, config: {'max.message.bytes': '50000'}})
+    const lines = Array.from({length: 20_000}, (_, i) => `record-${i}-`.padEnd(100, 'x'))
+    lines.splice(10_000, 0, 'y'.repeat(60_000))
+    const file = join(scratch, 'limit.txt')
+    await writeFile(file, lines.join('\n') + '\n')
+    const kadm = start(process.execPath, [BIN, 'console', 'produce', t, '--file', file, '-b', bootstrap])
+    expect(await kadm.exited).toBe(1)
+    expect(kadm.stderr()).toContain('produced 20000 records')
+    expect(kadm.stderr()).toContain('error: 1 record failed (1: MESSAGE_TOO_LARGE: a record is larger than the topic\'s max.message.bytes (50000))')
+
+    // Every other line is in the topic, in order, as kcat reads it.
+    const read = await runProcess('kcat', ['-b', bootstrap, '-C', '-t', t, '-e', '-q'], {timeoutMs: 60_000})
+    expect(read.stdout).toBe(lines.filter((l) => l.length === 100).join('\n') + '\n')
+    // In batches the broker took (none over 50,000 bytes), nearly full: ~450 records each.
+    const dump = await kafkaTool(version, 'DumpLogSegments', ['--files', join(clusterDir, 'broker-1', 'data', `${t}-0`, '00000000000000000000.log')])
+    expect(dump.code, dump.stderr).toBe(0)
+    const batches = [...dump.stdout.matchAll(/ count: (\d+) .* size: (\d+) /g)].map((m) => ({count: Number(m[1]), size: Number(m[2])}))
+    expect(batches.reduce((n, batch) => n + batch.count, 0)).toBe(20_000)
+    expect(Math.max(...batches.map((batch) => batch.size))).toBeLessThanOrEqual(50_000)
+    expect(20_000 / batches.length).toBeGreaterThan(400)
+
+    // Keyed lines take the record-by-record path: their batches fit too.
+    const keyed = await createTopic(bootstrap, uniqueName('stream-limit-keyed'), {partitions: 1, replicationFactor: 3, config: {'max.message.bytes': '50000'}})
+    await writeFile(file, lines.filter((l) => l.length === 100).map((l, i) => `k${i}\t${l}`).join('\n') + '\n')
+    const withKeys = start(process.execPath, [BIN, 'console', 'produce', keyed, '--file', file, '-K', '\t', '-b', bootstrap])
+    expect(await withKeys.exited, withKeys.stderr()).toBe(0)
+    const keyedDump = await kafkaTool(version, 'DumpLogSegments', ['--files', join(clusterDir, 'broker-1', 'data', `${keyed}-0`, '00000000000000000000.log')])
+    const keyedBatches = [...keyedDump.stdout.matchAll(/ count: (\d+) .* size: (\d+) /g)].map((m) => ({count: Number(m[1]), size: Number(m[2])}))
+    expect(keyedBatches.reduce((n, batch) => n + batch.count, 0)).toBe(20_000)
+    expect(Math.max(...keyedBatches.map((batch) => batch.size))).toBeLessThanOrEqual(50_000)
+    expect(20_000 / keyedBatches.length).toBeGreaterThan(400)
+  })
 })

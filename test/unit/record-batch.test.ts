@@ -4,6 +4,7 @@ import {codecFor, COMPRESSION_TYPES} from '../../src/kafka/compression.js'
 import {BATCH_HEADER_SIZE, type BatchHeader, RecordCursor, RecordReader, scanBatches} from '../../src/kafka/protocol/fetch.js'
 import {BatchBuilder, type BatchOptions, crc32c, crc32cJs, releaseBatch, restampBatch} from '../../src/kafka/protocol/produce.js'
 import {compileTemplate, FetchedRecord, LineSplitter, OutputBuffer, type ProducedRecord, producedRecord, recordBytes} from '../../src/domain/record-format.js'
+import {batchBytesFor} from '../../src/kafka/produce.js'
 import {zigzagVarint} from '../helpers/varint.js'
 
 const records: ProducedRecord[] = [
@@ -189,16 +190,25 @@ describe('BatchBuilder.addValues', () => {
       ends[i] = at + n
       at += n + 1
     })
-    for (const [maxBytes, maxCount] of [[1 << 30, 1 << 30], [20_000, 1 << 30], [1 << 30, 77]]) {
+    for (const [maxBytes, maxCount] of [[1 << 30, 1 << 30], [20_000, 1 << 30], [1 << 30, 77], [100, 1 << 30]]) {
       const byOne = new BatchBuilder(100)
       const byRun = new BatchBuilder(100)
       let taken = 0
+      let full = false
       // Two runs read at different times; the second starts where the first stopped.
       for (const [from, to, time] of [[0, 150, 1_700_000_000_000], [150, lengths.length, 1_700_000_000_090]]) {
-        for (let i = from; i < to && byOne.size < maxBytes && byOne.count < maxCount; i++) byOne.add({...producedRecord(null, text), valueStart: starts[i], valueEnd: ends[i]}, time)
+        for (let i = from; i < to && !full && byOne.count < maxCount; i++) {
+          const record = {...producedRecord(null, text), valueStart: starts[i], valueEnd: ends[i]}
+          // As console produce fills a batch record by record: one that would not fit goes to the next.
+          full = byOne.count > 0 && byOne.size + byOne.sizeOf(record, time) > maxBytes
+          if (full) break
+          byOne.add(record, time)
+        }
         if (taken >= from) taken += byRun.addValues(text, starts, ends, taken, to, time, maxBytes, maxCount)
       }
       expect(byRun.count).toBe(byOne.count)
+      // Within the limit, unless one record alone is over it.
+      expect(byRun.size <= maxBytes || byRun.count === 1).toBe(true)
       expect([byRun.size, byRun.bytes, byRun.unkeyed]).toEqual([byOne.size, byOne.bytes, true])
       const [run, one] = [await finish(byRun), await finish(byOne)]
       expect(run.length).toBe(one.length)
@@ -223,5 +233,16 @@ describe('BatchBuilder.addValues', () => {
       for (let i = 0; i < n; i++) seen.push(b.toString('utf8', starts[i], ends[i]))
     })
     expect(seen).toEqual(lines)
+  })
+})
+
+describe('batch size for a topic', () => {
+  it('keeps batches under the topic\'s max.message.bytes with room for a codec\'s overhead', () => {
+    // Unknown (no DescribeConfigs right): 512 KiB, under the brokers' default 1 MiB.
+    expect(batchBytesFor(undefined)).toBe(512 * 1024)
+    expect(batchBytesFor(1_048_588)).toBe(512 * 1024)
+    expect(batchBytesFor(100_000)).toBe(98_488)
+    expect(batchBytesFor(50_000)).toBe(48_988)
+    expect(batchBytesFor(300)).toBe(128)
   })
 })

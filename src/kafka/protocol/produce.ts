@@ -317,6 +317,25 @@ export class BatchBuilder {
     return this.pos
   }
 
+  /** Bytes add() would append for `record` stamped `timestamp`. */
+  sizeOf(record: ProducedRecord, timestamp: number): number {
+    const size = this.bodySize(record, timestamp)
+    return varintSize(size) + size
+  }
+
+  private bodySize(record: ProducedRecord, timestamp: number): number {
+    const delta = this.count === 0 ? 0 : timestamp - this.baseTimestamp
+    let size = 1 + varintSize(delta) + varintSize(this.count)
+    size += record.key === null ? 1 : varintSize(record.keyEnd - record.keyStart) + record.keyEnd - record.keyStart
+    size += record.value === null ? 1 : varintSize(record.valueEnd - record.valueStart) + record.valueEnd - record.valueStart
+    size += varintSize(record.headers.length)
+    for (const [k, v] of record.headers) {
+      const kb = Buffer.byteLength(k)
+      size += varintSize(kb) + kb + (v === null ? 1 : varintSize(v.length) + v.length)
+    }
+    return size
+  }
+
   /** Appends a record stamped `timestamp` (epoch ms); its key and value bytes are copied in. */
   add(record: ProducedRecord, timestamp: number): void {
     if (this.count === 0) this.baseTimestamp = this.maxTimestamp = timestamp
@@ -326,14 +345,7 @@ export class BatchBuilder {
     const {key, value, headers} = record
     const keyLength = key === null ? -1 : record.keyEnd - record.keyStart
     const valueLength = value === null ? -1 : record.valueEnd - record.valueStart
-    let size = 1 + varintSize(delta) + varintSize(this.count)
-    size += keyLength < 0 ? 1 : varintSize(keyLength) + keyLength
-    size += valueLength < 0 ? 1 : varintSize(valueLength) + valueLength
-    size += varintSize(headers.length)
-    for (const [k, v] of headers) {
-      const kb = Buffer.byteLength(k)
-      size += varintSize(kb) + kb + (v === null ? 1 : varintSize(v.length) + v.length)
-    }
+    const size = this.bodySize(record, timestamp)
     this.ensure(size + varintSize(size))
     this.varint(size)
     this.buf[this.pos++] = 0 // attributes
@@ -355,8 +367,8 @@ export class BatchBuilder {
   /**
    * Appends lines as records without key or headers, all stamped `timestamp`: the value of line
    * i is bytes `starts[i]` to `ends[i]` of `src` (one after the other, as lines of a chunk are).
-   * Takes lines from `from` while the batch is under `maxBytes` and `maxCount` (as add() and a
-   * check after it would) and says how many it took. The same bytes as add() per line, but the
+   * Takes lines from `from` while the batch stays within `maxBytes` (the first record is taken
+   * whatever its size) and under `maxCount`, and says how many it took. The same bytes as add() per line, but the
    * run of lines is copied in once and each value moved into place within the batch
    * (copyWithin allocates nothing; a view per line for set() cost a garbage collection every
    * 30,000 lines).
@@ -370,10 +382,13 @@ export class BatchBuilder {
     let out = 0
     let n = 0
     for (let i = from; i < to; i++) {
-      if (this.pos + out >= maxBytes || this.count + n >= maxCount) break
+      if (this.count + n >= maxCount) break
       const length = ends[i] - starts[i]
       const body = fixed + varintSize(this.count + n) + varintSize(length) + length
-      out += varintSize(body) + body
+      const size = varintSize(body) + body
+      // A record that would take the batch over maxBytes waits for the next batch (unless it is the first).
+      if (this.count + n > 0 && this.pos + out + size > maxBytes) break
+      out += size
       n++
     }
     if (!n) return 0
