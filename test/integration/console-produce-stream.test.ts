@@ -204,7 +204,7 @@ describe('console produce streams', () => {
       for (const match of dump.stdout.matchAll(/ count: (\d+) /g)) batches.push(Number(match[1]))
     }
     expect(batches.reduce((a, b) => a + b, 0)).toBe(count)
-    // 100 B records in batches of up to 512 KiB: about 4,500 records each; lingering cuts a few short.
+    // 100 B records in batches of about 1 MB: about 9,700 records each; lingering cuts a few short.
     expect(count / batches.length).toBeGreaterThan(1000)
   })
 

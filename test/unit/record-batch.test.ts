@@ -240,7 +240,9 @@ describe('batch size for a topic', () => {
   it('keeps batches under the topic\'s max.message.bytes with room for a codec\'s overhead', () => {
     // Unknown (no DescribeConfigs right): 512 KiB, under the brokers' default 1 MiB.
     expect(batchBytesFor(undefined)).toBe(512 * 1024)
-    expect(batchBytesFor(1_048_588)).toBe(512 * 1024)
+    // The default limit (1 MiB and 12 bytes): about 1 MB.
+    expect(batchBytesFor(1_048_588)).toBe(1_037_590)
+    expect(batchBytesFor(10_000_000)).toBe(1024 * 1024)
     expect(batchBytesFor(100_000)).toBe(98_488)
     expect(batchBytesFor(50_000)).toBe(48_988)
     expect(batchBytesFor(300)).toBe(128)
