@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
@@ -426,6 +426,7 @@ describe('--version, help and --help', () => {
     expect((await kadm(['--verbose', '--version'], {env})).stdout).toBe(verbose.stdout)
     const off = await kadm(['--version', '--verbose'], {env: {...env, KADM_NO_CODE_CACHE: '1'}})
     expect(off.stdout.split('\n').filter((l) => l.startsWith('code cache'))).toEqual(['code cache    off (KADM_NO_CODE_CACHE=1)'])
+    await rm(home, {recursive: true, force: true})
   })
 
   it('help COMMAND is the same as COMMAND --help, and names every flag of the command', async () => {
