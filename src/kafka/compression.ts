@@ -132,8 +132,9 @@ function whyNotLoaded(name: string, error: unknown): string {
   const missing = chain.map(missingPackage).filter((m) => m !== undefined)
   if (missing.includes(name)) return `package ${name} is not installed (${installHint(name, undefined)})`
   // napi-rs loaders wrap what went wrong at each place they looked in a generic error ("Cannot
-  // find native binding. npm has a bug..."). A binary that is there but fails to load is the news.
-  const failed = chain.find((e) => !/^Cannot find (module|native binding)/.test(e.message))
+  // find native binding. npm has a bug..."), with the local files they tried first ('./x.node').
+  // A binary that is there but fails to load (another libc, a file cut short) is the news.
+  const failed = chain.find((e) => !/^Cannot find native binding|^Cannot find module '\./.test(e.message) && !missingPackage(e))
   if (failed) return `${name} did not load: ${oneLine(failed.message.split('\n')[0])}`
   // Else the binary of this platform (e.g. @antoniomuso/lz4-napi-linux-x64-gnu) is missing; the
   // WebAssembly one napi-rs loaders look for next is not installed by npm by default.
