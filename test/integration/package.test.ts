@@ -277,6 +277,28 @@ describe('nothing beside the installed files', () => {
   })
 })
 
+describe('kadm --version', () => {
+  it('loads no package beside its bundles; --verbose loads each codec\'s', async () => {
+    // Node's module cache at exit: every module the run required, the bundles' own requires included.
+    const hook = join(work, 'modules-at-exit.cjs')
+    await writeFile(hook, "process.on('exit', () => require('node:fs').writeFileSync(process.env.KADM_TEST_MODULES, JSON.stringify(Object.keys(require.cache))))\n")
+    const modules = async (args: string[]) => {
+      const out = join(work, 'modules.json')
+      const ran = await installedKadm(process.execPath, args, {env: {NODE_OPTIONS: `--require ${hook}`, KADM_TEST_MODULES: out}})
+      expect([ran.code, ran.stderr]).toEqual([0, ''])
+      const loaded = JSON.parse(await readFile(out, 'utf8')) as string[]
+      // The package of each file: the name after its last node_modules/ (kadm's own files: kadm).
+      const packages = loaded.map((path) => /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1]).filter((name) => name !== undefined && name !== pkg.name)
+      return [...new Set(packages)].sort()
+    }
+    expect(await modules(['--version'])).toEqual([])
+    const platform = `${process.platform}-${process.arch}-gnu`
+    expect(await modules(['--version', '--verbose'])).toEqual([
+      `@antoniomuso/lz4-napi-${platform}`, '@mongodb-js/zstd', `@mongodb-js/zstd-${platform}`, '@node-rs/crc32', `@node-rs/crc32-${platform}`, 'kafkajs-snappy', 'lz4-napi', 'snappyjs',
+    ])
+  })
+})
+
 describe('a codec whose package is missing', () => {
   it('only that codec fails, with one line that names the package; installing it as the line says brings the codec back', async () => {
     const lz4 = await installedPackage('lz4-napi')
