@@ -222,13 +222,21 @@ function fromStartup(startupInputs, shared) {
     setup(b) {
       b.onResolve({filter: /.*/}, async (args) => {
         if (args.pluginData?.resolving || args.kind === 'entry-point') return undefined
+        if (args.path.startsWith(SHARED_PREFIX)) return {path: args.path, external: true}
         const resolved = await b.resolve(args.path, {kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: {resolving: true}})
         if (resolved.errors.length > 0 || resolved.external) return resolved
         const path = relative('.', resolved.path)
         if (!startupInputs.has(path)) return resolved
         shared.add(path)
+        // import() of an external module would stay a real import(), which a script run from a
+        // code cache cannot make (src/bundle-loader.ts): it imports a module that requires it.
+        if (args.kind === 'dynamic-import') return {path, namespace: 'from-startup-dynamic'}
         return {path: SHARED_PREFIX + path, external: true}
       })
+      b.onLoad({filter: /.*/, namespace: 'from-startup-dynamic'}, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(SHARED_PREFIX + args.path)})`,
+        loader: 'js',
+      }))
     },
   }
 }

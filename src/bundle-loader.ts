@@ -1,8 +1,9 @@
 import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {createRequire, Module} from 'node:module'
-import {homedir} from 'node:os'
 import {basename, dirname, join} from 'node:path'
 import vm from 'node:vm'
+
+import {codeCacheDir} from './config/paths.js'
 
 /**
  * Loads kadm's bundles (dist/kadm.cjs, oclif and what every run needs to start; dist/commands.cjs,
@@ -31,8 +32,9 @@ export interface LoadedBundle {
   saveCache(command: string): void
 }
 
+/** The user's cache folder (config/paths.ts), never beside the bundles: an installed kadm may be read-only. */
 export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kadm', 'v8')
+  return codeCacheDir(env)
 }
 
 /** FNV-1a of the bundle's path: installs in different places keep (and clean up) their own caches. */

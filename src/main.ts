@@ -12,6 +12,7 @@ import {execute} from '@oclif/core/execute'
 
 import {hoistGlobalFlags} from './global-flags.js'
 import {runRecord} from './run-record.js'
+import {versionDetails, versionRequest} from './version.js'
 
 /** Runs kadm from the bundle at `bundle` (in dist/ of the package); returns the id of the command it ran ("" for none). */
 export async function run(bundle: string): Promise<string> {
@@ -25,7 +26,9 @@ export async function run(bundle: string): Promise<string> {
   // The test command records every command line the integration tests run, to check that each
   // command and flag is run by some test (test/flag-coverage.ts).
   if (process.env.KADM_RECORD_ARGV) appendFileSync(process.env.KADM_RECORD_ARGV, JSON.stringify(args) + '\n')
-  await execute({args, loadOptions: {pjson, root, userPlugins: false}})
+  const version = versionRequest(args)
+  await execute({args: version ? ['--version'] : args, loadOptions: {pjson, root, userPlugins: false}})
+  if (version) process.stdout.write(await versionDetails(root, version.verbose))
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => {
     stream.write('', () => resolve())
   })))

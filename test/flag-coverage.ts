@@ -10,6 +10,8 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {versionRequest} from '../src/version.js'
+
 interface ManifestFlag {
   name: string
   char?: string
@@ -84,7 +86,8 @@ export function notRun(lines: ReadonlyArray<readonly string[]>, manifest: {comma
   }
   const ran = new Set<string>()
   for (const argv of lines) {
-    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) ran.add('--version')
+    const version = versionRequest(argv)
+    if (version) ran.add(version.verbose ? '--version --verbose' : '--version')
     const found = commandOf(argv, commands)
     if (!found) continue
     const id = found.command.id.replaceAll(':', ' ')
@@ -92,7 +95,7 @@ export function notRun(lines: ReadonlyArray<readonly string[]>, manifest: {comma
     for (const flag of flagsOf(found.rest, found.command)) ran.add(entry(found.command, flag))
     if (found.rest.includes('--help') || found.rest.includes('-h')) ran.add('--help')
   }
-  const expected = new Set(['--version', '--help'])
+  const expected = new Set(['--version', '--version --verbose', '--help'])
   for (const command of Object.values(manifest.commands)) {
     expected.add(command.id.replaceAll(':', ' '))
     for (const flag of Object.keys(command.flags)) expected.add(entry(command, flag))

@@ -18,6 +18,16 @@ export function cacheDir(env: Env = process.env): string {
   return join(xdg(env, 'XDG_CACHE_HOME', ['.cache']), 'kadm')
 }
 
+/** The V8 code cache of kadm's bundles (src/bundle-loader.ts): ~/.cache/kadm/v8. */
+export function codeCacheDir(env: Env = process.env): string {
+  return join(cacheDir(env), 'v8')
+}
+
+/** The Kafka releases `kadm local` fetched from Maven Central: ~/.cache/kadm/kafka. */
+export function kafkaReleasesDir(env: Env = process.env): string {
+  return join(cacheDir(env), 'kafka')
+}
+
 /** kadm's own state worth keeping but not config (undo files of `offsets reset`): ~/.local/state/kadm. */
 export function stateDir(env: Env = process.env): string {
   return join(xdg(env, 'XDG_STATE_HOME', ['.local', 'state']), 'kadm')

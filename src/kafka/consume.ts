@@ -8,7 +8,7 @@ import {type ConsumedRecord, recordBytes} from '../domain/record-format.js'
 import {type StartPosition, type StopPosition, tailOffset} from '../domain/start-position.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
-import {codecFor} from './compression.js'
+import {type Codec, codecFor, COMPRESSION_TYPES} from './compression.js'
 import {releaseFrame} from './framed-socket.js'
 import {type IsolationLevel, listOffsets, listOffsetsMany, type OffsetSpec, type TopicPartition} from './offsets.js'
 import {ZERO_UUID} from './protocol/codec.js'
@@ -718,9 +718,22 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   if (chosen.unmatched.length) options.notify?.(unmatchedLine(chosen.unmatched, follow))
   const subscribed = new Set(chosen.topics.map((t) => t.name))
   if (!subscribed.size && !follow) return {records: 0, bytes: 0, ms: Date.now() - started, reason: 'end'}
-  const {Kafka} = await (await import('./kafkajs.js')).loadKafkajs()
+  const {Kafka, CompressionCodecs} = await (await import('./kafkajs.js')).loadKafkajs()
   const {kafkaConfig} = await import('./client.js')
-  await (await import('./compression.js')).registerKafkajsCodecs()
+  // kafkajs ships gzip only: it gets kadm's codecs, each loaded when a batch needs it. One that
+  // cannot load ends the command with its one line: kafkajs takes the error for a failed fetch and
+  // fetches again, printing nothing, for as long as it runs.
+  for (const type of [COMPRESSION_TYPES.gzip, COMPRESSION_TYPES.snappy, COMPRESSION_TYPES.lz4, COMPRESSION_TYPES.zstd]) {
+    (CompressionCodecs as unknown as Record<number, () => Codec>)[type] = () => {
+      try {
+        return codecFor(type)
+      } catch (error) {
+        failure ??= error
+        resolveDone()
+        throw error
+      }
+    }
+  }
   const kafka = new Kafka(await kafkaConfig(connection.settings, connection.options))
   /** Topics that matched after the start: read from their beginning when the group has no offsets for them. */
   const foundLater = new Set<string>()

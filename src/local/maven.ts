@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import {KadmError} from '../errors.js'
-import {cacheDir} from '../config/paths.js'
+import {kafkaReleasesDir} from '../config/paths.js'
 import {parseVersionSpec} from './versions.js'
 
 const run = promisify(execFile)
@@ -51,7 +51,7 @@ async function mvn(dir: string, args: string[], what: string): Promise<void> {
 export async function resolveKafkaVersion(spec: string): Promise<string> {
   const request = parseVersionSpec(spec)
   if (request.kind === 'exact') return request.version
-  const dir = join(cacheDir(), 'kafka', 'resolve')
+  const dir = join(kafkaReleasesDir(), 'resolve')
   await mkdir(dir, {recursive: true})
   const memo = join(dir, 'resolved.json')
   let known: Record<string, {version: string; at: number}> = {}
@@ -82,7 +82,7 @@ function loggingOf(jars: string[]): KafkaDistribution['logging'] | undefined {
  * into ~/.cache/kadm/kafka/<version>/libs, once.
  */
 export async function ensureKafkaJars(version: string): Promise<KafkaDistribution> {
-  const home = join(cacheDir(), 'kafka', version)
+  const home = join(kafkaReleasesDir(), version)
   const libDir = join(home, 'libs')
   const done = join(home, '.complete')
   const listJars = async () => (await readdir(libDir)).filter((f) => f.endsWith('.jar'))

@@ -44,3 +44,14 @@ export async function untilEveryBroker(addresses: string[], topic: string, what:
 /** Every partition of `count` has a leader and all its replicas in sync. */
 export const fullIsr = (count: number) => (partitions: KcatPartition[]) =>
   partitions.length === count && partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length)
+
+/** The topics the cluster at `bootstrap` has, as kcat -L lists them (internal ones too), sorted. */
+export function kcatTopicNames(bootstrap: string): string[] {
+  const out = execFileSync('kcat', ['-L', '-J', '-b', bootstrap, '-m', '5'], {encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore']})
+  return (JSON.parse(out) as {topics: Array<{topic: string}>}).topics.map((t) => t.topic).sort()
+}
+
+/** Every record of `topic` from the beginning to its end, each printed with kcat's -f `format` (%k key, %s value, %p partition...). */
+export function kcatRead(bootstrap: string, topic: string, format: string): string {
+  return execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', topic, '-f', format], {encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024})
+}

@@ -7,9 +7,9 @@ export interface RunResult {
 }
 
 /** Runs a program to completion with the given stdin, collecting stdout and stderr; killed after timeoutMs. */
-export async function runProcess(command: string, args: string[], options: {env?: NodeJS.ProcessEnv; input?: string | Buffer; timeoutMs: number}): Promise<RunResult> {
+export async function runProcess(command: string, args: string[], options: {env?: NodeJS.ProcessEnv; input?: string | Buffer; timeoutMs: number; cwd?: string}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {env: options.env, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(command, args, {env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe']})
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (d) => out.push(d))

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
@@ -7,6 +7,7 @@ import {beforeAll, describe, expect, inject, it} from 'vitest'
 import {createTopic, kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
+import {TESTED_KAFKA_VERSIONS} from '../../src/local/versions.js'
 
 const bootstrap = inject('bootstrap')
 const B = ['-b', bootstrap]
@@ -389,11 +390,43 @@ describe('long names on a terminal', () => {
 })
 
 describe('--version, help and --help', () => {
-  it('--version names kadm, its version, the platform and Node', async () => {
+  it('--version names kadm, its version, the platform, Node and the Kafka releases kadm is tested with', async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {version: string}
     const result = await kadm(['--version'])
     expect(result.code).toBe(0)
-    expect(result.stdout.trim()).toBe(`kadm/${pkg.version} ${process.platform}-${process.arch} node-${process.version}`)
+    expect(result.stderr).toBe('')
+    expect(result.stdout).toBe([
+      `kadm/${pkg.version} ${process.platform}-${process.arch} node-${process.version}`,
+      `tested with Apache Kafka ${TESTED_KAFKA_VERSIONS.join(', ')}`,
+    ].join('\n') + '\n')
+  })
+
+  it('--version --verbose (either order) adds the Node, where kadm is, each codec with its package, and the folders it writes to', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'kadm-version-'))
+    const env = {XDG_CACHE_HOME: join(home, 'cache'), XDG_STATE_HOME: join(home, 'state'), XDG_DATA_HOME: join(home, 'data'), KADM_LOCAL_DIR: undefined}
+    // Each package's version as its installed package.json says.
+    const version = async (name: string) => (JSON.parse(await readFile(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {version: string}).version
+    const plain = await kadm(['--version'], {env})
+    const verbose = await kadm(['--version', '--verbose'], {env})
+    expect(verbose.code, verbose.stderr).toBe(0)
+    expect(verbose.stderr).toBe('')
+    expect(verbose.stdout).toBe(plain.stdout + [
+      `node          ${process.version} (${process.execPath})`,
+      `installed in  ${ROOT}`,
+      `gzip          ok (Node's zlib)`,
+      `snappy        ok (kafkajs-snappy ${await version('kafkajs-snappy')})`,
+      `lz4           ok (lz4-napi ${await version('lz4-napi')})`,
+      `zstd          ok (@mongodb-js/zstd ${await version('@mongodb-js/zstd')})`,
+      `crc32c        ok (@node-rs/crc32 ${await version('@node-rs/crc32')})`,
+      `code cache    ${join(home, 'cache', 'kadm', 'v8')}`,
+      `kafka jars    ${join(home, 'cache', 'kadm', 'kafka')}`,
+      `state         ${join(home, 'state', 'kadm')}`,
+      `local data    ${join(home, 'data', 'kadm', 'local')}`,
+    ].join('\n') + '\n')
+    expect((await kadm(['--verbose', '--version'], {env})).stdout).toBe(verbose.stdout)
+    const off = await kadm(['--version', '--verbose'], {env: {...env, KADM_NO_CODE_CACHE: '1'}})
+    expect(off.stdout.split('\n').filter((l) => l.startsWith('code cache'))).toEqual(['code cache    off (KADM_NO_CODE_CACHE=1)'])
+    await rm(home, {recursive: true, force: true})
   })
 
   it('help COMMAND is the same as COMMAND --help, and names every flag of the command', async () => {

@@ -17,6 +17,7 @@ describe('the flag-coverage check', () => {
   it('counts commands and flags by long name, short char, alias, --no- form and command alias', () => {
     const lines = [
       ['--version'],
+      ['--verbose', '--version'],
       ['topics', 'ls', '-o', 'json', '--help'],
       ['groups', 'lag', 'g1', '--no-time-lag', '-w', '2', '--isolation-level', 'read_committed'],
     ]
@@ -30,13 +31,13 @@ describe('the flag-coverage check', () => {
       'cluster:describe': {id: 'cluster:describe', flags: {output: {name: 'output', char: 'o', summary: 'Output format.'}}},
       'console:consume': {id: 'console:consume', flags: {output: {name: 'output', char: 'o', summary: 'table or json.'}}},
     }}
-    expect(notRun([['--version'], ['topics', 'list', '-o', 'json', '--help'], ['cluster', 'describe'], ['console', 'consume']], withShared, shared)).toEqual(['console consume --output'])
-    expect(notRun([['--version'], ['topics', 'list', '--help'], ['cluster', 'describe', '-o', 'yaml'], ['console', 'consume', '-o', 'json']], withShared, shared)).toEqual([])
+    expect(notRun([['--version'], ['topics', 'list', '-o', 'json', '--help'], ['cluster', 'describe'], ['console', 'consume']], withShared, shared)).toEqual(['--version --verbose', 'console consume --output'])
+    expect(notRun([['--version'], ['--version', '--verbose'], ['topics', 'list', '--help'], ['cluster', 'describe', '-o', 'yaml'], ['console', 'consume', '-o', 'json']], withShared, shared)).toEqual([])
   })
 
   it('names everything a run never used, and stops at --', () => {
     expect(notRun([['topics', 'list', '--', '--internal']], manifest)).toEqual([
-      '--version', '--help', 'topics list --output', 'topics list --regex', 'topics list --internal',
+      '--version', '--version --verbose', '--help', 'topics list --output', 'topics list --regex', 'topics list --internal',
       'consumer-groups lag', 'consumer-groups lag --time-lag', 'consumer-groups lag --watch', 'consumer-groups lag --isolation',
     ])
   })

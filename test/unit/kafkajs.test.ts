@@ -41,7 +41,7 @@ const queueOptions = {maxInFlightRequests: 1, requestTimeout: 30_000, enforceReq
 describe('the kafkajs kadm is built on', () => {
   it('is the exact release pinned in package.json and installed', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
-    expect(manifest.dependencies.kafkajs).toBe(KAFKAJS_VERSION)
+    expect(manifest.devDependencies.kafkajs).toBe(KAFKAJS_VERSION)
     expect(JSON.parse(readFileSync(require.resolve('kafkajs/package.json'), 'utf8')).version).toBe(KAFKAJS_VERSION)
   })
 

@@ -1,6 +1,5 @@
-import {createRequire} from 'node:module'
-
 import type {ProducedRecord} from '../../domain/record-format.js'
+import {type Crc32c, loadNativeCrc32c} from '../compression.js'
 import {Reader, Writer} from './codec.js'
 import {IN_PLACE, type InPlacePayload, sendOver} from '../kafkajs.js'
 import {type ApiSpec, type BrokerConnection, negotiateVersion} from './transport.js'
@@ -207,16 +206,13 @@ export function crc32cJs(buf: Buffer, start = 0, end = buf.length): number {
 }
 
 /**
- * The native CRC-32C of @node-rs/crc32 (prebuilt binaries from the npm registry, Node 10 and
- * later): three times the JavaScript one's speed, whose checksum was a fifth of `console
- * produce`'s CPU time. Where its binary cannot load, the JavaScript one gives the same sums.
+ * The native CRC-32C (src/kafka/compression.ts): three times the JavaScript one's speed, whose
+ * checksum was a fifth of `console produce`'s CPU time. Where its binary cannot load, the
+ * JavaScript one gives the same sums.
  */
-const nativeCrc32c: ((input: Buffer, initial?: number) => number) | undefined = (() => {
-  try {
-    return (createRequire(import.meta.url)('@node-rs/crc32') as {crc32c(input: Buffer, initial?: number): number}).crc32c
-  } catch {
-    return undefined
-  }
+const nativeCrc32c: Crc32c | undefined = (() => {
+  const native = loadNativeCrc32c()
+  return native.ok ? native.value : undefined
 })()
 
 /** CRC-32C (Castagnoli), the checksum of record batches v2, of bytes `start` to `end`. */
