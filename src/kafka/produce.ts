@@ -430,8 +430,12 @@ export class RecordProducer {
       const name = errorName(result.errorCode)
       // A resent batch the broker already has: idempotence did its job.
       if (name === 'DUPLICATE_SEQUENCE_NUMBER') return OK
-      // Batches are made to fit the topic's limit, so this is a record over it on its own.
-      if (name === 'MESSAGE_TOO_LARGE') return {kind: 'fail', error: `MESSAGE_TOO_LARGE: a record is larger than the topic's max.message.bytes${this.maxMessageBytes === undefined ? '' : ` (${this.maxMessageBytes})`}`}
+      // Batches are made to fit the topic's limit when it is known, so this is a record over it on its own.
+      if (name === 'MESSAGE_TOO_LARGE') {
+        return {kind: 'fail', error: this.maxMessageBytes === undefined
+          ? `MESSAGE_TOO_LARGE: a batch is larger than the topic's max.message.bytes, which the brokers did not tell kadm (DescribeConfigs)`
+          : `MESSAGE_TOO_LARGE: a record is larger than the topic's max.message.bytes (${this.maxMessageBytes})`}
+      }
       if (RETRIABLE.has(name)) return {kind: 'retry', error: name}
       return {kind: 'fail', error: result.errorMessage ? `${name}: ${result.errorMessage}` : name}
     } catch (error) {
