@@ -3,7 +3,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {KadmError} from '../errors.js'
 import {KafkaConnection} from './client.js'
 import {BrokerUnreachable} from './connection-errors.js'
-import {DescribeQuorum, type QuorumState} from './protocol/describe-quorum.js'
+import {DescribeQuorum, type QuorumReplica, type QuorumState} from './protocol/describe-quorum.js'
 
 export interface BrokerSummary {
   id: number
@@ -129,6 +129,79 @@ function laggingVoters(state: QuorumState): Array<{id: number; sinceMs: number |
     .map((v) => ({id: v.replicaId, last: Number(v.lastFetchTimestamp)}))
     .filter((v) => v.last <= 0 || newest - v.last > VOTER_LAG_MS)
     .map((v) => ({id: v.id, sinceMs: v.last <= 0 ? null : newest - v.last}))
+}
+
+export interface QuorumMember {
+  id: number
+  role: 'leader' | 'follower' | 'observer'
+  /** The member's metadata log directory (Kafka 3.9+); null from older brokers. */
+  directoryId: string | null
+  logEndOffset: number
+  /** Records behind the leader's log end offset. */
+  lag: number
+  /** The leader's clock, epoch ms; null when unknown. */
+  lastFetchTimestamp: number | null
+  lastCaughtUpTimestamp: number | null
+  /** False for a follower or observer that has not fetched from the leader for a while (down or frozen). */
+  fetching: boolean
+  /** Its listeners as NAME://host:port (Kafka 3.9+). */
+  endpoints: string[]
+}
+
+export interface QuorumDescription {
+  clusterId: string | null
+  leaderId: number
+  leaderEpoch: number
+  highWatermark: number
+  /**
+   * How far the voter furthest behind is, in records and in ms of the leader's clock (null when a
+   * timestamp is unknown), as kafka-metadata-quorum.sh's MaxFollowerLag and MaxFollowerLagTimeMs.
+   */
+  maxFollowerLag: number
+  maxFollowerLagTimeMs: number | null
+  members: QuorumMember[]
+}
+
+/**
+ * The KRaft quorum as its leader sees it (DescribeQuorum, which brokers forward to the active
+ * controller): leader and epoch, high watermark, and each voter and observer with its log end,
+ * lag and last fetch, as kafka-metadata-quorum.sh describe --status and --replication.
+ */
+export async function describeQuorum(connection: KafkaConnection): Promise<QuorumDescription> {
+  const [state, metadata] = await Promise.all([connection.sendAny(DescribeQuorum, undefined), connection.metadata([])])
+  const leader = state.voters.find((v) => v.replicaId === state.leaderId)
+  const leaderEnd = Number(leader?.logEndOffset ?? state.highWatermark)
+  const stale = new Set(laggingVoters({...state, voters: [...state.voters, ...state.observers]}).map((v) => v.id))
+  const time = (t: bigint) => (t > 0n ? Number(t) : null)
+  const member = (role: QuorumMember['role']) => (r: QuorumReplica): QuorumMember => ({
+    id: r.replicaId,
+    role,
+    directoryId: r.directoryId,
+    logEndOffset: Number(r.logEndOffset),
+    lag: leaderEnd - Number(r.logEndOffset),
+    lastFetchTimestamp: time(r.lastFetchTimestamp),
+    lastCaughtUpTimestamp: time(r.lastCaughtUpTimestamp),
+    fetching: role === 'leader' || !stale.has(r.replicaId),
+    endpoints: state.endpoints.get(r.replicaId) ?? [],
+  })
+  // Furthest behind: the voter with the lowest log end (the leader when none is behind).
+  const furthest = state.voters.reduce((a, b) => (b.logEndOffset < a.logEndOffset ? b : a), leader ?? state.voters[0])
+  const caughtUp = (r?: QuorumReplica) => (r && r.lastCaughtUpTimestamp > 0n ? Number(r.lastCaughtUpTimestamp) : null)
+  const leaderCaughtUp = caughtUp(leader)
+  const furthestCaughtUp = caughtUp(furthest)
+  return {
+    clusterId: metadata.clusterId,
+    leaderId: state.leaderId,
+    leaderEpoch: state.leaderEpoch,
+    highWatermark: Number(state.highWatermark),
+    maxFollowerLag: leaderEnd - Number(furthest?.logEndOffset ?? leaderEnd),
+    maxFollowerLagTimeMs: furthest === leader ? 0 : leaderCaughtUp === null || furthestCaughtUp === null ? null : leaderCaughtUp - furthestCaughtUp,
+    members: [
+      ...(leader ? [member('leader')(leader)] : []),
+      ...state.voters.filter((v) => v !== leader).map(member('follower')),
+      ...state.observers.map(member('observer')),
+    ],
+  }
 }
 
 /** Which broker ids the cluster metadata lists right now. */

@@ -1,6 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
-import type {ClusterDescription} from '../kafka/cluster.js'
+import {formatDuration} from '../domain/duration.js'
+import type {ClusterDescription, QuorumDescription} from '../kafka/cluster.js'
 import {renderKeyValues, renderTable} from './table.js'
 
 export function renderClusterDescription(data: ClusterDescription, chalk: ChalkInstance): string {
@@ -29,6 +30,31 @@ export function renderClusterDescription(data: ClusterDescription, chalk: ChalkI
     {header: 'LEADERS', value: (b) => b.leaders, align: 'right'},
     {header: 'REPLICAS', value: (b) => b.replicas, align: 'right'},
     {header: 'CONTROLLER', value: (b) => (b.id === c.activeControllerId ? 'active' : c.voters.includes(b.id) ? 'voter' : ''), colour: (t) => (t === 'active' ? chalk.green(t) : t)},
+  ], chalk)
+  return `${header}\n\n${table}`
+}
+
+/** `kadm cluster quorum`: the quorum's state, then each voter and observer (ages from `now`, epoch ms). */
+export function renderQuorum(data: QuorumDescription, chalk: ChalkInstance, now = Date.now()): string {
+  const stopped = data.members.filter((m) => !m.fetching)
+  const lag = `${data.maxFollowerLag} record${data.maxFollowerLag === 1 ? '' : 's'}${data.maxFollowerLagTimeMs === null ? '' : `, ${formatDuration(data.maxFollowerLagTimeMs)}`}`
+  const header = renderKeyValues([
+    ['Cluster ID', data.clusterId],
+    ['Leader', `${data.leaderId} (epoch ${data.leaderEpoch})`],
+    ['High watermark', data.highWatermark],
+    ['Max follower lag', data.maxFollowerLag > 0 ? chalk.yellow(lag) : lag],
+    ...(stopped.length ? [['Not fetching', chalk.red(stopped.map((m) => m.id).join(', '))] as [string, string]] : []),
+  ], chalk)
+  const age = (t: number | null) => (t === null ? null : `${formatDuration(now - t)} ago`)
+  const table = renderTable(data.members, [
+    {header: 'NODE', value: (m) => m.id, align: 'right'},
+    {header: 'ROLE', value: (m) => m.role, colour: (t, m) => (m.role === 'leader' ? chalk.green(t) : t)},
+    {header: 'STATUS', value: (m) => (m.fetching ? 'ok' : 'not fetching'), colour: (t, m) => (m.fetching ? t : chalk.red(t))},
+    {header: 'LOG END', value: (m) => m.logEndOffset, align: 'right'},
+    {header: 'LAG', value: (m) => m.lag, align: 'right'},
+    {header: 'LAST FETCH', value: (m) => age(m.lastFetchTimestamp)},
+    {header: 'LAST CAUGHT UP', value: (m) => age(m.lastCaughtUpTimestamp)},
+    {header: 'ENDPOINTS', value: (m) => m.endpoints.join(',')},
   ], chalk)
   return `${header}\n\n${table}`
 }

@@ -101,6 +101,63 @@ describe('kadm cluster describe', () => {
   })
 })
 
+interface Quorum {
+  clusterId: string
+  leaderId: number
+  leaderEpoch: number
+  highWatermark: number
+  maxFollowerLag: number
+  members: Array<{id: number; role: string; directoryId: string | null; logEndOffset: number; lag: number; fetching: boolean; endpoints: string[]}>
+}
+
+/** kafka-metadata-quorum.sh describe --status: its "Key: value" lines. */
+async function quorumStatus(): Promise<Record<string, string>> {
+  const result = await kafkaTool(version, 'MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status'])
+  expect(result.code, result.stderr).toBe(0)
+  return Object.fromEntries(result.stdout.split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]))
+}
+
+/** kafka-metadata-quorum.sh describe --replication: one row per voter and observer. */
+async function quorumReplication(): Promise<Array<{id: number; directoryId: string; logEndOffset: number; lag: number; status: string}>> {
+  const result = await kafkaTool(version, 'MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--replication'])
+  expect(result.code, result.stderr).toBe(0)
+  const [head, ...rows] = result.stdout.trim().split('\n').map((l) => l.split('\t').map((c) => c.trim()))
+  expect(head.slice(0, 7)).toEqual(['NodeId', 'DirectoryId', 'LogEndOffset', 'Lag', 'LastFetchTimestamp', 'LastCaughtUpTimestamp', 'Status'])
+  return rows.map((r) => ({id: Number(r[0]), directoryId: r[1], logEndOffset: Number(r[2]), lag: Number(r[3]), status: r[6]}))
+}
+
+describe('kadm cluster quorum', () => {
+  it('shows the quorum as kafka-metadata-quorum.sh describe --status and --replication do', async () => {
+    const status = await quorumStatus()
+    const ours = await kadmJson<Quorum>(['cluster', 'quorum', '-b', bootstrap])
+    const replication = await quorumReplication()
+    expect([ours.clusterId, ours.leaderId, ours.leaderEpoch]).toEqual([status.ClusterId, Number(status.LeaderId), Number(status.LeaderEpoch)])
+    // The metadata log grows all the time (a no-op record every 500 ms): ours is read between the tool's two runs.
+    expect(ours.highWatermark).toBeGreaterThanOrEqual(Number(status.HighWatermark))
+    expect(ours.highWatermark).toBeLessThanOrEqual(replication[0].logEndOffset)
+    // Voters and observers with their listeners, as the tool prints them (it leaves out a zero directory id).
+    const asTool = (m: Quorum['members'][number]) => ({id: m.id, ...(m.directoryId && m.directoryId !== 'AAAAAAAAAAAAAAAAAAAAAA' ? {directoryId: m.directoryId} : {}), ...(m.endpoints.length ? {endpoints: m.endpoints} : {})})
+    const byId = (a: {id: number}, b: {id: number}) => a.id - b.id
+    // Kafka 3.9's tool prints a zero directory id as "directoryId": null; 4.x leaves it out.
+    const fromTool = (text: string) => (JSON.parse(text) as Array<Record<string, unknown>>).map(({directoryId, ...rest}) => (directoryId === null ? rest : {directoryId, ...rest})).sort(byId as never)
+    expect(ours.members.filter((m) => m.role !== 'observer').map(asTool).sort(byId)).toEqual(fromTool(status.CurrentVoters))
+    expect(ours.members.filter((m) => m.role === 'observer').map(asTool).sort(byId)).toEqual(fromTool(status.CurrentObservers))
+    // The same members in the same order and roles, with directory ids (Kafka 3.9 and later send them).
+    expect(ours.members.map((m) => [m.id, m.directoryId, m.role])).toEqual(replication.map((r) => [r.id, r.directoryId, r.status.toLowerCase()]))
+    for (const [i, m] of ours.members.entries()) {
+      expect(m.logEndOffset).toBeLessThanOrEqual(replication[i].logEndOffset)
+      expect(m.lag).toBe(ours.members[0].logEndOffset - m.logEndOffset)
+    }
+    expect(ours.members.every((m) => m.fetching)).toBe(true)
+
+    const table = await kadm(['cluster', 'quorum', '-b', bootstrap])
+    expect(table.code, table.stderr).toBe(0)
+    expect(table.stdout).toContain(`Cluster ID:       ${ours.clusterId}\nLeader:           ${ours.leaderId} (epoch ${ours.leaderEpoch})\n`)
+    expect(table.stdout).toMatch(/\nNODE\s+ROLE\s+STATUS\s+LOG END\s+LAG\s+LAST FETCH\s+LAST CAUGHT UP\s+ENDPOINTS\n/)
+    for (const m of ours.members) expect(table.stdout).toMatch(new RegExp(`^\\s*${m.id}\\s+${m.role}\\s+ok\\s+\\d+\\s+\\d+\\s+\\S+ ago\\s+\\S+ ago\\s+${m.endpoints.join(',')}$`, 'm'))
+  })
+})
+
 describe('connection failures', () => {
   it('a refused address fails fast with one line naming it', async () => {
     const started = Date.now()

@@ -1,9 +1,10 @@
 import {execFileSync} from 'node:child_process'
+import {setTimeout as sleep} from 'node:timers/promises'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {FaultCluster} from '../helpers/fault-cluster.js'
 import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
-import {describeWithTopicCommand} from '../helpers/kafka-tools.js'
+import {describeWithTopicCommand, kafkaTool} from '../helpers/kafka-tools.js'
 import {kcatPartitions} from '../helpers/kcat.js'
 
 const version = inject('kafkaVersion')
@@ -92,6 +93,7 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
     const [a, b] = [1, 2, 3].filter((id) => id !== frozen)
     const made = [uniqueName('frozen-create'), uniqueName('frozen-create')]
     await cluster.freeze(frozen)
+    const frozenAt = Date.now()
     try {
       // Replicas on the live brokers: what a silent broker costs is its own view, not the change.
       const created = await kadm(['topics', 'create', ...made, '--replica-assignment', `${a}:${b},${b}:${a}`, '--timeout', '3s', ...B])
@@ -110,6 +112,20 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
       for (const id of [a, b]) {
         for (const name of made) expect(kcatPartitions(cluster.address(id), name)).toEqual([])
       }
+
+      // The quorum still answers: the frozen voter is the one marked as not fetching (after 5 s
+      // without a fetch), and Kafka's own tool shows its last fetch that far behind the others'.
+      await sleep(Math.max(0, frozenAt + 7_000 - Date.now()))
+      const quorum = await kadm(['cluster', 'quorum', '-o', 'json', '--timeout', '3s', ...B])
+      expect(quorum.code, quorum.stderr).toBe(0)
+      const members = (JSON.parse(quorum.stdout) as {members: Array<{id: number; fetching: boolean; lastFetchTimestamp: number}>}).members
+      expect(members.filter((m) => !m.fetching).map((m) => m.id)).toEqual([frozen])
+      const tool = await kafkaTool(version, 'MetadataQuorumCommand', ['--bootstrap-server', cluster.address(a), 'describe', '--replication'])
+      expect(tool.code, tool.stderr).toBe(0)
+      const lastFetch = new Map(tool.stdout.trim().split('\n').slice(1).map((l) => l.split('\t').map((c) => c.trim())).map((r) => [Number(r[0]), Number(r[4])]))
+      const newest = Math.max(...[...lastFetch.values()])
+      expect(newest - lastFetch.get(frozen)!).toBeGreaterThan(5_000)
+      expect(members.find((m) => m.id === frozen)!.lastFetchTimestamp).toBe(lastFetch.get(frozen))
     } finally {
       await cluster.thaw(frozen)
     }
