@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs what the integration tests compare kadm with, on a fresh machine:
-# kcat from Debian's packages. Kafka's own jars are fetched by the test setup through mvn.
+# kcat, and promtool (Debian's prometheus package) to check the metrics kadm writes, from Debian's
+# packages. Kafka's own jars are fetched by the test setup through mvn.
 set -euo pipefail
 for tool in java mvn; do
   command -v "$tool" >/dev/null || { echo "error: $tool is needed to run Apache Kafka for the tests" >&2; exit 1; }
 done
 command -v openssl >/dev/null || { echo "error: openssl is needed to make certificates for the secured-broker tests" >&2; exit 1; }
-if ! command -v kcat >/dev/null; then
+missing=()
+command -v kcat >/dev/null || missing+=(kcat)
+command -v promtool >/dev/null || missing+=(prometheus)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  $sudo apt-get install -y -qq kcat >/dev/null
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi

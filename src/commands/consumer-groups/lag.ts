@@ -8,7 +8,7 @@ import {parseStates} from '../../domain/group-flags.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
 import {kafkaNameFlag, namesGiven, selectionFlags, topicPatterns} from '../../topic-flags.js'
 import {renderLagLines, renderLagSummary} from '../../render/groups.js'
-import {serialise} from '../../render/output.js'
+import {OUTPUT_FORMATS, serialise} from '../../render/output.js'
 import {forTerminal} from '../../render/table.js'
 
 const DEFAULT_WATCH_SECONDS = '5'
@@ -40,16 +40,25 @@ export default class ConsumerGroupsLag extends ClusterCommand {
     watch: Flags.string({char: 'w', summary: `Refresh every SECONDS (default ${DEFAULT_WATCH_SECONDS}) with consume/produce rates and ETA, until Ctrl-C.`, helpValue: '[SECONDS]'}),
     iterations: Flags.integer({summary: 'With --watch: stop after this many samples.', min: 1}),
     'fail-above': Flags.integer({summary: 'Exit with code 3 when any group\'s total lag is above N.', helpValue: 'N', min: 0}),
+    output: Flags.string({
+      char: 'o',
+      summary: 'Output format; prometheus: lag per partition as Prometheus metrics, for node_exporter\'s textfile collector.',
+      options: [...OUTPUT_FORMATS, 'prometheus'],
+      default: 'table',
+      helpGroup: 'OUTPUT',
+    }),
   }
 
   async run(): Promise<LagSummary> {
     this.argv = expandOptionalFlag(this.argv, ['--watch', '-w'], DEFAULT_WATCH_SECONDS)
     const {flags, argv} = await this.parse(ConsumerGroupsLag)
-    this.applyOutputFlags(flags)
+    const prometheus = flags.output === 'prometheus' && !flags.json
+    this.applyOutputFlags({...flags, output: prometheus ? 'json' : flags.output})
     const names = topicPatterns(namesGiven(argv, flags.group), flags.regex)
     const interval = flags.watch === undefined ? undefined : Number(flags.watch)
     if (interval !== undefined && !(interval > 0)) throw new UsageError(`--watch "${flags.watch}" is not a number of seconds`)
     if (flags.iterations !== undefined && interval === undefined) throw new UsageError('--iterations needs --watch')
+    if (prometheus && interval !== undefined) throw new UsageError('-o prometheus prints one sample: run it from a timer (node_exporter reads the file it writes), not with --watch')
     const states = parseStates(flags.state)
     const connection = await this.connect(flags)
     const {loadGroupLags, missingGroupsError} = await import('../../kafka/groups.js')
@@ -75,7 +84,7 @@ export default class ConsumerGroupsLag extends ClusterCommand {
         }))
       } else if (interval !== undefined) rates = new Map()
       if (interval !== undefined) for (const [group, window] of samples) samples.set(group, rateWindow(window, loaded.at + interval * 1000))
-      return {summary: summariseLag(groups, loaded.at, rates), samples}
+      return {summary: summariseLag(groups, loaded.at, rates), samples, groups, at: loaded.at}
     }
 
     let exceeded: string[] = []
@@ -86,8 +95,11 @@ export default class ConsumerGroupsLag extends ClusterCommand {
     }
 
     if (interval === undefined) {
-      const {summary} = await sample(undefined)
-      await this.emit(summary, renderLagSummary)
+      const {summary, groups, at} = await sample(undefined)
+      if (prometheus) {
+        const {renderLagMetrics} = await import('../../render/metrics.js')
+        process.stdout.write(renderLagMetrics(groups, at, flags['time-lag']))
+      } else await this.emit(summary, renderLagSummary)
       check(summary)
       this.failIfAbove(exceeded, flags['fail-above'])
       return summary
