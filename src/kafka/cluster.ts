@@ -3,6 +3,8 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {KadmError} from '../errors.js'
 import {KafkaConnection} from './client.js'
 import {BrokerUnreachable} from './connection-errors.js'
+import {featureLevelName} from '../domain/features.js'
+import {ApiVersions} from './protocol/api-versions.js'
 import {DescribeQuorum, type QuorumReplica, type QuorumState} from './protocol/describe-quorum.js'
 
 export interface BrokerSummary {
@@ -202,6 +204,66 @@ export async function describeQuorum(connection: KafkaConnection): Promise<Quoru
       ...state.observers.map(member('observer')),
     ],
   }
+}
+
+export interface FeatureState {
+  name: string
+  /** The levels every broker that answered can run (the highest minimum, the lowest maximum). */
+  supportedMinVersion: number
+  supportedMaxVersion: number
+  /** The level the cluster runs; 0 when not finalized (off). */
+  finalizedVersionLevel: number
+  /** The same, by name (metadata.version: "4.4-IV2"; other features: the number). */
+  supportedMin: string
+  supportedMax: string
+  finalized: string
+}
+
+export interface FeaturesDescription {
+  /** The epoch of the finalized levels (it grows with every change of the cluster's metadata). */
+  epoch: number
+  features: FeatureState[]
+  /** Brokers that did not answer (their supported levels are not counted; named on stderr, exit 4). */
+  unreachable: number[]
+}
+
+/**
+ * The cluster's features, as kafka-features.sh describe: what the brokers support and what is
+ * finalized, from ApiVersions v3 asked of every broker in parallel (a broker that does not answer
+ * is left out and named; the finalized levels are the freshest any broker knows).
+ */
+export async function describeFeatures(connection: KafkaConnection): Promise<FeaturesDescription> {
+  const metadata = await connection.metadata([])
+  const unreachable: number[] = []
+  const answers = (await Promise.all(metadata.brokers.map(async (b) => {
+    try {
+      return await connection.send(await connection.broker(b.nodeId), ApiVersions, undefined)
+    } catch (error) {
+      if (!(error instanceof BrokerUnreachable)) throw error
+      unreachable.push(b.nodeId)
+      connection.noteGap(error, 'the feature levels it supports')
+      return undefined
+    }
+  }))).filter((a) => a !== undefined)
+  if (!answers.length) throw new KadmError('no broker answered ApiVersions')
+  const newest = answers.reduce((a, b) => (b.finalizedEpoch > a.finalizedEpoch ? b : a))
+  const names = new Set(answers.flatMap((a) => a.supported.map((f) => f.name)))
+  const features = [...names].sort().map((name): FeatureState => {
+    const ranges = answers.map((a) => a.supported.find((f) => f.name === name))
+    const supportedMinVersion = Math.max(...ranges.map((r) => r?.minVersion ?? 0))
+    const supportedMaxVersion = Math.min(...ranges.map((r) => r?.maxVersion ?? 0))
+    const finalizedVersionLevel = newest.finalized.find((f) => f.name === name)?.maxVersionLevel ?? 0
+    return {
+      name,
+      supportedMinVersion,
+      supportedMaxVersion,
+      finalizedVersionLevel,
+      supportedMin: featureLevelName(name, supportedMinVersion),
+      supportedMax: featureLevelName(name, supportedMaxVersion),
+      finalized: featureLevelName(name, finalizedVersionLevel),
+    }
+  })
+  return {epoch: Number(newest.finalizedEpoch), features, unreachable: unreachable.sort((a, b) => a - b)}
 }
 
 /** Which broker ids the cluster metadata lists right now. */

@@ -72,6 +72,7 @@ const TOOL_CLASSES = {
   GetOffsetShell: [{since: '0', className: 'org.apache.kafka.tools.GetOffsetShell'}],
   LeaderElectionCommand: [{since: '0', className: 'org.apache.kafka.tools.LeaderElectionCommand'}],
   MetadataQuorumCommand: [{since: '0', className: 'org.apache.kafka.tools.MetadataQuorumCommand'}],
+  FeatureCommand: [{since: '0', className: 'org.apache.kafka.tools.FeatureCommand'}],
   ReassignPartitionsCommand: [{since: '0', className: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand'}],
   ProducerPerformance: [{since: '0', className: 'org.apache.kafka.tools.ProducerPerformance'}],
   ConsumerPerformance: [{since: '0', className: 'org.apache.kafka.tools.ConsumerPerformance'}],

@@ -1,7 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import {formatDuration} from '../domain/duration.js'
-import type {ClusterDescription, QuorumDescription} from '../kafka/cluster.js'
+import type {ClusterDescription, FeaturesDescription, QuorumDescription} from '../kafka/cluster.js'
 import {renderKeyValues, renderTable} from './table.js'
 
 export function renderClusterDescription(data: ClusterDescription, chalk: ChalkInstance): string {
@@ -57,4 +57,14 @@ export function renderQuorum(data: QuorumDescription, chalk: ChalkInstance, now 
     {header: 'ENDPOINTS', value: (m) => m.endpoints.join(',')},
   ], chalk)
   return `${header}\n\n${table}`
+}
+
+/** `kadm cluster features`: one row per feature, as kafka-features.sh describe lists them. */
+export function renderFeatures(data: FeaturesDescription, chalk: ChalkInstance): string {
+  const table = renderTable(data.features, [
+    {header: 'FEATURE', value: (f) => f.name},
+    {header: 'SUPPORTED', value: (f) => `${f.supportedMin} - ${f.supportedMax}`},
+    {header: 'FINALIZED', value: (f) => f.finalized, colour: (t, f) => (f.finalizedVersionLevel < f.supportedMaxVersion ? chalk.yellow(t) : t)},
+  ], chalk)
+  return `${table}\n\nFinalized at epoch ${data.epoch}${data.unreachable.length ? `; brokers not counted (did not answer): ${data.unreachable.join(', ')}` : ''}`
 }

@@ -158,6 +158,37 @@ describe('kadm cluster quorum', () => {
   })
 })
 
+describe('kadm cluster features', () => {
+  /** kafka-features.sh describe: feature -> [supported min, supported max, finalized, epoch] as it prints them. */
+  async function featuresByKafka(): Promise<Map<string, [string, string, string, number]>> {
+    const result = await kafkaTool(version, 'FeatureCommand', ['--bootstrap-server', bootstrap, 'describe'])
+    expect(result.code, result.stderr).toBe(0)
+    const rows = new Map<string, [string, string, string, number]>()
+    for (const m of result.stdout.matchAll(/^Feature: (\S+)\s+SupportedMinVersion: (.+?)\s+SupportedMaxVersion: (.+?)\s+FinalizedVersionLevel: (.+?)\s+Epoch: (\d+)\s*$/gm)) {
+      rows.set(m[1], [m[2], m[3], m[4], Number(m[5])])
+    }
+    return rows
+  }
+
+  it('shows every feature\'s supported and finalized levels as kafka-features.sh describe does', async () => {
+    const before = await featuresByKafka()
+    const ours = await kadmJson<{epoch: number; unreachable: number[]; features: Array<{name: string; supportedMin: string; supportedMax: string; finalized: string; supportedMinVersion: number; finalizedVersionLevel: number}>}>(['cluster', 'features', '-b', bootstrap])
+    const after = await featuresByKafka()
+    // Kafka 3.9 has two features (metadata.version, kraft.version); 4.4 has seven.
+    expect([...before.keys()]).toContain('metadata.version')
+    expect(ours.features.map((f) => [f.name, f.supportedMin, f.supportedMax, f.finalized])).toEqual([...after].map(([name, [min, max, finalized]]) => [name, min, max, finalized]))
+    expect(ours.unreachable).toEqual([])
+    // The epoch moves with the metadata log: ours was read between the tool's two runs.
+    expect(ours.epoch).toBeGreaterThanOrEqual([...before.values()][0][3])
+    expect(ours.epoch).toBeLessThanOrEqual([...after.values()][0][3])
+
+    const table = await kadm(['cluster', 'features', '-b', bootstrap])
+    expect(table.code, table.stderr).toBe(0)
+    expect(table.stdout).toMatch(/^FEATURE\s+SUPPORTED\s+FINALIZED\n/)
+    for (const f of ours.features) expect(table.stdout).toMatch(new RegExp(`^${f.name.replaceAll('.', '\\.')}\\s+${f.supportedMin} - ${f.supportedMax}\\s+${f.finalized}$`, 'm'))
+  })
+})
+
 describe('connection failures', () => {
   it('a refused address fails fast with one line naming it', async () => {
     const started = Date.now()

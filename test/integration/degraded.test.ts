@@ -80,6 +80,15 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
       expect(listed.code, listed.stderr).toBe(0)
       const health = await kadmJson<ClusterJson>(['cluster', 'describe', '--timeout', '3s', ...B])
       expect(health.brokers.find((b) => b.id === frozen)).toMatchObject({status: 'unreachable', error: 'no answer within 3s (frozen or overloaded?)'})
+
+      // Feature levels from the brokers that answer; the frozen one named, left out, exit 4.
+      const features = await kadm(['cluster', 'features', '-o', 'json', '--timeout', '3s', ...B])
+      expect(features.code, features.stderr).toBe(4)
+      expect(features.stderr.trim()).toMatch(gapLine(frozen))
+      expect(features.stderr).toContain('missing the feature levels it supports')
+      const levels = JSON.parse(features.stdout) as {unreachable: number[]; features: Array<{name: string; finalized: string}>}
+      expect(levels.unreachable).toEqual([frozen])
+      expect(levels.features.find((f) => f.name === 'metadata.version')?.finalized).toMatch(/^\d+\.\d+-IV\d+$/)
     } finally {
       await cluster.thaw(frozen)
     }

@@ -315,6 +315,23 @@ export class Reader {
     }
   }
 
+  /**
+   * Tagged fields, each handed to `each` with its tag; `each` may read the field or leave it, the
+   * reader moves past it either way.
+   */
+  taggedFields(each: (tag: number) => void): void {
+    const count = this.uvarint()
+    for (let i = 0; i < count; i++) {
+      const tag = this.uvarint()
+      const size = this.uvarint()
+      const start = this.position
+      each(tag)
+      const read = this.position - start
+      if (read > size) throw new Error(`tagged field ${tag} read past its ${size} bytes`)
+      this.need(size - read)
+    }
+  }
+
   uuid(): string {
     const at = this.need(16)
     return this.buf.toString('base64url', at, at + 16)

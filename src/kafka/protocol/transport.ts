@@ -14,6 +14,8 @@ export interface ApiSpec<Req, Res> {
   minVersion: number
   maxVersion: number
   flexibleFrom: number
+  /** False for ApiVersions, whose response header has no tagged fields in any version (so that any client can read it). */
+  flexibleResponseHeader?: boolean
   encode(w: Writer, request: Req, version: number): void
   /** `request` is what was sent, for responses whose reading depends on it (transport always passes it). */
   decode(r: Reader, version: number, request?: Req): Res
@@ -65,7 +67,7 @@ export async function sendRequest<Req, Res>(broker: BrokerConnection, spec: ApiS
   const protocolResponse = {
     decode: async (payload: Buffer) => {
       const r = new Reader(payload)
-      if (flexible) r.tags()
+      if (flexible && spec.flexibleResponseHeader !== false) r.tags()
       return spec.decode(r, version, request)
     },
     parse: async (data: Res) => data,
