@@ -216,6 +216,18 @@ describe('BatchBuilder.addValues', () => {
     }
   })
 
+  it('a full batch takes no line and keeps its timestamps', async () => {
+    const b = new BatchBuilder(100)
+    const text = Buffer.from('a\nb\n')
+    const starts = Int32Array.from([0, 2])
+    const ends = Int32Array.from([1, 3])
+    expect(b.addValues(text, starts, ends, 0, 1, 1_000, 1 << 20, 1)).toBe(1)
+    expect(b.addValues(text, starts, ends, 1, 2, 9_000, 1 << 20, 1)).toBe(0)
+    const batch = await finish(b)
+    const [header] = scanBatches(Buffer.concat([batch, batch.subarray(0, 20)]))
+    expect([header.recordCount, header.baseTimestamp, header.maxTimestamp]).toEqual([1, 1_000, 1_000])
+  })
+
   it('hands over runs of lines, and a line begun in an earlier chunk on its own', () => {
     const splitter = new LineSplitter()
     const got: string[] = []

@@ -364,16 +364,14 @@ export class BatchBuilder {
    * Appends lines as records without key or headers, all stamped `timestamp`: the value of line
    * i is bytes `starts[i]` to `ends[i]` of `src` (one after the other, as lines of a chunk are).
    * Takes lines from `from` while the batch stays within `maxBytes` (the first record is taken
-   * whatever its size) and under `maxCount`, and says how many it took. The same bytes as add() per line, but the
-   * run of lines is copied in once and each value moved into place within the batch
-   * (copyWithin allocates nothing; a view per line for set() cost a garbage collection every
-   * 30,000 lines).
+   * whatever its size) and under `maxCount`, and says how many it took. The same bytes as add()
+   * per line, but the run of lines is copied in once and each value moved into place within the
+   * batch (copyWithin allocates nothing; a view per line for set() cost a garbage collection
+   * every 30,000 lines).
    */
   addValues(src: Uint8Array, starts: Int32Array, ends: Int32Array, from: number, to: number, timestamp: number, maxBytes: number, maxCount: number): number {
     if (from >= to) return 0
-    if (this.count === 0) this.baseTimestamp = this.maxTimestamp = timestamp
-    else if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp
-    const delta = timestamp - this.baseTimestamp
+    const delta = this.count === 0 ? 0 : timestamp - this.baseTimestamp
     const fixed = 1 + varintSize(delta) + 1 + 1 // attributes, timestamp delta, null key, no headers
     let out = 0
     let n = 0
@@ -388,6 +386,8 @@ export class BatchBuilder {
       n++
     }
     if (!n) return 0
+    if (this.count === 0) this.baseTimestamp = this.maxTimestamp = timestamp
+    else if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp
     this.ensure(out)
     const runStart = starts[from]
     const runEnd = ends[from + n - 1]
