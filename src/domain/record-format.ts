@@ -555,24 +555,9 @@ export class LineSplitter {
   private readonly ends = new Int32Array(RUN_LINES)
 
   push(chunk: Buffer, each: (buf: Buffer, start: number, end: number) => void): void {
-    let start = 0
-    if (this.rest) {
-      // Only the line that spans the chunks is joined, not the whole chunk (a copy of all input).
-      const nl = chunk.indexOf(10)
-      if (nl < 0) {
-        this.rest = Buffer.concat([this.rest, chunk])
-        return
-      }
-      const first = Buffer.concat([this.rest, chunk.subarray(0, nl)])
-      this.rest = undefined
-      each(first, 0, first.length)
-      start = nl + 1
-    }
-    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-      each(chunk, start, nl)
-      start = nl + 1
-    }
-    if (start < chunk.length) this.rest = Buffer.from(chunk.subarray(start))
+    this.pushRuns(chunk, each, (buf, starts, ends, count) => {
+      for (let i = 0; i < count; i++) each(buf, starts[i], ends[i])
+    })
   }
 
   /**
@@ -583,8 +568,12 @@ export class LineSplitter {
   pushRuns(chunk: Buffer, each: (buf: Buffer, start: number, end: number) => void, many: (chunk: Buffer, starts: Int32Array, ends: Int32Array, count: number) => void): void {
     let start = 0
     if (this.rest) {
+      // Only the line that spans the chunks is joined, not the whole chunk (a copy of all input).
       const nl = chunk.indexOf(10)
-      if (nl < 0) return this.push(chunk, each)
+      if (nl < 0) {
+        this.rest = Buffer.concat([this.rest, chunk])
+        return
+      }
       const first = Buffer.concat([this.rest, chunk.subarray(0, nl)])
       this.rest = undefined
       each(first, 0, first.length)
