@@ -1,4 +1,6 @@
 import {execFileSync} from 'node:child_process'
+import {writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
@@ -129,7 +131,13 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
       expect(quorum.code, quorum.stderr).toBe(0)
       const members = (JSON.parse(quorum.stdout) as {members: Array<{id: number; fetching: boolean; lastFetchTimestamp: number}>}).members
       expect(members.filter((m) => !m.fetching).map((m) => m.id)).toEqual([frozen])
-      const tool = await kafkaTool(version, 'MetadataQuorumCommand', ['--bootstrap-server', cluster.address(a), 'describe', '--replication'])
+      // Kafka's tool sends its request to a broker of its choosing, the frozen one included (it is
+      // still registered): a short request timeout makes it try another broker within its call.
+      const config = join(cluster.state.dataDir, 'quick-admin.properties')
+      await writeFile(config, 'request.timeout.ms=3000\ndefault.api.timeout.ms=20000\n')
+      const args = ['--bootstrap-server', cluster.address(a), '--command-config', config, 'describe', '--replication']
+      let tool = await kafkaTool(version, 'MetadataQuorumCommand', args)
+      for (let attempt = 1; tool.code !== 0 && attempt < 3; attempt++) tool = await kafkaTool(version, 'MetadataQuorumCommand', args)
       expect(tool.code, tool.stderr).toBe(0)
       const lastFetch = new Map(tool.stdout.trim().split('\n').slice(1).map((l) => l.split('\t').map((c) => c.trim())).map((r) => [Number(r[0]), Number(r[4])]))
       const newest = Math.max(...[...lastFetch.values()])
