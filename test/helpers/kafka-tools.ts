@@ -74,3 +74,38 @@ export async function describeWithTopicCommand(version: string, bootstrap: strin
   }
   return {topics, partitions}
 }
+
+export interface ToolConfig {
+  value: string
+  sensitive: boolean
+  /** In the order ConfigCommand prints them: the first is where the value comes from. */
+  synonyms: Array<{source: string; name: string; value: string}>
+}
+
+/**
+ * Runs kafka-configs --describe (ConfigCommand from the cluster's own jars) and parses the entries
+ * it prints ("  name=value sensitive=false synonyms={SOURCE:name=value, ...}"), by name.
+ */
+export async function describeWithConfigCommand(version: string, bootstrap: string, args: string[]): Promise<Map<string, ToolConfig>> {
+  const result = await kafkaTool(version, 'ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  if (result.code !== 0) throw new Error(`ConfigCommand --describe ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  const configs = new Map<string, ToolConfig>()
+  for (const line of result.stdout.split('\n')) {
+    const m = /^ {2}([^=\s]+)=(.*) sensitive=(true|false) synonyms=\{(.*)\}$/.exec(line)
+    if (!m) continue
+    const synonyms = m[4] === '' ? [] : m[4].split(/, (?=[A-Z_]+:)/).map((s) => {
+      const [, source, name, value] = /^([A-Z_]+):([^=]+)=(.*)$/.exec(s)!
+      return {source, name, value}
+    })
+    configs.set(m[1], {value: m[2], sensitive: m[3] === 'true', synonyms})
+  }
+  return configs
+}
+
+/** The KRaft quorum as kafka-metadata-quorum describe --status (MetadataQuorumCommand) prints it. */
+export async function describeQuorumWithTool(version: string, bootstrap: string): Promise<{clusterId: string; leaderId: number}> {
+  const result = await kafkaTool(version, 'MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status'])
+  if (result.code !== 0) throw new Error(`MetadataQuorumCommand describe --status exited ${result.code}: ${result.stderr}`)
+  const field = (name: string) => new RegExp(`^${name}:\\s+(\\S+)$`, 'm').exec(result.stdout)?.[1]
+  return {clusterId: field('ClusterId')!, leaderId: Number(field('LeaderId'))}
+}

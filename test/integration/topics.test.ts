@@ -4,7 +4,7 @@ import {describe, expect, inject, it} from 'vitest'
 import {join} from 'node:path'
 
 import {kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
-import {describeWithTopicCommand, type ToolPartition} from '../helpers/kafka-tools.js'
+import {describeWithConfigCommand, describeWithTopicCommand, type ToolPartition} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 
 const bootstrap = inject('bootstrap')
@@ -104,9 +104,18 @@ describe('kadm topics', () => {
     expect(ours[1].partitions.map((p) => p.replicas)).toEqual([[1, 2], [2, 3], [3, 1]])
 
     expect((await describeJson([`${prefix}-*`, '--topics-with-overrides'])).map((t) => t.name)).toEqual([a])
-    const all = await describeJson([a, '--all-configs'])
-    expect(all[0].configs.length).toBeGreaterThan(described.configs.length)
-    expect(all[0].configs.find((c) => c.name === 'segment.bytes')?.source).toMatch(/DEFAULT_CONFIG|STATIC_BROKER_CONFIG/)
+    // --all-configs: every config Kafka's ConfigCommand --all lists for the topic, with its value;
+    // where ConfigCommand names the value's origin (its first synonym), the same source.
+    const [[all], allTheirs] = await Promise.all([describeJson([a, '--all-configs']), describeWithConfigCommand(version, bootstrap, ['--entity-type', 'topics', '--entity-name', a, '--all'])])
+    expect(all.configs.map((c) => c.name).sort()).toEqual([...allTheirs.keys()].sort())
+    for (const c of all.configs) {
+      const tool = allTheirs.get(c.name)!
+      expect(c.value ?? 'null', c.name).toBe(tool.value)
+      if (tool.synonyms.length > 0) expect(c.source, c.name).toBe(tool.synonyms[0].source)
+    }
+    // The launcher sets no log.segment.bytes: Kafka's default, 1 GiB.
+    const segmentBytes = all.configs.find((c) => c.name === 'segment.bytes')!
+    expect([segmentBytes.value, segmentBytes.source]).toEqual(['1073741824', 'DEFAULT_CONFIG'])
 
     const listed = await listJson([`${prefix}-*`])
     expect(listed.map((t) => [t.name, t.partitions, t.replicationFactor])).toEqual([[a, 3, 3], [b, 3, 2]])
