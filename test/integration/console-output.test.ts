@@ -4,17 +4,15 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, inject, it} from 'vitest'
 
-import {createTopic, kadm, ROOT, type RunResult, uniqueName} from '../helpers/kadm.js'
+import {BIN, createTopic, kadm, kadmEnv, type RunResult, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 
 const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
 const b = ['-b', bootstrap]
-const RUN = join(ROOT, 'bin', 'run.js')
-// As a user's shell runs it: NODE_ENV=test would make oclif look for TypeScript sources.
-const CHILD_ENV = {...process.env, NODE_ENV: undefined, FORCE_COLOR: undefined, NO_COLOR: undefined} as NodeJS.ProcessEnv
-const KADM = `node ${RUN}`
+const CHILD_ENV = kadmEnv({NO_COLOR: undefined})
+const KADM = `node ${BIN}`
 
 function sh(script: string, input?: string | Buffer, timeoutMs = 60_000): Promise<RunResult> {
   return runProcess('bash', ['-c', script], {env: CHILD_ENV, input, timeoutMs})
@@ -49,7 +47,7 @@ function expectRateLine(stderr: string, verb: string, records: number, size: str
 
 /** kadm running in the background with its stdout and stderr collected. */
 function background(args: string[]) {
-  const child = spawn(process.execPath, [RUN, ...args, ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
+  const child = spawn(process.execPath, [BIN, ...args, ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))

@@ -1,9 +1,8 @@
 import {execFile} from 'node:child_process'
-import {join} from 'node:path'
 import {promisify} from 'node:util'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {kadm, ROOT, uniqueName} from '../helpers/kadm.js'
+import {BIN, kadm, kadmEnv, uniqueName} from '../helpers/kadm.js'
 
 const bootstrap = inject('bootstrap')
 const B = ['-b', bootstrap]
@@ -40,7 +39,7 @@ describe('large output through a pipe', () => {
     expect(created.code, created.stderr).toBe(0)
     // A reader that waits before reading keeps the pipe full while kadm finishes.
     const {stdout} = await promisify(execFile)('sh', ['-c', `"$NODE" "$KADM" partitions list --topic ${wide} -b ${bootstrap} -o json | (sleep 1; cat)`], {
-      env: {...process.env, NODE: process.execPath, KADM: join(ROOT, 'bin', 'run.js')},
+      env: kadmEnv({NODE: process.execPath, KADM: BIN}),
       maxBuffer: 16 * 1024 * 1024,
     })
     expect(stdout.length).toBeGreaterThan(96 * 1024)

@@ -6,7 +6,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {execFileSync, spawnSync} from 'node:child_process'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {createTopic, kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
+import {BIN, createTopic, kadm, kadmEnv, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {describeWithConfigCommand, kafkaTool} from '../helpers/kafka-tools.js'
 import {fullIsr, kcatPartitions, untilEveryBroker} from '../helpers/kcat.js'
 
@@ -235,7 +235,7 @@ describe('partitions add, truncate, sizes', () => {
     await createTopic(bootstrap, topic, {assignment: '1:2'})
     produce(topic, 1, 30)
     const json = await kadmJson<{rows: Array<{name: string; bytes: number}>}>(['partitions', 'sizes', ...b, '--topic', topic, '--by', 'topic'])
-    const table = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'partitions', 'sizes', ...b, '--topic', topic, '--by', 'topic', '--bytes'], {encoding: 'utf8', timeout: 30_000})
+    const table = spawnSync(process.execPath, [BIN, 'partitions', 'sizes', ...b, '--topic', topic, '--by', 'topic', '--bytes'], {encoding: 'utf8', timeout: 30_000, env: kadmEnv()})
     expect(table.stdout.split('\n').find((l) => l.startsWith(topic))).toMatch(new RegExp(`^${topic}\\s+.*\\b${json.rows[0].bytes}\\b`))
 
     // kcat's metadata says how many partitions __consumer_offsets has; a group kcat commits for

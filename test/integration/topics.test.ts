@@ -1,9 +1,8 @@
 import {spawn} from 'node:child_process'
 import {describe, expect, inject, it} from 'vitest'
 
-import {join} from 'node:path'
 
-import {kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
+import {BIN, kadm, kadmEnv, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {describeWithConfigCommand, describeWithTopicCommand, type ToolPartition} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 
@@ -57,9 +56,9 @@ async function produce(topic: string, partition: number, count: number): Promise
 
 /** Runs kadm on a pseudo-terminal (util-linux `script`), typing `input`, as a person at a terminal would. */
 async function kadmOnTerminal(args: string[], input: string): Promise<{code: number | null; output: string}> {
-  const command = [process.execPath, join(ROOT, 'bin', 'run.js'), ...args, '--no-color'].join(' ')
+  const command = [process.execPath, BIN, ...args, '--no-color'].join(' ')
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, NODE_ENV: undefined}})
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env: kadmEnv()})
     let output = ''
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
