@@ -109,3 +109,30 @@ export async function describeQuorumWithTool(version: string, bootstrap: string)
   const field = (name: string) => new RegExp(`^${name}:\\s+(\\S+)$`, 'm').exec(result.stdout)?.[1]
   return {clusterId: field('ClusterId')!, leaderId: Number(field('LeaderId'))}
 }
+
+/** One offset row of kafka-consumer-groups --describe; "-" (no commit, no log end) is null. */
+export interface ToolGroupRow {
+  group: string
+  topic: string
+  partition: number
+  current: number | null
+  logEnd: number | null
+  lag: number | null
+}
+
+/**
+ * Runs kafka-consumer-groups --describe (ConsumerGroupCommand) with `args` (--group G, or
+ * --all-groups) and parses its offset rows: GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...
+ * It reports some failures on stderr and still exits 0: those fail too.
+ */
+export async function describeGroupsWithTool(version: string, bootstrap: string, args: string[]): Promise<ToolGroupRow[]> {
+  const result = await kafkaTool(version, 'ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  if (result.code !== 0 || /^Error:/m.test(result.stderr)) throw new Error(`ConsumerGroupCommand --describe ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`)
+  const num = (s: string) => (s === '-' ? null : Number(s))
+  const rows: ToolGroupRow[] = []
+  for (const cols of result.stdout.split('\n').map((l) => l.trim().split(/\s+/))) {
+    if (cols.length < 6 || cols[0] === 'GROUP' || !/^\d+$/.test(cols[2])) continue
+    rows.push({group: cols[0], topic: cols[1], partition: Number(cols[2]), current: num(cols[3]), logEnd: num(cols[4]), lag: num(cols[5])})
+  }
+  return rows
+}

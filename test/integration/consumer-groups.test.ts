@@ -4,7 +4,7 @@ import {type Admin, type Consumer, Kafka, logLevel, type Producer} from 'kafkajs
 import {afterAll, beforeAll, describe, expect, inject, it, onTestFinished} from 'vitest'
 
 import {createTopic, kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
-import {kafkaTool, kafkaToolArgv} from '../helpers/kafka-tools.js'
+import {describeGroupsWithTool, kafkaTool, kafkaToolArgv} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
 const kafkaVersion = inject('kafkaVersion')
@@ -50,22 +50,9 @@ async function consumeWaveOne(groupId: string, topic: string): Promise<Consumer>
   return consumer
 }
 
-/** Parses `kafka-consumer-groups.sh --describe --group G` into lag per partition ("-" = null). */
-function parseDescribe(stdout: string): Map<string, {current: number | null; logEnd: number; lag: number | null}> {
-  const rows = new Map<string, {current: number | null; logEnd: number; lag: number | null}>()
-  for (const line of stdout.split('\n')) {
-    const cols = line.trim().split(/\s+/)
-    if (cols.length < 6 || cols[0] === 'GROUP' || !/^\d+$/.test(cols[2])) continue
-    const num = (s: string) => (s === '-' ? null : Number(s))
-    rows.set(`${cols[1]}:${cols[2]}`, {current: num(cols[3]), logEnd: Number(cols[4]), lag: num(cols[5])})
-  }
-  return rows
-}
-
+/** kafka-consumer-groups --describe --group G: its rows by topic:partition. */
 async function kafkaDescribe(group: string) {
-  const result = await kafkaTool(kafkaVersion, CGC, ['--bootstrap-server', bootstrap, '--describe', '--group', group])
-  expect(result.code, result.stderr).toBe(0)
-  return parseDescribe(result.stdout)
+  return new Map((await describeGroupsWithTool(kafkaVersion, bootstrap, ['--group', group])).map((row) => [`${row.topic}:${row.partition}`, row]))
 }
 
 /** Kafka's ConsoleConsumer in `group` (the consumer protocol on 4.x), stopped when the test ends. */
