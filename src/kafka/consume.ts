@@ -295,7 +295,7 @@ class TransactionFilter {
 }
 
 /** The records of `batch` in `buf` at or after `fromOffset`, decompressed when needed, one cursor over them. */
-async function recordsOf(buf: Buffer, batch: BatchHeader, fromOffset: number, topic: string, partition: number): Promise<RecordCursor> {
+export async function recordsOf(buf: Buffer, batch: BatchHeader, fromOffset: number, topic: string, partition: number): Promise<RecordCursor> {
   let data = buf.subarray(batch.start + BATCH_HEADER_SIZE, batch.end)
   const codec = batch.attributes & COMPRESSION_MASK
   if (codec !== 0) data = await codecFor(codec).decompress(data)
