@@ -48,6 +48,12 @@ export function isUnreachable(error: unknown): boolean {
   return NETWORK_CAUSES.some(([pattern]) => pattern.test(message) || pattern.test(err.code ?? ''))
 }
 
+/** A refusal by the brokers' authorizer (an ACL missing): asking again gives the same answer. */
+export function isAuthorizationError(error: unknown): boolean {
+  const err = innermost(error as KafkaJsLikeError)
+  return Boolean(err.type?.endsWith('AUTHORIZATION_FAILED')) || /not authorized|AUTHORIZATION_FAILED/i.test(err.message ?? '')
+}
+
 /** A broker that did not answer: refused, reset, closed or silent (frozen) past the timeout. */
 export class BrokerUnreachable extends KadmError {
   constructor(readonly nodeId: number | null, readonly address: string, readonly reason: string) {
@@ -127,7 +133,7 @@ export function describeKafkaError(error: unknown, servers: string[], context: E
   if (err.type === 'SECURITY_DISABLED') {
     return new KadmError(`${message}: the brokers have no authorizer (authorizer.class.name), so they keep no ACLs`)
   }
-  if (err.type?.endsWith('AUTHORIZATION_FAILED') || /not authorized|AUTHORIZATION_FAILED/i.test(message)) {
+  if (isAuthorizationError(err)) {
     return new KadmError(`not authorized: ${message}`)
   }
   for (const [pattern, cause] of NETWORK_CAUSES) {

@@ -9,6 +9,8 @@ import {type StartPosition, type StopPosition, tailOffset} from '../domain/start
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import {type Codec, codecFor, COMPRESSION_TYPES} from './compression.js'
+import {describeKafkaError, isAuthorizationError} from './connection-errors.js'
+import {findCoordinators} from './groups.js'
 import {releaseFrame} from './framed-socket.js'
 import {type IsolationLevel, listOffsets, listOffsetsMany, type OffsetSpec, type TopicPartition} from './offsets.js'
 import {ZERO_UUID} from './protocol/codec.js'
@@ -293,7 +295,7 @@ class TransactionFilter {
 }
 
 /** The records of `batch` in `buf` at or after `fromOffset`, decompressed when needed, one cursor over them. */
-async function recordsOf(buf: Buffer, batch: BatchHeader, fromOffset: number, topic: string, partition: number): Promise<RecordCursor> {
+export async function recordsOf(buf: Buffer, batch: BatchHeader, fromOffset: number, topic: string, partition: number): Promise<RecordCursor> {
   let data = buf.subarray(batch.start + BATCH_HEADER_SIZE, batch.end)
   const codec = batch.attributes & COMPRESSION_MASK
   if (codec !== 0) data = await codecFor(codec).decompress(data)
@@ -718,6 +720,9 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
   if (chosen.unmatched.length) options.notify?.(unmatchedLine(chosen.unmatched, follow))
   const subscribed = new Set(chosen.topics.map((t) => t.name))
   if (!subscribed.size && !follow) return {records: 0, bytes: 0, ms: Date.now() - started, reason: 'end'}
+  // kafkajs's member reports a group it may not use as "Failed to find group coordinator" and
+  // retries for ever: kadm's own FindCoordinator names the refusal first.
+  await findCoordinators(connection, [options.group])
   const {Kafka, CompressionCodecs} = await (await import('./kafkajs.js')).loadKafkajs()
   const {kafkaConfig} = await import('./client.js')
   // kafkajs ships gzip only: it gets kadm's codecs, each loaded when a batch needs it. One that
@@ -803,6 +808,13 @@ export async function consumeWithGroup(connection: KafkaConnection, options: Gro
     })
     consumer = member
     member.on(member.events.GROUP_JOIN, onJoin)
+    // kafkajs restarts a crashed member for ever; a missing ACL (no READ on the group or a topic)
+    // would keep it joining and failing in silence. That refusal ends the run with its error.
+    member.on(member.events.CRASH, ({payload}) => {
+      if (!isAuthorizationError(payload.error)) return
+      failure ??= describeKafkaError(payload.error, connection.settings.bootstrapServers)
+      resolveDone()
+    })
     await connection.guard(member.connect(), 'connect')
     if (finished) return
     const fromStart = [...subscribed].filter((t) => !foundLater.has(t))

@@ -129,6 +129,8 @@ export async function findCoordinators(connection: KafkaConnection, groupIds: st
         lastError = errorName(c.errorCode)
       }
     }
+    // No ACL allows the group: asking again gives the same answer.
+    if (failed.length > 0 && lastError === 'GROUP_AUTHORIZATION_FAILED') throw new KadmError(`not authorized: group ${failed[0]} (GROUP_AUTHORIZATION_FAILED)`)
     if (failed.length > 0 && attempt >= 4) throw new KadmError(`cannot find the coordinator of group ${failed[0]}: ${lastError}`)
     if (failed.length > 0) await sleep(200 * (attempt + 1))
     pending = failed

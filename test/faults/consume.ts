@@ -7,7 +7,7 @@ import {type ChildProcess, spawn} from 'node:child_process'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {FaultCluster} from '../helpers/fault-cluster.js'
-import {kadm, kadmJson, ROOT} from '../helpers/kadm.js'
+import {BIN, kadm, kadmEnv, kadmJson} from '../helpers/kadm.js'
 import {runProcess} from '../helpers/process.js'
 import {type FaultContext, type FaultResult, type FaultScenario, tally, withFaultCluster} from './lib.js'
 
@@ -21,7 +21,7 @@ interface Follower {
 }
 
 function follow(command: string, args: string[]): Follower {
-  const child = spawn(command, args, {env: {...process.env, NODE_ENV: undefined}, stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawn(command, args, {env: kadmEnv(), stdio: ['ignore', 'pipe', 'pipe']})
   let out = ''
   let stopping = false
   let exited = false
@@ -86,7 +86,7 @@ export const run: FaultScenario = async (ctx: FaultContext) => {
   const results: FaultResult[] = []
   for (const tool of ['kadm', 'kcat']) {
     results.push(await withFaultCluster(ctx, (cluster) => scenario(cluster, tool, (topic) => tool === 'kadm'
-      ? follow(process.execPath, [`${ROOT}/bin/run.js`, 'console', 'consume', topic, '--from-beginning', '-f', '%v\n', '-b', cluster.bootstrap])
+      ? follow(process.execPath, [BIN, 'console', 'consume', topic, '--from-beginning', '-f', '%v\n', '-b', cluster.bootstrap])
       : follow('kcat', ['-C', '-b', cluster.bootstrap, '-t', topic, '-o', 'beginning', '-f', '%s\n', '-q']))))
   }
   return results

@@ -74,3 +74,65 @@ export async function describeWithTopicCommand(version: string, bootstrap: strin
   }
   return {topics, partitions}
 }
+
+export interface ToolConfig {
+  value: string
+  sensitive: boolean
+  /** In the order ConfigCommand prints them: the first is where the value comes from. */
+  synonyms: Array<{source: string; name: string; value: string}>
+}
+
+/**
+ * Runs kafka-configs --describe (ConfigCommand from the cluster's own jars) and parses the entries
+ * it prints ("  name=value sensitive=false synonyms={SOURCE:name=value, ...}"), by name.
+ */
+export async function describeWithConfigCommand(version: string, bootstrap: string, args: string[]): Promise<Map<string, ToolConfig>> {
+  const result = await kafkaTool(version, 'ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  if (result.code !== 0) throw new Error(`ConfigCommand --describe ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  const configs = new Map<string, ToolConfig>()
+  for (const line of result.stdout.split('\n')) {
+    const m = /^ {2}([^=\s]+)=(.*) sensitive=(true|false) synonyms=\{(.*)\}$/.exec(line)
+    if (!m) continue
+    const synonyms = m[4] === '' ? [] : m[4].split(/, (?=[A-Z_]+:)/).map((s) => {
+      const [, source, name, value] = /^([A-Z_]+):([^=]+)=(.*)$/.exec(s)!
+      return {source, name, value}
+    })
+    configs.set(m[1], {value: m[2], sensitive: m[3] === 'true', synonyms})
+  }
+  return configs
+}
+
+/** The KRaft quorum as kafka-metadata-quorum describe --status (MetadataQuorumCommand) prints it. */
+export async function describeQuorumWithTool(version: string, bootstrap: string): Promise<{clusterId: string; leaderId: number}> {
+  const result = await kafkaTool(version, 'MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status'])
+  if (result.code !== 0) throw new Error(`MetadataQuorumCommand describe --status exited ${result.code}: ${result.stderr}`)
+  const field = (name: string) => new RegExp(`^${name}:\\s+(\\S+)$`, 'm').exec(result.stdout)?.[1]
+  return {clusterId: field('ClusterId')!, leaderId: Number(field('LeaderId'))}
+}
+
+/** One offset row of kafka-consumer-groups --describe; "-" (no commit, no log end) is null. */
+export interface ToolGroupRow {
+  group: string
+  topic: string
+  partition: number
+  current: number | null
+  logEnd: number | null
+  lag: number | null
+}
+
+/**
+ * Runs kafka-consumer-groups --describe (ConsumerGroupCommand) with `args` (--group G, or
+ * --all-groups) and parses its offset rows: GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...
+ * It reports some failures on stderr and still exits 0: those fail too.
+ */
+export async function describeGroupsWithTool(version: string, bootstrap: string, args: string[]): Promise<ToolGroupRow[]> {
+  const result = await kafkaTool(version, 'ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  if (result.code !== 0 || /^Error:/m.test(result.stderr)) throw new Error(`ConsumerGroupCommand --describe ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`)
+  const num = (s: string) => (s === '-' ? null : Number(s))
+  const rows: ToolGroupRow[] = []
+  for (const cols of result.stdout.split('\n').map((l) => l.trim().split(/\s+/))) {
+    if (cols.length < 6 || cols[0] === 'GROUP' || !/^\d+$/.test(cols[2])) continue
+    rows.push({group: cols[0], topic: cols[1], partition: Number(cols[2]), current: num(cols[3]), logEnd: num(cols[4]), lag: num(cols[5])})
+  }
+  return rows
+}

@@ -1,11 +1,10 @@
 import {spawn} from 'node:child_process'
 import {createServer} from 'node:net'
-import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {tally} from '../faults/lib.js'
 import type {FaultCluster} from './fault-cluster.js'
-import {createTopic, kadmJson, ROOT, uniqueName} from './kadm.js'
+import {BIN, createTopic, kadmEnv, kadmJson, uniqueName} from './kadm.js'
 import {runProcess} from './process.js'
 
 export type Producer = 'kadm' | 'kcat'
@@ -21,15 +20,6 @@ export interface ProduceRun {
   duplicated: number
   ms: number
 }
-
-const CHILD_ENV = {
-  ...process.env,
-  NODE_ENV: undefined,
-  XDG_CONFIG_HOME: join(ROOT, '.kadm-test', 'home', 'config'),
-  XDG_DATA_HOME: join(ROOT, '.kadm-test', 'home', 'data'),
-  KADM_BOOTSTRAP_SERVER: undefined,
-  KADM_CONTEXT: undefined,
-} as NodeJS.ProcessEnv
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -79,7 +69,7 @@ export async function activeController(bootstrap: string): Promise<number> {
  * land while records are being sent. `onWritten(n)` is called after each chunk.
  */
 async function paced(command: string, args: string[], lines: string[], linesPerSecond: number, onWritten: (n: number) => void): Promise<{code: number | null; stderr: string}> {
-  const child = spawn(command, args, {env: CHILD_ENV, stdio: ['pipe', 'ignore', 'pipe']})
+  const child = spawn(command, args, {env: kadmEnv(), stdio: ['pipe', 'ignore', 'pipe']})
   const err: Buffer[] = []
   child.stderr.on('data', (d) => err.push(d))
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
@@ -128,7 +118,7 @@ export async function produceThroughFault(cluster: FaultCluster, producer: Produ
   const killed = await activeController(cluster.bootstrap)
   const lines = Array.from({length: count}, (_, i) => `line-${i}`)
   const [command, args] = producer === 'kadm'
-    ? [process.execPath, [join(ROOT, 'bin', 'run.js'), 'console', 'produce', topic, '-b', cluster.bootstrap, ...(options.args ?? [])]]
+    ? [process.execPath, [BIN, 'console', 'produce', topic, '-b', cluster.bootstrap, ...(options.args ?? [])]]
     : ['kcat', ['-P', '-b', cluster.bootstrap, '-t', topic, '-X', 'acks=all', '-X', 'enable.idempotence=true', ...(options.args ?? [])]]
   let written = 0
   const started = Date.now()

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {createTopic, kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
+import {BIN, createTopic, kadm, kadmEnv, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 import {TESTED_KAFKA_VERSIONS} from '../../src/local/versions.js'
@@ -134,9 +134,9 @@ describe('--config-file is kadm\'s config file, --config a topic config', () => 
  * types `answer` as a person would ("n" and Enter, or Ctrl-C: \x03).
  */
 async function answerPrompt(args: string[], answer: string): Promise<{code: number | null; output: string}> {
-  const command = [process.execPath, join(ROOT, 'bin', 'run.js'), ...args, '--no-color'].join(' ')
+  const command = [process.execPath, BIN, ...args, '--no-color'].join(' ')
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, NODE_ENV: undefined, KADM_CONFIG: undefined}})
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env: kadmEnv()})
     let output = ''
     let answered = false
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
@@ -376,8 +376,8 @@ describe("the habits of Kafka's scripts and kcat", () => {
 describe('long names on a terminal', () => {
   it('are cut with an ellipsis to the terminal\'s width, and never in a pipe or in JSON', async () => {
     const name = await createTopic(bootstrap, uniqueName(`contract-${'very-long-topic-name-'.repeat(5)}`))
-    const command = `stty cols 60; NO_COLOR=1 ${process.execPath} ${join(ROOT, 'bin', 'run.js')} topics list ${name} -b ${bootstrap}`
-    const onTerminal = await runProcess('script', ['-qfec', command, '/dev/null'], {timeoutMs: 60_000})
+    const command = `stty cols 60; NO_COLOR=1 ${process.execPath} ${BIN} topics list ${name} -b ${bootstrap}`
+    const onTerminal = await runProcess('script', ['-qfec', command, '/dev/null'], {env: kadmEnv(), timeoutMs: 60_000})
     expect(onTerminal.code, onTerminal.stdout).toBe(0)
     const lines = onTerminal.stdout.split(/\r?\n/).filter(Boolean)
     expect(lines).toHaveLength(2)

@@ -1,7 +1,8 @@
 import {describe, expect, inject, it} from 'vitest'
 
+import {compareVersions} from '../../src/local/versions.js'
 import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
-import {kafkaTool} from '../helpers/kafka-tools.js'
+import {describeWithConfigCommand} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
@@ -22,16 +23,19 @@ interface Got {
   configs: Entry[]
 }
 
-/** kafka-configs --describe, parsed into name -> {value, sensitive}. */
-async function configCommand(args: string[]): Promise<Map<string, {value: string; sensitive: boolean}>> {
-  const result = await kafkaTool(version, 'ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
-  expect(result.code, result.stderr).toBe(0)
-  const out = new Map<string, {value: string; sensitive: boolean}>()
-  for (const line of result.stdout.split('\n')) {
-    const m = /^ {2}([^=\s]+)=(.*) sensitive=(true|false) synonyms=\{.*\}$/.exec(line)
-    if (m) out.set(m[1], {value: m[2], sensitive: m[3] === 'true'})
-  }
-  return out
+/** kafka-configs --describe on the suite's cluster. */
+const configCommand = (args: string[]) => describeWithConfigCommand(version, bootstrap, args)
+
+/**
+ * The broker configs Kafka declares as passwords (ConfigDef.Type.PASSWORD), which DescribeConfigs
+ * marks sensitive, in Kafka `version`: 4.0 removed the ZooKeeper-era ones, KIP-1139 (4.1) added
+ * two for OAuth client credentials.
+ */
+function sensitiveBrokerConfigs(version: string): string[] {
+  const names = ['delegation.token.secret.key', 'sasl.jaas.config', 'ssl.key.password', 'ssl.keystore.certificate.chain', 'ssl.keystore.key', 'ssl.keystore.password', 'ssl.truststore.certificates', 'ssl.truststore.password']
+  if (compareVersions(version, '4.0.0') < 0) names.push('delegation.token.master.key', 'password.encoder.old.secret', 'password.encoder.secret', 'zookeeper.ssl.keystore.password', 'zookeeper.ssl.truststore.password')
+  if (compareVersions(version, '4.1.0') >= 0) names.push('sasl.oauthbearer.assertion.private.key.passphrase', 'sasl.oauthbearer.client.credentials.client.secret')
+  return names.sort()
 }
 
 const get = (args: string[]) => kadmJson<Got>(['configs', 'get', ...args, ...B])
@@ -69,23 +73,28 @@ describe('kadm configs', () => {
     expect(unknown.stderr).toMatch(/^error: config change refused: topic .*: Unknown topic config name: no\.such\.key \(INVALID_CONFIG\)\n$/)
   })
 
-  it('reads every config of a broker with sources as kafka-configs --all does, never printing sensitive values', async () => {
+  it('reads every config of a broker with sources and synonyms as kafka-configs --all does, never printing sensitive values', async () => {
     const [ours, theirs] = await Promise.all([get(['broker', '2', '--all']), configCommand(['--entity-type', 'brokers', '--entity-name', '2', '--all'])])
-    expect(ours.configs.length).toBe(theirs.size)
+    expect(ours.configs.map((c) => c.name).sort()).toEqual([...theirs.keys()].sort())
     for (const c of ours.configs) {
-      const tool = theirs.get(c.name)
-      expect(tool, c.name).toBeDefined()
-      expect(c.sensitive, c.name).toBe(tool!.sensitive)
+      const tool = theirs.get(c.name)!
+      expect(c.sensitive, c.name).toBe(tool.sensitive)
       if (c.sensitive) expect(c.value, c.name).toBeNull()
-      else expect(c.value ?? 'null', c.name).toBe(tool!.value)
+      else expect(c.value ?? 'null', c.name).toBe(tool.value)
+      // ConfigCommand prints no source of its own: the first synonym is where the value comes from.
+      expect(c.synonyms.map((s) => ({source: s.source, name: s.name, value: s.value ?? 'null'})), c.name).toEqual(tool.synonyms)
+      if (tool.synonyms.length > 0) expect(c.source, c.name).toBe(tool.synonyms[0].source)
     }
-    expect(ours.configs.find((c) => c.name === 'broker.id' || c.name === 'node.id')?.value).toBe('2')
+    expect(ours.configs.find((c) => c.name === 'node.id')?.value).toBe('2')
     expect(ours.configs.find((c) => c.name === 'advertised.listeners')?.source).toBe('STATIC_BROKER_CONFIG')
 
-    const sensitive = ours.configs.filter((c) => c.sensitive).map((c) => c.name)
-    expect(sensitive.length).toBeGreaterThan(0)
+    // Kafka's password-type broker configs (ConfigDef.Type.PASSWORD) are the sensitive ones:
+    // each is reported without its value, and shown as [sensitive].
+    const sensitive = ours.configs.filter((c) => c.sensitive).map((c) => c.name).sort()
+    expect(sensitive).toEqual([...theirs].filter(([, c]) => c.sensitive).map(([name]) => name).sort())
+    expect(sensitive).toEqual(sensitiveBrokerConfigs(version))
     const table = await kadm(['configs', 'get', 'broker', '2', '--all', ...B])
-    for (const name of sensitive) expect(table.stdout).toMatch(new RegExp(`^${name.replaceAll('.', '\\.')}\\s+\\[sensitive\\]`, 'm'))
+    for (const name of sensitive) expect(table.stdout).toMatch(new RegExp(`^${name.replaceAll('.', '\\.')}\\s+\\[sensitive\\]\\s`, 'm'))
   })
 
   it('validates broker and broker-default changes with --dry-run, sent to the right broker', async () => {

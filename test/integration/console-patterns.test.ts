@@ -4,12 +4,11 @@
  * kafka-topics (TopicCommand) and written by kcat, so kadm is only the reader under test.
  */
 import {type ChildProcess, spawn} from 'node:child_process'
-import {join} from 'node:path'
 
 import {describe, expect, inject, it} from 'vitest'
 
 import {TOPIC_POLL_MS} from '../../src/kafka/consume.js'
-import {kadm, ROOT, type RunResult, uniqueName} from '../helpers/kadm.js'
+import {BIN, kadm, kadmEnv, type RunResult, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 
@@ -17,7 +16,7 @@ const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
 const b = ['-b', bootstrap]
 // As a user's shell runs it: NODE_ENV=test would make oclif look for TypeScript sources.
-const CHILD_ENV = {...process.env, NODE_ENV: undefined} as NodeJS.ProcessEnv
+const CHILD_ENV = kadmEnv()
 /** How long a record in a topic created meanwhile may take to show: one poll, plus a loaded 2-core machine. */
 const FOUND_WITHIN_MS = TOPIC_POLL_MS + 10_000
 const LINE = '%t|%p|%o|%k|%v\\n'
@@ -83,7 +82,7 @@ class Follower {
   private readonly waiters = new Set<() => void>()
 
   constructor(args: string[]) {
-    this.child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'console', 'consume', ...args, ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
+    this.child = spawn(process.execPath, [BIN, 'console', 'consume', ...args, ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
     this.child.stdout!.on('data', (d) => {
       this.stdout += d
       for (const w of this.waiters) w()

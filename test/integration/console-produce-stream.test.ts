@@ -9,16 +9,15 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {createTopic, ROOT, uniqueName} from '../helpers/kadm.js'
+import {BIN, createTopic, kadmEnv, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 
 const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
 const clusterDir = inject('clusterDir')
-const BIN = join(ROOT, 'bin', 'run.js')
 // As a user's shell runs kadm: NODE_ENV=test would make oclif look for TypeScript sources.
-const CHILD_ENV = {...process.env, NODE_ENV: undefined, FORCE_COLOR: undefined, KADM_BOOTSTRAP_SERVER: undefined, KADM_CONTEXT: undefined} as NodeJS.ProcessEnv
+const CHILD_ENV = kadmEnv()
 /** How long a line may take from being written to being visible to kcat (kadm lingers 5 ms). */
 const VISIBLE_WITHIN_MS = 3000
 

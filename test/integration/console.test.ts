@@ -1,9 +1,8 @@
 import {spawn} from 'node:child_process'
 import {createRequire} from 'node:module'
-import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {createTopic, kadm, ROOT, type RunResult, uniqueName} from '../helpers/kadm.js'
+import {BIN, createTopic, kadm, kadmEnv, type RunResult, uniqueName} from '../helpers/kadm.js'
 import {runProcess} from '../helpers/process.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 
@@ -30,9 +29,8 @@ function sh(script: string, input?: string): Promise<RunResult> {
   return runProcess('bash', ['-c', script], {env: CHILD_ENV, input, timeoutMs: 120_000})
 }
 
-// As a user's shell runs it: NODE_ENV=test would make oclif look for TypeScript sources.
-const CHILD_ENV = {...process.env, NODE_ENV: undefined} as NodeJS.ProcessEnv
-const BIN = `node ${join(ROOT, 'bin', 'run.js')}`
+const CHILD_ENV = kadmEnv()
+const KADM = `node ${BIN}`
 const kcatFormat = `kcat -b ${bootstrap} -C -e -q`
 const sorted = (text: string) => text.trim().split('\n').filter(Boolean).sort()
 
@@ -210,7 +208,7 @@ describe('console consume', () => {
     const t = await topic('console-pipe', 1)
     const input = Array.from({length: 20_000}, (_, i) => `line ${i} ${'y'.repeat(40)}`).join('\n')
     await ok(['console', 'produce', t, '-q'], {input})
-    const result = await sh(`${BIN} console consume ${t} -b ${bootstrap} --from-beginning | head -5; echo "exit=\${PIPESTATUS[0]}" >&2`)
+    const result = await sh(`${KADM} console consume ${t} -b ${bootstrap} --from-beginning | head -5; echo "exit=\${PIPESTATUS[0]}" >&2`)
     expect(result.stdout.split('\n').slice(0, 5)).toEqual(Array.from({length: 5}, (_, i) => `line ${i} ${'y'.repeat(40)}`))
     expect(result.stderr.trim()).toBe('exit=0')
   })
@@ -219,7 +217,7 @@ describe('console consume', () => {
     const t = await topic('console-group', 2)
     const group = uniqueName('console-group')
     await ok(['console', 'produce', t, '-q'], {input: Array.from({length: 30}, (_, i) => `g${i}`).join('\n')})
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'console', 'consume', t, '--group', group, '--from-beginning', ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
+    const child = spawn(process.execPath, [BIN, 'console', 'consume', t, '--group', group, '--from-beginning', ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
     let stdout = ''
     let stderr = ''
     child.stderr.on('data', (d) => (stderr += d))
@@ -245,7 +243,7 @@ describe('console consume', () => {
 
   it('without --group: Ctrl-C while following stops cleanly with a summary', async () => {
     const t = await topic('console-follow', 1)
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'console', 'consume', t, ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
+    const child = spawn(process.execPath, [BIN, 'console', 'consume', t, ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
     let stdout = ''
     let stderr = ''
     child.stderr.on('data', (d) => (stderr += d))
@@ -268,7 +266,7 @@ describe('console consume', () => {
 
   it('without --group: follows a partition whose leader moves to another broker', async () => {
     const t = await createTopic(bootstrap, uniqueName('console-move'), {assignment: '1:2'})
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'console', 'consume', t, '--from-beginning', '-q', ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
+    const child = spawn(process.execPath, [BIN, 'console', 'consume', t, '--from-beginning', '-q', ...b], {stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV})
     let stdout = ''
     let waiting: (() => void) | undefined
     child.stdout.on('data', (d) => {

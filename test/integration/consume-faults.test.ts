@@ -4,13 +4,12 @@
  * kcat, an independent producer, and each must be printed exactly once.
  */
 import {type ChildProcess, spawn} from 'node:child_process'
-import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {FaultCluster} from '../helpers/fault-cluster.js'
-import {createTopic, kadm, ROOT, uniqueName} from '../helpers/kadm.js'
+import {BIN, createTopic, kadm, kadmEnv, uniqueName} from '../helpers/kadm.js'
 import {runProcess} from '../helpers/process.js'
 
 const PORT = Number(process.env.KADM_FAULTS_TEST_PORT ?? 29_500)
@@ -96,8 +95,8 @@ interface Follower {
 }
 
 function follow(args: string[]): Follower {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {
-    env: {...process.env, NODE_ENV: undefined, XDG_CONFIG_HOME: join(ROOT, '.kadm-test', 'home', 'config'), KADM_BOOTSTRAP_SERVER: undefined, KADM_CONTEXT: undefined, KADM_CONFIG: undefined},
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: kadmEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -1,15 +1,10 @@
-import {type ChildProcess, spawn} from 'node:child_process'
-import {mkdir} from 'node:fs/promises'
-import {join} from 'node:path'
+import {spawn} from 'node:child_process'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {type Admin, type Consumer, Kafka, logLevel, type Producer} from 'kafkajs'
-import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, inject, it, onTestFinished} from 'vitest'
 
-import {toolArgv} from '../../src/local/java.js'
-import {loggingFlags} from '../../src/local/logging.js'
-import {ensureKafkaJars, resolveKafkaVersion} from '../../src/local/maven.js'
-import {createTopic, kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
-import {kafkaTool} from '../helpers/kafka-tools.js'
+import {createTopic, kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
+import {describeGroupsWithTool, kafkaTool, kafkaToolArgv} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
 const kafkaVersion = inject('kafkaVersion')
@@ -27,18 +22,9 @@ interface Described {
 interface Listed {groupId: string; state: string; type: string; protocolType: string; assignor: string; members: number; topics: string[]; totalLag: number | null}
 interface LagGroup {groupId: string; state: string; totalLag: number; maxLag: {topic: string; partition: number; lag: number} | null; timeLagMs: number | null; oldestUnconsumedTimestamp: number | null; partitions: number; withoutOffset: number}
 
-const topic = uniqueName('cg-topic')
-const emptyGroup = uniqueName('cg-empty') // consumed wave 1, then left: Empty, lagging
-const activeGroup = uniqueName('cg-active') // consumed wave 1, paused: Stable with a member, lagging
-const consoleGroup = uniqueName('cg-console') // Kafka's ConsoleConsumer (consumer protocol on 4.x)
-const hourAgo = Date.now() - 3_600_000
-const twoHoursAgo = Date.now() - 7_200_000
-
 let kafka: Kafka
 let admin: Admin
 let producer: Producer
-let active: Consumer
-let consoleConsumer: ChildProcess | undefined
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
@@ -50,86 +36,112 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
   }
 }
 
-async function committedTotal(groupId: string): Promise<number> {
+async function committedTotal(groupId: string, topic: string): Promise<number> {
   const offsets = await admin.fetchOffsets({groupId, topics: [topic]})
   return offsets.flatMap((t) => t.partitions).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0)
 }
 
-async function consumeWaveOne(groupId: string): Promise<Consumer> {
+async function consumeWaveOne(groupId: string, topic: string): Promise<Consumer> {
   const consumer = kafka.consumer({groupId, maxWaitTimeInMs: 200})
   await consumer.connect()
   await consumer.subscribe({topic, fromBeginning: true})
   await consumer.run({eachMessage: async () => {}})
-  await waitFor(`${groupId} to commit wave 1`, async () => (await committedTotal(groupId)) === 20)
+  await waitFor(`${groupId} to commit wave 1`, async () => (await committedTotal(groupId, topic)) === 20)
   return consumer
 }
 
-/** Parses `kafka-consumer-groups.sh --describe --group G` into lag per partition ("-" = null). */
-function parseDescribe(stdout: string): Map<string, {current: number | null; logEnd: number; lag: number | null}> {
-  const rows = new Map<string, {current: number | null; logEnd: number; lag: number | null}>()
-  for (const line of stdout.split('\n')) {
-    const cols = line.trim().split(/\s+/)
-    if (cols.length < 6 || cols[0] === 'GROUP' || !/^\d+$/.test(cols[2])) continue
-    const num = (s: string) => (s === '-' ? null : Number(s))
-    rows.set(`${cols[1]}:${cols[2]}`, {current: num(cols[3]), logEnd: Number(cols[4]), lag: num(cols[5])})
-  }
-  return rows
-}
-
+/** kafka-consumer-groups --describe --group G: its rows by topic:partition. */
 async function kafkaDescribe(group: string) {
-  const result = await kafkaTool(kafkaVersion, CGC, ['--bootstrap-server', bootstrap, '--describe', '--group', group])
-  expect(result.code, result.stderr).toBe(0)
-  return parseDescribe(result.stdout)
+  return new Map((await describeGroupsWithTool(kafkaVersion, bootstrap, ['--group', group])).map((row) => [`${row.topic}:${row.partition}`, row]))
 }
 
-async function startConsoleConsumer(group: string): Promise<ChildProcess> {
-  const dist = await ensureKafkaJars(await resolveKafkaVersion(kafkaVersion))
-  const dir = join(ROOT, '.kadm-test', 'tools')
-  await mkdir(dir, {recursive: true})
-  const logging = await loggingFlags(dist, dir, 'tool')
+/** Kafka's ConsoleConsumer in `group` (the consumer protocol on 4.x), stopped when the test ends. */
+async function startConsoleConsumer(topic: string, group: string): Promise<void> {
   const args = ['--bootstrap-server', bootstrap, '--topic', topic, '--group', group, '--from-beginning']
   if (kip848) args.push('--consumer-property', 'group.protocol=consumer')
-  const child = spawn('java', toolArgv(dist, logging, 'ConsoleConsumer', args), {stdio: ['ignore', 'ignore', 'ignore']})
-  return child
+  const [java, ...argv] = await kafkaToolArgv(kafkaVersion, 'ConsoleConsumer', args)
+  const child = spawn(java, argv, {stdio: ['ignore', 'ignore', 'ignore']})
+  onTestFinished(async () => {
+    // SIGTERM lets the console consumer leave its group, so the group can be deleted.
+    const exited = child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined
+    child.kill('SIGTERM')
+    await Promise.race([exited, sleep(10_000)])
+    child.kill('SIGKILL')
+  })
+}
+
+/** The log end offsets of a Lagging topic: wave 1 and wave 2 together. */
+const LOG_END = [15, 13, 4]
+
+interface Lagging {
+  topic: string
+  /** Consumed wave 1 and left: Empty, 8 behind (5 on partition 0, 3 on 1), partition 2 never committed. */
+  emptyGroup: string
+  /** Consumed wave 1 and stays, paused: Stable with one member (client id kadm-test), 8 behind, partition 2 assigned and never committed. */
+  activeGroup: string
+  /** The timestamp of wave 2's first record on partition 0: the oldest unconsumed record. */
+  twoHoursAgo: number
+}
+
+/**
+ * A topic of the test's own (3 partitions) with groups behind on it, all named `prefix-...`, the
+ * groups deleted when the test ends: no test sees another's records or groups. Wave 1: 10 records each
+ * on partitions 0 and 1 (partition 2 stays empty, so no group commits it), consumed by `groups`;
+ * wave 2: partition 0 gets 5 records stamped two hours ago, 1 gets 3, 2 gets 4.
+ */
+async function laggingGroups(prefix: string, groups: Array<'empty' | 'active'>): Promise<Lagging> {
+  const topic = `${prefix}-topic`
+  const [emptyGroup, activeGroup] = [`${prefix}-empty`, `${prefix}-active`]
+  const hourAgo = Date.now() - 3_600_000
+  const twoHoursAgo = Date.now() - 7_200_000
+  await createTopic(bootstrap, topic, {partitions: 3, replicationFactor: 3})
+  const consumers: Consumer[] = []
+  // The topic stays (its name is the test's alone): the file's kafkajs clients keep every topic
+  // they used in their metadata requests, and fail on one that was deleted.
+  onTestFinished(async () => {
+    for (const consumer of consumers) await consumer.disconnect()
+    await admin.deleteGroups([emptyGroup, activeGroup]).catch(() => undefined)
+  })
+  await producer.send({topic, messages: Array.from({length: 20}, (_, i) => ({partition: i % 2, value: `w1-${i}`, timestamp: String(hourAgo + i)}))})
+  await Promise.all(groups.map(async (kind) => {
+    const consumer = await consumeWaveOne(kind === 'empty' ? emptyGroup : activeGroup, topic)
+    if (kind === 'empty') return consumer.disconnect()
+    consumers.push(consumer)
+    consumer.pause([{topic}])
+  }))
+  await producer.send({topic, messages: [
+    ...Array.from({length: 5}, (_, i) => ({partition: 0, value: `w2-${i}`, timestamp: String(twoHoursAgo + i)})),
+    ...Array.from({length: 3}, (_, i) => ({partition: 1, value: `w2-${i}`, timestamp: String(hourAgo + 100 + i)})),
+    ...Array.from({length: 4}, (_, i) => ({partition: 2, value: `w2-${i}`, timestamp: String(hourAgo + 200 + i)})),
+  ]})
+  return {topic, emptyGroup, activeGroup, twoHoursAgo}
+}
+
+/** A group with no member that has committed `offsets` (by partition) on `topic`, through kafkajs; deleted when the test ends. */
+async function committedGroup(groupId: string, topic: string, offsets: number[]): Promise<string> {
+  await admin.setOffsets({groupId, topic, partitions: offsets.map((offset, partition) => ({partition, offset: String(offset)}))})
+  onTestFinished(async () => {
+    await admin.deleteGroups([groupId]).catch(() => undefined)
+  })
+  return groupId
 }
 
 beforeAll(async () => {
   kafka = new Kafka({clientId: 'kadm-test', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING})
   admin = kafka.admin()
   await admin.connect()
-  await createTopic(bootstrap, topic, {partitions: 3, replicationFactor: 3})
   producer = kafka.producer()
   await producer.connect()
-  // Wave 1: 10 records each on partitions 0 and 1; partition 2 stays empty, so no group commits it.
-  await producer.send({topic, messages: Array.from({length: 20}, (_, i) => ({partition: i % 2, value: `w1-${i}`, timestamp: String(hourAgo + i)}))})
-  const [left, paused] = await Promise.all([consumeWaveOne(emptyGroup), consumeWaveOne(activeGroup)])
-  await left.disconnect()
-  active = paused
-  active.pause([{topic}])
-  // Wave 2: partition 0 gets 5 records stamped two hours ago (the oldest unconsumed), 1 gets 3, 2 gets 4.
-  await producer.send({topic, messages: [
-    ...Array.from({length: 5}, (_, i) => ({partition: 0, value: `w2-${i}`, timestamp: String(twoHoursAgo + i)})),
-    ...Array.from({length: 3}, (_, i) => ({partition: 1, value: `w2-${i}`, timestamp: String(hourAgo + 100 + i)})),
-    ...Array.from({length: 4}, (_, i) => ({partition: 2, value: `w2-${i}`, timestamp: String(hourAgo + 200 + i)})),
-  ]})
-  consoleConsumer = await startConsoleConsumer(consoleGroup)
 })
 
 afterAll(async () => {
-  // SIGTERM lets the console consumer leave its group, so the groups can be deleted.
-  const exited = consoleConsumer && consoleConsumer.exitCode === null ? new Promise((resolve) => consoleConsumer!.once('exit', resolve)) : undefined
-  consoleConsumer?.kill('SIGTERM')
-  await Promise.race([exited, sleep(10_000)])
-  consoleConsumer?.kill('SIGKILL')
-  await active?.disconnect()
-  await admin?.deleteGroups([activeGroup, consoleGroup, emptyGroup]).catch(() => undefined)
   await producer?.disconnect()
-  await admin?.deleteTopics({topics: [topic]}).catch(() => undefined)
   await admin?.disconnect()
 })
 
 describe('consumer-groups describe', () => {
   it('shows committed, log-end and lag per partition equal to kafka-consumer-groups --describe', async () => {
+    const {topic, emptyGroup, activeGroup} = await laggingGroups(uniqueName('cg-describe'), ['empty', 'active'])
     const {groups} = await kadmJson<{groups: Described[]}>(['consumer-groups', 'describe', emptyGroup, activeGroup, ...B])
     expect(groups.map((g) => g.groupId)).toEqual([emptyGroup, activeGroup])
     for (const group of groups) {
@@ -147,13 +159,14 @@ describe('consumer-groups describe', () => {
     expect(empty.topics).toEqual([{topic, partitions: 2, withoutOffset: 0, lag: 8}])
     expect(stable.state).toBe('Stable')
     expect(stable.members).toHaveLength(1)
-    expect(stable.members[0].assignment).toHaveLength(3)
+    expect(stable.members[0].assignment.map((a) => [a.topic, a.partition]).sort()).toEqual([[topic, 0], [topic, 1], [topic, 2]])
     // Assigned but never committed: shown as such, not as lag 0.
     expect(stable.partitions.find((p) => p.partition === 2)).toMatchObject({committed: null, logEnd: 4, lag: null, owner: {clientId: 'kadm-test'}})
     expect(stable.topics).toEqual([{topic, partitions: 3, withoutOffset: 1, lag: 8}])
   })
 
   it('--only-lagging and --topic narrow the rows; the table has per-topic totals', async () => {
+    const {topic, activeGroup} = await laggingGroups(uniqueName('cg-lagging'), ['active'])
     const {groups} = await kadmJson<{groups: Described[]}>(['consumer-groups', 'describe', activeGroup, '--only-lagging', '--topic', topic, ...B])
     expect(groups[0].partitions.map((p) => p.partition)).toEqual([0, 1])
     const other = await kadm(['consumer-groups', 'describe', activeGroup, '--topic', 'no-such-topic', ...B])
@@ -173,33 +186,45 @@ describe('consumer-groups describe', () => {
 })
 
 describe('consumer-groups list', () => {
-  it('lists groups with state, members and lag; filters by state, regex and --lagging', async () => {
+  it('lists groups with state, members and lag; filters by state, regex and --lagging; sorts by lag', async () => {
+    const prefix = uniqueName('cg-list')
+    const {topic, emptyGroup, activeGroup} = await laggingGroups(prefix, ['empty', 'active'])
+    // Committed at the log start: the whole topic (32 records) behind. Its name sorts between the
+    // other two, whose lags (8 each) are smaller: sorting by lag and by name give different orders.
+    const behindGroup = await committedGroup(`${prefix}-behind`, topic, [0, 0, 0])
     const {groups} = await kadmJson<{groups: Listed[]}>(['consumer-groups', 'list', '--regex', `^(${emptyGroup}|${activeGroup})$`, ...B])
     expect(groups).toEqual([
       {groupId: activeGroup, state: 'Stable', type: 'classic', protocolType: 'consumer', assignor: 'RoundRobinAssigner', members: 1, topics: [topic], totalLag: 8},
       {groupId: emptyGroup, state: 'Empty', type: 'classic', protocolType: 'consumer', assignor: '', members: 0, topics: [topic], totalLag: 8},
     ])
-    const empty = await kadmJson<{groups: Listed[]}>(['consumer-groups', 'list', '--state', 'empty', 'cg-*', ...B])
-    expect(empty.groups.map((g) => g.groupId)).toContain(emptyGroup)
-    expect(empty.groups.map((g) => g.groupId)).not.toContain(activeGroup)
+    const ids = async (args: string[]) => (await kadmJson<{groups: Listed[]}>(['consumer-groups', 'list', ...args, ...B])).groups.map((g) => g.groupId)
+    expect(await ids(['--state', 'empty', `${prefix}-*`])).toEqual([behindGroup, emptyGroup])
+    expect(await ids(['--state', 'stable', `${prefix}-*`])).toEqual([activeGroup])
     const noLag = await kadmJson<{groups: Listed[]}>(['consumer-groups', 'list', '--no-lag', '--regex', emptyGroup, ...B])
     expect(noLag.groups).toMatchObject([{groupId: emptyGroup, totalLag: null}])
-    const lagging = await kadmJson<{groups: Listed[]}>(['consumer-groups', 'list', '--lagging', '--sort', 'lag', ...B])
-    expect(lagging.groups.map((g) => g.groupId)).toEqual(expect.arrayContaining([emptyGroup, activeGroup]))
-    expect(lagging.groups.every((g) => (g.totalLag ?? 0) > 0)).toBe(true)
+    expect(await ids(['--lagging', '--sort', 'lag', `${prefix}-*`])).toEqual([behindGroup, activeGroup, emptyGroup])
+    expect(await ids(['--lagging', `${prefix}-*`])).toEqual([activeGroup, behindGroup, emptyGroup])
   })
 
   it(`shows the console consumer's group with its real state (${kip848 ? 'consumer protocol, KIP-848' : 'classic protocol on 3.9'})`, async () => {
+    const prefix = uniqueName('cg-console')
+    const {topic} = await laggingGroups(prefix, [])
+    const consoleGroup = `${prefix}-group`
+    await startConsoleConsumer(topic, consoleGroup)
+    onTestFinished(async () => {
+      await admin.deleteGroups([consoleGroup]).catch(() => undefined)
+    })
     // Caught up = every partition committed at its log end (the console consumer auto-commits every 5 s).
     const described = await waitFor('the console consumer to join and commit everything', async () => {
       const {groups} = await kadmJson<{groups: Described[]}>(['consumer-groups', 'describe', consoleGroup, ...B]).catch(() => ({groups: []}))
       const g = groups[0]
       return g?.state === 'Stable' && g.members.length === 1 && g.partitions.length === 3 && g.partitions.every((p) => p.lag === 0) ? g : undefined
     }, 90_000)
-    expect(described.members[0].assignment).toHaveLength(3)
+    expect(described.members[0].assignment.map((a) => [a.topic, a.partition]).sort()).toEqual([[topic, 0], [topic, 1], [topic, 2]])
     const {groups} = await kadmJson<{groups: Listed[]}>(['consumer-groups', 'list', '--regex', `^${consoleGroup}$`, ...B])
-    expect(groups[0]).toMatchObject({state: 'Stable', members: 1, type: kip848 ? 'consumer' : 'classic', protocolType: 'consumer', topics: [topic], totalLag: 0})
-    expect(groups[0].assignor).toMatch(kip848 ? /^(uniform|range)$/ : /^(range|cooperative-sticky)$/)
+    // The assignor the coordinator picked: on 4.x the broker's first group.consumer.assignors
+    // (uniform); on 3.9 the first of the console consumer's partition.assignment.strategy (range).
+    expect(groups).toEqual([{groupId: consoleGroup, state: 'Stable', members: 1, type: kip848 ? 'consumer' : 'classic', protocolType: 'consumer', assignor: kip848 ? 'uniform' : 'range', topics: [topic], totalLag: 0}])
     const theirs = await kafkaDescribe(consoleGroup)
     expect([...theirs.values()].map((r) => r.lag)).toEqual([0, 0, 0])
   })
@@ -207,39 +232,50 @@ describe('consumer-groups list', () => {
 
 describe('consumer-groups lag', () => {
   it('summarises total and max lag, and lag as time from the oldest unconsumed record', async () => {
+    const {topic, emptyGroup, activeGroup, twoHoursAgo} = await laggingGroups(uniqueName('cg-lag'), ['empty', 'active'])
+    const before = Date.now()
     const summary = await kadmJson<{totalLag: number; maxLag: unknown; groups: LagGroup[]}>(['consumer-groups', 'lag', emptyGroup, activeGroup, ...B])
+    const after = Date.now()
     expect(summary.totalLag).toBe(16)
     expect(summary.groups.map((g) => g.groupId).sort()).toEqual([emptyGroup, activeGroup].sort())
     for (const g of summary.groups) {
       expect(g).toMatchObject({totalLag: 8, maxLag: {topic, partition: 0, lag: 5}, oldestUnconsumedTimestamp: twoHoursAgo})
-      expect(g.timeLagMs).toBeGreaterThanOrEqual(7_200_000)
+      // The record's age at some moment during the call.
+      expect(g.timeLagMs).toBeGreaterThanOrEqual(before - twoHoursAgo)
+      expect(g.timeLagMs).toBeLessThanOrEqual(after - twoHoursAgo)
     }
     expect(summary.groups.find((g) => g.groupId === activeGroup)).toMatchObject({partitions: 3, withoutOffset: 1})
+    expect(summary.groups.find((g) => g.groupId === emptyGroup)).toMatchObject({partitions: 2, withoutOffset: 0})
   })
 
   it('takes lag as time from the oldest record that still exists when the committed one was deleted', async () => {
+    const {topic, emptyGroup, twoHoursAgo} = await laggingGroups(uniqueName('cg-deleted'), ['empty'])
     await admin.deleteTopicRecords({topic, partitions: [{partition: 0, offset: '12'}]})
     const summary = await kadmJson<{groups: LagGroup[]}>(['consumer-groups', 'lag', emptyGroup, ...B])
     // Lag still counts from the commit (as Kafka's tool does); the age comes from offset 12.
     expect(summary.groups[0]).toMatchObject({totalLag: 8, oldestUnconsumedTimestamp: twoHoursAgo + 2})
+    expect(Object.fromEntries([...(await kafkaDescribe(emptyGroup))].map(([tp, row]) => [tp, row.lag]))).toEqual({[`${topic}:0`]: 5, [`${topic}:1`]: 3})
   })
 
   it('filters by --state and --lagging, sorts by --sort, and --no-time-lag skips the record fetches', async () => {
-    // A group caught up on the topic: committed at the log end (offsets reset --to-latest).
-    const caughtUp = uniqueName('cg-caught-up')
-    expect((await kadm(['offsets', 'reset', '--group', caughtUp, '--topic', topic, '--to-latest', '--execute', '--undo-file', '/dev/null', ...B])).code).toBe(0)
+    const prefix = uniqueName('cg-sort')
+    const {topic, emptyGroup, activeGroup} = await laggingGroups(prefix, ['empty', 'active'])
+    // Caught up: committed at the log end. Its name sorts between the other two.
+    const caughtUp = await committedGroup(`${prefix}-caught-up`, topic, LOG_END)
     const ids = async (args: string[]) => (await kadmJson<{groups: LagGroup[]}>(['consumer-groups', 'lag', emptyGroup, activeGroup, caughtUp, ...args, ...B])).groups.map((g) => g.groupId)
-    expect((await ids(['--state', 'empty'])).sort()).toEqual([emptyGroup, caughtUp].sort())
+    expect(await ids(['--state', 'empty'])).toEqual([emptyGroup, caughtUp])
     expect(await ids(['--state', 'stable'])).toEqual([activeGroup])
-    expect((await ids(['--lagging'])).sort()).toEqual([emptyGroup, activeGroup].sort())
-    const byLag = await ids(['--sort', 'lag'])
-    expect(byLag.at(-1)).toBe(caughtUp)
-    expect(await ids(['--sort', 'name'])).toEqual([emptyGroup, activeGroup, caughtUp].sort())
+    expect(await ids(['--lagging'])).toEqual([activeGroup, emptyGroup])
+    // Largest lag first, ties by name; the default.
+    expect(await ids(['--sort', 'lag'])).toEqual([activeGroup, emptyGroup, caughtUp])
+    expect(await ids([])).toEqual([activeGroup, emptyGroup, caughtUp])
+    expect(await ids(['--sort', 'name'])).toEqual([activeGroup, caughtUp, emptyGroup])
     const withoutTimes = await kadmJson<{groups: LagGroup[]}>(['consumer-groups', 'lag', emptyGroup, '--no-time-lag', ...B])
     expect(withoutTimes.groups[0]).toMatchObject({totalLag: 8, timeLagMs: null, oldestUnconsumedTimestamp: null})
   })
 
   it('--fail-above exits 3 when a group is above the threshold, 0 otherwise', async () => {
+    const {emptyGroup} = await laggingGroups(uniqueName('cg-fail'), ['empty'])
     const above = await kadm(['consumer-groups', 'lag', emptyGroup, '--fail-above', '7', ...B])
     expect(above.code).toBe(3)
     expect(above.stderr).toContain(`lag above 7 in 1 group: ${emptyGroup}`)
@@ -249,6 +285,7 @@ describe('consumer-groups lag', () => {
   })
 
   it('--watch prints one plain line per group per sample without a terminal, with rates from the second', async () => {
+    const {topic, emptyGroup, activeGroup} = await laggingGroups(uniqueName('cg-watch'), ['empty', 'active'])
     const plain = await kadm(['consumer-groups', 'lag', emptyGroup, '--watch', '1', '--iterations', '2', ...B])
     expect(plain.code, plain.stderr).toBe(0)
     const lines = plain.stdout.trim().split('\n')
@@ -266,6 +303,7 @@ describe('consumer-groups lag', () => {
 
 describe('consumer-groups delete', () => {
   it('refuses groups with members, needs --yes without a terminal, then deletes', async () => {
+    const {emptyGroup, activeGroup} = await laggingGroups(uniqueName('cg-delete'), ['empty', 'active'])
     const busy = await kadm(['consumer-groups', 'delete', activeGroup, emptyGroup, '--yes', ...B])
     expect(busy.code).toBe(1)
     expect(busy.stderr.split('\n')[0]).toMatch(new RegExp(`refusing to delete groups with active members: ${activeGroup} \\(Stable, 1 member: kadm-test@`))

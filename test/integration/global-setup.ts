@@ -5,6 +5,7 @@ import type {TestProject} from 'vitest/node'
 import {waitForBrokers} from '../../src/kafka/cluster.js'
 import {readState, startCluster, stopNodes} from '../../src/local/cluster.js'
 import {DEFAULT_KAFKA_VERSION} from '../../src/local/versions.js'
+import {checkoutCodeCaches, codeCachesWritten, REAL_CACHE} from '../helpers/kadm.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,12 +21,21 @@ declare module 'vitest' {
  * KADM_TEST_KAFKA_VERSION, default the newest tested release), or uses KADM_TEST_BOOTSTRAP when set.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // kadm runs in the tests keep their V8 code caches in the scratch home (kadmEnv): a run that
+  // wrote this checkout's caches into the real ~/.cache/kadm/v8 has a spawn that forgot kadmEnv.
+  const caches = checkoutCodeCaches()
+  const checkCaches = () => {
+    const written = codeCachesWritten(caches, checkoutCodeCaches())
+    if (!written.length) return
+    process.stderr.write(`error: the test run wrote kadm code caches into the real ${join(REAL_CACHE, 'kadm', 'v8')}: ${written.join(', ')}; run kadm with kadmEnv() (test/helpers/kadm.ts)\n`)
+    process.exitCode = 1
+  }
   const external = process.env.KADM_TEST_BOOTSTRAP
   if (external) {
     project.provide('bootstrap', external)
     project.provide('clusterDir', '')
     project.provide('kafkaVersion', process.env.KADM_TEST_KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION)
-    return async () => {}
+    return async () => checkCaches()
   }
   const spec = process.env.KADM_TEST_KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION
   const dataDir = join(process.cwd(), '.kadm-test', `cluster-${spec}`)
@@ -49,5 +59,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const current = await readState(dataDir)
     if (current) await stopNodes(current)
     await rm(dataDir, {recursive: true, force: true})
+    checkCaches()
   }
 }

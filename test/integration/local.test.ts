@@ -8,7 +8,7 @@ import {afterAll, describe, expect, inject, it} from 'vitest'
 
 import {isAlive} from '../../src/local/processes.js'
 import {TESTED_KAFKA_VERSIONS} from '../../src/local/versions.js'
-import {kadm, kadmJson, ROOT} from '../helpers/kadm.js'
+import {BIN, kadm, kadmEnv, kadmJson} from '../helpers/kadm.js'
 
 const suiteVersion = inject('kafkaVersion')
 /** The suite's cluster runs one tested version; the CLI lifecycle test uses another, so both lines are exercised. */
@@ -82,7 +82,7 @@ describe(`kadm local (Kafka ${otherLine}, one broker)`, () => {
     const logFile = join(dir, 'broker-1', 'broker.log')
     const tail = (await readFile(logFile, 'utf8')).trimEnd().split('\n').slice(-2)
     const appended = `a line appended while kadm follows ${Date.now()}`
-    const follower = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'local', 'logs', '--data-dir', dir, '--follow', '-n', '2'], {stdio: ['ignore', 'pipe', 'pipe']})
+    const follower = spawn(process.execPath, [BIN, 'local', 'logs', '--data-dir', dir, '--follow', '-n', '2'], {stdio: ['ignore', 'pipe', 'pipe'], env: kadmEnv()})
     let followed = ''
     follower.stdout.on('data', (d: Buffer) => (followed += d.toString()))
     try {

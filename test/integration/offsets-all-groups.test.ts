@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 import type {OffsetResetResult} from '../../src/render/offsets.js'
 import {FaultCluster} from '../helpers/fault-cluster.js'
 import {createTopic, kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
-import {kafkaTool} from '../helpers/kafka-tools.js'
+import {describeGroupsWithTool} from '../helpers/kafka-tools.js'
 import {freeBasePort} from '../helpers/produce-under-faults.js'
 
 const version = inject('kafkaVersion')
@@ -41,16 +41,8 @@ function consume(group: string, topics: string[]): void {
 }
 
 /** Every group's committed offsets as ConsumerGroupCommand --describe --all-groups reports them: "group topic:partition" -> offset. */
-async function committedByKafka(): Promise<Record<string, number>> {
-  const result = await kafkaTool(version, 'ConsumerGroupCommand', ['--bootstrap-server', cluster.bootstrap, '--describe', '--all-groups'])
-  if (result.code !== 0 || /^Error:/m.test(result.stderr)) throw new Error(`ConsumerGroupCommand --describe --all-groups exited ${result.code}: ${result.stderr}${result.stdout}`)
-  const offsets: Record<string, number> = {}
-  for (const fields of result.stdout.split('\n').map((l) => l.trim().split(/\s+/))) {
-    // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...
-    if (fields.length < 5 || !/^\d+$/.test(fields[2])) continue
-    offsets[`${fields[0]} ${fields[1]}:${fields[2]}`] = Number(fields[3])
-  }
-  return offsets
+async function committedByKafka(): Promise<Record<string, number | null>> {
+  return Object.fromEntries((await describeGroupsWithTool(version, cluster.bootstrap, ['--all-groups'])).map((row) => [`${row.group} ${row.topic}:${row.partition}`, row.current]))
 }
 
 describe('offsets reset --all-groups', () => {

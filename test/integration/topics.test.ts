@@ -1,10 +1,9 @@
 import {spawn} from 'node:child_process'
 import {describe, expect, inject, it} from 'vitest'
 
-import {join} from 'node:path'
 
-import {kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
-import {describeWithTopicCommand, type ToolPartition} from '../helpers/kafka-tools.js'
+import {BIN, kadm, kadmEnv, kadmJson, uniqueName} from '../helpers/kadm.js'
+import {describeWithConfigCommand, describeWithTopicCommand, type ToolPartition} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 
 const bootstrap = inject('bootstrap')
@@ -57,9 +56,9 @@ async function produce(topic: string, partition: number, count: number): Promise
 
 /** Runs kadm on a pseudo-terminal (util-linux `script`), typing `input`, as a person at a terminal would. */
 async function kadmOnTerminal(args: string[], input: string): Promise<{code: number | null; output: string}> {
-  const command = [process.execPath, join(ROOT, 'bin', 'run.js'), ...args, '--no-color'].join(' ')
+  const command = [process.execPath, BIN, ...args, '--no-color'].join(' ')
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, NODE_ENV: undefined}})
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env: kadmEnv()})
     let output = ''
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
@@ -104,9 +103,18 @@ describe('kadm topics', () => {
     expect(ours[1].partitions.map((p) => p.replicas)).toEqual([[1, 2], [2, 3], [3, 1]])
 
     expect((await describeJson([`${prefix}-*`, '--topics-with-overrides'])).map((t) => t.name)).toEqual([a])
-    const all = await describeJson([a, '--all-configs'])
-    expect(all[0].configs.length).toBeGreaterThan(described.configs.length)
-    expect(all[0].configs.find((c) => c.name === 'segment.bytes')?.source).toMatch(/DEFAULT_CONFIG|STATIC_BROKER_CONFIG/)
+    // --all-configs: every config Kafka's ConfigCommand --all lists for the topic, with its value;
+    // where ConfigCommand names the value's origin (its first synonym), the same source.
+    const [[all], allTheirs] = await Promise.all([describeJson([a, '--all-configs']), describeWithConfigCommand(version, bootstrap, ['--entity-type', 'topics', '--entity-name', a, '--all'])])
+    expect(all.configs.map((c) => c.name).sort()).toEqual([...allTheirs.keys()].sort())
+    for (const c of all.configs) {
+      const tool = allTheirs.get(c.name)!
+      expect(c.value ?? 'null', c.name).toBe(tool.value)
+      if (tool.synonyms.length > 0) expect(c.source, c.name).toBe(tool.synonyms[0].source)
+    }
+    // The launcher sets no log.segment.bytes: Kafka's default, 1 GiB.
+    const segmentBytes = all.configs.find((c) => c.name === 'segment.bytes')!
+    expect([segmentBytes.value, segmentBytes.source]).toEqual(['1073741824', 'DEFAULT_CONFIG'])
 
     const listed = await listJson([`${prefix}-*`])
     expect(listed.map((t) => [t.name, t.partitions, t.replicationFactor])).toEqual([[a, 3, 3], [b, 3, 2]])

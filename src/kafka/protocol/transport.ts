@@ -50,27 +50,38 @@ export interface SendOptions {
  */
 export async function sendRequest<Req, Res>(broker: BrokerConnection, spec: ApiSpec<Req, Res>, request: Req, options: SendOptions = {}): Promise<Res> {
   const version = options.version ?? negotiateVersion(spec, broker)
-  const flexible = version >= spec.flexibleFrom
   const protocolRequest = {
     apiKey: spec.apiKey,
     apiVersion: version,
     apiName: spec.name,
     encode: async () => {
-      const w = new Writer()
-      if (flexible) w.tags()
-      spec.encode(w, request, version)
-      const buf = w.toBuffer()
+      const buf = writeRequest(spec, version, new Writer(), request).toBuffer()
       // kafkajs only reads `.buf`/`.buffer` from what encode() returns.
       return {buf, buffer: buf}
     },
   }
   const protocolResponse = {
-    decode: async (payload: Buffer) => {
-      const r = new Reader(payload)
-      if (flexible && spec.flexibleResponseHeader !== false) r.tags()
-      return spec.decode(r, version, request)
-    },
+    decode: async (payload: Buffer) => readResponse(spec, version, new Reader(payload), request),
     parse: async (data: Res) => data,
   }
   return (await sendOver(broker, {request: protocolRequest, response: protocolResponse, requestTimeout: options.timeoutMs ?? null}, options.connection)) as Res
+}
+
+/**
+ * A request as `spec` writes it at `version` into `w`, after the fields of request header v1
+ * (for flexible versions the header's tagged fields come first, which makes it header v2).
+ */
+export function writeRequest<Req, Res>(spec: ApiSpec<Req, Res>, version: number, w: Writer, request: Req): Writer {
+  if (version >= spec.flexibleFrom) w.tags()
+  spec.encode(w, request, version)
+  return w
+}
+
+/**
+ * A response as `spec` reads it at `version` from `r`, over what follows the correlation id (for
+ * flexible versions the response header's tagged fields come first).
+ */
+export function readResponse<Req, Res>(spec: ApiSpec<Req, Res>, version: number, r: Reader, request: Req): Res {
+  if (version >= spec.flexibleFrom && spec.flexibleResponseHeader !== false) r.tags()
+  return spec.decode(r, version, request)
 }
