@@ -188,7 +188,7 @@ export async function describeQuorum(connection: KafkaConnection): Promise<Quoru
   })
   // Furthest behind: the voter with the lowest log end (the leader when none is behind).
   const furthest = state.voters.reduce((a, b) => (b.logEndOffset < a.logEndOffset ? b : a), leader ?? state.voters[0])
-  const caughtUp = (r?: QuorumReplica) => (r && r.lastCaughtUpTimestamp > 0n ? Number(r.lastCaughtUpTimestamp) : null)
+  const caughtUp = (r?: QuorumReplica) => (r ? time(r.lastCaughtUpTimestamp) : null)
   const leaderCaughtUp = caughtUp(leader)
   const furthestCaughtUp = caughtUp(furthest)
   return {
@@ -233,14 +233,13 @@ export interface FeaturesDescription {
  * is left out and named; the finalized levels are the freshest any broker knows).
  */
 export async function describeFeatures(connection: KafkaConnection): Promise<FeaturesDescription> {
-  const metadata = await connection.metadata([])
   const unreachable: number[] = []
-  const answers = (await Promise.all(metadata.brokers.map(async (b) => {
+  const answers = (await Promise.all((await registeredBrokers(connection)).map(async (id) => {
     try {
-      return await connection.send(await connection.broker(b.nodeId), ApiVersions, undefined)
+      return await connection.send(await connection.broker(id), ApiVersions, undefined)
     } catch (error) {
       if (!(error instanceof BrokerUnreachable)) throw error
-      unreachable.push(b.nodeId)
+      unreachable.push(id)
       connection.noteGap(error, 'the feature levels it supports')
       return undefined
     }
