@@ -94,7 +94,7 @@ export function matchTopics(all: readonly MetadataTopic[], patterns: string[], r
   for (const name of unmatched) {
     if (!isLiteralName(name, {regex})) continue
     const topic = all.find((t) => t.name === name)
-    if (topic && topic.errorCode !== 0 && topic.errorCode !== 3) throw new KadmError(`topic ${name}: ${errorName(topic.errorCode)}`)
+    if (topic && topic.errorCode !== 0 && topic.errorCode !== 3) throw topicRefused(name, topic.errorCode)
     throw new KadmError(`topic ${name} does not exist`)
   }
   return {topics, unmatched}
@@ -158,13 +158,19 @@ const MAX_WAIT_MS = 500
 /** Errors after which the partition's leader is looked up again. */
 const MOVED = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE', 'KAFKA_STORAGE_ERROR', 'OFFSET_NOT_AVAILABLE'])
 
+/** A topic's error in a Metadata answer as one line; a refusal by the authorizer reads as it does for every other command. */
+function topicRefused(name: string, code: number): KadmError {
+  const type = errorName(code)
+  return new KadmError(type === 'TOPIC_AUTHORIZATION_FAILED' ? `not authorized: topic ${name} (${type})` : `topic ${name}: ${type}`)
+}
+
 /** Which partitions to read, from metadata; unknown topics and partitions are one clear error. */
 export function selectPartitions(topics: MetadataTopic[], names: string[], only?: number[]): Array<TopicPartition & {leader: number}> {
   const out: Array<TopicPartition & {leader: number}> = []
   for (const name of names) {
     const topic = topics.find((t) => t.name === name)
     if (!topic || topic.errorCode === 3) throw new KadmError(`topic ${name} does not exist`)
-    if (topic.errorCode !== 0) throw new KadmError(`topic ${name}: ${errorName(topic.errorCode)}`)
+    if (topic.errorCode !== 0) throw topicRefused(name, topic.errorCode)
     const partitions = [...topic.partitions].sort((a, b) => a.partition - b.partition)
     for (const p of only ?? partitions.map((x) => x.partition)) {
       const found = partitions.find((x) => x.partition === p)

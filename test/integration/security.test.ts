@@ -338,7 +338,7 @@ describe('acls with StandardAuthorizer', () => {
 
     // alice has no ACLs: reading fails, with one line that says why.
     const denied = await readAsAlice([])
-    expect([denied.code, denied.stdout, denied.stderr]).toEqual([1, '', `error: topic ${topic}: TOPIC_AUTHORIZATION_FAILED\n`])
+    expect([denied.code, denied.stdout, denied.stderr]).toEqual([1, '', `error: not authorized: topic ${topic} (TOPIC_AUTHORIZATION_FAILED)\n`])
 
     // ... nor may she list ACLs: kadm reports it as an authorization error.
     const listAsAlice = await run(['acls', 'list', '--context', 'alice', ...TIMEOUT])
@@ -368,7 +368,7 @@ describe('acls with StandardAuthorizer', () => {
     await run(['acls', 'delete', '--group', group, '--yes', '--context', 'scram-sha-512'])
     expect(await kadmJson(['acls', 'list', '--principal', 'User:alice', '--context', 'scram-sha-512', '--config-file', configFile], {env: ENV})).toEqual({acls: []})
     // The ACLs gone, she is refused again.
-    expect((await readAsAlice([])).stderr).toBe(`error: topic ${topic}: TOPIC_AUTHORIZATION_FAILED\n`)
+    expect((await readAsAlice([])).stderr).toBe(`error: not authorized: topic ${topic} (TOPIC_AUTHORIZATION_FAILED)\n`)
   })
 
   it('creates, lists and deletes by every resource and filter flag, as kafka-acls lists them', async () => {
