@@ -251,13 +251,12 @@ export class RecordProducer {
     }
     const timestamp = record.timestamp ?? now
     let batch = this.open.get(partition)
-    // A record that would take its batch over the size waits for the next batch.
-    if (batch && batch.builder.size + batch.builder.sizeOf(record, timestamp) > this.batchBytes) {
-      this.seal(partition)
-      batch = undefined
+    // A record that would take its batch over the size goes to the next batch.
+    if (!batch || !batch.builder.add(record, timestamp, this.batchBytes)) {
+      if (batch) this.seal(partition)
+      this.open.set(partition, (batch = {builder: new BatchBuilder(this.room, this.capacity), created: Date.now()}))
+      batch.builder.add(record, timestamp)
     }
-    if (!batch) this.open.set(partition, (batch = {builder: new BatchBuilder(this.room, this.capacity), created: Date.now()}))
-    batch.builder.add(record, timestamp)
     if (batch.builder.size >= this.batchBytes || batch.builder.count >= BATCH_RECORDS) this.seal(partition)
   }
 

@@ -200,9 +200,8 @@ describe('BatchBuilder.addValues', () => {
         for (let i = from; i < to && !full && byOne.count < maxCount; i++) {
           const record = {...producedRecord(null, text), valueStart: starts[i], valueEnd: ends[i]}
           // As console produce fills a batch record by record: one that would not fit goes to the next.
-          full = byOne.count > 0 && byOne.size + byOne.sizeOf(record, time) > maxBytes
+          full = !byOne.add(record, time, maxBytes)
           if (full) break
-          byOne.add(record, time)
         }
         if (taken >= from) taken += byRun.addValues(text, starts, ends, taken, to, time, maxBytes, maxCount)
       }

@@ -313,12 +313,6 @@ export class BatchBuilder {
     return this.pos
   }
 
-  /** Bytes add() would append for `record` stamped `timestamp`. */
-  sizeOf(record: ProducedRecord, timestamp: number): number {
-    const size = this.bodySize(record, timestamp)
-    return varintSize(size) + size
-  }
-
   private bodySize(record: ProducedRecord, timestamp: number): number {
     const delta = this.count === 0 ? 0 : timestamp - this.baseTimestamp
     let size = 1 + varintSize(delta) + varintSize(this.count)
@@ -332,8 +326,14 @@ export class BatchBuilder {
     return size
   }
 
-  /** Appends a record stamped `timestamp` (epoch ms); its key and value bytes are copied in. */
-  add(record: ProducedRecord, timestamp: number): void {
+  /**
+   * Appends a record stamped `timestamp` (epoch ms); its key and value bytes are copied in. A
+   * record that would take a non-empty batch over `maxBytes` is not added, and add() says so
+   * (false): it belongs to the next batch.
+   */
+  add(record: ProducedRecord, timestamp: number, maxBytes = Number.POSITIVE_INFINITY): boolean {
+    const size = this.bodySize(record, timestamp)
+    if (this.count > 0 && this.pos + varintSize(size) + size > maxBytes) return false
     if (this.count === 0) this.baseTimestamp = this.maxTimestamp = timestamp
     else if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp
     // A delta from the first record's time, negative for an earlier one (as Java's producer writes).
@@ -341,7 +341,6 @@ export class BatchBuilder {
     const {key, value, headers} = record
     const keyLength = key === null ? -1 : record.keyEnd - record.keyStart
     const valueLength = value === null ? -1 : record.valueEnd - record.valueStart
-    const size = this.bodySize(record, timestamp)
     this.ensure(size + varintSize(size))
     this.varint(size)
     this.buf[this.pos++] = 0 // attributes
@@ -358,6 +357,7 @@ export class BatchBuilder {
     this.count++
     this.bytes += Math.max(keyLength, 0) + Math.max(valueLength, 0)
     if (key === null) this.unkeyed = true
+    return true
   }
 
   /**
