@@ -136,3 +136,30 @@ export async function describeGroupsWithTool(version: string, bootstrap: string,
   }
   return rows
 }
+
+/** One SCRAM credential as kafka-configs --describe --entity-type users prints it. */
+export interface ToolScramCredential {
+  user: string
+  mechanism: string
+  iterations: number
+}
+
+/**
+ * Runs kafka-configs --describe --entity-type users (ConfigCommand) with `args` (--entity-name U,
+ * or none for every user) and parses its lines "SCRAM credential configs for user-principal 'U'
+ * are SCRAM-SHA-256=iterations=4096, SCRAM-SHA-512=iterations=8192", sorted as kadm sorts them.
+ */
+export async function describeScramWithConfigCommand(version: string, bootstrap: string, args: string[] = []): Promise<ToolScramCredential[]> {
+  const result = await kafkaTool(version, 'ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', '--entity-type', 'users', ...args])
+  if (result.code !== 0) throw new Error(`ConfigCommand --describe --entity-type users ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  const rows: ToolScramCredential[] = []
+  for (const line of result.stdout.split('\n')) {
+    const m = /^SCRAM credential configs for user-principal '(.*)' are (.*)$/.exec(line)
+    if (!m) continue
+    for (const part of m[2].split(', ')) {
+      const [, mechanism, iterations] = /^([A-Z0-9-]+)=iterations=(\d+)$/.exec(part)!
+      rows.push({user: m[1], mechanism, iterations: Number(iterations)})
+    }
+  }
+  return rows.sort((a, b) => (a.user === b.user ? a.mechanism.localeCompare(b.mechanism) : a.user < b.user ? -1 : 1))
+}
