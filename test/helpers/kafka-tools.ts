@@ -163,3 +163,29 @@ export async function describeScramWithConfigCommand(version: string, bootstrap:
   }
   return rows.sort((a, b) => (a.user === b.user ? a.mechanism.localeCompare(b.mechanism) : a.user < b.user ? -1 : 1))
 }
+
+/**
+ * Runs kafka-configs --describe with `args` (--entity-type users|clients|ips, ...) and parses its
+ * quota lines ("Quota configs for user-principal 'alice', the default client-id are
+ * consumer_byte_rate=2048.0") into kadm's entity names (`user=alice, client-id=<default>`).
+ */
+export async function describeQuotasWithConfigCommand(version: string, bootstrap: string, args: string[]): Promise<Array<{name: string; quotas: Record<string, number>}>> {
+  const result = await kafkaTool(version, 'ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  if (result.code !== 0) throw new Error(`ConfigCommand --describe ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  const types: Record<string, string> = {'user-principal': 'user', 'client-id': 'client-id', ip: 'ip'}
+  const out: Array<{name: string; quotas: Record<string, number>}> = []
+  for (const line of result.stdout.split('\n')) {
+    const m = /^Quota configs for (.*) are (.*)$/.exec(line)
+    if (!m) continue
+    const name = m[1].split(/, (?=the default |user-principal '|client-id '|ip ')/).map((part) => {
+      const named = /^(user-principal|client-id|ip) '(.*)'$/.exec(part)
+      if (named) return `${types[named[1]]}=${named[2]}`
+      const byDefault = /^the default (user-principal|client-id|ip)$/.exec(part)
+      if (!byDefault) throw new Error(`unexpected quota entity in ConfigCommand output: ${part}`)
+      return `${types[byDefault[1]]}=<default>`
+    }).join(', ')
+    const quotas = Object.fromEntries(m[2].split(', ').map((kv) => [kv.slice(0, kv.indexOf('=')), Number(kv.slice(kv.indexOf('=') + 1))]).sort())
+    out.push({name, quotas})
+  }
+  return out
+}
