@@ -136,3 +136,56 @@ export async function describeGroupsWithTool(version: string, bootstrap: string,
   }
   return rows
 }
+
+/** One SCRAM credential as kafka-configs --describe --entity-type users prints it. */
+export interface ToolScramCredential {
+  user: string
+  mechanism: string
+  iterations: number
+}
+
+/**
+ * Runs kafka-configs --describe --entity-type users (ConfigCommand) with `args` (--entity-name U,
+ * or none for every user) and parses its lines "SCRAM credential configs for user-principal 'U'
+ * are SCRAM-SHA-256=iterations=4096, SCRAM-SHA-512=iterations=8192", sorted as kadm sorts them.
+ */
+export async function describeScramWithConfigCommand(version: string, bootstrap: string, args: string[] = []): Promise<ToolScramCredential[]> {
+  const result = await kafkaTool(version, 'ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', '--entity-type', 'users', ...args])
+  if (result.code !== 0) throw new Error(`ConfigCommand --describe --entity-type users ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  const rows: ToolScramCredential[] = []
+  for (const line of result.stdout.split('\n')) {
+    const m = /^SCRAM credential configs for user-principal '(.*)' are (.*)$/.exec(line)
+    if (!m) continue
+    for (const part of m[2].split(', ')) {
+      const [, mechanism, iterations] = /^([A-Z0-9-]+)=iterations=(\d+)$/.exec(part)!
+      rows.push({user: m[1], mechanism, iterations: Number(iterations)})
+    }
+  }
+  return rows.sort((a, b) => (a.user === b.user ? a.mechanism.localeCompare(b.mechanism) : a.user < b.user ? -1 : 1))
+}
+
+/**
+ * Runs kafka-configs --describe with `args` (--entity-type users|clients|ips, ...) and parses its
+ * quota lines ("Quota configs for user-principal 'alice', the default client-id are
+ * consumer_byte_rate=2048.0") into kadm's entity names (`user=alice, client-id=<default>`).
+ */
+export async function describeQuotasWithConfigCommand(version: string, bootstrap: string, args: string[]): Promise<Array<{name: string; quotas: Record<string, number>}>> {
+  const result = await kafkaTool(version, 'ConfigCommand', ['--bootstrap-server', bootstrap, '--describe', ...args])
+  if (result.code !== 0) throw new Error(`ConfigCommand --describe ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  const types: Record<string, string> = {'user-principal': 'user', 'client-id': 'client-id', ip: 'ip'}
+  const out: Array<{name: string; quotas: Record<string, number>}> = []
+  for (const line of result.stdout.split('\n')) {
+    const m = /^Quota configs for (.*) are (.*)$/.exec(line)
+    if (!m) continue
+    const name = m[1].split(/, (?=the default |user-principal '|client-id '|ip ')/).map((part) => {
+      const named = /^(user-principal|client-id|ip) '(.*)'$/.exec(part)
+      if (named) return `${types[named[1]]}=${named[2]}`
+      const byDefault = /^the default (user-principal|client-id|ip)$/.exec(part)
+      if (!byDefault) throw new Error(`unexpected quota entity in ConfigCommand output: ${part}`)
+      return `${types[byDefault[1]]}=<default>`
+    }).join(', ')
+    const quotas = Object.fromEntries(m[2].split(', ').map((kv) => [kv.slice(0, kv.indexOf('=')), Number(kv.slice(kv.indexOf('=') + 1))]).sort())
+    out.push({name, quotas})
+  }
+  return out
+}

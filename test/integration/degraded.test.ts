@@ -225,6 +225,24 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
     expect(bySize.unreachable).toEqual([{broker: dead, error: expect.stringMatching(/^connection refused/)}])
     expect(bySize.rows.map((r) => r.name).sort()).toEqual([1, 2, 3].filter((id) => id !== dead).map(String).sort())
 
+    // SCRAM users and quotas are cluster metadata every live broker holds: read and changed in full, exit 0.
+    const user = uniqueName('degraded-user')
+    const setPassword = await kadm(['users', 'set-password', user, '--password-env', 'KADM_TEST_DEGRADED_PASSWORD', ...B], {env: {KADM_TEST_DEGRADED_PASSWORD: 'degraded-secret'}})
+    expect(setPassword.code, setPassword.stderr).toBe(0)
+    expect((await kadmJson<{credentials: unknown[]}>(['users', 'describe', user, ...B])).credentials).toEqual([{user, mechanism: 'SCRAM-SHA-512', iterations: 4096}])
+    const users = await kadm(['users', 'list', ...B])
+    expect(users.code, users.stderr).toBe(0)
+    expect(users.stdout).toContain(user)
+    const deletedUser = await kadm(['users', 'delete', user, '--yes', ...B])
+    expect(deletedUser.code, deletedUser.stderr).toBe(0)
+    const client = uniqueName('degraded-client')
+    const quota = await kadm(['quotas', 'set', '--client-id', client, '--set', 'producer_byte_rate=1000', ...B])
+    expect(quota.code, quota.stderr).toBe(0)
+    expect((await kadmJson<{quotas: Array<{quotas: unknown}>}>(['quotas', 'list', '--client-id', client, ...B])).quotas.map((q) => q.quotas)).toEqual([{producer_byte_rate: 1000}])
+    expect((await kadmJson<{quotas: Array<{key: string; value: number | null}>}>(['quotas', 'resolve', '--user', 'anyone', '--client-id', client, ...B])).quotas[0]).toEqual({key: 'producer_byte_rate', value: 1000, from: `client-id=${client}`})
+    const deletedQuota = await kadm(['quotas', 'delete', '--client-id', client, '--yes', ...B])
+    expect(deletedQuota.code, deletedQuota.stderr).toBe(0)
+
     // A dead broker first in the bootstrap list costs nothing.
     const deadFirst = await kadm(['topics', 'list', '-b', `${cluster.address(dead)},${cluster.bootstrap}`])
     expect(deadFirst.code, deadFirst.stderr).toBe(0)

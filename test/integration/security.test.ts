@@ -1,6 +1,6 @@
 import {chmod, mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {stringify} from 'yaml'
+import {parse, stringify} from 'yaml'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import type {LocalState} from '../../src/local/cluster.js'
@@ -9,7 +9,7 @@ import {
   CLIENT_KEY_PASSPHRASE, LOCAL_USERS, type SecureListeners, type SecureSummary, secureListeners, type SecurityFiles, securityFiles,
 } from '../../src/local/security.js'
 import {kadm, kadmJson, ROOT, type RunResult, uniqueName} from '../helpers/kadm.js'
-import {kafkaTool} from '../helpers/kafka-tools.js'
+import {describeScramWithConfigCommand, kafkaTool} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 
 /*
@@ -86,6 +86,19 @@ interface OtherClient {
   write(topic: string, value: string): Promise<void>
 }
 
+/** A Java client properties file (mode 600) that logs in with SCRAM as `username`, for Kafka's tools. */
+async function scramProperties(name: string, login: {protocol: string; mechanism: string; username: string; password: string; ca?: string}): Promise<string> {
+  const properties = join(dir, `${name}.properties`)
+  const lines = [
+    `security.protocol=${login.protocol}`,
+    `sasl.mechanism=${login.mechanism.toUpperCase()}`,
+    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${login.username}" password="${login.password}";`,
+    ...(login.ca ? ['ssl.truststore.type=PEM', `ssl.truststore.location=${login.ca}`] : []),
+  ]
+  await writeFile(properties, lines.join('\n') + '\n', {mode: 0o600})
+  return properties
+}
+
 /**
  * kcat with the librdkafka settings that match context `name`; Kafka's console tools with a client
  * properties file for SCRAM, which the machine's librdkafka (2.0) cannot do against Kafka 4.x
@@ -98,14 +111,7 @@ async function otherClient(name: string): Promise<OtherClient> {
   const protocol = sasl ? (tls ? 'SASL_SSL' : 'SASL_PLAINTEXT') : 'SSL'
   const password = (username = 'admin') => LOCAL_USERS[username as keyof typeof LOCAL_USERS]
   if (sasl?.mechanism.startsWith('scram')) {
-    const properties = join(dir, `${name}.properties`)
-    const lines = [
-      `security.protocol=${protocol}`,
-      `sasl.mechanism=${sasl.mechanism.toUpperCase()}`,
-      `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${sasl.username}" password="${password(sasl.username)}";`,
-      ...(tls ? ['ssl.truststore.type=PEM', `ssl.truststore.location=${tls.ca}`] : []),
-    ]
-    await writeFile(properties, lines.join('\n') + '\n', {mode: 0o600})
+    const properties = await scramProperties(name, {protocol, mechanism: sasl.mechanism, username: sasl.username!, password: password(sasl.username), ca: tls?.ca})
     // 4.2 renamed --consumer.config and --producer.config (KIP-1147); the old names print a warning on stdout.
     const renamed = compareVersions(inject('kafkaVersion'), '4.2.0') >= 0
     return {
@@ -416,5 +422,106 @@ describe('acls with StandardAuthorizer', () => {
     expect(await deleteOne(['--transactional-id', 'tx-', '--resource-pattern-type', 'prefixed'])).toBe(1)
     expect(await deleteOne(['--group', group])).toBe(1)
     expect([...await kafkaAcls(bob), ...await kafkaAcls(eve)]).toEqual([])
+  })
+})
+
+describe('users: SCRAM credentials set by kadm, as kafka-configs describes them, and logged in with by Kafka\'s own client', () => {
+  const admin = ['--context', 'scram-sha-512', ...TIMEOUT]
+  const plaintext = () => `127.0.0.1:${PORT}`
+  /** Kafka's TopicCommand logging in over the SASL listener as `username`: exit 0 once authenticated (the list may be empty). */
+  const login = async (username: string, password: string, mechanism: string) => {
+    const properties = await scramProperties(`login-${username}`, {protocol: 'SASL_PLAINTEXT', mechanism, username, password})
+    return kafkaTool(inject('kafkaVersion'), 'TopicCommand', ['--bootstrap-server', `127.0.0.1:${security.listeners.sasl}`, '--list', '--command-config', properties])
+  }
+  const credentials = async (args: string[]) => (await kadmJson<{credentials: Array<{user: string; mechanism: string; iterations: number}>}>([...args, '--config-file', configFile], {env: ENV})).credentials
+
+  it('set-password creates and replaces credentials; the new user logs in; list and describe match kafka-configs; delete removes them', async () => {
+    const user = uniqueName('carol')
+    const first = 'carol-first-secret'
+    const created = await run(['users', 'set-password', user, '-m', 'scram-sha-256', '-m', 'scram-sha-512', '--iterations', '8192', '--password-stdin', '-o', 'json', ...admin], `${first}\n`)
+    expect(created.code, created.stderr).toBe(0)
+    expect(JSON.parse(created.stdout)).toEqual({dryRun: false, credentials: [
+      {user, mechanism: 'SCRAM-SHA-256', iterations: 8192, action: 'create'},
+      {user, mechanism: 'SCRAM-SHA-512', iterations: 8192, action: 'create'},
+    ]})
+    expect(created.stdout + created.stderr).not.toContain(first)
+
+    // The salted password computed here is the one the broker checks logins against.
+    const loggedIn = await login(user, first, 'SCRAM-SHA-256')
+    expect(loggedIn.code, loggedIn.stderr).toBe(0)
+
+    const listed = await credentials(['users', 'list', ...admin])
+    const tool = await describeScramWithConfigCommand(inject('kafkaVersion'), plaintext())
+    expect(listed).toEqual(tool)
+    expect(listed.filter((c) => c.user === user).map((c) => c.iterations)).toEqual([8192, 8192])
+    const described = await run(['users', 'describe', user, 'admin', '-o', 'yaml', ...admin])
+    expect(described.code, described.stderr).toBe(0)
+    expect(parse(described.stdout)).toEqual({credentials: tool.filter((c) => c.user === user || c.user === 'admin')})
+
+    // Replacing a credential needs --yes without a terminal; the dry run reads no password.
+    const second = 'carol-second-secret'
+    const unconfirmed = await run(['users', 'set-password', user, '--password-env', 'KADM_TEST_NEW_PASSWORD', ...admin])
+    expect([unconfirmed.code, unconfirmed.stderr.trim().split('\n').at(-1)]).toEqual([2, `error: replacing ${user}'s SCRAM-SHA-512 password locks out clients using the old one: pass --yes to confirm without a terminal`])
+    const dry = await run(['users', 'set-password', user, '--iterations', '4096', '--dry-run', ...admin])
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/))).toEqual([['USER', 'MECHANISM', 'ITERATIONS', 'ACTION'], [user, 'SCRAM-SHA-512', '4096', 'replace']])
+    const replaced = await kadm(['users', 'set-password', user, '--password-env', 'KADM_TEST_NEW_PASSWORD', '--yes', ...admin, '--config-file', configFile], {env: {...ENV, KADM_TEST_NEW_PASSWORD: second}})
+    expect(replaced.code, replaced.stderr).toBe(0)
+    expect(await credentials(['users', 'describe', user, ...admin])).toEqual([
+      {user, mechanism: 'SCRAM-SHA-256', iterations: 8192},
+      {user, mechanism: 'SCRAM-SHA-512', iterations: 4096},
+    ])
+    const oldRefused = await login(user, first, 'SCRAM-SHA-512')
+    expect(oldRefused.code).not.toBe(0)
+    expect(oldRefused.stdout + oldRefused.stderr).toContain('Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512')
+    const newAccepted = await login(user, second, 'SCRAM-SHA-512')
+    expect(newAccepted.code, newAccepted.stderr).toBe(0)
+
+    // Delete: one mechanism, then the rest; a dry run and a missing --yes change nothing.
+    const dryDelete = await run(['users', 'delete', user, '--dry-run', '-o', 'json', ...admin])
+    expect(JSON.parse(dryDelete.stdout)).toEqual({dryRun: true, credentials: [
+      {user, mechanism: 'SCRAM-SHA-256', iterations: 8192, action: 'delete'},
+      {user, mechanism: 'SCRAM-SHA-512', iterations: 4096, action: 'delete'},
+    ]})
+    const noYes = await run(['users', 'delete', user, ...admin])
+    expect([noYes.code, noYes.stderr.trim().split('\n').at(-1)]).toEqual([2, 'error: deleting 2 SCRAM credentials cannot be undone: pass --yes to confirm without a terminal'])
+    const one = await run(['users', 'delete', user, '-m', 'scram-sha-256', '--yes', ...admin])
+    expect(one.code, one.stderr).toBe(0)
+    expect(await credentials(['users', 'describe', user, ...admin])).toEqual([{user, mechanism: 'SCRAM-SHA-512', iterations: 4096}])
+    const lacking = await run(['users', 'delete', user, '-m', 'scram-sha-256', '--yes', ...admin])
+    expect([lacking.code, lacking.stderr.trim()]).toEqual([2, `error: user ${user} has no SCRAM-SHA-256 credential (it has SCRAM-SHA-512)`])
+    const rest = await run(['users', 'delete', user, '--yes', ...admin])
+    expect(rest.code, rest.stderr).toBe(0)
+    expect((await describeScramWithConfigCommand(inject('kafkaVersion'), plaintext())).filter((c) => c.user === user)).toEqual([])
+    const gone = await run(['users', 'describe', user, ...admin])
+    expect([gone.code, gone.stderr.trim()]).toEqual([1, `error: no SCRAM credentials for user ${user}`])
+    const missing = await run(['users', 'delete', user, '--yes', ...admin])
+    expect([missing.code, missing.stderr.trim().split('\n')[0]]).toEqual([1, `error: no SCRAM credentials for user ${user}`])
+    const ifExists = await run(['users', 'delete', user, '--if-exists', '--yes', '-o', 'json', ...admin])
+    expect([ifExists.code, JSON.parse(ifExists.stdout)]).toEqual([0, {dryRun: false, credentials: []}])
+  })
+
+  it('takes a password from argv only with --insecure-password-argv, and refuses a missing one, bad iterations, and none to ask for', async () => {
+    const user = uniqueName('dave')
+    const refused = await run(['users', 'set-password', user, '--password', 'dave-secret', ...admin])
+    expect([refused.code, refused.stderr.trim().split('\n')[0]]).toEqual([2, 'error: refusing a password on the command line, where other users and shell history can read it'])
+    expect(refused.stderr).not.toContain('dave-secret')
+    const noSource = await run(['users', 'set-password', user, ...admin])
+    expect([noSource.code, noSource.stderr.trim().split('\n')[0]]).toEqual([2, 'error: no password given and no terminal to ask on'])
+    const unset = await kadm(['users', 'set-password', user, '--password-env', 'KADM_TEST_UNSET', ...admin, '--config-file', configFile], {env: {...ENV, KADM_TEST_UNSET: undefined}})
+    expect([unset.code, unset.stderr.trim()]).toEqual([1, 'error: environment variable KADM_TEST_UNSET is not set'])
+    const iterations = await run(['users', 'set-password', user, '--password-stdin', '--iterations', '100', ...admin], 'x\n')
+    expect([iterations.code, iterations.stderr.trim()]).toEqual([2, 'error: --iterations must be a whole number from 4096 to 16384 (what Kafka accepts), got 100'])
+    expect((await credentials(['users', 'list', ...admin])).filter((c) => c.user === user)).toEqual([])
+
+    const forced = await run(['users', 'set-password', user, '--password', 'dave-secret', '--insecure-password-argv', ...admin])
+    expect(forced.code, forced.stderr).toBe(0)
+    // kadm itself logs in with the new user over SCRAM-SHA-512 (Kafka's client did above).
+    const daveConfig = join(dir, 'dave.yaml')
+    await writeFile(daveConfig, stringify({contexts: {dave: {'bootstrap-servers': [`127.0.0.1:${security.listeners.sasl}`], sasl: {mechanism: 'scram-sha-512', username: user, 'password-env': 'KADM_TEST_DAVE'}}}}), {mode: 0o600})
+    const asDave = await kadm(['cluster', 'describe', '--context', 'dave', '--config-file', daveConfig, ...TIMEOUT], {env: {KADM_TEST_DAVE: 'dave-secret'}})
+    expect(asDave.code, asDave.stderr).toBe(0)
+    const cleaned = await run(['users', 'delete', user, '--yes', ...admin])
+    expect(cleaned.code, cleaned.stderr).toBe(0)
   })
 })

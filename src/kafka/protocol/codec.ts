@@ -69,6 +69,13 @@ export class Writer {
     return this.int8(v ? 1 : 0)
   }
 
+  /** FLOAT64 (quota values). */
+  float64(v: number): this {
+    this.ensure(8)
+    this.pos = this.buf.writeDoubleBE(v, this.pos)
+    return this
+  }
+
   uvarint(v: number): this {
     let value = v >>> 0
     this.ensure(5)
@@ -201,6 +208,11 @@ export class Reader {
     const low = ((b[at + 4] << 24) | (b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7]) >>> 0
     if (high >= 0x200000 || high < -0x200000) throw new RangeError(`a 64-bit value in the response (${b.readBigInt64BE(at)}) exceeds 2^53 and cannot be shown exactly`)
     return high * 2 ** 32 + low
+  }
+
+  /** FLOAT64 (quota values). */
+  float64(): number {
+    return this.buf.readDoubleBE(this.need(8))
   }
 
   boolean(): boolean {
