@@ -262,7 +262,11 @@ await startupBuild([...shared].sort(), true)
 // dependencies. Escaping those too makes the bundles pure ASCII: src/bundle-loader.ts reads them
 // as latin1 into a one-byte string, half the memory of the two-byte string one such character
 // forces, and faster to hash and compile (kadm --version: 68 -> 59 ms).
-for (const file of ['dist/kadm.cjs', 'dist/commands.cjs']) {
+// dist/complete.cjs: what a key press of shell completion runs (bin/run.js, src/completion/complete.ts),
+// without oclif or kafkajs.
+await build({...common, entryPoints: ['src/completion/complete.ts'], outfile: 'dist/complete.cjs'})
+
+for (const file of ['dist/kadm.cjs', 'dist/commands.cjs', 'dist/complete.cjs']) {
   const bundled = await readFile(file, 'utf8')
   await writeFile(file, bundled.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
 }
