@@ -10,6 +10,7 @@ import {clusterOf, type NameCache, releaseRefreshLock, writeNames} from '../../c
 export default class CompletionRefresh extends ClusterCommand {
   static hidden = true
   static summary = "Refresh shell completion's cache of live names (topics, groups, brokers, principals, config keys)."
+  static examples = [{description: 'Fill the cache of the current context now', command: '<%= config.bin %> <%= command.id %>'}]
   static flags = {
     'cache-key': Flags.string({summary: 'The cache to write (as the key press computed it); default: the cluster the connection flags name.'}),
   }

@@ -4,8 +4,8 @@ import {mkdir, writeFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {homedir} from 'node:os'
 
-import {KadmCommand} from '../../base-command.js'
-import {completionScript, type Shell, SHELLS} from '../../completion/scripts.js'
+import {KadmCommand} from '../base-command.js'
+import {completionScript, type Shell, SHELLS} from '../completion/scripts.js'
 
 /** Where each shell looks for completions of its own accord (zsh: once the folder is on $fpath). */
 export function installPath(shell: Shell, env: Record<string, string | undefined> = process.env): string {
