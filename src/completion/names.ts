@@ -43,6 +43,7 @@ export const DEFAULT_TTL_MS = 60_000
 /** A refresh that has not finished in this time is taken for dead: another may start. */
 const REFRESH_LOCK_MS = 30_000
 
+/** ~/.cache/kadm/completion, readable by its owner only (it names the topics, groups and principals of clusters). */
 export function namesDir(env: Env = process.env): string {
   return join(cacheDir(env), 'completion')
 }
@@ -102,7 +103,7 @@ export function readNames(cluster: string, env: Env = process.env): NameCache | 
 
 export function writeNames(cache: NameCache, env: Env = process.env): string {
   const file = cacheFile(cache.cluster, env)
-  mkdirSync(namesDir(env), {recursive: true})
+  mkdirSync(namesDir(env), {recursive: true, mode: 0o700})
   const temporary = `${file}.${process.pid}.tmp`
   writeFileSync(temporary, JSON.stringify(cache))
   renameSync(temporary, file)
@@ -116,7 +117,7 @@ function lockFile(cluster: string, env: Env): string {
 /** Takes the refresh lock of `cluster`: false when another refresh holds it (and is not older than REFRESH_LOCK_MS). */
 export function takeRefreshLock(cluster: string, env: Env = process.env): boolean {
   const lock = lockFile(cluster, env)
-  mkdirSync(namesDir(env), {recursive: true})
+  mkdirSync(namesDir(env), {recursive: true, mode: 0o700})
   try {
     closeSync(openSync(lock, 'wx'))
     return true

@@ -1,4 +1,4 @@
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -43,6 +43,7 @@ describe('shell completion candidates (oclif.manifest.json and a names cache)', 
     expect(await clusterOf({}, {XDG_CONFIG_HOME: dir})).toBe('local-or-default')
     expect(readNames(cluster, options.env)).toEqual(cache)
     expect(cacheFile(cluster, options.env).startsWith(join(dir, 'kadm', 'completion'))).toBe(true)
+    expect((await stat(join(dir, 'kadm', 'completion'))).mode & 0o777).toBe(0o700)
   })
 
   it('completes commands, topics of commands and aliases', async () => {
