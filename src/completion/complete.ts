@@ -53,6 +53,14 @@ export interface Candidate {
   description?: string
 }
 
+/** What __complete prints, alone, where a file name goes: the script then completes paths the shell's own way. */
+export const FILES_DIRECTIVE = ':files'
+
+/** A flag or argument that takes a path (--from-file, --config-file, --data-dir, the FILE of reassign apply). */
+function takesPath(name: string): boolean {
+  return /(^|-)file$/.test(name) || name === 'data-dir'
+}
+
 /** Values of config keys that take one of a few. */
 export const CONFIG_VALUES: Record<string, string[]> = {
   'compression.type': ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'],
@@ -273,6 +281,7 @@ export async function candidates(manifest: Manifest, words: string[], options: C
         prefix = typed.slice(0, typed.indexOf('=') + 1)
         typed = typed.slice(prefix.length)
       }
+      if (takesPath(slot.flag.name)) return [{value: FILES_DIRECTIVE}]
       if (slot.flag.options) found = slot.flag.options.map((value) => ({value}))
       else if (slot.names) found = await configOrNames(slot.names, slot.assign, typed, selection, options)
       if (slot.assign && typed.includes('=')) {
@@ -283,6 +292,7 @@ export async function candidates(manifest: Manifest, words: string[], options: C
       break
     }
     case 'arg':
+      if (takesPath(argAt(slot.command, slot.index)?.name ?? '')) return [{value: FILES_DIRECTIVE}]
       if (slot.options) found = slot.options.map((value) => ({value}))
       else if (slot.names) found = await liveNames(slot.names, selection, options)
       break

@@ -1,7 +1,8 @@
 /**
  * The completion scripts `kadm completion bash|zsh|fish` prints. Each asks `kadm __complete` for
  * the candidates of the word under the cursor (src/completion/complete.ts), passing the words
- * typed after `kadm`; answers are `value<TAB>description` lines (zsh and fish show descriptions).
+ * typed after `kadm`; answers are `value<TAB>description` lines (zsh and fish show descriptions),
+ * or the line `:files` where a path goes (the shell completes file names itself).
  */
 export const SHELLS = ['bash', 'zsh', 'fish'] as const
 export type Shell = (typeof SHELLS)[number]
@@ -18,6 +19,8 @@ _kadm_complete() {
   local -a found
   found=($(command kadm __complete bash -- "\${words[@]:1:cword}" 2>/dev/null))
   COMPREPLY=()
+  # A path: bash's own file name completion.
+  if [[ "\${found[0]}" == ":files" ]]; then compopt -o default 2>/dev/null; return 0; fi
   # bash replaces only what follows the last = or : of the word (COMP_WORDBREAKS).
   local typed="\${COMP_WORDS[COMP_CWORD]}" strip=""
   case "$cur" in *[=:]*) [[ "$typed" == "$cur" ]] || strip="\${cur%"$typed"}";; esac
@@ -35,6 +38,7 @@ _kadm() {
   local -a lines described assigned
   local line value
   lines=("\${(@f)$(command kadm __complete zsh -- "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  if [[ "\${lines[1]}" == ":files" ]]; then _files; return; fi
   for line in "\${lines[@]}"; do
     [[ -z "$line" ]] && continue
     value="\${line%%$'\\t'*}"
@@ -52,7 +56,12 @@ if [[ "\${funcstack[1]}" == _kadm ]]; then _kadm "$@"; else compdef _kadm kadm; 
 const FISH = `# kadm completion for fish (kadm completion fish)
 function __kadm_complete
     set -l words (commandline -opc) (commandline -ct)
-    command kadm __complete fish -- $words[2..-1] 2>/dev/null
+    set -l found (command kadm __complete fish -- $words[2..-1] 2>/dev/null)
+    if test "$found[1]" = ":files"
+        __fish_complete_path (commandline -ct)
+    else
+        printf '%s\n' $found
+    end
 end
 complete -c kadm -f -a '(__kadm_complete)'
 `

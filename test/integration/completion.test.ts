@@ -38,11 +38,12 @@ async function sh(shell: string, args: string[], script: string, extra: NodeJS.P
 const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`
 
 /** bash: the words as bash splits them (COMP_WORDS, = a word of its own), _kadm_complete run as bash-completion runs it; COMPREPLY. */
-function bash(words: string[], extra: NodeJS.ProcessEnv = {}): Promise<string[]> {
+function bash(words: string[], extra: NodeJS.ProcessEnv = {}, prelude = ''): Promise<string[]> {
   const line = words.join(' ').replaceAll(' = ', '=')
   return sh('bash', ['--norc', '-c'], [
     'source /usr/share/bash-completion/bash_completion',
     'source <(kadm completion bash)',
+    prelude,
     `COMP_WORDS=(${words.map(quote).join(' ')}); COMP_CWORD=${words.length - 1}`,
     `COMP_LINE=${quote(line)}; COMP_POINT=\${#COMP_LINE}`,
     '_kadm_complete',
@@ -55,6 +56,7 @@ function zsh(words: string[], setup = 'source <(kadm completion zsh)'): Promise<
   return sh('zsh', ['-f', '-c'], [
     'compdef() { :; }',
     '_describe() { local name=$4; print -rl -- "${(@P)name}"; }',
+    '_files() { print -r -- "_files called"; }',
     setup,
     `words=(${words.map(quote).join(' ')}); CURRENT=${words.length}`,
     '_kadm',
@@ -173,6 +175,17 @@ describe('commands, flags and values in bash, zsh and fish', () => {
     expect(fishKeys).toEqual(['log.retention.hours=\tThe number of hours to keep a log file before deleting it (in hours), tertiary to log.retention.ms property'])
     expect(await bash(['kadm', 'topics', 'alter', topics[0], '--config', 'compression.type', '=', 'z'])).toEqual(['zstd'])
     expect(await fish(`kadm topics alter ${topics[0]} --config cleanup.policy=c`)).toEqual(['cleanup.policy=compact', 'cleanup.policy=compact,delete'])
+  })
+
+  it('paths where a file goes: each shell completes file names its own way', async () => {
+    await mkdir(join(dir, 'plans'))
+    await writeFile(join(dir, 'plans', 'plan.json'), '{}')
+    await writeFile(join(dir, 'plans', 'other.csv'), '')
+    expect(await fish(`kadm partitions reassign apply ${join(dir, 'plans', 'pl')}`)).toEqual([join(dir, 'plans', 'plan.json')])
+    expect(await fish(`kadm offsets reset --from-file ${join(dir, 'plans', 'o')}`)).toEqual([join(dir, 'plans', 'other.csv')])
+    expect(await zsh(['kadm', 'local', 'start', '--data-dir', ''])).toEqual(['_files called'])
+    // bash: no candidates of its own, and readline's file name completion turned on (compopt -o default).
+    expect(await bash(['kadm', 'contexts', 'list', '--config-file', ''], {}, 'compopt() { echo compopt "$@"; }')).toEqual(['compopt -o default'])
   })
 })
 

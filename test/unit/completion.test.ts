@@ -92,6 +92,13 @@ describe('shell completion candidates (oclif.manifest.json and a names cache)', 
     expect(await values(['configs', 'get', 'topic', 'orders', '--key', 'co'])).toEqual(['compression.type'])
   })
 
+  it('answers the files directive alone where a path goes', async () => {
+    expect(await values(['partitions', 'reassign', 'apply', ''])).toEqual([':files'])
+    expect(await values(['offsets', 'reset', '--from-file', 'x'])).toEqual([':files'])
+    expect(await values(['topics', 'list', '--config-file='])).toEqual([':files'])
+    expect(await values(['local', 'start', '--data-dir', ''])).toEqual([':files'])
+  })
+
   it('offers no live names without a cache and does not wait past the deadline', async () => {
     const found = await candidates(manifest, ['-b', 'elsewhere:9092', 'topics', 'describe', ''], {...options, bin: join(dir, 'missing.js')})
     expect(found).toEqual([])
