@@ -8,6 +8,16 @@ const {join} = require('node:path')
 
 const {loadBundle, saveCaches} = require('../dist/loader.cjs')
 
+// A key press of shell completion: dist/complete.cjs answers from oclif.manifest.json and the
+// cache of live names, without oclif (src/completion/complete.ts).
+if (process.argv[2] === '__complete') {
+  loadBundle(join(__dirname, '..', 'dist', 'complete.cjs')).exports.complete(join(__dirname, '..'), process.argv.slice(3)).then(() => {
+    saveCaches('__complete')
+    process.exit()
+  })
+  return
+}
+
 const bundle = join(__dirname, '..', 'dist', 'kadm.cjs')
 loadBundle(bundle).exports.run(bundle).then((command) => {
   saveCaches(command)

@@ -105,13 +105,15 @@ export abstract class KadmCommand extends Command {
   /**
    * kadm's one confirmation, for every command that risks data: nothing to do with --yes; else a
    * yes/no question (default no) on the terminal, written to stderr so that stdout holds only the
-   * result (-o json > file). Without a terminal to ask on (stdin or stderr is not one), a usage
+   * result (-o json > file). Without a terminal to ask on (stdin or stderr is not one) or with
+   * --no-input (ClusterCommand), a usage
    * error that says what is at stake (`risk`) and that --yes confirms. "No" or Ctrl-C ends the
    * command with the line "cancelled" and exit 5, before anything changed.
    */
   protected async confirmUnlessYes(yes: boolean, risk: string, message: string): Promise<void> {
     if (yes) return
     if (!process.stdin.isTTY || !process.stderr.isTTY) throw new UsageError(`${risk}: pass --yes to confirm without a terminal`)
+    if (this.argv.includes('--no-input')) throw new UsageError(`${risk}: pass --yes to confirm with --no-input`)
     const {confirm} = await import('./prompts.js')
     if (!(await confirm({message, default: false}, {output: process.stderr}))) throw new CancelledError()
   }

@@ -38,7 +38,7 @@ export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** FNV-1a of the bundle's path: installs in different places keep (and clean up) their own caches. */
-function pathTag(path: string): string {
+export function pathTag(path: string): string {
   let hash = 0x811c9dc5
   for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193)
   return (hash >>> 0).toString(16).padStart(8, '0')

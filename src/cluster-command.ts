@@ -12,6 +12,7 @@ import type {TopicScope} from './domain/offset-reset.js'
 import {noMatchWarning} from './topic-flags.js'
 
 export interface ConnectionFlags {
+  'no-input'?: boolean
   'bootstrap-server'?: string
   context?: string
   'config-file'?: string
@@ -36,6 +37,7 @@ export abstract class ClusterCommand extends KadmCommand {
       summary: 'Use TLS without verifying the server certificate or host name (testing only; prints a warning).',
       helpGroup: 'CONNECTION',
     }),
+    'no-input': Flags.boolean({summary: 'Never ask on the terminal: no topic or group picker, no confirmation (pass --yes).', helpGroup: 'OUTPUT'}),
   }
 
   private connection?: KafkaConnection
@@ -65,12 +67,40 @@ export abstract class ClusterCommand extends KadmCommand {
     return settings
   }
 
-  /** Opens the connection for this run; it is closed in finally() whatever happens. */
+  /** Opens the connection for this run (once: a picker may have opened it); it is closed in finally() whatever happens. */
   protected async connect(flags: ConnectionFlags): Promise<KafkaConnection> {
+    if (this.connection) return this.connection
     const settings = await this.resolveSettings(flags)
     const {KafkaConnection} = await import('./kafka/client.js')
     this.connection = await KafkaConnection.open(settings, {timeoutMs: this.parseTimeout(flags.timeout), verbose: Boolean(flags.verbose)})
     return this.connection
+  }
+
+  /**
+   * `names` as given, or, when none was given, the one a person picks on the terminal from the
+   * cluster's topics or groups (a fuzzy search, @inquirer/search, on stderr). Only with a terminal
+   * on stdin and stderr, table output and no --no-input; otherwise, or when the cluster has none,
+   * `names` stays empty and the command says what is missing as before.
+   */
+  protected async pickWhenMissing(kind: 'topic' | 'group', names: string[], flags: ConnectionFlags): Promise<string[]> {
+    if (names.length > 0 || !this.mayAsk()) return names
+    const connection = await this.connect(flags)
+    const choices = kind === 'topic'
+      ? (await connection.metadata(null)).topics.filter((t) => !t.isInternal).map((t) => t.name).sort()
+      : (await (await import('./kafka/groups.js')).listGroups(connection)).map((g) => g.groupId).sort()
+    if (choices.length === 0) return names
+    const [{search}, {fuzzyFilter}] = await Promise.all([import('./prompts.js'), import('./domain/fuzzy.js')])
+    const picked = await search<string>({
+      message: `${kind === 'topic' ? 'Topic' : 'Group'} (type to search)`,
+      source: (typed) => fuzzyFilter(choices, typed ?? '').map((name) => ({value: name, name})),
+      pageSize: 12,
+    }, {output: process.stderr})
+    return [picked]
+  }
+
+  /** A prompt may be shown: terminals on stdin and stderr, table output, no --no-input. */
+  protected mayAsk(): boolean {
+    return Boolean(process.stdin.isTTY && process.stderr.isTTY) && this.format === 'table' && !this.argv.includes('--no-input')
   }
 
   /** `--topic t[:p,p]` scopes with their globs expanded (see expandScopes); a glob that matches nothing is a warning. */

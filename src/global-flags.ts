@@ -3,7 +3,7 @@
  * before the command (`kadm -b host:9092 topics list`, `kadm --context prod groups lag`), as kcat
  * and rpk users type them.
  */
-const GLOBAL_FLAGS: Record<string, boolean> = {
+export const GLOBAL_FLAGS: Record<string, boolean> = {
   '-b': true, '--bootstrap-server': true, '--context': true, '--config-file': true, '--timeout': true, '--insecure': false,
   '-o': true, '--output': true, '--json': false, '--no-color': false, '--verbose': false,
 }

@@ -7,4 +7,5 @@
 export {default as confirm} from '@inquirer/confirm'
 export {default as input} from '@inquirer/input'
 export {default as password} from '@inquirer/password'
+export {default as search} from '@inquirer/search'
 export {default as select} from '@inquirer/select'

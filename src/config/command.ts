@@ -3,7 +3,9 @@ import {access} from 'node:fs/promises'
 
 import {UsageError} from '../errors.js'
 import {type ConfigFile, loadConfig} from './contexts.js'
-import {defaultConfigPath} from './paths.js'
+import {configPath} from './paths.js'
+
+export {configPath} from './paths.js'
 
 /**
  * The kadm config file's flag, for every command that reads it, and `--config` kept out: that
@@ -18,13 +20,6 @@ export const configFileFlags = {
       throw new UsageError(`--config ${value}: --config is a topic config (topics create, topics alter); name kadm's config file with --config-file`)
     },
   }),
-}
-
-/** Where the config file is, and whether the user named it (--config-file or KADM_CONFIG). */
-export function configPath(flag: string | undefined, env: Record<string, string | undefined> = process.env): {path: string; namedBy?: string} {
-  if (flag !== undefined) return {path: flag, namedBy: '--config-file'}
-  if (env.KADM_CONFIG) return {path: env.KADM_CONFIG, namedBy: 'KADM_CONFIG'}
-  return {path: defaultConfigPath(env)}
 }
 
 /**

@@ -13,6 +13,13 @@ export function defaultConfigPath(env: Env = process.env): string {
   return join(xdg(env, 'XDG_CONFIG_HOME', ['.config']), 'kadm', 'config.yaml')
 }
 
+/** Where the config file is, and whether the user named it (--config-file or KADM_CONFIG). */
+export function configPath(flag: string | undefined, env: Env = process.env): {path: string; namedBy?: string} {
+  if (flag !== undefined) return {path: flag, namedBy: '--config-file'}
+  if (env.KADM_CONFIG) return {path: env.KADM_CONFIG, namedBy: 'KADM_CONFIG'}
+  return {path: defaultConfigPath(env)}
+}
+
 /** Where `kadm local` keeps its Kafka jars (re-downloadable, so cache). */
 export function cacheDir(env: Env = process.env): string {
   return join(xdg(env, 'XDG_CACHE_HOME', ['.cache']), 'kadm')

@@ -25,6 +25,8 @@ export interface ConfigEntry {
   sensitive: boolean
   readOnly: boolean
   synonyms: ConfigSynonym[]
+  /** Only when asked for (describeConfigs' `documentation`). */
+  documentation?: string | null
 }
 
 export interface ResourceConfigs extends ConfigResource {
@@ -93,7 +95,7 @@ async function sendRoute<R, Req, Res>(connection: KafkaConnection, route: Route<
 export async function describeConfigs(
   connection: KafkaConnection,
   resources: readonly ConfigResource[],
-  options: {keys?: string[]; synonyms?: boolean; spreadOver?: readonly number[]; omitDefaultsExcept?: string[]} = {},
+  options: {keys?: string[]; synonyms?: boolean; spreadOver?: readonly number[]; omitDefaultsExcept?: string[]; documentation?: boolean} = {},
 ): Promise<ResourceConfigs[]> {
   if (resources.length === 0) return []
   const routes = routeByBroker(resources, options.spreadOver)
@@ -104,6 +106,7 @@ export async function describeConfigs(
         resources: route.resources.map((r) => ({type: typeCode(r.type), name: r.name, keys: options.keys ?? null})),
         includeSynonyms: Boolean(options.synonyms),
         omitDefaultsExcept: options.omitDefaultsExcept,
+        includeDocumentation: options.documentation,
       })
     } catch (error) {
       // A broker's own configs can come from that broker only: the others are still shown.

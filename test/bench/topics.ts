@@ -7,11 +7,11 @@
 import {type BenchResult, KADM as KADM_BIN, kafkaToolArgv, median, timeCommand} from './lib.js'
 
 const KADM = [process.execPath, KADM_BIN]
-const TOPICS = 1000
+export const TOPICS = 1000
 const PARTITIONS = 6
-const PREFIX = 'bench-topic-'
+export const PREFIX = 'bench-topic-'
 
-async function ensureTopics(bootstrap: string): Promise<void> {
+export async function ensureTopics(bootstrap: string): Promise<void> {
   const names = Array.from({length: TOPICS}, (_, i) => `${PREFIX}${String(i).padStart(4, '0')}`)
   for (let i = 0; i < names.length; i += 250) {
     const r = await timeCommand([...KADM, 'topics', 'create', ...names.slice(i, i + 250), '-p', String(PARTITIONS), '-r', '1', '--if-not-exists', '-b', bootstrap, '--timeout', '60s', '-o', 'json'])

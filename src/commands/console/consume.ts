@@ -70,7 +70,8 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
   async run(): Promise<ConsumeSummary> {
     const {flags, argv} = await this.parse(ConsoleConsume)
     this.applyOutputFlags(flags)
-    const patterns = topicPatterns(namesGiven(argv, flags.topic, 'TOPIC'), flags.regex)
+    const given = await this.pickWhenMissing('topic', namesGiven(argv, flags.topic), flags)
+    const patterns = topicPatterns(namesGiven(given, undefined, 'TOPIC'), flags.regex)
     const times = {zone: flags.timezone}
     const start = timeFlag('--offset', () => this.startPosition(flags, times))
     const stop = flags.until === undefined ? undefined : timeFlag('--until', () => parseStopPosition(flags.until!, times))

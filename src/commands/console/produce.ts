@@ -50,7 +50,8 @@ export default class ConsoleProduce extends ClusterCommand {
   async run(): Promise<ProduceSummary> {
     const {args, flags} = await this.parse(ConsoleProduce)
     this.applyOutputFlags(flags)
-    const topics = namesGiven(args.topic === undefined ? [] : [args.topic], flags.topic, 'TOPIC')
+    const given = await this.pickWhenMissing('topic', namesGiven(args.topic === undefined ? [] : [args.topic], flags.topic), flags)
+    const topics = namesGiven(given, undefined, 'TOPIC')
     if (topics.length > 1) throw new UsageError(`console produce writes to one topic, not ${topics.join(', ')}`)
     const [topic] = topics
     if (flags.input === 'json' && (flags['key-separator'] !== undefined || flags.key !== undefined)) {

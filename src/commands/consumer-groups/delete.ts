@@ -31,7 +31,8 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
   async run(): Promise<DeleteResult> {
     const {flags, argv} = await this.parse(ConsumerGroupsDelete)
     this.applyOutputFlags(flags)
-    const patterns = topicPatterns(namesGiven(argv, flags.group, 'GROUP'), flags.regex)
+    const given = await this.pickWhenMissing('group', namesGiven(argv, flags.group), flags)
+    const patterns = topicPatterns(namesGiven(given, undefined, 'GROUP'), flags.regex)
     const connection = await this.connect(flags)
     const {deleteGroups, loadGroupLags, missingGroupsError} = await import('../../kafka/groups.js')
     const selection = await this.selectGroups(connection, patterns, flags.regex)

@@ -34,7 +34,7 @@ export default class ConsumerGroupsDescribe extends ClusterCommand {
   async run(): Promise<{groups: GroupLag[]}> {
     const {flags, argv} = await this.parse(ConsumerGroupsDescribe)
     this.applyOutputFlags(flags)
-    const names = topicPatterns(namesGiven(argv, flags.group), flags.regex)
+    const names = topicPatterns(flags.all ? namesGiven(argv, flags.group) : await this.pickWhenMissing('group', namesGiven(argv, flags.group), flags), flags.regex)
     if (flags.all && names.length > 0) throw new UsageError('give group ids or --all, not both')
     if (!flags.all && names.length === 0) throw new UsageError('name at least one group, or --all')
     const topics = topicPatterns(flags.topic ?? [], flags.regex)

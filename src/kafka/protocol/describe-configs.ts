@@ -34,6 +34,8 @@ export interface DescribeConfigsRequest {
    * the others makes the configs of 1,000 topics (1.2 MB) several times cheaper to decode.
    */
   omitDefaultsExcept?: string[]
+  /** v3+: each entry's documentation (what shell completion shows beside a config key). */
+  includeDocumentation?: boolean
 }
 
 export interface ConfigSynonym {
@@ -49,6 +51,8 @@ export interface RawConfigEntry {
   source: ConfigSource
   sensitive: boolean
   synonyms: ConfigSynonym[]
+  /** Only when the request asked for it (includeDocumentation, v3+). */
+  documentation?: string | null
 }
 
 export interface DescribeConfigsResult {
@@ -76,12 +80,13 @@ export const DescribeConfigs: ApiSpec<DescribeConfigsRequest, DescribeConfigsRes
       v.str(res.name).arr(res.keys, (k) => v.str(k))
     })
     w.boolean(request.includeSynonyms)
-    if (version >= 3) w.boolean(false) // include_documentation
+    if (version >= 3) w.boolean(Boolean(request.includeDocumentation)) // include_documentation
     v.tags()
   },
   decode(r, version, request) {
     const v = r.versioned(version >= 4)
     const kept = request?.omitDefaultsExcept?.map((name) => Buffer.from(name, 'utf8'))
+    const documented = Boolean(request?.includeDocumentation)
     r.int32() // throttle_time_ms
     const results = v.structs((): DescribeConfigsResult => {
       const errorCode = r.int16()
@@ -90,7 +95,7 @@ export const DescribeConfigs: ApiSpec<DescribeConfigsRequest, DescribeConfigsRes
       const name = v.str() ?? ''
       const configs: RawConfigEntry[] = []
       if (version >= 4) {
-        readFlexibleEntries(r, configs, kept)
+        readFlexibleEntries(r, configs, kept, documented)
         return {errorCode, errorMessage, type, name, configs}
       }
       v.eachStruct(() => {
@@ -102,9 +107,11 @@ export const DescribeConfigs: ApiSpec<DescribeConfigsRequest, DescribeConfigsRes
         const sourceCode = r.int8()
         const sensitive = r.boolean()
         const synonyms = v.structs(() => ({name: v.str() ?? '', value: v.str(), source: configSourceName(r.int8())}))
+        let documentation: string | null | undefined
         if (version >= 3) {
           r.int8() // config_type
-          v.skipStr() // documentation
+          if (documented) documentation = v.str()
+          else v.skipStr()
         }
         const nameAt = nameEnd - Math.max(0, nameLength)
         if (kept && sourceCode === DEFAULT_SOURCE && !isKept(r, kept, nameAt, nameLength)) return
@@ -115,6 +122,7 @@ export const DescribeConfigs: ApiSpec<DescribeConfigsRequest, DescribeConfigsRes
           source: configSourceName(sourceCode),
           sensitive,
           synonyms,
+          ...(documentation === undefined ? {} : {documentation}),
         })
       })
       return {errorCode, errorMessage, type, name, configs}
@@ -131,7 +139,7 @@ export const DescribeConfigs: ApiSpec<DescribeConfigsRequest, DescribeConfigsRes
  * decoding a string. Lengths and counts under 128 (nearly all) take one byte; longer ones, and
  * synonyms and tagged fields, go through the Reader.
  */
-function readFlexibleEntries(r: Reader, configs: RawConfigEntry[], kept: Buffer[] | undefined): void {
+function readFlexibleEntries(r: Reader, configs: RawConfigEntry[], kept: Buffer[] | undefined, documented = false): void {
   // No closure over `p`: it stays a plain local, the cheapest thing to read and write.
   const b = r.bytesView
   let p = r.position
@@ -159,6 +167,7 @@ function readFlexibleEntries(r: Reader, configs: RawConfigEntry[], kept: Buffer[
     let documentationLength: number
     if (b[p] < 0x80) documentationLength = b[p++] - 1
     else [documentationLength, p] = varintAt(r, p, -1)
+    const documentationAt = p
     if (documentationLength > 0) p += documentationLength
     if (b[p] === 0) p++
     else p = tagsAt(r, p)
@@ -171,6 +180,7 @@ function readFlexibleEntries(r: Reader, configs: RawConfigEntry[], kept: Buffer[
       source: configSourceName(sourceCode),
       sensitive,
       synonyms,
+      ...(documented ? {documentation: documentationLength < 0 ? null : r.textAt(documentationAt, documentationLength)} : {}),
     })
   }
   r.seek(p) // throws "truncated" if the walk went past the end
