@@ -102,7 +102,10 @@ export interface LogDirState {
 export interface CheckSnapshot {
   /** Registered brokers. */
   brokers: number[]
+  /** The partitions of the topics checked, with health markers. */
   partitions: PartitionState[]
+  /** Leader and replicas of every partition of the cluster, whatever the topics checked: the broker-wide checks count them all. */
+  placement: Array<{leader: number; replicas: readonly number[]}>
   topics: TopicConfigs[]
   logDirs: LogDirState[]
   groups: GroupLag[]
@@ -180,11 +183,11 @@ export function runChecks(s: CheckSnapshot, t: Thresholds, enabled: ReadonlySet<
   const leaders = new Map(s.brokers.map((b) => [b, 0]))
   const preferred = new Map(s.brokers.map((b) => [b, 0]))
   const notLedByPreferred = new Map(s.brokers.map((b) => [b, 0]))
-  for (const p of s.partitions) {
+  for (const p of s.placement) {
     for (const r of p.replicas) if (replicas.has(r)) replicas.set(r, replicas.get(r)! + 1)
     if (leaders.has(p.leader)) leaders.set(p.leader, leaders.get(p.leader)! + 1)
-    const first = p.preferredLeader
-    if (first !== null && preferred.has(first)) {
+    const first = p.replicas[0]
+    if (first !== undefined && preferred.has(first)) {
       preferred.set(first, preferred.get(first)! + 1)
       if (p.leader !== first) notLedByPreferred.set(first, notLedByPreferred.get(first)! + 1)
     }

@@ -76,6 +76,7 @@ export async function loadCheckSnapshot(connection: KafkaConnection, scope: Chec
   return {
     brokers,
     partitions,
+    placement: metadata.topics.filter((t) => t.errorCode === 0).flatMap((t) => t.partitions.map((p) => ({leader: p.leader, replicas: p.replicas}))),
     topics: topicConfigs,
     logDirs: logDirs.logDirs.map((d) => ({broker: d.broker, logDir: d.logDir, totalBytes: d.totalBytes, usableBytes: d.usableBytes})),
     groups: lags.groups,

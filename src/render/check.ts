@@ -21,11 +21,12 @@ export function renderCheckReport(report: CheckReport, chalk: ChalkInstance): st
     ].join('\n')
   })
   const c = report.checked
-  const scope = `${c.checks} checks on ${c.brokers} brokers, ${c.topics} topics, ${c.partitions} partitions, ${c.groups} groups`
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
+  const scope = `${count(c.checks, 'check')} on ${count(c.brokers, 'broker')}, ${count(c.topics, 'topic')}, ${count(c.partitions, 'partition')}, ${count(c.groups, 'group')}`
   const errors = report.findings.filter((f) => f.severity === 'error').length
   const warnings = report.findings.length - errors
   const summary = report.findings.length === 0
     ? chalk.green(`No findings (${scope})`)
-    : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (${scope})`
+    : `${count(report.findings.length, 'finding')}: ${count(errors, 'error')}, ${count(warnings, 'warning')} (${scope})`
   return [...blocks, summary].join('\n\n')
 }
