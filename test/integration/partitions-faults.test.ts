@@ -62,7 +62,11 @@ async function untilTopicCommand(topic: string, partition: number, what: string,
 }
 
 describe('partitions with a broker down', () => {
-  it('lists exactly the partitions that lost the broker, then elect-leaders restores preferred leaders', async () => {
+  it('lists exactly the partitions that lost the broker, then elect-leaders restores preferred leaders; cluster check reports them', async () => {
+    // The cluster as started, every broker up: cluster check finds nothing, even at --fail-on warn.
+    const healthy = await kadm(['cluster', 'check', ...B, '--fail-on', 'warn'])
+    expect([healthy.code, healthy.stderr]).toEqual([0, ''])
+    expect(healthy.stdout).toMatch(/^No findings \(17 checks on 3 brokers, /)
     const topic = uniqueName('part-down')
     // Broker 2 is in the replicas of partitions 0-3 and leads 1 and 3.
     await createTopic(cluster.bootstrap, topic, {assignment: '1:2,2:3,3:2,2:1,1:3,3:1', config: {'min.insync.replicas': '2'}})
@@ -102,6 +106,24 @@ describe('partitions with a broker down', () => {
       const check = await kadm(['partitions', 'list', ...B, '--topic', topic, '--fail-on-unhealthy'])
       expect(check.code).toBe(3)
       expect(check.stdout).toContain('under-replicated: 4')
+
+      // cluster check: the same partitions, as TopicCommand shows them: no leader; ISR below min.insync.replicas
+      // (2 for topic, the broker default 1 for lonely, whose ISR is empty); ISR below the replicas.
+      const found = await kadm(['cluster', 'check', ...B, '--topic', topic, '--topic', lonely, '--only', 'replication', '--fail-on', 'error', '-o', 'json'])
+      expect([found.code, found.stderr]).toEqual([3, 'error: 2 findings at or above error: offline-partitions, under-min-isr\n'])
+      const described = await describeWithTopicCommand(version, cluster.bootstrap, ['--topic', `${topic}|${lonely}`])
+      const parts = (ok: (p: ToolPartition) => boolean) => described.partitions.filter(ok).map((p) => `${p.topic}-${p.partition}`).sort()
+      const findings = (JSON.parse(found.stdout) as {findings: Array<{check: string; severity: string; objects: string[]}>}).findings
+      expect(findings.map((f) => [f.check, f.severity, [...f.objects].sort()])).toEqual([
+        ['offline-partitions', 'error', parts((p) => p.leader === null)],
+        ['under-min-isr', 'error', parts((p) => p.isr.length < (p.topic === topic ? 2 : 1))],
+        ['under-replicated', 'warn', parts((p) => p.isr.length < p.replicas.length)],
+        ['replication-factor-1', 'warn', [lonely]],
+        // Two replicas and min.insync.replicas 2: what this very outage shows.
+        ['min-isr-not-below-rf', 'warn', [topic]],
+      ])
+      expect(parts((p) => p.leader === null)).toEqual([`${lonely}-0`])
+      expect(parts((p) => p.isr.length < (p.topic === topic ? 2 : 1))).toEqual([...withTwo, `${lonely}-0`])
     } finally {
       await cluster.startBroker(2)
     }
@@ -111,6 +133,16 @@ describe('partitions with a broker down', () => {
 
     const notPreferred = await list('--topic', topic, '--not-preferred-leader')
     expect(names(notPreferred)).toEqual(ledByTwo)
+    // Broker 2 is back but leads none of the partitions it is preferred for but lonely-0: cluster check
+    // names it, as TopicCommand shows every partition's first replica and leader.
+    const everyPartition = (await describeWithTopicCommand(version, cluster.bootstrap, [])).partitions
+    const notLeading = [1, 2, 3].filter((b) => {
+      const preferredBy = everyPartition.filter((p) => p.replicas[0] === b)
+      return preferredBy.filter((p) => p.leader !== b).length * 100 / preferredBy.length > 10
+    })
+    expect(notLeading).toEqual([2])
+    const imbalance = await kadmJson<{findings: Array<{check: string; objects: string[]}>}>(['cluster', 'check', ...B, '--only', 'preferred-leader-imbalance'])
+    expect(imbalance.findings.map((f) => [f.check, f.objects])).toEqual([['preferred-leader-imbalance', ['broker 2']]])
     for (const r of notPreferred) expect(r.preferredLeader).toBe(2)
 
     const predicted = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string; newLeader?: number}>}>(['partitions', 'elect-leaders', ...B, '--topic', topic, '--dry-run'])
