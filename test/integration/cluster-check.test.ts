@@ -100,7 +100,8 @@ describe('cluster check', () => {
   })
 
   it('is silent on healthy topics and a group that keeps up, exit 0 even with --fail-on warn', async () => {
-    const {code, report, stderr} = await check('--topic', t('ok'), '--group', t('ok-g'), '--skip', BROKER_WIDE.join(','), '--fail-on', 'warn', '--max-lag-time', '1s', '--max-empty-group-age', '1h')
+    // Regular expressions (full match) select the same topic and group as their names.
+    const {code, report, stderr} = await check('--regex', '--topic', `${prefix}-o.`, '--group', `${prefix}-ok-.`, '--skip', BROKER_WIDE.join(','), '--fail-on', 'warn', '--max-lag-time', '1s', '--max-empty-group-age', '1h')
     expect([code, stderr]).toEqual([0, ''])
     expect(report.findings).toEqual([])
     expect(report.checked).toMatchObject({checks: 12, topics: 1, groups: 1})
