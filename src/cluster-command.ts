@@ -41,6 +41,8 @@ export abstract class ClusterCommand extends KadmCommand {
   }
 
   private connection?: KafkaConnection
+  /** What connect() resolved: the context's other settings (e.g. `checks:`) are read from it. */
+  protected settings?: ConnectionSettings
 
   protected async resolveSettings(flags: ConnectionFlags): Promise<ConnectionSettings> {
     const {path, config} = await loadConfigFile(flags['config-file'])
@@ -71,6 +73,7 @@ export abstract class ClusterCommand extends KadmCommand {
   protected async connect(flags: ConnectionFlags): Promise<KafkaConnection> {
     if (this.connection) return this.connection
     const settings = await this.resolveSettings(flags)
+    this.settings = settings
     const {KafkaConnection} = await import('./kafka/client.js')
     this.connection = await KafkaConnection.open(settings, {timeoutMs: this.parseTimeout(flags.timeout), verbose: Boolean(flags.verbose)})
     return this.connection

@@ -36,6 +36,8 @@ export interface Context {
   clientId?: string
   tls?: TlsSettings
   sasl?: SaslSettings
+  /** Thresholds of `kadm cluster check` (and the exporter's checks), by flag name: `max-lag: 50000`. */
+  checks?: Record<string, string>
 }
 
 export interface ConfigFile {
@@ -140,6 +142,10 @@ export function parseContext(name: string, raw: unknown): Context {
       context.sasl = {mechanism: mechanism as SaslMechanism, username, password}
     }
   }
+  if (raw.checks !== undefined && raw.checks !== null) {
+    if (!isRecord(raw.checks)) throw new KadmError(`${where}: checks must be a mapping of threshold names to values`)
+    context.checks = Object.fromEntries(Object.keys(raw.checks).map((k) => [k, str(raw.checks as Raw, k, `${where} checks`)!]))
+  }
   return context
 }
 
@@ -161,6 +167,7 @@ export function contextToRaw(context: Context): Raw {
     const {mechanism, username, password, token} = context.sasl
     raw.sasl = {mechanism, ...(username === undefined ? {} : {username}), ...secretTo('password', password), ...secretTo('token', token)}
   }
+  if (context.checks) raw.checks = context.checks
   return raw
 }
 

@@ -449,6 +449,8 @@ export interface LoadOptions {
   offsets?: boolean
   /** Also fetch the timestamp of the oldest unconsumed record of each lagging partition. */
   timeLag?: boolean
+  /** Also read the log start offsets of the groups' partitions (LoadedGroups.logStarts). */
+  logStarts?: boolean
 }
 
 export interface LoadedGroups {
@@ -457,6 +459,8 @@ export interface LoadedGroups {
   groups: GroupLag[]
   /** Groups asked for by name that do not exist. */
   missing: string[]
+  /** Log start offset per partitionKey, read with timeLag or logStarts. */
+  logStarts: Map<string, number>
 }
 
 /**
@@ -475,7 +479,7 @@ export async function loadGroupLags(connection: KafkaConnection, options: LoadOp
     for (const g of listing) types.set(g.groupId, g.type)
   } else {
     ids = [...new Set(options.groupIds)]
-    if (ids.length === 0) return {at: Date.now(), groups: [], missing: []}
+    if (ids.length === 0) return {at: Date.now(), groups: [], missing: [], logStarts: new Map()}
     coordinators = await findCoordinators(connection, ids)
   }
   const withOffsets = options.offsets !== false
@@ -501,7 +505,7 @@ export async function loadGroupLags(connection: KafkaConnection, options: LoadOp
   if (withOffsets && partitions.size > 0) {
     metadata = (await connection.metadata([...new Set([...partitions.values()].map((p) => p.topic))])).topics
     const tps = [...partitions.values()]
-    const [latest, earliest = []] = await listOffsetsMany(connection, tps, options.timeLag ? ['latest', 'earliest'] : ['latest'], {metadata})
+    const [latest, earliest = []] = await listOffsetsMany(connection, tps, options.timeLag || options.logStarts ? ['latest', 'earliest'] : ['latest'], {metadata})
     for (const o of latest) logEnds.set(partitionKey(o.topic, o.partition), o.offset)
     for (const o of earliest) if (o.offset !== null) logStarts.set(partitionKey(o.topic, o.partition), o.offset)
   }
@@ -525,5 +529,5 @@ export async function loadGroupLags(connection: KafkaConnection, options: LoadOp
   }
   const now = Date.now()
   const groups = described.map((d) => buildGroupLag(d, rows.get(d.groupId) ?? [], now))
-  return {at, groups, missing}
+  return {at, groups, missing, logStarts}
 }

@@ -70,6 +70,7 @@ const TOOL_CLASSES = {
   ConsoleConsumer: [{since: '0', className: 'org.apache.kafka.tools.consumer.ConsoleConsumer'}],
   ConsumerGroupCommand: [{since: '0', className: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand'}],
   GetOffsetShell: [{since: '0', className: 'org.apache.kafka.tools.GetOffsetShell'}],
+  LogDirsCommand: [{since: '0', className: 'org.apache.kafka.tools.LogDirsCommand'}],
   LeaderElectionCommand: [{since: '0', className: 'org.apache.kafka.tools.LeaderElectionCommand'}],
   MetadataQuorumCommand: [{since: '0', className: 'org.apache.kafka.tools.MetadataQuorumCommand'}],
   FeatureCommand: [{since: '0', className: 'org.apache.kafka.tools.FeatureCommand'}],

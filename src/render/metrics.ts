@@ -5,22 +5,22 @@ function labelValue(value: string): string {
   return value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')
 }
 
-interface Family {
+export interface Family {
   name: string
   help: string
   samples: Array<[labels: Array<[string, string]>, value: number]>
 }
 
-function family(name: string, help: string): Family {
+export function family(name: string, help: string): Family {
   return {name, help, samples: []}
 }
 
-function renderFamilies(families: Family[]): string {
+export function renderFamilies(families: Family[]): string {
   const out: string[] = []
   for (const f of families) {
     if (!f.samples.length) continue
     out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} gauge`)
-    for (const [labels, value] of f.samples) out.push(`${f.name}{${labels.map(([k, v]) => `${k}="${labelValue(v)}"`).join(',')}} ${value}`)
+    for (const [labels, value] of f.samples) out.push(`${f.name}${labels.length ? `{${labels.map(([k, v]) => `${k}="${labelValue(v)}"`).join(',')}}` : ''} ${value}`)
   }
   out.push('# EOF')
   return out.join('\n') + '\n'
@@ -36,6 +36,11 @@ function renderFamilies(families: Family[]): string {
  * `at` is when the offsets were read (epoch ms); lag in seconds only when `timeLag` was read.
  */
 export function renderLagMetrics(groups: readonly GroupLag[], at: number, timeLag: boolean): string {
+  return renderFamilies(lagFamilies(groups, at, timeLag))
+}
+
+/** The families of renderLagMetrics, for the exporter to add its own to. */
+export function lagFamilies(groups: readonly GroupLag[], at: number, timeLag: boolean): Family[] {
   const current = family('kafka_consumergroup_current_offset', 'Committed offset of the group on the partition.')
   const lag = family('kafka_consumergroup_lag', 'Records of the partition the group has not consumed: log end offset minus committed offset.')
   const seconds = family('kafka_consumergroup_lag_seconds', 'Age of the oldest record of the partition the group has not consumed (0 without lag).')
@@ -59,5 +64,5 @@ export function renderLagMetrics(groups: readonly GroupLag[], at: number, timeLa
     }
   }
   logEnd.samples.push(...[...ends.values()].sort(([a], [b]) => a[0][1].localeCompare(b[0][1]) || Number(a[1][1]) - Number(b[1][1])))
-  return renderFamilies([lag, seconds, current, members, state, logEnd])
+  return [lag, seconds, current, members, state, logEnd]
 }

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {afterAll, beforeAll, beforeEach, describe, expect, inject, it} from 'vitest'
 
+import {RunningExporter} from '../helpers/exporter.js'
 import {FaultCluster} from '../helpers/fault-cluster.js'
 import {createTopic, kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {describeWithTopicCommand, kafkaTool, type ToolPartition} from '../helpers/kafka-tools.js'
@@ -12,6 +13,7 @@ import {fullIsr, untilEveryBroker} from '../helpers/kcat.js'
 import {freeBasePort} from '../helpers/produce-under-faults.js'
 
 const version = inject('kafkaVersion')
+const EXPORTER_PORT = Number(process.env.KADM_TEST_PORT ?? 19_092) + 42
 /** Broker ports 36200-36298 (controllers 100 above), the first base whose ports are free. */
 const PORTS = Array.from({length: 33}, (_, i) => 36_200 + 3 * i)
 
@@ -19,6 +21,8 @@ const PORTS = Array.from({length: 33}, (_, i) => 36_200 + 3 * i)
 let cluster: FaultCluster
 let dir: string
 let B: string[]
+/** Exporters a test started: stopped at the end whatever the test left running. */
+const exporters: RunningExporter[] = []
 
 beforeAll(async () => {
   cluster = await FaultCluster.start(version, await freeBasePort(PORTS))
@@ -31,7 +35,10 @@ beforeEach(async () => {
   await cluster.restart()
 })
 
-afterAll(async () => cluster?.stop())
+afterAll(async () => {
+  await Promise.all(exporters.map((e) => e.stop()))
+  await cluster?.stop()
+})
 
 interface Row {
   topic: string
@@ -62,7 +69,11 @@ async function untilTopicCommand(topic: string, partition: number, what: string,
 }
 
 describe('partitions with a broker down', () => {
-  it('lists exactly the partitions that lost the broker, then elect-leaders restores preferred leaders', async () => {
+  it('lists exactly the partitions that lost the broker, then elect-leaders restores preferred leaders; cluster check reports them', async () => {
+    // The cluster as started, every broker up: cluster check finds nothing, even at --fail-on warn.
+    const healthy = await kadm(['cluster', 'check', ...B, '--fail-on', 'warn'])
+    expect([healthy.code, healthy.stderr]).toEqual([0, ''])
+    expect(healthy.stdout).toMatch(/^No findings \(17 checks on 3 brokers, /)
     const topic = uniqueName('part-down')
     // Broker 2 is in the replicas of partitions 0-3 and leads 1 and 3.
     await createTopic(cluster.bootstrap, topic, {assignment: '1:2,2:3,3:2,2:1,1:3,3:1', config: {'min.insync.replicas': '2'}})
@@ -73,9 +84,31 @@ describe('partitions with a broker down', () => {
     const ledByTwo = [`${topic}-1`, `${topic}-3`]
     expect(await list('--topic', topic, '--under-replicated')).toEqual([])
 
+    // kadm exporter, serving while the broker goes down and comes back.
+    const exporter = await RunningExporter.start(EXPORTER_PORT, [...B, '--min-interval', '1s'])
+    exporters.push(exporter)
+    const up = (id: number) => `kafka_broker_up{broker="${id}",address="${cluster.address(id)}"}`
+    const scraped = async (what: string, ok: (m: Map<string, number>) => boolean) => {
+      const deadline = Date.now() + 90_000
+      let last = new Map<string, number>()
+      while (Date.now() < deadline) {
+        last = await exporter.samples()
+        if (ok(last)) return last
+        await sleep(500)
+      }
+      throw new Error(`timed out waiting until ${what}: ${JSON.stringify([...last].filter(([k]) => k.startsWith('kafka_broker_up')))}; exporter: ${exporter.stderr}`)
+    }
+    const before = await scraped('every broker up', (m) => [1, 2, 3].every((id) => m.get(up(id)) === 1))
+    expect([...before.keys()].filter((k) => k.startsWith('kafka_log_dir_usable_bytes{broker="2"'))).toHaveLength(1)
+
     await cluster.kill(2)
     try {
       await untilEveryBroker(addresses(1, 3), topic, 'broker 2 out of every ISR', (parts) => parts.length === 6 && parts.every((p) => !p.isr.includes(2)))
+      // The exporter survives it: broker 2 is down (up 0) and its log dir's series are gone; the others answer.
+      const during = await scraped('broker 2 down and lonely-0 offline', (m) => m.get(up(2)) === 0 && m.get(`kafka_topic_partition_offline{topic="${lonely}",partition="0"}`) === 1)
+      expect([up(1), up(3), 'kadm_scrape_success'].map((k) => during.get(k))).toEqual([1, 1, 1])
+      expect([...during.keys()].filter((k) => k.startsWith('kafka_log_dir_usable_bytes{')).map((k) => /broker="(\d+)"/.exec(k)![1])).toEqual(['1', '3'])
+      expect(during.get(`kafka_topic_partition_under_replicated_partition{topic="${topic}",partition="0"}`)).toBe(1)
       const under = await list('--topic', topic, '--under-replicated')
       expect(names(under)).toEqual(withTwo)
       // min.insync.replicas=2 with one replica left in the ISR; 1 and 3 also lost their preferred leader.
@@ -102,15 +135,45 @@ describe('partitions with a broker down', () => {
       const check = await kadm(['partitions', 'list', ...B, '--topic', topic, '--fail-on-unhealthy'])
       expect(check.code).toBe(3)
       expect(check.stdout).toContain('under-replicated: 4')
+
+      // cluster check: the same partitions, as TopicCommand shows them: no leader; ISR below min.insync.replicas
+      // (2 for topic, the broker default 1 for lonely, whose ISR is empty); ISR below the replicas.
+      const found = await kadm(['cluster', 'check', ...B, '--topic', topic, '--topic', lonely, '--only', 'replication', '--fail-on', 'error', '-o', 'json'])
+      expect([found.code, found.stderr]).toEqual([3, 'error: 2 findings at or above error: offline-partitions, under-min-isr\n'])
+      const described = await describeWithTopicCommand(version, cluster.bootstrap, ['--topic', `${topic}|${lonely}`])
+      const parts = (ok: (p: ToolPartition) => boolean) => described.partitions.filter(ok).map((p) => `${p.topic}-${p.partition}`).sort()
+      const findings = (JSON.parse(found.stdout) as {findings: Array<{check: string; severity: string; objects: string[]}>}).findings
+      expect(findings.map((f) => [f.check, f.severity, [...f.objects].sort()])).toEqual([
+        ['offline-partitions', 'error', parts((p) => p.leader === null)],
+        ['under-min-isr', 'error', parts((p) => p.isr.length < (p.topic === topic ? 2 : 1))],
+        ['under-replicated', 'warn', parts((p) => p.isr.length < p.replicas.length)],
+        ['replication-factor-1', 'warn', [lonely]],
+        // Two replicas and min.insync.replicas 2: what this very outage shows.
+        ['min-isr-not-below-rf', 'warn', [topic]],
+      ])
+      expect(parts((p) => p.leader === null)).toEqual([`${lonely}-0`])
+      expect(parts((p) => p.isr.length < (p.topic === topic ? 2 : 1))).toEqual([...withTwo, `${lonely}-0`])
     } finally {
       await cluster.startBroker(2)
     }
     await untilEveryBroker(addresses(1, 2, 3), topic, 'broker 2 back in every ISR', fullIsr(6))
+    await scraped('broker 2 up again', (m) => [1, 2, 3].every((id) => m.get(up(id)) === 1))
+    expect(await exporter.stop()).toBe(0)
     expect(await list('--topic', topic, '--under-replicated')).toEqual([])
     expect((await kadm(['partitions', 'list', ...B, '--topic', topic, '--fail-on-unhealthy'])).code).toBe(0)
 
     const notPreferred = await list('--topic', topic, '--not-preferred-leader')
     expect(names(notPreferred)).toEqual(ledByTwo)
+    // Broker 2 is back but leads none of the partitions it is preferred for but lonely-0: cluster check
+    // names it, as TopicCommand shows every partition's first replica and leader.
+    const everyPartition = (await describeWithTopicCommand(version, cluster.bootstrap, [])).partitions
+    const notLeading = [1, 2, 3].filter((b) => {
+      const preferredBy = everyPartition.filter((p) => p.replicas[0] === b)
+      return preferredBy.filter((p) => p.leader !== b).length * 100 / preferredBy.length > 10
+    })
+    expect(notLeading).toEqual([2])
+    const imbalance = await kadmJson<{findings: Array<{check: string; objects: string[]}>}>(['cluster', 'check', ...B, '--only', 'preferred-leader-imbalance'])
+    expect(imbalance.findings.map((f) => [f.check, f.objects])).toEqual([['preferred-leader-imbalance', ['broker 2']]])
     for (const r of notPreferred) expect(r.preferredLeader).toBe(2)
 
     const predicted = await kadmJson<{results: Array<{topic: string; partition: number; outcome: string; newLeader?: number}>}>(['partitions', 'elect-leaders', ...B, '--topic', topic, '--dry-run'])
