@@ -5,7 +5,7 @@ import {KadmCommand} from './base-command.js'
 import {configFileFlags, loadConfigFile} from './config/command.js'
 import {hasInlineSecrets} from './config/contexts.js'
 import {resolveConnection, type ConnectionSettings} from './config/resolve.js'
-import {ExitCode} from './errors.js'
+import {ExitCode, UsageError} from './errors.js'
 import type {BrokerGap, KafkaConnection} from './kafka/client.js'
 import type {GroupSelection} from './kafka/groups.js'
 import type {TopicScope} from './domain/offset-reset.js'
@@ -99,6 +99,16 @@ export abstract class ClusterCommand extends KadmCommand {
       pageSize: 12,
     }, {output: process.stderr})
     return [picked]
+  }
+
+  /**
+   * For a command whose `argument` is required: `names` as given, else the one picked on the
+   * terminal (pickWhenMissing), else the usage error that the argument is missing.
+   */
+  protected async requireOrPick(kind: 'topic' | 'group', names: string[], flags: ConnectionFlags, argument: string): Promise<string[]> {
+    const given = await this.pickWhenMissing(kind, names, flags)
+    if (given.length === 0) throw new UsageError(`missing argument ${argument}`)
+    return given
   }
 
   /** A prompt may be shown: terminals on stdin and stderr, table output, no --no-input. */

@@ -26,7 +26,7 @@ describe('the command-line contract: errors name what is wrong, in one line', ()
     [['topics', 'create'], 'missing argument NAME'],
     [['topics', 'delete'], 'missing argument NAME'],
     [['topics', 'alter'], 'missing argument NAME'],
-    [['partitions', 'add'], 'missing argument TOPIC'],
+    [['partitions', 'add', '--count', '1'], 'missing argument TOPIC'],
     [['offsets', 'show'], 'missing argument TOPICS'],
     [['contexts', 'use'], 'missing argument NAME'],
     [['contexts', 'add'], 'missing argument NAME'],

@@ -263,6 +263,19 @@ describe('pickers: a missing topic or group is picked on a terminal, and never o
     expect(output).toContain('consumed 0 records')
   })
 
+  it('a command whose topic is required (offsets show) picks it too; without a terminal it is the usage error', async () => {
+    const {code, output} = await onTerminal(['offsets', 'show', '-b', bootstrap], {typed: `${prefix.slice(-8)}-a`, pick: topics[0]})
+    expect(code, output).toBe(0)
+    const answered = output.slice(output.lastIndexOf('\u2714')).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    expect(answered).toMatch(new RegExp(`^\u2714 Topic \\(type to search\\) ${topics[0]}\\s`))
+    // The offsets of one topic's one partition (its name cut to the pseudo-terminal's width), empty as created.
+    expect(answered.split(/\r?\n/).slice(1).filter(Boolean).map((line) => line.trim().split(/\s+/)), answered).toEqual([['TOPIC', 'PARTITION', 'EARLIEST', 'LATEST'], [expect.stringMatching(/^completion-/), '0', '0', '0']])
+    for (const args of [['offsets', 'show'], ['topics', 'delete'], ['topics', 'alter', '--config', 'retention.ms=1'], ['partitions', 'add', '--count', '1'], ['partitions', 'truncate', '--before', '1'], ['partitions', 'set-replication-factor', '-r', '1']]) {
+      const piped = await kadm([...args, '-b', bootstrap], {env})
+      expect([piped.code, piped.stderr], args.join(' ')).toEqual([2, `error: missing argument ${args[0] === 'offsets' ? 'TOPICS' : args[0] === 'topics' ? 'NAME' : 'TOPIC'}\n`])
+    }
+  })
+
   it('no picker with --no-input, with -o json, or without a terminal: the usage error as before', async () => {
     for (const extra of [['--no-input'], ['-o', 'json']]) {
       const {code, output} = await onTerminal(['groups', 'describe', '-b', bootstrap, ...extra])

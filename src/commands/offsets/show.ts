@@ -19,7 +19,7 @@ export default class OffsetsShow extends ClusterCommand {
 
   static strict = false
   static args = {
-    topics: Args.string({description: 'Topic or glob (orders-*), or topic:partition[,partition...] (several allowed).', required: true, ignoreStdin: true}),
+    topics: Args.string({description: 'Topic or glob (orders-*), or topic:partition[,partition...] (several allowed; one picked from a list on a terminal when left out).', ignoreStdin: true}),
   }
 
   static flags = {
@@ -41,6 +41,7 @@ export default class OffsetsShow extends ClusterCommand {
       if (error instanceof PlanError || error instanceof TimeSpecError) throw new UsageError(error.message)
       throw error
     }
+    if (scopes.length === 0) scopes = (await this.requireOrPick('topic', [], flags, 'TOPICS')).map(parseTopicScope)
     const connection = await this.connect(flags)
     const {listOffsetsMany} = await import('../../kafka/offsets.js')
     const {committedOffsetsOf, resolvePartitions} = await import('../../kafka/group-offsets.js')

@@ -18,7 +18,7 @@ export default class PartitionsAdd extends ClusterCommand {
   ]
 
   static args = {
-    topic: Args.string({description: 'Topic to grow.', required: true, ignoreStdin: true}),
+    topic: Args.string({description: 'Topic to grow (picked from a list on a terminal when left out).', ignoreStdin: true}),
   }
 
   static flags = {
@@ -31,6 +31,7 @@ export default class PartitionsAdd extends ClusterCommand {
   async run(): Promise<AddPartitionsResult> {
     const {args, flags} = await this.parse(PartitionsAdd)
     this.applyOutputFlags(flags)
+    const [name] = await this.requireOrPick('topic', args.topic === undefined ? [] : [args.topic], flags, 'TOPIC')
     let assignments: number[][] | undefined
     try {
       assignments = flags['replica-assignment'] ? parseReplicaAssignment(flags['replica-assignment']) : undefined
@@ -39,10 +40,10 @@ export default class PartitionsAdd extends ClusterCommand {
     }
     const connection = await this.connect(flags)
     const {growPartitions} = await import('../../kafka/topics.js')
-    const topic = (await connection.metadata([args.topic])).topics.find((t) => t.name === args.topic && t.errorCode === 0)
-    if (!topic) throw new KadmError(`topic ${args.topic} does not exist`)
+    const topic = (await connection.metadata([name])).topics.find((t) => t.name === name && t.errorCode === 0)
+    if (!topic) throw new KadmError(`topic ${name} does not exist`)
     const current = topic.partitions.length
     const total = flags.total ?? current + flags.count!
-    return this.emit(await growPartitions(connection, args.topic, total, {assignments, validateOnly: flags['dry-run'], timeoutMs: this.parseTimeout(flags.timeout), current}), renderAddPartitions)
+    return this.emit(await growPartitions(connection, name, total, {assignments, validateOnly: flags['dry-run'], timeoutMs: this.parseTimeout(flags.timeout), current}), renderAddPartitions)
   }
 }

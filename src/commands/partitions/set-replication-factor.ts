@@ -18,7 +18,7 @@ export default class PartitionsSetReplicationFactor extends ClusterCommand {
   ]
 
   static args = {
-    topic: Args.string({description: 'Topic to change.', required: true, ignoreStdin: true}),
+    topic: Args.string({description: 'Topic to change (picked from a list on a terminal when left out).', ignoreStdin: true}),
   }
 
   static flags = {
@@ -34,9 +34,10 @@ export default class PartitionsSetReplicationFactor extends ClusterCommand {
     const throttle = flags.throttle === undefined ? undefined : parseByteRate(flags.throttle)
     if (flags.throttle !== undefined && throttle === undefined) throw new UsageError(`--throttle "${flags.throttle}" is not a rate (e.g. 50MB)`)
     const brokers = flags.brokers ? parseBrokerList(flags.brokers, '--brokers') : undefined
+    const [name] = await this.requireOrPick('topic', args.topic === undefined ? [] : [args.topic], flags, 'TOPIC')
     const connection = await this.connect(flags)
     const {changeReplicationFactor} = await import('../../kafka/reassignment.js')
-    const result = await changeReplicationFactor(connection, args.topic, flags['replication-factor'], {throttle, dryRun: flags['dry-run'], brokers})
+    const result = await changeReplicationFactor(connection, name, flags['replication-factor'], {throttle, dryRun: flags['dry-run'], brokers})
     const out = await this.emit(result, renderApply)
     if (result.failed.length > 0) process.exitCode = ExitCode.failure
     return out

@@ -27,7 +27,7 @@ export default class PartitionsTruncate extends ClusterCommand {
   ]
 
   static args = {
-    topic: Args.string({description: 'Topic to truncate.', required: true, ignoreStdin: true}),
+    topic: Args.string({description: 'Topic to truncate (picked from a list on a terminal when left out).', ignoreStdin: true}),
   }
 
   static flags = {
@@ -47,16 +47,17 @@ export default class PartitionsTruncate extends ClusterCommand {
       perPartition.set(Number(m[1]), parseTruncateOffset(m[2], '--partition'))
     }
     const everywhere = flags.before === undefined ? undefined : parseTruncateOffset(flags.before, '--before')
+    const [name] = await this.requireOrPick('topic', args.topic === undefined ? [] : [args.topic], flags, 'TOPIC')
     const connection = await this.connect(flags)
-    const metadata = await connection.metadata([args.topic])
-    const topic = metadata.topics.find((t) => t.name === args.topic)
-    if (!topic || topic.errorCode !== 0) throw new KadmError(`topic ${args.topic} does not exist`)
+    const metadata = await connection.metadata([name])
+    const topic = metadata.topics.find((t) => t.name === name)
+    if (!topic || topic.errorCode !== 0) throw new KadmError(`topic ${name} does not exist`)
     const existing = topic.partitions.map((p) => p.partition).sort((a, b) => a - b)
     const missing = [...perPartition.keys()].filter((p) => !existing.includes(p))
-    if (missing.length > 0) throw new UsageError(`${args.topic} has no partition ${missing.join(', ')} (it has ${existing.length})`)
+    if (missing.length > 0) throw new UsageError(`${name} has no partition ${missing.join(', ')} (it has ${existing.length})`)
     const targets = existing
       .filter((p) => everywhere !== undefined || perPartition.has(p))
-      .map((partition) => ({topic: args.topic, partition, offset: everywhere ?? perPartition.get(partition)!}))
+      .map((partition) => ({topic: name, partition, offset: everywhere ?? perPartition.get(partition)!}))
     const {deleteRecords} = await import('../../kafka/partitions.js')
     const {listOffsetsMany} = await import('../../kafka/offsets.js')
     const [earliest, latest] = await listOffsetsMany(connection, targets, ['earliest', 'latest'])
@@ -71,15 +72,15 @@ export default class PartitionsTruncate extends ClusterCommand {
     for (const w of plan.warnings) this.warning(w)
     const shown = (r: (typeof plan.rows)[number]) => ({target: r.target, ...(r.requestedOffset === undefined ? {} : {requestedOffset: r.requestedOffset})})
     if (flags['dry-run']) {
-      return this.emit({topic: args.topic, dryRun: true, warnings: plan.warnings, partitions: plan.rows.map((r) => ({
+      return this.emit({topic: name, dryRun: true, warnings: plan.warnings, partitions: plan.rows.map((r) => ({
         topic: r.topic, partition: r.partition, before: r.before, after: null, ...shown(r),
       }))}, renderTruncate)
     }
     const deleting = plan.rows.filter((r) => r.deletes)
-    if (deleting.length > 0) await this.confirmUnlessYes(flags.yes, 'deleting records cannot be undone', `Delete records of ${args.topic} in ${deleting.length} partition(s)? This cannot be undone.`)
+    if (deleting.length > 0) await this.confirmUnlessYes(flags.yes, 'deleting records cannot be undone', `Delete records of ${name} in ${deleting.length} partition(s)? This cannot be undone.`)
     const results = new Map((deleting.length === 0 ? [] : await deleteRecords(connection, deleting.map((r) => ({topic: r.topic, partition: r.partition, offset: r.target})))).map((r) => [r.partition, r]))
     const partitions = plan.rows.map((r) => ({...(results.get(r.partition) ?? {topic: r.topic, partition: r.partition, before: r.before, after: r.before}), ...shown(r)}))
-    const out = await this.emit({topic: args.topic, dryRun: false, warnings: plan.warnings, partitions}, renderTruncate)
+    const out = await this.emit({topic: name, dryRun: false, warnings: plan.warnings, partitions}, renderTruncate)
     if (partitions.some((r) => r.error)) process.exitCode = ExitCode.failure
     return out
   }

@@ -15,7 +15,7 @@ export default class TopicsAlter extends ClusterCommand {
   static description = `Configs change through IncrementalAlterConfigs, so only the keys given change. Partitions can only grow. The brokers validate every change before any is applied.
 
 --replication-factor builds a balanced reassignment plan for the topic and applies it (the same as \`kadm partitions set-replication-factor\`); it moves data, so it is given on its own. Follow it with \`kadm partitions reassign status\`.`
-  static args = {name: Args.string({description: 'Topic name.', required: true, ignoreStdin: true})}
+  static args = {name: Args.string({description: 'Topic name (picked from a list on a terminal when left out).', ignoreStdin: true})}
   static examples = [
     {description: 'Grow to 12 partitions', command: '<%= config.bin %> <%= command.id %> orders --partitions 12'},
     {description: 'Set one config and remove another override', command: '<%= config.bin %> <%= command.id %> orders --config retention.ms=3600000 --delete cleanup.policy'},
@@ -35,6 +35,7 @@ export default class TopicsAlter extends ClusterCommand {
   async run(): Promise<TopicAlteration | (ApplyResult & {plan: GeneratedPlan})> {
     const {args, flags} = await this.parse(TopicsAlter)
     this.applyOutputFlags(flags)
+    const [name] = await this.requireOrPick('topic', args.name === undefined ? [] : [args.name], flags, 'NAME')
     let ops
     try {
       ops = configOps({set: flags.config, delete: flags.delete}, '--config')
@@ -48,7 +49,7 @@ export default class TopicsAlter extends ClusterCommand {
       if (flags.throttle !== undefined && throttle === undefined) throw new UsageError(`--throttle "${flags.throttle}" is not a rate (e.g. 50MB)`)
       const connection = await this.connect(flags)
       const {changeReplicationFactor} = await import('../../kafka/reassignment.js')
-      const result = await changeReplicationFactor(connection, args.name, replicationFactor, {throttle, dryRun: flags['dry-run']})
+      const result = await changeReplicationFactor(connection, name, replicationFactor, {throttle, dryRun: flags['dry-run']})
       if (result.failed.length > 0) process.exitCode = ExitCode.failure
       return this.emit(result, renderApply)
     }
@@ -56,7 +57,7 @@ export default class TopicsAlter extends ClusterCommand {
     if (flags.partitions === undefined && ops.length === 0) throw new UsageError('nothing to change: give --partitions, --config, --delete or --replication-factor')
     const connection = await this.connect(flags)
     const {alterTopic} = await import('../../kafka/topics.js')
-    const result = await alterTopic(connection, args.name, {partitions: flags.partitions, configs: ops}, {dryRun: flags['dry-run'], timeoutMs: this.parseTimeout(flags.timeout)})
+    const result = await alterTopic(connection, name, {partitions: flags.partitions, configs: ops}, {dryRun: flags['dry-run'], timeoutMs: this.parseTimeout(flags.timeout)})
     return this.emit(result, renderAlteration)
   }
 }

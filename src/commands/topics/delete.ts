@@ -9,7 +9,7 @@ export default class TopicsDelete extends ClusterCommand {
   static summary = 'Delete topics by name, glob or regex, after confirmation.'
   static description = `Prints the topics it would delete. On a terminal it asks for confirmation; elsewhere it needs --yes. A pattern never selects internal topics; naming one needs --force. Returns once the metadata no longer lists the topics.`
   static strict = false
-  static args = {name: Args.string({description: 'Topic name(s) or patterns.', required: true, ignoreStdin: true})}
+  static args = {name: Args.string({description: 'Topic name(s) or patterns (one picked from a list on a terminal when left out).', ignoreStdin: true})}
   static examples = [
     {description: 'Delete one topic (asks first)', command: '<%= config.bin %> <%= command.id %> orders'},
     {description: 'Delete every topic matching a glob, in a script', command: '<%= config.bin %> <%= command.id %> "tmp-*" --yes'},
@@ -27,7 +27,7 @@ export default class TopicsDelete extends ClusterCommand {
   async run(): Promise<DeletionResult> {
     const {argv, flags} = await this.parse(TopicsDelete)
     this.applyOutputFlags(flags)
-    const patterns = topicPatterns(argv, flags.regex)
+    const patterns = topicPatterns(await this.requireOrPick('topic', argv.map(String), flags, 'NAME'), flags.regex)
     const connection = await this.connect(flags)
     const {deleteTopics, planTopicDeletion} = await import('../../kafka/topics.js')
     const plan = await planTopicDeletion(connection, {patterns, regex: flags.regex}, {ifExists: flags['if-exists'], force: flags.force})
