@@ -73,6 +73,7 @@ const TOOL_CLASSES = {
   LeaderElectionCommand: [{since: '0', className: 'org.apache.kafka.tools.LeaderElectionCommand'}],
   MetadataQuorumCommand: [{since: '0', className: 'org.apache.kafka.tools.MetadataQuorumCommand'}],
   FeatureCommand: [{since: '0', className: 'org.apache.kafka.tools.FeatureCommand'}],
+  TransactionsCommand: [{since: '0', className: 'org.apache.kafka.tools.TransactionsCommand'}],
   ReassignPartitionsCommand: [{since: '0', className: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand'}],
   ProducerPerformance: [{since: '0', className: 'org.apache.kafka.tools.ProducerPerformance'}],
   ConsumerPerformance: [{since: '0', className: 'org.apache.kafka.tools.ConsumerPerformance'}],
