@@ -1,11 +1,12 @@
 import {execFileSync, spawn} from 'node:child_process'
+import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {parse} from 'yaml'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {compareVersions} from '../../src/local/versions.js'
 import {createTopic, kadm, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
-import {transactionsWithTool} from '../helpers/kafka-tools.js'
+import {kafkaTool, transactionsWithTool} from '../helpers/kafka-tools.js'
 import {fullIsr, kcatPartitions, untilEveryBroker} from '../helpers/kcat.js'
 import {runProcess} from '../helpers/process.js'
 
@@ -50,6 +51,8 @@ describe(`transactions (Kafka ${version})`, () => {
   const topic = uniqueName('txn')
   const transactionalId = uniqueName('txn-app')
   let leaderOf1 = -1
+  /** describe-producers of each partition by Kafka's tool, while both transactions are open. */
+  const producersByTool: Array<Array<Record<string, string>>> = []
 
   beforeAll(async () => {
     await createTopic(bootstrap, topic, {partitions: 2, replicationFactor: 3})
@@ -139,6 +142,7 @@ describe(`transactions (Kafka ${version})`, () => {
       const ours = await kadmJson<Producers>(['transactions', 'describe-producers', `${topic}:${partition}`, ...B])
       const tool = await transactionsWithTool(version, bootstrap, ['describe-producers', '--topic', topic, '--partition', String(partition)])
       expect(ours.producers.map(producerRow)).toEqual(tool)
+      producersByTool[partition] = tool
     }
     const {producers: [ghost]} = await kadmJson<Producers>(['transactions', 'describe-producers', `${topic}:1`, ...B])
     expect(ghost).toMatchObject({producerId: GHOST_PRODUCER_ID, producerEpoch: 0, coordinatorEpoch: -1, lastSequence: 2, currentTransactionStartOffset: 2})
@@ -176,6 +180,26 @@ describe(`transactions (Kafka ${version})`, () => {
     expect([byDefault.code, byDefault.stdout.trim()]).toEqual([0, 'No hanging transactions (open transactions older than 15m that no coordinator will complete).'])
     const unbounded = await kadm(['transactions', 'find-hanging', ...B])
     expect([unbounded.code, unbounded.stderr.split('\n')[0]]).toEqual([2, 'error: find-hanging needs --topic or --broker-id to limit the search'])
+  })
+
+  it('consumer-groups lag: a group held at the last stable offset names the open transaction it waits behind', async () => {
+    const group = uniqueName('txn-group')
+    // Committed where a read_committed consumer stops on each partition (kcat showed it above: the
+    // first offset of each open transaction), by Kafka's own tool.
+    const plan = join(ROOT, '.kadm-test', `${group}.csv`)
+    await writeFile(plan, `${topic},0,0\n${topic},1,2\n`)
+    const reset = await kafkaTool(version, 'ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--reset-offsets', '--group', group, '--from-file', plan, '--execute'])
+    expect(reset.code, reset.stderr).toBe(0)
+    const {groups: [lag]} = await kadmJson<{groups: Array<{groupId: string; totalLag: number; heldByTransactions: Array<{topic: string; partition: number; lastStableOffset: number; producerId: number | null; producerEpoch: number | null; lastTimestamp: number | null}>}>}>(['consumer-groups', 'lag', group, ...B])
+    const tool = producersByTool
+    const openAt = (rows: Array<Record<string, string>>, offset: number) => rows.find((r) => r.CurrentTransactionStartOffset === String(offset))!
+    expect(lag.heldByTransactions).toEqual([
+      {topic, partition: 0, lastStableOffset: 0, producerId: Number(openAt(tool[0], 0).ProducerId), producerEpoch: Number(openAt(tool[0], 0).ProducerEpoch), lastTimestamp: Number(openAt(tool[0], 0).LastTimestamp)},
+      {topic, partition: 1, lastStableOffset: 2, producerId: GHOST_PRODUCER_ID, producerEpoch: 0, lastTimestamp: Number(openAt(tool[1], 2).LastTimestamp)},
+    ])
+    const table = await kadm(['consumer-groups', 'lag', group, '--no-time-lag', ...B])
+    expect(table.code, table.stderr).toBe(0)
+    expect(table.stdout).toContain(`${group} waits behind an open transaction on ${topic}:1: read_committed consumers stop at the last stable offset 2, held by producer ${GHOST_PRODUCER_ID} (epoch 0), last written `)
   })
 
   it('abort: checks the start offset, shows the marker with --dry-run, confirms, and moves the last stable offset past the hanging transaction', async () => {

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {heldAtLastStableOffset} from '../../src/domain/lag.js'
 import {abortSpecAt, hangingTransactions, parseTopicPartition, type ProducerState, staleOpenTransactions} from '../../src/domain/transactions.js'
 
 const producer = (producerId: number, lastTimestamp: number, start: number | null, coordinatorEpoch = -1): ProducerState =>
@@ -57,5 +58,16 @@ describe('parseTopicPartition', () => {
     expect(parseTopicPartition(':3')).toBeUndefined()
     expect(parseTopicPartition('orders:x')).toBeUndefined()
     expect(parseTopicPartition('orders:-1')).toBeUndefined()
+  })
+})
+
+describe('heldAtLastStableOffset', () => {
+  it('is a group committed exactly at the last stable offset with records after it', () => {
+    expect(heldAtLastStableOffset(5, 5, 9)).toBe(true)
+    expect(heldAtLastStableOffset(4, 5, 9)).toBe(false)
+    expect(heldAtLastStableOffset(9, 9, 9)).toBe(false)
+    expect(heldAtLastStableOffset(null, 5, 9)).toBe(false)
+    expect(heldAtLastStableOffset(5, null, 9)).toBe(false)
+    expect(heldAtLastStableOffset(5, 5, null)).toBe(false)
   })
 })
