@@ -1,5 +1,5 @@
 import {execFileSync, spawn} from 'node:child_process'
-import {writeFile} from 'node:fs/promises'
+import {rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {parse} from 'yaml'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
@@ -189,6 +189,7 @@ describe(`transactions (Kafka ${version})`, () => {
     const plan = join(ROOT, '.kadm-test', `${group}.csv`)
     await writeFile(plan, `${topic},0,0\n${topic},1,2\n`)
     const reset = await kafkaTool(version, 'ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--reset-offsets', '--group', group, '--from-file', plan, '--execute'])
+    await rm(plan, {force: true})
     expect(reset.code, reset.stderr).toBe(0)
     const {groups: [lag]} = await kadmJson<{groups: Array<{groupId: string; totalLag: number; heldByTransactions: Array<{topic: string; partition: number; lastStableOffset: number; producerId: number | null; producerEpoch: number | null; lastTimestamp: number | null}>}>}>(['consumer-groups', 'lag', group, ...B])
     const tool = producersByTool
