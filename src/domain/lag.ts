@@ -38,6 +38,30 @@ export interface PartitionLag {
   owner: PartitionOwner | null
   /** Timestamp (ms) of the oldest record not consumed yet; only when asked for and lag > 0. */
   oldestUnconsumedTimestamp?: number | null
+  /**
+   * The open transaction the group waits behind: its committed offset is the partition's last
+   * stable offset, below the log end, so a read_committed consumer gets nothing more until that
+   * transaction commits or aborts. Only when asked for (lag) and so.
+   */
+  openTransaction?: HeldBy
+}
+
+/** An open transaction holding a partition's last stable offset back. */
+export interface HeldBy {
+  lastStableOffset: number
+  /** null when the leader did not say which producer (its producer state changed meanwhile). */
+  producerId: number | null
+  producerEpoch: number | null
+  /** Last write of that producer (ms); null when unknown. */
+  lastTimestamp: number | null
+}
+
+/**
+ * Whether a group's partition waits behind an open transaction: committed exactly at the last
+ * stable offset (where read_committed consumers stop) and records after it.
+ */
+export function heldAtLastStableOffset(committed: number | null, lastStableOffset: number | null, logEnd: number | null): boolean {
+  return committed !== null && lastStableOffset !== null && logEnd !== null && committed === lastStableOffset && lastStableOffset < logEnd
 }
 
 export interface TopicLag {
@@ -216,6 +240,8 @@ export interface GroupLagSummary {
   /** Timestamp (ms) of that record; null without lag or when unknown. */
   oldestUnconsumedTimestamp: number | null
   rates?: LagRates | null
+  /** Partitions where the group waits behind an open transaction (see PartitionLag.openTransaction). */
+  heldByTransactions?: Array<{topic: string; partition: number} & HeldBy>
 }
 
 export interface LagSummary {
@@ -253,6 +279,8 @@ export function summariseGroup(g: GroupLag, rates?: LagRates | null): GroupLagSu
     oldestUnconsumedTimestamp: g.oldestUnconsumedTimestamp ?? null,
   }
   if (rates !== undefined) summary.rates = rates
+  const held = g.partitions.filter((p) => p.openTransaction).map((p) => ({topic: p.topic, partition: p.partition, ...p.openTransaction!}))
+  if (held.length > 0) summary.heldByTransactions = held
   return summary
 }
 

@@ -1,6 +1,6 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import {buildGroupLag, buildPartitionLags, type GroupLag, partitionKey, partitionsNeedingTimestamps} from '../domain/lag.js'
+import {buildGroupLag, buildPartitionLags, type GroupLag, heldAtLastStableOffset, partitionKey, type PartitionLag, partitionsNeedingTimestamps} from '../domain/lag.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import {BrokerUnreachable, describeKafkaError} from './connection-errors.js'
@@ -451,6 +451,8 @@ export interface LoadOptions {
   timeLag?: boolean
   /** Also read the log start offsets of the groups' partitions (LoadedGroups.logStarts). */
   logStarts?: boolean
+  /** Also find lagging partitions where the group waits behind an open transaction (see PartitionLag.openTransaction). */
+  openTransactions?: boolean
 }
 
 export interface LoadedGroups {
@@ -527,7 +529,31 @@ export async function loadGroupLags(connection: KafkaConnection, options: LoadOp
       }
     }
   }
+  if (withOffsets && options.openTransactions) await findHeldPartitions(connection, [...rows.values()].flat(), logEnds, metadata)
   const now = Date.now()
   const groups = described.map((d) => buildGroupLag(d, rows.get(d.groupId) ?? [], now))
   return {at, groups, missing, logStarts}
+}
+
+/**
+ * Marks the lagging partitions whose group waits at the last stable offset (ListOffsets
+ * read_committed, one per leader) with the open transaction there (DescribeProducers, one per
+ * leader, only for those partitions): the producer whose transaction starts at that offset.
+ */
+async function findHeldPartitions(connection: KafkaConnection, rows: PartitionLag[], logEnds: Map<string, number | null>, metadata: MetadataTopic[]): Promise<void> {
+  const lagging = rows.filter((p) => p.lag !== null && p.lag > 0)
+  if (lagging.length === 0) return
+  const tps = [...new Map(lagging.map((p) => [partitionKey(p.topic, p.partition), {topic: p.topic, partition: p.partition}])).values()]
+  const [stable] = await listOffsetsMany(connection, tps, ['latest'], {metadata, isolation: 'read_committed'})
+  const lso = new Map(stable.map((o) => [partitionKey(o.topic, o.partition), o.offset]))
+  const held = lagging.filter((p) => heldAtLastStableOffset(p.committed, lso.get(partitionKey(p.topic, p.partition)) ?? null, logEnds.get(partitionKey(p.topic, p.partition)) ?? null))
+  if (held.length === 0) return
+  const {describeProducers} = await import('./transactions.js')
+  const heldTps = [...new Map(held.map((p) => [partitionKey(p.topic, p.partition), {topic: p.topic, partition: p.partition}])).values()]
+  const states = new Map((await describeProducers(connection, heldTps, {metadata})).map((s) => [partitionKey(s.topic, s.partition), s.producers]))
+  for (const p of held) {
+    const lastStableOffset = lso.get(partitionKey(p.topic, p.partition))!
+    const producer = states.get(partitionKey(p.topic, p.partition))?.find((s) => s.currentTransactionStartOffset === lastStableOffset)
+    p.openTransaction = {lastStableOffset, producerId: producer?.producerId ?? null, producerEpoch: producer?.producerEpoch ?? null, lastTimestamp: producer && producer.lastTimestamp >= 0 ? producer.lastTimestamp : null}
+  }
 }

@@ -74,6 +74,9 @@ const TOOL_CLASSES = {
   LeaderElectionCommand: [{since: '0', className: 'org.apache.kafka.tools.LeaderElectionCommand'}],
   MetadataQuorumCommand: [{since: '0', className: 'org.apache.kafka.tools.MetadataQuorumCommand'}],
   FeatureCommand: [{since: '0', className: 'org.apache.kafka.tools.FeatureCommand'}],
+  TransactionsCommand: [{since: '0', className: 'org.apache.kafka.tools.TransactionsCommand'}],
+  ShareGroupCommand: [{since: '4.1.0', className: 'org.apache.kafka.tools.consumer.group.ShareGroupCommand'}],
+  ConsoleShareConsumer: [{since: '4.1.0', className: 'org.apache.kafka.tools.consumer.ConsoleShareConsumer'}],
   ReassignPartitionsCommand: [{since: '0', className: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand'}],
   ProducerPerformance: [{since: '0', className: 'org.apache.kafka.tools.ProducerPerformance'}],
   ConsumerPerformance: [{since: '0', className: 'org.apache.kafka.tools.ConsumerPerformance'}],
@@ -84,10 +87,13 @@ export type KafkaTool = keyof typeof TOOL_CLASSES
 
 /** The Java class that runs `tool` in Kafka `version` (what its bin/kafka-*.sh script runs). */
 export function kafkaToolClass(tool: KafkaTool, version: string): string {
-  return TOOL_CLASSES[tool].find((entry) => compareVersions(version, entry.since) >= 0)!.className
+  const found = TOOL_CLASSES[tool].find((entry) => compareVersions(version, entry.since) >= 0)
+  if (!found) throw new Error(`Kafka ${version} has no ${tool} (it came with ${TOOL_CLASSES[tool].at(-1)!.since})`)
+  return found.className
 }
 
-/** Every tool with its class in Kafka `version`. */
-export function kafkaToolClasses(version: string): Record<KafkaTool, string> {
-  return Object.fromEntries(Object.keys(TOOL_CLASSES).map((tool) => [tool, kafkaToolClass(tool as KafkaTool, version)])) as Record<KafkaTool, string>
+/** Every tool Kafka `version` has, with its class. */
+export function kafkaToolClasses(version: string): Partial<Record<KafkaTool, string>> {
+  const tools = (Object.keys(TOOL_CLASSES) as KafkaTool[]).filter((tool) => TOOL_CLASSES[tool].some((entry) => compareVersions(version, entry.since) >= 0))
+  return Object.fromEntries(tools.map((tool) => [tool, kafkaToolClass(tool, version)]))
 }

@@ -1,6 +1,6 @@
 import type {ChalkInstance} from 'chalk'
 
-import {formatDuration, type GroupLag, type GroupLagSummary, type GroupList, type LagRates, type LagSummary, type PartitionLag} from '../domain/lag.js'
+import {formatDuration, type GroupLag, type HeldBy, type GroupLagSummary, type GroupList, type LagRates, type LagSummary, type PartitionLag} from '../domain/lag.js'
 import {renderKeyValues, renderTable, shortOnTerminal} from './table.js'
 import {compareNames} from '../domain/order.js'
 
@@ -107,7 +107,7 @@ const etaText = (r: LagRates | null | undefined) => (r === undefined || r === nu
  * The lag table and the total. With `maxGroups` (a --watch screen) and more groups than that:
  * the ones with the most lag, and one line counting the others and their lag.
  */
-export function renderLagSummary(data: LagSummary, chalk: ChalkInstance, options: {maxGroups?: number} = {}): string {
+export function renderLagSummary(data: LagSummary, chalk: ChalkInstance, options: {maxGroups?: number} = {}, now = Date.now()): string {
   if (data.groups.length === 0) return 'No consumer groups.'
   const watching = data.groups.some((g) => g.rates !== undefined)
   let shown = data.groups
@@ -137,7 +137,15 @@ export function renderLagSummary(data: LagSummary, chalk: ChalkInstance, options
       : []),
   ], chalk)
   const max = data.maxLag ? `, max ${data.maxLag.lag} (${data.maxLag.groupId} on ${data.maxLag.topic}:${data.maxLag.partition})` : ''
-  return `${table}${more}\n\n${chalk.bold('Total lag:')} ${data.totalLag} over ${data.groups.length} group${data.groups.length === 1 ? '' : 's'}${max}`
+  const held = shown.flatMap((g) => (g.heldByTransactions ?? []).map((h) => chalk.yellow(heldLine(g.groupId, h, now))))
+  return `${table}${more}\n\n${chalk.bold('Total lag:')} ${data.totalLag} over ${data.groups.length} group${data.groups.length === 1 ? '' : 's'}${max}${held.length > 0 ? `\n\n${held.join('\n')}` : ''}`
+}
+
+/** "g waits behind an open transaction on t:0 ...": what read_committed consumers of the group see. */
+export function heldLine(groupId: string, h: {topic: string; partition: number} & HeldBy, now: number): string {
+  const who = h.producerId === null ? 'a producer the leader no longer lists' : `producer ${h.producerId} (epoch ${h.producerEpoch})`
+  const age = h.lastTimestamp === null ? '' : `, last written ${formatDuration(now - h.lastTimestamp)} ago`
+  return `${groupId} waits behind an open transaction on ${h.topic}:${h.partition}: read_committed consumers stop at the last stable offset ${h.lastStableOffset}, held by ${who}${age} (see kadm transactions describe-producers ${h.topic}:${h.partition})`
 }
 
 /** One plain line per group per sample, for --watch without a terminal (logs, pipes). */

@@ -189,3 +189,14 @@ export async function describeQuotasWithConfigCommand(version: string, bootstrap
   }
   return out
 }
+
+/**
+ * Runs kafka-transactions.sh (TransactionsCommand) with `args` and returns the rows of the table it
+ * prints (tab-separated, padded columns; the first line is the header) as objects by header name.
+ */
+export async function transactionsWithTool(version: string, bootstrap: string, args: string[]): Promise<Array<Record<string, string>>> {
+  const result = await kafkaTool(version, 'TransactionsCommand', ['--bootstrap-server', bootstrap, ...args])
+  if (result.code !== 0) throw new Error(`TransactionsCommand ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  const [header, ...rows] = result.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => l.split('\t').map((c) => c.trim()))
+  return rows.map((cells) => Object.fromEntries(header.filter(Boolean).map((name, i) => [name, cells[i]])))
+}

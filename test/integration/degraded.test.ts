@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
+import {compareVersions} from '../../src/local/versions.js'
 import {FaultCluster} from '../helpers/fault-cluster.js'
 import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {describeQuorumWithTool, describeWithTopicCommand, kafkaTool} from '../helpers/kafka-tools.js'
@@ -200,6 +201,19 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
     const groups = await kadm(['consumer-groups', 'list', '-o', 'json', ...B])
     expect(groups.code, groups.stderr).toBe(4)
     expect(groups.stderr.trim()).toMatch(gapLine(dead))
+    // Likewise the transactions each broker coordinates, and the producers of the partitions it leads.
+    const transactions = await kadm(['transactions', 'list', '-o', 'json', ...B])
+    expect(transactions.code, transactions.stderr).toBe(4)
+    expect(transactions.stderr.trim()).toMatch(gapLine(dead))
+    expect(JSON.parse(transactions.stdout)).toEqual({transactions: []})
+    const hanging = await kadm(['transactions', 'find-hanging', '--topic', topic, '--max-transaction-timeout', '1ms', ...B])
+    expect(hanging.code, hanging.stderr).toBe(4)
+    expect(hanging.stderr.trim()).toMatch(gapLine(dead))
+    const shareGroups = await kadm(['share-groups', 'list', ...B])
+    if (compareVersions(version, '4.1.0') >= 0) {
+      expect(shareGroups.code, shareGroups.stderr).toBe(4)
+      expect(shareGroups.stderr.trim()).toMatch(gapLine(dead))
+    } else expect([shareGroups.code, shareGroups.stderr]).toEqual([1, expect.stringMatching(/^error: share groups need Kafka 4\.1 or newer/)])
     const lag = await kadm(['consumer-groups', 'lag', '-o', 'json', ...B])
     expect(lag.code, lag.stderr).toBe(4)
     const describedGroup = await kadm(['consumer-groups', 'describe', group, '-o', 'json', ...B])

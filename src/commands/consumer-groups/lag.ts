@@ -18,7 +18,7 @@ const WATCH_CHROME_LINES = 6
 export default class ConsumerGroupsLag extends ClusterCommand {
   static aliases = ['groups:lag']
   static summary = 'Lag summary for every group (or the ones named): total lag, max lag and its partition, and lag as time.'
-  static description = `TIME-LAG is the age of the oldest record a group has not consumed yet: now minus the timestamp of the record at its committed offset (read with one small Fetch per leader broker). With --watch the view refreshes every SECONDS (default ${DEFAULT_WATCH_SECONDS}) and adds the consume and produce rates between samples and an estimated time to catch up (ETA; "never" while lag is not shrinking). On a terminal it redraws in place; otherwise it prints one line per group per sample (-o json: one JSON document per line). --fail-above N exits with code 3 when any group's total lag is above N.`
+  static description = `TIME-LAG is the age of the oldest record a group has not consumed yet: now minus the timestamp of the record at its committed offset (read with one small Fetch per leader broker). With --watch the view refreshes every SECONDS (default ${DEFAULT_WATCH_SECONDS}) and adds the consume and produce rates between samples and an estimated time to catch up (ETA; "never" while lag is not shrinking). On a terminal it redraws in place; otherwise it prints one line per group per sample (-o json: one JSON document per line). --fail-above N exits with code 3 when any group's total lag is above N. A group committed exactly at a partition's last stable offset, with records after it, waits behind an open transaction (read_committed consumers get nothing more until it ends): kadm names it under the table (heldByTransactions in JSON) with the producer holding it, found with ListOffsets read_committed and DescribeProducers on those partitions only.`
   static examples = [
     {description: 'Lag of every consumer group, worst first', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Two groups, refreshed every 2 seconds with rates and ETA', command: '<%= config.bin %> <%= command.id %> orders-service billing --watch 2'},
@@ -69,6 +69,7 @@ export default class ConsumerGroupsLag extends ClusterCommand {
         groupIds: selection.ids,
         states,
         timeLag: flags['time-lag'],
+        openTransactions: true,
       })
       if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)
       let groups = loaded.groups
