@@ -234,7 +234,8 @@ export async function incrementalAlterConfigs(connection: KafkaConnection, resou
 /**
  * Waits until every broker that may answer for the resources (the broker itself for per-broker
  * configs, every live broker otherwise) shows the changes, so a `configs get` or a client right
- * after sees them. Returns the brokers still behind when `timeoutMs` runs out.
+ * after sees them. Returns the brokers still behind when `timeoutMs` runs out; a broker that
+ * cannot be reached is noted as a gap of the connection instead.
  */
 export async function waitForConfigs(
   connection: KafkaConnection,
@@ -248,10 +249,19 @@ export async function waitForConfigs(
   for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
     const behind = await Promise.all(pending.map(async (id) => {
       const mine = resources.filter((r) => targets(r).includes(id))
-      const answer = await connection.send(await brokerById(connection, id), DescribeConfigs, {
-        resources: mine.map((r) => ({type: typeCode(r.type), name: r.name, keys: r.ops.map((o) => o.name)})),
-        includeSynonyms: false,
-      })
+      let answer
+      try {
+        answer = await connection.send(await brokerById(connection, id), DescribeConfigs, {
+          resources: mine.map((r) => ({type: typeCode(r.type), name: r.name, keys: r.ops.map((o) => o.name)})),
+          includeSynonyms: false,
+        })
+      } catch (error) {
+        // The change is made (the controller took it); a broker down cannot be asked whether it
+        // shows it yet: said as a gap (exit 4), not waited on.
+        if (!(error instanceof BrokerUnreachable)) throw error
+        connection.noteGap(error, 'confirmation that it shows the change')
+        return undefined
+      }
       const done = mine.every((r) => {
         const result = answer.find((a) => a.name === r.name && a.type === typeCode(r.type))
         return result !== undefined && result.errorCode === 0 &&

@@ -143,7 +143,7 @@ describe('kadm configs', () => {
 
     const dry = await kadmJson<{dryRun: boolean; type: string}>(['configs', 'set', 'broker-logger', '2', '--set', `${logger}=DEBUG`, '--dry-run', ...B])
     expect(dry).toMatchObject({dryRun: true, type: 'broker-logger'})
-    expect((await tool()).get(logger)?.value).toBe(before)
+    expect((await get(['broker-logger', '2', '-k', logger])).configs.map((c) => c.value)).toEqual([before])
 
     await kadmJson(['configs', 'set', 'broker-logger', '2', '--set', `${logger}=DEBUG`, ...B])
     expect((await tool()).get(logger)?.value).toBe('DEBUG')
@@ -170,7 +170,6 @@ describe('kadm configs', () => {
     const set = ['--set', 'metrics=org.apache.kafka.producer.', '--set', 'interval.ms=5000', '--set', 'match=client_id=app-.*']
     const dry = await kadmJson<{dryRun: boolean}>(['configs', 'set', 'client-metrics', sub, ...set, '--dry-run', ...B])
     expect(dry.dryRun).toBe(true)
-    expect((await tool()).size).toBe(0)
     expect(await kadm(['configs', 'get', 'client-metrics', sub, ...B])).toMatchObject({code: 0, stdout: `client-metrics subscription ${sub}: no dynamic configs (--all shows every value and its source)\n`})
 
     await kadmJson(['configs', 'set', 'client-metrics', sub, ...set, ...B])
@@ -201,7 +200,6 @@ describe('kadm configs', () => {
     const tool = () => configCommand(['--entity-type', 'groups', '--entity-name', group])
     await kadmJson(['configs', 'set', 'group', group, '--set', 'consumer.session.timeout.ms=50000', '--dry-run', ...B])
     expect((await get(['group', group])).configs).toEqual([])
-    expect((await tool()).size).toBe(0)
 
     await kadmJson(['configs', 'set', 'group', group, '--set', 'consumer.session.timeout.ms=50000', ...B])
     await alterWithTool(['--entity-type', 'groups', '--entity-name', group, '--add-config', 'consumer.heartbeat.interval.ms=6000'])
