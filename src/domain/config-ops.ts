@@ -1,5 +1,17 @@
 import {parseKeyValue} from './topic-spec.js'
 
+/**
+ * What `configs get/set` configure: topics, brokers (name '' is the cluster-wide broker default),
+ * a broker's log4j loggers (name: the broker id), KIP-714 client-metrics subscriptions (Kafka 3.7+)
+ * and KIP-848 groups (Kafka 4.0+).
+ */
+export type ConfigResourceType = 'topic' | 'broker' | 'broker-logger' | 'client-metrics' | 'group'
+
+/** Resources that only their own broker can describe or change (the name is the broker id). */
+export function perBroker(resource: {type: ConfigResourceType; name: string}): boolean {
+  return (resource.type === 'broker' && resource.name !== '') || resource.type === 'broker-logger'
+}
+
 export interface ConfigOp {
   op: 'set' | 'delete' | 'append' | 'subtract'
   name: string
@@ -35,8 +47,14 @@ export function configOps(flags: {set?: string[]; delete?: string[]; append?: st
 }
 
 /** The source a resource's own dynamic value has: what --delete removes. */
-export function ownConfigSource(resource: {type: 'topic' | 'broker'; name: string}): string {
-  return resource.type === 'topic' ? 'DYNAMIC_TOPIC_CONFIG' : resource.name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG'
+export function ownConfigSource(resource: {type: ConfigResourceType; name: string}): string {
+  switch (resource.type) {
+    case 'topic': return 'DYNAMIC_TOPIC_CONFIG'
+    case 'broker': return resource.name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG'
+    case 'broker-logger': return 'DYNAMIC_BROKER_LOGGER_CONFIG'
+    case 'client-metrics': return 'DYNAMIC_CLIENT_METRICS_CONFIG'
+    case 'group': return 'DYNAMIC_GROUP_CONFIG'
+  }
 }
 
 /**
@@ -46,6 +64,10 @@ export function ownConfigSource(resource: {type: 'topic' | 'broker'; name: strin
  */
 export function configOpApplied(op: ConfigOp, entry: {value: string | null; source: string; sensitive: boolean} | undefined, ownSource: string): boolean {
   if (entry?.sensitive) return true
+  // Every logger of a broker is reported with this source, a deleted override (the logger then
+  // follows its parent again) included: nothing shows the delete. The broker applies logger
+  // changes itself before it answers, so there is nothing to wait for either.
+  if (op.op === 'delete' && ownSource === 'DYNAMIC_BROKER_LOGGER_CONFIG') return true
   const items = entry?.value ? entry.value.split(',').map((s) => s.trim()) : []
   switch (op.op) {
     case 'set': return entry !== undefined && entry.value === op.value && entry.source === ownSource

@@ -1,6 +1,6 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import {type ConfigOp, configOpApplied, ownConfigSource} from '../domain/config-ops.js'
+import {type ConfigOp, configOpApplied, type ConfigResourceType, ownConfigSource, perBroker} from '../domain/config-ops.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import type {ApiSpec, BrokerConnection} from './protocol/transport.js'
@@ -13,7 +13,7 @@ export type {ConfigSource, ConfigSynonym} from './protocol/describe-configs.js'
 
 /** A config resource; `{type: 'broker', name: ''}` is the cluster-wide broker default. */
 export interface ConfigResource {
-  type: 'topic' | 'broker'
+  type: ConfigResourceType
   name: string
 }
 
@@ -37,7 +37,15 @@ export interface ResourceConfigs extends ConfigResource {
 
 export type {ConfigOp} from '../domain/config-ops.js'
 
-const typeCode = (type: ConfigResource['type']) => (type === 'topic' ? RESOURCE_TYPE.topic : RESOURCE_TYPE.broker)
+const TYPE_CODES: Record<ConfigResourceType, number> = {
+  topic: RESOURCE_TYPE.topic,
+  broker: RESOURCE_TYPE.broker,
+  'broker-logger': RESOURCE_TYPE.brokerLogger,
+  'client-metrics': RESOURCE_TYPE.clientMetrics,
+  group: RESOURCE_TYPE.group,
+}
+const typeCode = (type: ConfigResourceType) => TYPE_CODES[type]
+const typeOf = (code: number) => (Object.entries(TYPE_CODES).find(([, c]) => c === code)?.[0] ?? 'topic') as ConfigResourceType
 
 async function brokerById(connection: KafkaConnection, id: number): Promise<BrokerConnection> {
   try {
@@ -47,6 +55,24 @@ async function brokerById(connection: KafkaConnection, id: number): Promise<Brok
     if (!known.includes(id)) throw new KadmError(`broker ${id} is not in the cluster (brokers: ${known.join(', ')})`)
     throw error
   }
+}
+
+/** Config resource types newer than some supported brokers; older brokers refuse them as INVALID_REQUEST ("Unknown resource type"). */
+const NEEDS_KAFKA: Partial<Record<ConfigResourceType, {version: string; what: string}>> = {
+  'client-metrics': {version: '3.7', what: 'client-metrics configs'},
+  group: {version: '4.0', what: 'group configs'},
+}
+
+/**
+ * The one line for a broker too old for the resource type, when that is why it refused. A broker
+ * that knows the type describes any named subscription or group; changes it can refuse as
+ * INVALID_REQUEST for a bad value, so there only "Unknown resource type" counts.
+ */
+function tooOld(type: ConfigResourceType, errorCode: number, alterMessage?: string | null): KadmError | undefined {
+  const needs = NEEDS_KAFKA[type]
+  if (!needs || errorName(errorCode) !== 'INVALID_REQUEST') return undefined
+  if (alterMessage !== undefined && !/unknown resource type/i.test(alterMessage ?? '')) return undefined
+  return new KadmError(`${needs.what} need Kafka ${needs.version} or newer`)
 }
 
 /** Below this many resources one request to one broker is quicker than spreading them. */
@@ -64,7 +90,7 @@ function routeByBroker<R extends ConfigResource>(resources: readonly R[], spread
   const groups = new Map<string, R[]>()
   const anywhere: R[] = []
   for (const r of resources) {
-    if (r.type === 'broker' && r.name !== '') groups.set(r.name, [...(groups.get(r.name) ?? []), r])
+    if (perBroker(r)) groups.set(r.name, [...(groups.get(r.name) ?? []), r])
     else anywhere.push(r)
   }
   const routes: Array<Route<R>> = [...groups].map(([key, rs]) => {
@@ -118,7 +144,7 @@ export async function describeConfigs(
   }))
   const byKey = new Map<string, ResourceConfigs>()
   for (const result of answers.flat()) {
-    const type = result.type === RESOURCE_TYPE.topic ? 'topic' : 'broker'
+    const type = typeOf(result.type)
     // Decoded entries already have ConfigEntry's shape; only sensitive values need blanking.
     for (const c of result.configs) {
       if (!c.sensitive) continue
@@ -126,6 +152,8 @@ export async function describeConfigs(
       for (const synonym of c.synonyms) synonym.value = null
     }
     const entry: ResourceConfigs = {type, name: result.name, configs: result.configs}
+    const old = tooOld(type, result.errorCode)
+    if (old) throw old
     if (result.errorCode !== 0) entry.error = `${errorName(result.errorCode)}${result.errorMessage ? ` (${result.errorMessage})` : ''}`
     byKey.set(`${type}\u0000${result.name}`, entry)
   }
@@ -153,7 +181,13 @@ export function minIsrFrom(results: readonly ResourceConfigs[]): Map<string, num
 }
 
 export function describeResource(r: ConfigResource): string {
-  return r.type === 'topic' ? `topic ${r.name}` : r.name === '' ? 'broker default' : `broker ${r.name}`
+  switch (r.type) {
+    case 'topic': return `topic ${r.name}`
+    case 'broker': return r.name === '' ? 'broker default' : `broker ${r.name}`
+    case 'broker-logger': return `loggers of broker ${r.name}`
+    case 'client-metrics': return `client-metrics subscription ${r.name}`
+    case 'group': return `group ${r.name}`
+  }
 }
 
 /** Named config changes of one resource, as IncrementalAlterConfigs sends them. */
@@ -182,7 +216,7 @@ export async function sendConfigChanges(connection: KafkaConnection, resources: 
     validateOnly,
   })))
   return answers.flat().filter((a) => a.errorCode !== 0).map((a) => ({
-    type: a.type === RESOURCE_TYPE.topic ? 'topic' : 'broker', name: a.name, errorCode: a.errorCode, errorMessage: a.errorMessage,
+    type: typeOf(a.type), name: a.name, errorCode: a.errorCode, errorMessage: a.errorMessage,
   }))
 }
 
@@ -192,7 +226,10 @@ export async function sendConfigChanges(connection: KafkaConnection, resources: 
  * resource the broker refused; with `validateOnly` the broker checks and changes nothing.
  */
 export async function incrementalAlterConfigs(connection: KafkaConnection, resources: ConfigChange[], validateOnly: boolean): Promise<void> {
-  const failures = (await sendConfigChanges(connection, resources, validateOnly)).map((a) =>
+  const refused = await sendConfigChanges(connection, resources, validateOnly)
+  const old = refused.map((a) => tooOld(a.type, a.errorCode, a.errorMessage)).find(Boolean)
+  if (old) throw old
+  const failures = refused.map((a) =>
     `${describeResource(a)}: ${a.errorMessage ?? errorName(a.errorCode)}${a.errorMessage ? ` (${errorName(a.errorCode)})` : ''}`)
   if (failures.length > 0) throw new KadmError(`config change refused: ${failures.join('; ')}`)
 }
@@ -200,7 +237,8 @@ export async function incrementalAlterConfigs(connection: KafkaConnection, resou
 /**
  * Waits until every broker that may answer for the resources (the broker itself for per-broker
  * configs, every live broker otherwise) shows the changes, so a `configs get` or a client right
- * after sees them. Returns the brokers still behind when `timeoutMs` runs out.
+ * after sees them. Returns the brokers still behind when `timeoutMs` runs out; a broker that
+ * cannot be reached is noted as a gap of the connection instead.
  */
 export async function waitForConfigs(
   connection: KafkaConnection,
@@ -208,16 +246,25 @@ export async function waitForConfigs(
   timeoutMs: number,
 ): Promise<number[]> {
   const live = (await connection.metadata([])).brokers.map((b) => b.nodeId)
-  const targets = (r: ConfigResource) => (r.type === 'broker' && r.name !== '' ? [Number(r.name)] : live)
+  const targets = (r: ConfigResource) => (perBroker(r) ? [Number(r.name)] : live)
   let pending = [...new Set(resources.flatMap(targets))]
   const deadline = Date.now() + timeoutMs
   for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
     const behind = await Promise.all(pending.map(async (id) => {
       const mine = resources.filter((r) => targets(r).includes(id))
-      const answer = await connection.send(await brokerById(connection, id), DescribeConfigs, {
-        resources: mine.map((r) => ({type: typeCode(r.type), name: r.name, keys: r.ops.map((o) => o.name)})),
-        includeSynonyms: false,
-      })
+      let answer
+      try {
+        answer = await connection.send(await brokerById(connection, id), DescribeConfigs, {
+          resources: mine.map((r) => ({type: typeCode(r.type), name: r.name, keys: r.ops.map((o) => o.name)})),
+          includeSynonyms: false,
+        })
+      } catch (error) {
+        // The change is made (the controller took it); a broker down cannot be asked whether it
+        // shows it yet: said as a gap (exit 4), not waited on.
+        if (!(error instanceof BrokerUnreachable)) throw error
+        connection.noteGap(error, 'confirmation that it shows the change')
+        return undefined
+      }
       const done = mine.every((r) => {
         const result = answer.find((a) => a.name === r.name && a.type === typeCode(r.type))
         return result !== undefined && result.errorCode === 0 &&

@@ -102,6 +102,12 @@ export async function describeWithConfigCommand(version: string, bootstrap: stri
   return configs
 }
 
+/** Runs kafka-configs --alter (ConfigCommand from the cluster's own jars), e.g. with --add-config k=v or --delete-config k; throws when it fails. */
+export async function alterWithConfigCommand(version: string, bootstrap: string, args: string[]): Promise<void> {
+  const result = await kafkaTool(version, 'ConfigCommand', ['--bootstrap-server', bootstrap, '--alter', ...args])
+  if (result.code !== 0) throw new Error(`ConfigCommand --alter ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+}
+
 /** The KRaft quorum as kafka-metadata-quorum describe --status (MetadataQuorumCommand) prints it. */
 export async function describeQuorumWithTool(version: string, bootstrap: string): Promise<{clusterId: string; leaderId: number}> {
   const result = await kafkaTool(version, 'MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status'])

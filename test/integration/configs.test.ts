@@ -2,7 +2,7 @@ import {describe, expect, inject, it} from 'vitest'
 
 import {compareVersions} from '../../src/local/versions.js'
 import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
-import {describeWithConfigCommand} from '../helpers/kafka-tools.js'
+import {alterWithConfigCommand, describeWithConfigCommand} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
@@ -25,6 +25,13 @@ interface Got {
 
 /** kafka-configs --describe on the suite's cluster. */
 const configCommand = (args: string[]) => describeWithConfigCommand(version, bootstrap, args)
+const alterWithTool = (args: string[]) => alterWithConfigCommand(version, bootstrap, args)
+
+/** name -> value, and name -> synonyms, as kafka-configs prints them. */
+const values = (entries: Iterable<[string, {value: string | null}]>) => Object.fromEntries([...entries].map(([k, v]) => [k, v.value ?? 'null']))
+const ourEntries = (got: Got) => got.configs.map((c) => [c.name, c] as [string, Entry])
+const ourSynonyms = (got: Got) => Object.fromEntries(got.configs.map((c) => [c.name, c.synonyms.map((s) => ({source: s.source, name: s.name, value: s.value ?? 'null'}))]))
+const toolSynonyms = (tool: Map<string, {synonyms: unknown[]}>) => Object.fromEntries([...tool].map(([k, v]) => [k, v.synonyms]))
 
 /**
  * The broker configs Kafka declares as passwords (ConfigDef.Type.PASSWORD), which DescribeConfigs
@@ -124,8 +131,93 @@ describe('kadm configs', () => {
     expect(missingBroker.stderr).toMatch(/^error: broker 99 is not in the cluster \(brokers: 1, 2, 3\)\n$/)
   })
 
+  it('reads and changes the log levels of one broker as kafka-configs --entity-type broker-loggers does', async () => {
+    const logger = 'kafka.log.LogCleaner'
+    const tool = () => configCommand(['--entity-type', 'broker-loggers', '--entity-name', '2'])
+    // Every logger is reported as dynamic, so without --all kadm lists them all, as kafka-configs.
+    const [ours, theirs] = await Promise.all([get(['broker-logger', '2']), tool()])
+    expect(values(ourEntries(ours))).toEqual(values(theirs))
+    expect(ours.configs.length).toBeGreaterThan(10)
+    expect(ours.configs.every((c) => c.source === 'DYNAMIC_BROKER_LOGGER_CONFIG')).toBe(true)
+    const before = theirs.get(logger)!.value
+
+    const dry = await kadmJson<{dryRun: boolean; type: string}>(['configs', 'set', 'broker-logger', '2', '--set', `${logger}=DEBUG`, '--dry-run', ...B])
+    expect(dry).toMatchObject({dryRun: true, type: 'broker-logger'})
+    expect((await get(['broker-logger', '2', '-k', logger])).configs.map((c) => c.value)).toEqual([before])
+
+    await kadmJson(['configs', 'set', 'broker-logger', '2', '--set', `${logger}=DEBUG`, ...B])
+    expect((await tool()).get(logger)?.value).toBe('DEBUG')
+    // The other brokers keep their own level.
+    expect((await get(['broker-logger', '1', '-k', logger])).configs.map((c) => c.value)).toEqual([before])
+
+    await alterWithTool(['--entity-type', 'broker-loggers', '--entity-name', '2', '--add-config', `${logger}=TRACE`])
+    const table = await kadm(['configs', 'get', 'broker-logger', '2', '-k', logger, ...B])
+    expect(table.stdout).toMatch(/^NAME\s+VALUE\s+SOURCE\s+SENSITIVE\s+READ-ONLY\nkafka\.log\.LogCleaner\s+TRACE\s+dynamic-broker-logger\s+no\s+no\n$/)
+
+    // After a delete the logger still reports the same source: set returns at once, not after a timeout.
+    const deleted = await kadm(['configs', 'set', 'broker-logger', '2', '--delete', logger, '-o', 'yaml', ...B])
+    expect([deleted.code, deleted.stdout]).toEqual([0, `type: broker-logger\nname: "2"\nops:\n  - op: delete\n    name: ${logger}\n`])
+    expect((await tool()).get(logger)?.value).toBe(before)
+
+    const bad = await kadm(['configs', 'set', 'broker-logger', '2', '--set', `${logger}=LOUD`, ...B])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^error: config change refused: loggers of broker 2: .*LOUD.* \(INVALID_CONFIG\)\n$/)
+  })
+
+  it('sets client-metrics subscriptions (KIP-714) as kafka-configs --entity-type client-metrics reads and writes them', async () => {
+    const sub = uniqueName('configs-sub')
+    const tool = () => configCommand(['--entity-type', 'client-metrics', '--entity-name', sub])
+    const set = ['--set', 'metrics=org.apache.kafka.producer.', '--set', 'interval.ms=5000', '--set', 'match=client_id=app-.*']
+    const dry = await kadmJson<{dryRun: boolean}>(['configs', 'set', 'client-metrics', sub, ...set, '--dry-run', ...B])
+    expect(dry.dryRun).toBe(true)
+    expect(await kadm(['configs', 'get', 'client-metrics', sub, ...B])).toMatchObject({code: 0, stdout: `client-metrics subscription ${sub}: no dynamic configs (--all shows every value and its source)\n`})
+
+    await kadmJson(['configs', 'set', 'client-metrics', sub, ...set, ...B])
+    const [ours, theirs] = await Promise.all([get(['client-metrics', sub]), tool()])
+    expect(values(ourEntries(ours))).toEqual({'interval.ms': '5000', match: 'client_id=app-.*', metrics: 'org.apache.kafka.producer.'})
+    expect(values(theirs)).toEqual(values(ourEntries(ours)))
+    expect(ourSynonyms(ours)).toEqual(toolSynonyms(theirs))
+    expect(ours.configs.every((c) => c.source === 'DYNAMIC_CLIENT_METRICS_CONFIG')).toBe(true)
+
+    await alterWithTool(['--entity-type', 'client-metrics', '--entity-name', sub, '--add-config', 'interval.ms=60000'])
+    await kadmJson(['configs', 'set', 'client-metrics', sub, '--delete', 'match', ...B])
+    expect(values(ourEntries(await get(['client-metrics', sub])))).toEqual({'interval.ms': '60000', metrics: 'org.apache.kafka.producer.'})
+    expect(values(await tool())).toEqual({'interval.ms': '60000', metrics: 'org.apache.kafka.producer.'})
+
+    const bad = await kadm(['configs', 'set', 'client-metrics', sub, '--set', 'interval.ms=5', '--dry-run', ...B])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^error: config change refused: client-metrics subscription .*: Invalid value 5 for interval\.ms.* \(INVALID_REQUEST\)\n$/)
+  })
+
+  it('sets group configs (KIP-848) as kafka-configs --entity-type groups does, or says they need Kafka 4.0', async () => {
+    const group = uniqueName('configs-group')
+    if (compareVersions(version, '4.0.0') < 0) {
+      for (const args of [['get', 'group', group], ['set', 'group', group, '--set', 'consumer.session.timeout.ms=50000', '--dry-run']]) {
+        expect(await kadm(['configs', ...args, ...B])).toMatchObject({code: 1, stderr: 'error: group configs need Kafka 4.0 or newer\n'})
+      }
+      return
+    }
+    const tool = () => configCommand(['--entity-type', 'groups', '--entity-name', group])
+    await kadmJson(['configs', 'set', 'group', group, '--set', 'consumer.session.timeout.ms=50000', '--dry-run', ...B])
+    expect((await get(['group', group])).configs).toEqual([])
+
+    await kadmJson(['configs', 'set', 'group', group, '--set', 'consumer.session.timeout.ms=50000', ...B])
+    await alterWithTool(['--entity-type', 'groups', '--entity-name', group, '--add-config', 'consumer.heartbeat.interval.ms=6000'])
+    const [ours, theirs] = await Promise.all([get(['group', group]), tool()])
+    expect(values(ourEntries(ours))).toEqual({'consumer.heartbeat.interval.ms': '6000', 'consumer.session.timeout.ms': '50000'})
+    expect(values(theirs)).toEqual(values(ourEntries(ours)))
+    // The synonyms name the broker-wide default each value would fall back to.
+    expect(ourSynonyms(ours)).toEqual(toolSynonyms(theirs))
+    expect(ours.configs.every((c) => c.source === 'DYNAMIC_GROUP_CONFIG')).toBe(true)
+
+    await kadmJson(['configs', 'set', 'group', group, '--delete', 'consumer.heartbeat.interval.ms', ...B])
+    expect(values(await tool())).toEqual({'consumer.session.timeout.ms': '50000'})
+    const all = await get(['group', group, '--all'])
+    expect(all.configs.find((c) => c.name === 'consumer.heartbeat.interval.ms')).toMatchObject({value: '5000', source: 'DEFAULT_CONFIG'})
+  })
+
   it('usage errors exit 2', async () => {
-    for (const args of [['get', 'broker', 'one'], ['get', 'topic'], ['get', 'broker-default', 'x'], ['set', 'topic', 't'], ['set', 'topic', 't', '--delete', 'a=b'], ['get', 'group', 'g']]) {
+    for (const args of [['get', 'broker', 'one'], ['get', 'topic'], ['get', 'broker-default', 'x'], ['set', 'topic', 't'], ['set', 'topic', 't', '--delete', 'a=b'], ['get', 'group'], ['get', 'broker-logger', 'x'], ['get', 'client-metrics'], ['get', 'consumer', 'g']]) {
       const result = await kadm(['configs', ...args, ...B])
       expect(result.code, args.join(' ')).toBe(2)
       expect(result.stderr).toMatch(/^error: /)

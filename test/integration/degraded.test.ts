@@ -239,6 +239,21 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
     expect(bySize.unreachable).toEqual([{broker: dead, error: expect.stringMatching(/^connection refused/)}])
     expect(bySize.rows.map((r) => r.name).sort()).toEqual([1, 2, 3].filter((id) => id !== dead).map(String).sort())
 
+    // A broker's log levels come from that broker alone: the dead one's are said to be unreachable, a live one's answer.
+    const loggersOfDead = await kadm(['configs', 'get', 'broker-logger', String(dead), '-k', 'root', ...B])
+    expect([loggersOfDead.code, loggersOfDead.stdout]).toEqual([1, ''])
+    expect(loggersOfDead.stderr).toMatch(new RegExp(`^error: cannot describe loggers of broker ${dead}: broker ${dead} \\(127\\.0\\.0\\.1:\\d+\\) did not answer: connection refused[^\\n]*\\n$`))
+    const alive = [1, 2, 3].find((id) => id !== dead)!
+    const loggersOfLive = await kadmJson<{configs: Array<{name: string; value: string}>}>(['configs', 'get', 'broker-logger', String(alive), '-k', 'root', ...B])
+    expect(loggersOfLive.configs.map((c) => [c.name, c.value])).toEqual([['root', 'INFO']])
+    // Client-metrics subscriptions are cluster metadata: changed and read with a broker down; the
+    // set cannot hear from the dead broker that it shows the change, and says so (exit 4).
+    const sub = uniqueName('degraded-sub')
+    const setSub = await kadm(['configs', 'set', 'client-metrics', sub, '--set', 'interval.ms=60000', ...B])
+    expect(setSub.code, setSub.stderr).toBe(4)
+    expect(setSub.stderr.trim()).toMatch(gapLine(dead))
+    expect((await kadmJson<{configs: Array<{name: string; value: string}>}>(['configs', 'get', 'client-metrics', sub, ...B])).configs.map((c) => [c.name, c.value])).toEqual([['interval.ms', '60000']])
+
     // SCRAM users and quotas are cluster metadata every live broker holds: read and changed in full, exit 0.
     const user = uniqueName('degraded-user')
     const setPassword = await kadm(['users', 'set-password', user, '--password-env', 'KADM_TEST_DEGRADED_PASSWORD', ...B], {env: {KADM_TEST_DEGRADED_PASSWORD: 'degraded-secret'}})

@@ -79,6 +79,9 @@ describe('configOpApplied (has a broker seen the change yet?)', () => {
     expect(own).toBe('DYNAMIC_TOPIC_CONFIG')
     expect(ownConfigSource({type: 'broker', name: '1'})).toBe('DYNAMIC_BROKER_CONFIG')
     expect(ownConfigSource({type: 'broker', name: ''})).toBe('DYNAMIC_DEFAULT_BROKER_CONFIG')
+    expect(ownConfigSource({type: 'broker-logger', name: '1'})).toBe('DYNAMIC_BROKER_LOGGER_CONFIG')
+    expect(ownConfigSource({type: 'client-metrics', name: 's'})).toBe('DYNAMIC_CLIENT_METRICS_CONFIG')
+    expect(ownConfigSource({type: 'group', name: 'g'})).toBe('DYNAMIC_GROUP_CONFIG')
   })
 
   it('set: the value, from the resource itself', () => {
@@ -92,6 +95,12 @@ describe('configOpApplied (has a broker seen the change yet?)', () => {
     expect(configOpApplied({op: 'delete', name: 'a'}, entry('1', 'DEFAULT_CONFIG'), own)).toBe(true)
     expect(configOpApplied({op: 'delete', name: 'a'}, undefined, own)).toBe(true)
     expect(configOpApplied({op: 'delete', name: 'a'}, entry('1'), own)).toBe(false)
+  })
+
+  it('delete of a broker logger: the source never changes, so it counts as applied at once', () => {
+    const logger = ownConfigSource({type: 'broker-logger', name: '1'})
+    expect(configOpApplied({op: 'delete', name: 'kafka.log.LogCleaner'}, entry('INFO', logger), logger)).toBe(true)
+    expect(configOpApplied({op: 'set', name: 'kafka.log.LogCleaner', value: 'DEBUG'}, entry('INFO', logger), logger)).toBe(false)
   })
 
   it('append and subtract: list membership', () => {

@@ -7,14 +7,17 @@ import {configOps} from '../../domain/config-ops.js'
 import {type ConfigsSetResult, renderConfigsSet} from '../../render/configs.js'
 
 export default class ConfigsSet extends ClusterCommand {
-  static summary = 'Change configs of a topic, a broker or the broker default; keys not named stay as they are.'
-  static description = `Uses IncrementalAlterConfigs: only the keys given change (unlike kafkajs's alterConfigs, which resets the rest). --delete removes a dynamic override so the value falls back to the next source. --append/--subtract edit list values (e.g. cleanup.policy). Per-broker changes are sent to that broker.`
+  static summary = 'Change configs of a topic, a broker, the broker default, a broker\'s loggers, a client-metrics subscription or a group; keys not named stay as they are.'
+  static description = `Uses IncrementalAlterConfigs: only the keys given change (unlike kafkajs's alterConfigs, which resets the rest). --delete removes a dynamic override so the value falls back to the next source. --append/--subtract edit list values (e.g. cleanup.policy). Per-broker changes (broker, broker-logger) are sent to that broker. A broker-logger --delete puts the logger back on its parent's level.`
   static args = configResourceArgs
   static examples = [
     {description: 'Set retention on a topic and drop an override', command: '<%= config.bin %> <%= command.id %> topic orders --set retention.ms=86400000 --delete max.message.bytes'},
     {description: 'A dynamic config on broker 1', command: '<%= config.bin %> <%= command.id %> broker 1 --set log.cleaner.threads=2'},
     {description: 'Cluster-wide broker default, validated only', command: '<%= config.bin %> <%= command.id %> broker-default --set log.retention.ms=604800000 --dry-run'},
     {description: 'Add a value to a list config', command: '<%= config.bin %> <%= command.id %> topic orders --append cleanup.policy=compact'},
+    {description: 'Debug logging for one logger of broker 1, then back', command: '<%= config.bin %> <%= command.id %> broker-logger 1 --set kafka.log.LogCleaner=DEBUG'},
+    {description: 'A client-metrics subscription (Kafka 3.7+)', command: '<%= config.bin %> <%= command.id %> client-metrics producers --set metrics=org.apache.kafka.producer. --set interval.ms=60000 --set match=client_id=app-.*'},
+    {description: 'Session timeout of one consumer group (Kafka 4.0+)', command: '<%= config.bin %> <%= command.id %> group orders-app --set consumer.session.timeout.ms=60000'},
   ]
   static flags = {
     set: Flags.string({char: 's', summary: 'Set key=value (repeatable).', multiple: true, multipleNonGreedy: true, default: []}),

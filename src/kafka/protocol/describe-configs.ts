@@ -2,9 +2,9 @@ import {type Reader, tagsAt, varintAt} from './codec.js'
 import type {ApiSpec} from './transport.js'
 
 /** Resource types shared by DescribeConfigs and IncrementalAlterConfigs. */
-export const RESOURCE_TYPE = {topic: 2, broker: 4, brokerLogger: 8} as const
+export const RESOURCE_TYPE = {topic: 2, broker: 4, brokerLogger: 8, clientMetrics: 16, group: 32} as const
 
-/** ConfigEntry.ConfigSource as the broker numbers it. */
+/** ConfigEntry.ConfigSource as the broker numbers it, named as Kafka's Admin client (and kafka-configs) names them. */
 export const CONFIG_SOURCES = [
   'UNKNOWN',
   'DYNAMIC_TOPIC_CONFIG',
@@ -13,8 +13,8 @@ export const CONFIG_SOURCES = [
   'STATIC_BROKER_CONFIG',
   'DEFAULT_CONFIG',
   'DYNAMIC_BROKER_LOGGER_CONFIG',
-  'CLIENT_METRICS_CONFIG',
-  'GROUP_CONFIG',
+  'DYNAMIC_CLIENT_METRICS_CONFIG',
+  'DYNAMIC_GROUP_CONFIG',
 ] as const
 
 const DEFAULT_SOURCE = CONFIG_SOURCES.indexOf('DEFAULT_CONFIG')
