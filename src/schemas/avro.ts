@@ -1,7 +1,7 @@
 import type * as Avsc from 'avsc'
 
 import {commonjsExports} from '../commonjs.js'
-import {KadmError} from '../errors.js'
+import {BadSchemaError} from './errors.js'
 
 export type AvroType = Avsc.Type
 
@@ -26,7 +26,7 @@ export function parseAvro(lib: typeof Avsc, schema: string, references: string[]
     for (const text of references) lib.Type.forSchema(JSON.parse(text), {registry, wrapUnions: true})
     return lib.Type.forSchema(JSON.parse(schema), {registry, wrapUnions: true})
   } catch (error) {
-    throw new KadmError(`bad schema: ${where}: ${(error as Error).message}`)
+    throw new BadSchemaError(`bad schema: ${where}: ${(error as Error).message}`)
   }
 }
 

@@ -4,8 +4,10 @@ import {extname} from 'node:path'
 import type {ConsumedRecord} from '../domain/record-format.js'
 import {KadmError, UsageError} from '../errors.js'
 import {avroName, avroToJson, type AvroType, jsonToAvro, loadAvsc, parseAvro} from './avro.js'
+import {BadSchemaError} from './errors.js'
 import {type SchemaFormat, type SubjectStrategy} from './formats.js'
-import {RegistryError, type RegistryClient, type SchemaInput, type SchemaReference, type SchemaType} from './registry.js'
+import {jsonToProto, loadProtobuf, parseProto, type ProtoFile, protoToJson, type ProtoSchema, readMessageIndexes, readProtoImports, writeMessageIndexes} from './protobuf.js'
+import {type RegisteredSchema, RegistryError, type RegistryClient, type SchemaInput, type SchemaReference, type SchemaType} from './registry.js'
 
 
 /** A schema file: its type from the extension (.avsc Avro, .proto Protobuf, .json JSON Schema). */
@@ -20,20 +22,81 @@ export async function readSchemaFile(path: string): Promise<SchemaInput> {
     throw new UsageError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`)
   }
   if (schemaType === 'AVRO') parseAvro(await loadAvsc(), schema, [], path)
+  if (schemaType === 'PROTOBUF') {
+    const {main, imports} = await readProtoImports(path)
+    parseProto(await loadProtobuf(), main, imports)
+  }
   return {schema, schemaType}
 }
 
-/** The schemas a registered schema refers to, depth first (each before what refers to it), as texts. */
-async function referencedSchemas(client: RegistryClient, references: SchemaReference[], seen = new Set<string>()): Promise<string[]> {
-  const texts: string[] = []
+/**
+ * The registry references of a .proto file's imports, each import registered under its own name
+ * as subject (as Confluent's serializers do). An import the registry does not hold is an error,
+ * unless `register`.
+ */
+export async function protoReferences(client: RegistryClient, path: string, register: boolean): Promise<SchemaReference[]> {
+  const {main, imports} = await readProtoImports(path)
+  const versions = new Map<string, number>()
+  const refs = (file: ProtoFile) => (file.imports ?? []).map((name) => ({name, subject: name, version: versions.get(name)!}))
+  // Depth first: each import after the ones it imports.
+  const byName = new Map(imports.map((f) => [f.name, f]))
+  const done = new Set<string>()
+  const visit = async (file: ProtoFile): Promise<void> => {
+    for (const name of file.imports ?? []) {
+      if (done.has(name)) continue
+      done.add(name)
+      const imported = byName.get(name)!
+      await visit(imported)
+      const input: SchemaInput = {schema: imported.text, schemaType: 'PROTOBUF', references: refs(imported)}
+      let found = await client.lookup(name, input)
+      if (!found) {
+        if (!register) throw new KadmError(`${path} imports ${name}, which is not registered under subject "${name}": pass --register to register it`)
+        await client.register(name, input)
+        found = await client.lookup(name, input)
+      }
+      versions.set(name, found!.version)
+    }
+  }
+  await visit(main)
+  return refs(main)
+}
+
+/** The schemas a registered schema refers to, depth first (each before what refers to it), by the name it refers to them. */
+async function referencedFiles(client: RegistryClient, references: SchemaReference[], seen = new Set<string>()): Promise<ProtoFile[]> {
+  const files: ProtoFile[] = []
   for (const ref of references) {
     const key = `${ref.subject}\0${ref.version}`
     if (seen.has(key)) continue
     seen.add(key)
     const version = await client.version(ref.subject, ref.version)
-    texts.push(...(await referencedSchemas(client, version.references, seen)), version.schema)
+    files.push(...(await referencedFiles(client, version.references, seen)), {name: ref.name, text: version.schema})
   }
-  return texts
+  return files
+}
+
+async function referencedSchemas(client: RegistryClient, references: SchemaReference[]): Promise<string[]> {
+  return (await referencedFiles(client, references)).map((f) => f.text)
+}
+
+/** A schema kadm can decode and encode with: Avro, or a .proto file (its messages by index). */
+type Codec = {kind: 'avro'; type: AvroType} | {kind: 'proto'; schema: ProtoSchema}
+
+/** The codec of a registered schema (its references fetched), or why there is none. */
+async function registryCodec(client: RegistryClient, found: RegisteredSchema, where: string): Promise<Codec> {
+  if (found.schemaType === 'AVRO') return {kind: 'avro', type: parseAvro(await loadAvsc(), found.schema, await referencedSchemas(client, found.references), where)}
+  if (found.schemaType === 'PROTOBUF') return {kind: 'proto', schema: parseProto(await loadProtobuf(), {name: where, text: found.schema}, await referencedFiles(client, found.references))}
+  throw new BadSchemaError(`${where} is a ${found.schemaType} schema: kadm decodes and encodes Avro and Protobuf only so far`)
+}
+
+/** The codec of a local schema file (.avsc, or .proto with its imports). */
+async function fileCodec(path: string, what: string): Promise<Codec> {
+  const input = await readSchemaFile(path)
+  if (input.schemaType === 'AVRO') return {kind: 'avro', type: parseAvro(await loadAvsc(), input.schema, [], path)}
+  if (input.schemaType === 'PROTOBUF') {
+    const {main, imports} = await readProtoImports(path)
+    return {kind: 'proto', schema: parseProto(await loadProtobuf(), main, imports)}
+  }
+  throw new UsageError(`--${what}-schema ${path}: kadm reads Avro (.avsc) and Protobuf (.proto) schema files only so far`)
 }
 
 /** Confluent's wire format: magic byte 0, the schema id (4 bytes, big-endian), the payload. */
@@ -47,35 +110,37 @@ type Decoded = {text: string} | {error: string} | {missing: number}
 
 /**
  * Decodes one field (key or value) of consumed records: Confluent wire format with the schema
- * from the registry, or plain Avro binary with a local schema. decode() is synchronous: a schema
- * id it has not seen yet is `missing`, fetched by resolve() before the record is printed.
+ * from the registry (Protobuf's message indexes after the id), or plain Avro or Protobuf binary
+ * with a local schema (Protobuf: the file's first message). decode() is synchronous: a schema id
+ * it has not seen yet is `missing`, fetched by resolve() before the record is printed.
  */
 export class FieldDecoder {
-  private readonly types = new Map<number, AvroType | string>()
+  private readonly codecs = new Map<number, Codec | string>()
 
-  private constructor(private readonly client?: RegistryClient, private readonly local?: AvroType) {}
+  private constructor(private readonly format: SchemaFormat, private readonly client?: RegistryClient, private readonly local?: Codec) {}
 
   static async create(format: SchemaFormat, client: RegistryClient | undefined, schemaFile: string | undefined, what: string): Promise<FieldDecoder> {
     if (schemaFile !== undefined) {
-      if (format !== 'avro') throw new UsageError(`--${what}-schema: a local schema decodes --${what}-format avro`)
-      const input = await readSchemaFile(schemaFile)
-      if (input.schemaType !== 'AVRO') throw new UsageError(`--${what}-schema ${schemaFile}: only Avro (.avsc) schemas decode records so far`)
-      return new FieldDecoder(undefined, parseAvro(await loadAvsc(), input.schema, [], schemaFile))
+      if (format === 'schema-registry') throw new UsageError(`--${what}-schema: a local schema decodes --${what}-format avro or protobuf`)
+      const codec = await fileCodec(schemaFile, what)
+      if (codec.kind !== (format === 'avro' ? 'avro' : 'proto')) throw new UsageError(`--${what}-schema ${schemaFile} is not a ${format} schema`)
+      return new FieldDecoder(format, undefined, codec)
     }
-    if (!client) throw new UsageError(`--${what}-format ${format} needs a schema registry (--schema-registry-url, or a context's schema-registry) or a local schema (--${what}-schema FILE.avsc)`)
-    await loadAvsc()
-    return new FieldDecoder(client)
+    if (!client) throw new UsageError(`--${what}-format ${format} needs a schema registry (--schema-registry-url, or a context's schema-registry) or a local schema (--${what}-schema FILE)`)
+    return new FieldDecoder(format, client)
   }
 
   decode(bytes: Buffer): Decoded {
     try {
-      if (this.local) return {text: avroToJson(this.local, bytes)}
+      if (this.local) return {text: this.local.kind === 'avro' ? avroToJson(this.local.type, bytes) : protoToJson(this.local.schema.message([0]), bytes)}
       if (bytes.length < 5 || bytes[0] !== 0) return {error: 'not in the schema registry wire format (no magic byte 0 and schema id)'}
       const id = bytes.readUInt32BE(1)
-      const type = this.types.get(id)
-      if (type === undefined) return {missing: id}
-      if (typeof type === 'string') return {error: type}
-      return {text: avroToJson(type, bytes.subarray(5))}
+      const codec = this.codecs.get(id)
+      if (codec === undefined) return {missing: id}
+      if (typeof codec === 'string') return {error: codec}
+      if (codec.kind === 'avro') return {text: avroToJson(codec.type, bytes.subarray(5))}
+      const {indexes, end} = readMessageIndexes(bytes, 5)
+      return {text: protoToJson(codec.schema.message(indexes), bytes.subarray(end))}
     } catch (error) {
       return {error: `does not decode with its schema: ${(error as Error).message}`}
     }
@@ -83,19 +148,19 @@ export class FieldDecoder {
 
   /** Fetches and parses the schemas of these ids; an id the registry does not know makes its records undecodable. */
   async resolve(ids: Iterable<number>): Promise<void> {
-    const lib = await loadAvsc()
     for (const id of ids) {
-      if (this.types.has(id)) continue
+      if (this.codecs.has(id)) continue
       try {
         const found = await this.client!.schema(id)
-        if (found.schemaType !== 'AVRO') {
-          this.types.set(id, `schema id ${id} is ${found.schemaType}: kadm decodes Avro only so far`)
+        const wanted = {avro: 'AVRO', protobuf: 'PROTOBUF', 'schema-registry': found.schemaType}[this.format]
+        if (found.schemaType !== wanted) {
+          this.codecs.set(id, `schema id ${id} is ${found.schemaType}, not ${wanted}`)
           continue
         }
-        this.types.set(id, parseAvro(lib, found.schema, await referencedSchemas(this.client!, found.references), `schema id ${id}`))
+        this.codecs.set(id, await registryCodec(this.client!, found, `schema id ${id}`))
       } catch (error) {
-        if (error instanceof RegistryError && error.notFound) this.types.set(id, `schema id ${id} is not in the registry`)
-        else if (error instanceof KadmError && error.message.startsWith('bad schema')) this.types.set(id, error.message)
+        if (error instanceof RegistryError && error.notFound) this.codecs.set(id, `schema id ${id} is not in the registry`)
+        else if (error instanceof BadSchemaError) this.codecs.set(id, error.message)
         else throw error
       }
     }
@@ -185,11 +250,16 @@ export interface EncoderOptions {
  * looked up under the subject its strategy names, and registered there only with --register.
  */
 export class FieldEncoder {
-  private constructor(private readonly type: AvroType, private readonly header: Buffer | undefined, readonly id: number | undefined, readonly subject: string | undefined) {}
+  private constructor(private readonly codec: Codec, private readonly header: Buffer | undefined, readonly id: number | undefined, readonly subject: string | undefined) {}
+
+  private static wire(codec: Codec, id: number, subject: string | undefined): FieldEncoder {
+    // Protobuf: the message indexes of the file's first message after the id.
+    const header = codec.kind === 'proto' ? Buffer.concat([wireHeader(id), writeMessageIndexes([0])]) : wireHeader(id)
+    return new FieldEncoder(codec, header, id, subject)
+  }
 
   static async create(options: EncoderOptions): Promise<FieldEncoder> {
     const {client, what} = options
-    const lib = await loadAvsc()
     const need = (flag: string) => {
       if (!client) throw new UsageError(`--${what}-${flag} needs a schema registry (--schema-registry-url, or a context's schema-registry)`)
       return client
@@ -200,8 +270,7 @@ export class FieldEncoder {
         if (error instanceof RegistryError && error.notFound) throw new KadmError(`--${what}-schema-id ${options.schemaId}: no such schema in the registry`)
         throw error
       })
-      if (found.schemaType !== 'AVRO') throw new KadmError(`--${what}-schema-id ${options.schemaId} is a ${found.schemaType} schema: kadm encodes Avro only so far`)
-      return new FieldEncoder(parseAvro(lib, found.schema, await referencedSchemas(registry, found.references), `schema id ${options.schemaId}`), wireHeader(options.schemaId), options.schemaId, undefined)
+      return FieldEncoder.wire(await registryCodec(registry, found, `schema id ${options.schemaId}`), options.schemaId, undefined)
     }
     if (options.subject !== undefined) {
       const registry = need('subject')
@@ -212,28 +281,27 @@ export class FieldEncoder {
         if (error instanceof RegistryError && error.notFound) throw new KadmError(`--${what}-subject ${options.subject}: ${version === 'latest' ? `no subject "${subject}" in the registry` : `subject "${subject}" has no version ${version}`}`)
         throw error
       })
-      if (found.schemaType !== 'AVRO') throw new KadmError(`--${what}-subject ${options.subject} is a ${found.schemaType} schema: kadm encodes Avro only so far`)
-      return new FieldEncoder(parseAvro(lib, found.schema, await referencedSchemas(registry, found.references), `subject ${subject}`), wireHeader(found.id), found.id, subject)
+      return FieldEncoder.wire(await registryCodec(registry, found, `subject ${subject}`), found.id, subject)
     }
     const file = options.schemaFile!
-    const input = await readSchemaFile(file)
-    if (input.schemaType !== 'AVRO') throw new UsageError(`--${what}-schema ${file}: kadm encodes Avro (.avsc) only so far`)
-    const type = parseAvro(lib, input.schema, [], file)
+    const codec = await fileCodec(file, what)
     if (!client) {
       if (options.register) throw new UsageError('--register needs a schema registry (--schema-registry-url, or a context\'s schema-registry)')
-      return new FieldEncoder(type, undefined, undefined, undefined)
+      return new FieldEncoder(codec, undefined, undefined, undefined)
     }
-    const subject = subjectName(options.strategy, options.topic, what, avroName(type), file)
+    const name = codec.kind === 'avro' ? avroName(codec.type) : codec.schema.firstName
+    const subject = subjectName(options.strategy, options.topic, what, name, file)
+    const input: SchemaInput = {schema: (await readSchemaFile(file)).schema, schemaType: codec.kind === 'avro' ? 'AVRO' : 'PROTOBUF'}
+    if (codec.kind === 'proto') input.references = await protoReferences(client, file, options.register)
     const found = await client.lookup(subject, input)
-    if (found) return new FieldEncoder(type, wireHeader(found.id), found.id, subject)
+    if (found) return FieldEncoder.wire(codec, found.id, subject)
     if (!options.register) throw new KadmError(`${file} is not registered under subject "${subject}": pass --register to register it`)
-    const id = await client.register(subject, input)
-    return new FieldEncoder(type, wireHeader(id), id, subject)
+    return FieldEncoder.wire(codec, await client.register(subject, input), subject)
   }
 
   /** JSON text -> the bytes to send; throws naming the field and the reason when it does not match. */
   encode(text: string): Buffer {
-    const body = jsonToAvro(this.type, text)
+    const body = this.codec.kind === 'avro' ? jsonToAvro(this.codec.type, text) : jsonToProto(this.codec.schema.message([0]), text)
     return this.header ? Buffer.concat([this.header, body]) : body
   }
 }

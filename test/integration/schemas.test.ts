@@ -188,6 +188,51 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     expect(JSON.parse(tools.stdout)).toEqual(orders[1])
   })
 
+  it('Protobuf: a .proto with an import, registered with its reference; message indexes; protoc decodes the same bytes; local files without a registry', async () => {
+    await writeFile(join(dir, 'common.proto'), 'syntax = "proto3";\npackage shop;\nmessage Money { string currency = 1; int64 cents = 2; }\n')
+    await writeFile(join(dir, 'order.proto'), [
+      'syntax = "proto3";', 'package shop;', 'import "common.proto";',
+      'message Order {', '  int64 id = 1;', '  string customer = 2;', '  Money total = 3;', '  Status status = 4;', '  repeated string tags = 5;',
+      '  message Line { string sku = 1; int32 qty = 2; }', '  repeated Line lines = 6;', '}',
+      'enum Status { NEW = 0; SHIPPED = 1; }', 'message Other { string x = 1; }', '',
+    ].join('\n'))
+    const protoOrders = [
+      {id: '12345678901234', customer: 'ada', total: {currency: 'EUR', cents: '1250'}, status: 'SHIPPED', tags: ['a', 'b'], lines: [{sku: 'x-1', qty: 2}]},
+      {id: '7', customer: 'bob', total: {currency: 'NOK', cents: '99'}, status: 'SHIPPED', tags: ['c'], lines: [{sku: 'y-2', qty: 1}, {sku: 'z-3', qty: 5}]},
+    ]
+    const topic = await createTopic(bootstrap, uniqueName('proto'))
+    const bad = {...protoOrders[0], lines: [{sku: 'q', qty: 'x'}]}
+    const lines = [protoOrders[0], bad, protoOrders[1]].map((o) => JSON.stringify(o)).join('\n') + '\n'
+    const unregistered = await kadm(['console', 'produce', topic, '-b', bootstrap, ...sr(), '--value-schema', join(dir, 'order.proto')], {input: lines})
+    expect([unregistered.code, unregistered.stderr.trim()]).toEqual([1, `error: ${join(dir, 'order.proto')} imports common.proto, which is not registered under subject "common.proto": pass --register to register it`])
+    const produced = await kadm(['console', 'produce', topic, '-b', bootstrap, ...sr(), '--value-schema', join(dir, 'order.proto'), '--register'], {input: lines})
+    expect(produced.code).toBe(1)
+    expect(produced.stderr).toContain('warning: line 2: value field lines.0.qty: "x" is not a valid int32\n')
+    expect(produced.stderr).toContain('error: 1 record failed (1: does not match its schema)')
+
+    const got = JSON.parse((await kadm(['schemas', 'get', `${topic}-value`, ...sr(), '-o', 'json'])).stdout)
+    expect([got.schemaType, got.references]).toEqual(['PROTOBUF', [{name: 'common.proto', subject: 'common.proto', version: 1}]])
+    for (const format of ['protobuf', 'schema-registry']) {
+      const consumed = await kadm(['console', 'consume', topic, '-b', bootstrap, ...sr(), '--from-beginning', '-e', '--value-format', format, '-q'])
+      expect(consumed.stdout).toBe(protoOrders.map((o) => JSON.stringify(o) + '\n').join(''))
+    }
+    // protoc, from Debian's protobuf-compiler, decodes the payload after the id and the message index.
+    const raw = execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', topic, '-c', '1', '-f', '%s'], {timeout: 60_000})
+    expect([raw[0], raw.readUInt32BE(1), raw[5]]).toEqual([0, got.id, 0])
+    const text = execFileSync('protoc', ['-I', dir, '--decode=shop.Order', join(dir, 'order.proto')], {input: raw.subarray(6), encoding: 'utf8'})
+    expect(text).toBe('id: 12345678901234\ncustomer: "ada"\ntotal {\n  currency: "EUR"\n  cents: 1250\n}\nstatus: SHIPPED\ntags: "a"\ntags: "b"\nlines {\n  sku: "x-1"\n  qty: 2\n}\n')
+
+    // No registry: keys and values as plain Protobuf of each file's first message.
+    const local = await createTopic(bootstrap, uniqueName('proto-local'))
+    const plain = await kadm(['console', 'produce', local, '-b', bootstrap, '--key-schema', join(dir, 'common.proto'), '--value-schema', join(dir, 'order.proto'), '-K', '|'], {input: `{"currency": "USD", "cents": 5}|${JSON.stringify(protoOrders[1])}\n`})
+    expect(plain.code, plain.stderr).toBe(0)
+    const back = await kadm(['console', 'consume', local, '-b', bootstrap, '--from-beginning', '-e', '--key-format', 'protobuf', '--key-schema', join(dir, 'common.proto'), '--value-format', 'protobuf', '--value-schema', join(dir, 'order.proto'), '-o', 'json'])
+    const record = JSON.parse(back.stdout)
+    expect([record.key, record.value]).toEqual([{currency: 'USD', cents: '5'}, protoOrders[1]])
+    const rawKey = execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', local, '-c', '1', '-f', '%k'], {timeout: 60_000})
+    expect(execFileSync('protoc', ['-I', dir, '--decode=shop.Money', join(dir, 'common.proto')], {input: rawKey, encoding: 'utf8'})).toBe('currency: "USD"\ncents: 5\n')
+  })
+
   it('takes the registry from a context, with basic auth from the environment, and never prints the secret', async () => {
     const config = join(dir, 'config.yaml')
     const secret = 'registry-s3cret-never-printed'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the integration tests compare kadm with, on a fresh machine:
-# kcat, and promtool (Debian's prometheus package) to check the metrics kadm writes, from Debian's
+# kcat, promtool (Debian's prometheus package) to check the metrics kadm writes, and protoc
+# (protobuf-compiler) to check the Protobuf records kadm writes, from Debian's
 # packages. Kafka's own jars are fetched by the test setup through mvn.
 set -euo pipefail
 for tool in java mvn; do
@@ -10,6 +11,7 @@ command -v openssl >/dev/null || { echo "error: openssl is needed to make certif
 missing=()
 command -v kcat >/dev/null || missing+=(kcat)
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v protoc >/dev/null || missing+=(protobuf-compiler)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {KadmCommand} from '../../base-command.js'
 import {configFileFlags} from '../../config/command.js'
 import {ExitCode, KadmError, UsageError} from '../../errors.js'
-import {readSchemaFile} from '../../schemas/codec.js'
+import {protoReferences, readSchemaFile} from '../../schemas/codec.js'
 import {requireRegistry, schemaCommandFlags} from '../../schemas/connect.js'
 import {RegistryError} from '../../schemas/registry.js'
 
@@ -32,6 +32,7 @@ export default class SchemasCheck extends KadmCommand {
     if (flags.version !== 'latest' && !/^\d+$/.test(flags.version)) throw new UsageError(`--version "${flags.version}" is not a number or latest`)
     const input = await readSchemaFile(args.file)
     const client = await requireRegistry(flags, this.parseTimeout(flags.timeout))
+    if (input.schemaType === 'PROTOBUF') input.references = await protoReferences(client, args.file, false)
     let compatible: boolean
     try {
       compatible = await client.compatible(args.subject, input, flags.version === 'latest' ? 'latest' : Number(flags.version))

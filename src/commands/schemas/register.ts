@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {KadmCommand} from '../../base-command.js'
 import {configFileFlags} from '../../config/command.js'
 import {ExitCode, KadmError} from '../../errors.js'
-import {readSchemaFile} from '../../schemas/codec.js'
+import {protoReferences, readSchemaFile} from '../../schemas/codec.js'
 import {requireRegistry, schemaCommandFlags} from '../../schemas/connect.js'
 
 export interface RegisterResult {
@@ -20,7 +20,7 @@ export interface RegisterResult {
 
 export default class SchemasRegister extends KadmCommand {
   static summary = 'Register a schema file under a subject (a new version when it differs from what is there).'
-  static description = 'The file is checked locally first (an Avro schema must parse). --dry-run registers nothing: it says whether the subject holds the schema already and, if not, whether the registry would accept it (compatibility); exit 3 when it would not.'
+  static description = 'The file is checked locally first (an Avro or Protobuf schema must parse). The imports of a .proto file (read from its directory) are registered first, each under its import name as subject, and referenced. --dry-run registers nothing: it says whether the subject holds the schema already and, if not, whether the registry would accept it (compatibility); exit 3 when it would not.'
   static examples = [
     {description: 'Register', command: '<%= config.bin %> <%= command.id %> orders-value order.avsc'},
     {description: 'What would happen', command: '<%= config.bin %> <%= command.id %> orders-value order-v2.avsc --dry-run'},
@@ -42,6 +42,8 @@ export default class SchemasRegister extends KadmCommand {
     this.applyOutputFlags(flags)
     const input = await readSchemaFile(args.file)
     const client = await requireRegistry(flags, this.parseTimeout(flags.timeout))
+    // A .proto file's imports are referenced by their subjects (registered first, unless a dry run).
+    if (input.schemaType === 'PROTOBUF') input.references = await protoReferences(client, args.file, !flags['dry-run'])
     const base = {subject: args.subject, file: args.file, schemaType: input.schemaType}
     const existing = await client.lookup(args.subject, input)
     let result: RegisterResult
