@@ -31,6 +31,18 @@ export interface SaslSettings {
   token?: SecretSource
 }
 
+/**
+ * A Confluent-compatible Schema Registry: its URL, basic auth (username and password) or a bearer
+ * token, and a CA file for TLS. Secrets come from the same sources as SASL's.
+ */
+export interface SchemaRegistrySettings {
+  url: string
+  username?: string
+  password?: SecretSource
+  token?: SecretSource
+  ca?: string
+}
+
 export interface Context {
   bootstrapServers: string[]
   clientId?: string
@@ -38,6 +50,7 @@ export interface Context {
   sasl?: SaslSettings
   /** Thresholds of `kadm cluster check` (and the exporter's checks), by flag name: `max-lag: 50000`. */
   checks?: Record<string, string>
+  schemaRegistry?: SchemaRegistrySettings
 }
 
 export interface ConfigFile {
@@ -60,6 +73,7 @@ export const emptyConfig = (): ConfigFile => ({contexts: {}})
  *     bootstrap-servers: [kafka:9093]
  *     tls: true
  *     sasl: {mechanism: oauthbearer, token-command: "get-token --audience kafka"}
+ *     schema-registry: {url: "https://registry:8081", username: svc, password-env: REGISTRY_PASSWORD, ca: /etc/ca.pem}
  */
 
 type Raw = Record<string, unknown>
@@ -146,7 +160,28 @@ export function parseContext(name: string, raw: unknown): Context {
     if (!isRecord(raw.checks)) throw new KadmError(`${where}: checks must be a mapping of threshold names to values`)
     context.checks = Object.fromEntries(Object.keys(raw.checks).map((k) => [k, str(raw.checks as Raw, k, `${where} checks`)!]))
   }
+  if (raw['schema-registry'] !== undefined && raw['schema-registry'] !== null) {
+    context.schemaRegistry = parseSchemaRegistry(raw['schema-registry'], `${where} schema-registry`)
+  }
   return context
+}
+
+function parseSchemaRegistry(raw: unknown, where: string): SchemaRegistrySettings {
+  if (typeof raw === 'string') raw = {url: raw}
+  if (!isRecord(raw)) throw new KadmError(`${where} must be a mapping or a URL`)
+  const url = str(raw, 'url', where)
+  if (!url) throw new KadmError(`${where} needs a url`)
+  const settings: SchemaRegistrySettings = {url}
+  const username = str(raw, 'username', where)
+  const password = secretFrom(raw, 'password', where)
+  const token = secretFrom(raw, 'token', where)
+  if ((username === undefined) !== (password === undefined)) throw new KadmError(`${where}: basic auth needs both username and password (or password-env, password-command)`)
+  if (token && username !== undefined) throw new KadmError(`${where}: give either username and password or a token, not both`)
+  if (username !== undefined) Object.assign(settings, {username, password})
+  if (token) settings.token = token
+  const ca = str(raw, 'ca', where)
+  if (ca) settings.ca = ca
+  return settings
 }
 
 export function contextToRaw(context: Context): Raw {
@@ -168,6 +203,12 @@ export function contextToRaw(context: Context): Raw {
     raw.sasl = {mechanism, ...(username === undefined ? {} : {username}), ...secretTo('password', password), ...secretTo('token', token)}
   }
   if (context.checks) raw.checks = context.checks
+  if (context.schemaRegistry) {
+    const r = context.schemaRegistry
+    raw['schema-registry'] = {
+      url: r.url, ...(r.username === undefined ? {} : {username: r.username}), ...secretTo('password', r.password), ...secretTo('token', r.token), ...(r.ca ? {ca: r.ca} : {}),
+    }
+  }
   return raw
 }
 
@@ -191,7 +232,8 @@ export function parseConfig(text: string, parse: (text: string) => unknown, path
 /** Does any context keep a secret inline (so the file must not be readable by others)? */
 export function hasInlineSecrets(config: ConfigFile): boolean {
   return Object.values(config.contexts).some((c) =>
-    c.sasl?.password?.value !== undefined || c.sasl?.token?.value !== undefined || c.tls?.keyPassphrase?.value !== undefined)
+    c.sasl?.password?.value !== undefined || c.sasl?.token?.value !== undefined || c.tls?.keyPassphrase?.value !== undefined ||
+    c.schemaRegistry?.password?.value !== undefined || c.schemaRegistry?.token?.value !== undefined)
 }
 
 export async function loadConfig(path: string): Promise<ConfigFile> {
@@ -227,5 +269,21 @@ export function redactContext(context: Context): Raw {
   if (sasl && 'token' in sasl) sasl.token = '<redacted>'
   const tls = raw.tls as Raw | undefined
   if (tls && 'key-passphrase' in tls) tls['key-passphrase'] = '<redacted>'
+  const registry = raw['schema-registry'] as Raw | undefined
+  if (registry && 'password' in registry) registry.password = '<redacted>'
+  if (registry && 'token' in registry) registry.token = '<redacted>'
+  if (registry && typeof registry.url === 'string') registry.url = redactUrl(registry.url)
   return raw
+}
+
+/** A URL with any password in it replaced (https://svc:<redacted>@registry). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (!u.password) return url
+    u.password = 'redacted'
+    return u.toString().replace(':redacted@', ':<redacted>@')
+  } catch {
+    return url
+  }
 }

@@ -103,3 +103,39 @@ describe('connection precedence', () => {
     expect((await resolveConnection({bootstrapFlag: '[::1]:9092', env: {}, config, localBootstrap: noLocal})).bootstrapServers).toEqual(['[::1]:9092'])
   })
 })
+
+describe('schema-registry section', () => {
+  const text = `
+contexts:
+  basic:
+    bootstrap-servers: [k:9092]
+    schema-registry: {url: "https://registry:8081", username: svc, password-command: pass show registry, ca: /etc/ca.pem}
+  token:
+    bootstrap-servers: [k:9092]
+    schema-registry: {url: "https://svc:pw@registry:8081", token: abc.def}
+  short:
+    bootstrap-servers: [k:9092]
+    schema-registry: http://registry:8081
+`
+  const config = parseConfig(text, parse, 'config.yaml')
+
+  it('reads URL, basic auth or token (inline, env, command) and CA; a bare URL is a section with only a url', () => {
+    expect(config.contexts.basic.schemaRegistry).toEqual({url: 'https://registry:8081', username: 'svc', password: {command: 'pass show registry'}, ca: '/etc/ca.pem'})
+    expect(config.contexts.token.schemaRegistry).toEqual({url: 'https://svc:pw@registry:8081', token: {value: 'abc.def'}})
+    expect(config.contexts.short.schemaRegistry).toEqual({url: 'http://registry:8081'})
+    expect(hasInlineSecrets({contexts: {t: config.contexts.token}})).toBe(true)
+    expect(hasInlineSecrets({contexts: {b: config.contexts.basic}})).toBe(false)
+  })
+
+  it('redacts inline tokens and passwords in the URL', () => {
+    expect(redactContext(config.contexts.token)['schema-registry']).toEqual({url: 'https://svc:<redacted>@registry:8081/', token: '<redacted>'})
+    expect(redactContext(config.contexts.basic)['schema-registry']).toEqual({url: 'https://registry:8081', username: 'svc', 'password-command': 'pass show registry', ca: '/etc/ca.pem'})
+  })
+
+  it('rejects half of basic auth, and basic auth with a token', () => {
+    const bad = (section: string) => () => parseConfig(`contexts:\n  x:\n    bootstrap-servers: [k:9092]\n    schema-registry: ${section}\n`, parse, 'c.yaml')
+    expect(bad('{url: "http://r", username: u}')).toThrow('context "x" schema-registry: basic auth needs both username and password (or password-env, password-command)')
+    expect(bad('{url: "http://r", username: u, password: p, token-env: T}')).toThrow('context "x" schema-registry: give either username and password or a token, not both')
+    expect(bad('{username: u}')).toThrow('context "x" schema-registry needs a url')
+  })
+})

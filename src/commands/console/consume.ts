@@ -11,6 +11,8 @@ import {exitAfterFlush} from '../../exit.js'
 import {TIME_HELP, timeFlag, timezoneFlag} from '../../flags/time.js'
 import type {ConsumeSummary} from '../../kafka/consume.js'
 import {renderConsumeSummary, renderRecordPretty, writeChunk} from '../../render/records.js'
+import {type SchemaFormat, SCHEMA_FORMATS} from '../../schemas/formats.js'
+import {openRegistry, registryUrlFlag} from '../../schemas/connect.js'
 import {watchStdoutReader} from '../../stdout-reader.js'
 import {kafkaNameFlag, namesGiven, selectionFlags, topicPatterns} from '../../topic-flags.js'
 
@@ -59,8 +61,11 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     until: Flags.string({summary: 'Stop before this offset (N) or at this time ([@]<time>, as --offset).'}),
     timezone: timezoneFlag('an --offset @<time> or --until'),
     format: Flags.string({char: 'f', summary: 'Line template: %t topic, %p partition, %o offset, %k key, %v value, %T timestamp, %h headers, %K/%S key/value size.'}),
-    'key-format': Flags.string({summary: 'How keys are printed.', options: [...BINARY_FORMATS], default: 'string'}),
-    'value-format': Flags.string({summary: 'How values are printed (json is indented on a terminal).', options: [...BINARY_FORMATS], default: 'string'}),
+    'key-format': Flags.string({summary: 'How keys are printed; avro, protobuf and schema-registry decode them to JSON (see Schemas).', options: [...BINARY_FORMATS, ...SCHEMA_FORMATS], default: 'string'}),
+    'value-format': Flags.string({summary: 'How values are printed (json is indented on a terminal); avro, protobuf and schema-registry decode them to JSON.', options: [...BINARY_FORMATS, ...SCHEMA_FORMATS], default: 'string'}),
+    'key-schema': Flags.string({summary: 'Local schema of the keys (.avsc, or .proto: its first message) for plain Avro or Protobuf binary without a registry.'}),
+    'value-schema': Flags.string({summary: 'Local schema of the values (.avsc, or .proto: its first message) for plain Avro or Protobuf binary without a registry.'}),
+    ...registryUrlFlag,
     grep: Flags.string({summary: 'Only records whose key or value matches this regular expression.'}),
     header: Flags.string({summary: 'Only records with this header, k=v (repeatable; all must match).', multiple: true, multipleNonGreedy: true}),
     isolation: Flags.string({summary: 'Read aborted transactions too (read_uncommitted) or not (--isolation-level as in Kafka).', options: ['read_uncommitted', 'read_committed'], default: 'read_uncommitted', aliases: ['isolation-level']}),
@@ -86,7 +91,8 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     } catch (error) {
       throw new UsageError(`--grep: ${(error as Error).message}`)
     }
-    const print = this.printer(flags.format, flags['key-format'] as BinaryFormat, flags['value-format'] as BinaryFormat)
+    const decoding = await this.decoders(flags)
+    const print = this.printer(flags.format, decoding.keyFormat, decoding.valueFormat)
     const out = new OutputBuffer()
     const controller = new AbortController()
     /** What ended the consume from outside: Ctrl-C (or SIGTERM), or stdout's reader leaving. */
@@ -99,11 +105,15 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     /** Chunks of FLUSH_AT filled by print, for flush to write: a batch of records is written as
      * its chunks fill, not grown (and copied) into one buffer of its size. */
     const full: Buffer[] = []
-    const printRecord = (r: ConsumedRecord) => {
+    const printDecoded = (r: ConsumedRecord) => {
       print(r, out)
       if (out.length >= FLUSH_AT) full.push(out.take())
     }
+    const {DecodingPrinter} = decoding.key || decoding.value ? await import('../../schemas/codec.js') : {DecodingPrinter: undefined}
+    const decoder = DecodingPrinter && new DecodingPrinter(decoding.key, decoding.value, printDecoded)
+    const printRecord = decoder ? (r: ConsumedRecord) => decoder.take(r) : printDecoded
     const flush = async () => {
+      await decoder?.drain()
       if (stoppedBy === 'reader-left') {
         full.length = 0
         return
@@ -143,6 +153,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
         : await consumeDirect(connection, {...common, start, partitions})
     } finally {
       unwatch()
+      await decoder?.drain()
       if (stoppedBy !== 'reader-left') for (const chunk of [...full.splice(0), out.take()]) if (chunk.length) await writeChunk(process.stdout, chunk)
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
@@ -154,6 +165,11 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     }
     const interrupted = stoppedBy === 'signal' && summary.reason === 'interrupted'
     if (!flags.quiet) this.note(renderConsumeSummary(summary) + (interrupted ? ' (interrupted)' : ''))
+    if (decoder?.undecodable.length) {
+      const [first] = decoder.undecodable
+      const n = decoder.undecodable.length
+      throw new KadmError(`${n} record${n === 1 ? '' : 's'} could not be decoded (first: ${first.where}: ${first.reason})`)
+    }
     if (summary.unread) throw new KadmError(partialResultLine(summary.unread), {exitCode: ExitCode.partial})
     if (summary.nothingLeft) throw new KadmError('nothing left to read: every topic followed was deleted')
     if (interrupted) process.exitCode = ExitCode.interrupted
@@ -180,6 +196,28 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     const start = parseStartPosition(flags.offset, times)
     if (!start) throw new UsageError(`--offset "${flags.offset}" is not earliest, latest, N, -N or @<time>`)
     return start
+  }
+
+  /**
+   * Decoders for --key-format/--value-format avro|schema-registry, and the formats the printer
+   * then uses for those fields: their JSON text is printed as json (indented on a terminal,
+   * embedded in -o json) or as it is (templates in a pipe).
+   */
+  private async decoders(flags: {'key-format': string; 'value-format': string; 'key-schema'?: string; 'value-schema'?: string; 'schema-registry-url'?: string; context?: string; 'config-file'?: string; timeout: string}) {
+    const schemaFormat = (f: string) => (SCHEMA_FORMATS as readonly string[]).includes(f)
+    for (const what of ['key', 'value'] as const) {
+      if (flags[`${what}-schema`] !== undefined && !schemaFormat(flags[`${what}-format`])) throw new UsageError(`--${what}-schema decodes with --${what}-format avro or protobuf`)
+    }
+    const printed = (f: string): BinaryFormat => (schemaFormat(f) ? (this.format === 'json' || process.stdout.isTTY ? 'json' : 'string') : (f as BinaryFormat))
+    const result = {keyFormat: printed(flags['key-format']), valueFormat: printed(flags['value-format']), key: undefined as import('../../schemas/codec.js').FieldDecoder | undefined, value: undefined as import('../../schemas/codec.js').FieldDecoder | undefined}
+    if (!schemaFormat(flags['key-format']) && !schemaFormat(flags['value-format'])) return result
+    const {FieldDecoder} = await import('../../schemas/codec.js')
+    const needsRegistry = (['key', 'value'] as const).some((w) => schemaFormat(flags[`${w}-format`]) && flags[`${w}-schema`] === undefined)
+    const client = needsRegistry ? await openRegistry(flags, this.parseTimeout(flags.timeout)) : undefined
+    for (const what of ['key', 'value'] as const) {
+      if (schemaFormat(flags[`${what}-format`])) result[what] = await FieldDecoder.create(flags[`${what}-format`] as SchemaFormat, client, flags[`${what}-schema`], what)
+    }
+    return result
   }
 
   private badHeader(text: string): never {

@@ -9,6 +9,9 @@ import {exitAfterFlush} from '../../exit.js'
 import {LINGER_MS} from '../../kafka/linger.js'
 import type {Acks} from '../../kafka/produce.js'
 import {renderConsumeSummary} from '../../render/records.js'
+import type {FieldEncoder} from '../../schemas/codec.js'
+import {SUBJECT_STRATEGIES, type SubjectStrategy} from '../../schemas/formats.js'
+import {openRegistry, registryUrlFlag} from '../../schemas/connect.js'
 import {kafkaNameFlag, namesGiven} from '../../topic-flags.js'
 
 export interface ProduceSummary {
@@ -45,6 +48,15 @@ export default class ConsoleProduce extends ClusterCommand {
     acks: Flags.string({summary: 'all (or -1, as in Kafka): every in-sync replica (idempotent); 1: the leader; 0: no answer.', options: ['all', '-1', '1', '0'], default: 'all'}),
     'delivery-timeout': Flags.string({summary: 'How long a record may take to be acknowledged, retries included (as delivery.timeout.ms); only then it counts as failed.', default: '2m'}),
     quiet: Flags.boolean({char: 'q', summary: 'No prompt on a terminal and no summary on stderr at exit.'}),
+    'value-subject': Flags.string({summary: 'Encode values (JSON) with the Avro or Protobuf schema of this registry subject, S or S:VERSION (latest by default).', exclusive: ['value-schema-id', 'value-schema'], helpGroup: 'SCHEMAS'}),
+    'value-schema-id': Flags.integer({summary: 'Encode values with the registry schema of this id.', min: 0, exclusive: ['value-schema'], helpGroup: 'SCHEMAS'}),
+    'value-schema': Flags.string({summary: 'Encode values with this local schema (.avsc, or .proto with its imports: its first message); its subject (see --subject-strategy) must hold it, or --register.', helpGroup: 'SCHEMAS'}),
+    'key-subject': Flags.string({summary: 'As --value-subject, for keys.', exclusive: ['key-schema-id', 'key-schema'], helpGroup: 'SCHEMAS'}),
+    'key-schema-id': Flags.integer({summary: 'As --value-schema-id, for keys.', min: 0, exclusive: ['key-schema'], helpGroup: 'SCHEMAS'}),
+    'key-schema': Flags.string({summary: 'As --value-schema, for keys.', helpGroup: 'SCHEMAS'}),
+    'subject-strategy': Flags.string({summary: 'Subject of a local schema: topic (TOPIC-value), record (the record\'s full name), topic-record (TOPIC-NAME).', options: [...SUBJECT_STRATEGIES], default: 'topic', helpGroup: 'SCHEMAS'}),
+    register: Flags.boolean({summary: 'Register a local schema (--key-schema/--value-schema) under its subject when it is not there yet.', helpGroup: 'SCHEMAS'}),
+    ...registryUrlFlag,
   }
 
   async run(): Promise<ProduceSummary> {
@@ -79,6 +91,23 @@ export default class ConsoleProduce extends ClusterCommand {
         }
       : (buf: Buffer, start: number, end: number) => parseLineRecord(buf, start, end, lineOptions, lineRecord)
 
+    const encoders = await this.encoders(flags, topic)
+    const encode = encoders.key || encoders.value
+      ? (record: ProducedRecord): ProducedRecord => {
+          const field = (encoder: FieldEncoder | undefined, bytes: Uint8Array | null, start: number, end: number, what: string) => {
+            if (!encoder || bytes === null) return bytes === null ? null : Buffer.from(bytes.subarray(start, end))
+            try {
+              return encoder.encode(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8'))
+            } catch (error) {
+              throw new SchemaMismatch(`${what} ${(error as Error).message}`)
+            }
+          }
+          const encoded = producedRecord(field(encoders.key, record.key, record.keyStart, record.keyEnd, 'key'), field(encoders.value, record.value, record.valueStart, record.valueEnd, 'value'), record.headers)
+          if (record.partition !== undefined) encoded.partition = record.partition
+          if (record.timestamp !== undefined) encoded.timestamp = record.timestamp
+          return encoded
+        }
+      : undefined
     const deliveryTimeoutMs = this.parseTimeout(flags['delivery-timeout'], '--delivery-timeout')
     const started = Date.now()
     const connection = await this.connect(flags)
@@ -106,10 +135,13 @@ export default class ConsoleProduce extends ClusterCommand {
       let record: ProducedRecord
       try {
         record = parse(buf, start, end)
+        // Encoded (and so checked against its schema) before it joins a batch: a record that
+        // does not match is refused whole, and nothing of it is sent.
+        if (encode) record = encode(record)
       } catch (error) {
         badLines++
         if (badLines <= 5) this.warning(`line ${lineNo}: ${(error as Error).message}`)
-        const reason = `unreadable input (${flags.input})`
+        const reason = error instanceof SchemaMismatch ? 'does not match its schema' : `unreadable input (${flags.input})`
         badReasons.set(reason, (badReasons.get(reason) ?? 0) + 1)
         return
       }
@@ -117,7 +149,7 @@ export default class ConsoleProduce extends ClusterCommand {
     }
     // Lines that are values and nothing else (no key, separator, marker or header to apply):
     // handed to the producer a run at a time, with nothing made per line.
-    const plain = flags.input === 'line' && lineOptions.keySeparator === undefined && lineOptions.key === undefined && lineOptions.nullMarker === undefined && headers.length === 0
+    const plain = !encode && flags.input === 'line' && lineOptions.keySeparator === undefined && lineOptions.key === undefined && lineOptions.nullMarker === undefined && headers.length === 0
     const takeRun = plain
       ? (chunk: Buffer, starts: Int32Array, ends: Int32Array, count: number) => {
           lineNo += count
@@ -161,7 +193,30 @@ export default class ConsoleProduce extends ClusterCommand {
     if (interrupted) process.exitCode = ExitCode.interrupted
     return summary
   }
+
+  /** Encoders for the key and value schema flags (none: keys and values are sent as they are). */
+  private async encoders(flags: Record<string, unknown> & {register: boolean; 'subject-strategy': string; timeout: string; context?: string; 'config-file'?: string; 'schema-registry-url'?: string}, topic: string): Promise<{key?: FieldEncoder; value?: FieldEncoder}> {
+    const given = (what: 'key' | 'value') => flags[`${what}-subject`] !== undefined || flags[`${what}-schema-id`] !== undefined || flags[`${what}-schema`] !== undefined
+    if (!given('key') && !given('value')) {
+      if (flags.register) throw new UsageError('--register registers the schema of --key-schema or --value-schema: give one')
+      return {}
+    }
+    const client = await openRegistry(flags, this.parseTimeout(flags.timeout))
+    const {FieldEncoder} = await import('../../schemas/codec.js')
+    const result: {key?: FieldEncoder; value?: FieldEncoder} = {}
+    for (const what of ['key', 'value'] as const) {
+      if (!given(what)) continue
+      result[what] = await FieldEncoder.create({
+        client, topic, what, register: flags.register, strategy: flags['subject-strategy'] as SubjectStrategy,
+        subject: flags[`${what}-subject`] as string | undefined, schemaId: flags[`${what}-schema-id`] as number | undefined, schemaFile: flags[`${what}-schema`] as string | undefined,
+      })
+    }
+    return result
+  }
 }
+
+/** A record refused because its key or value does not match the schema. */
+class SchemaMismatch extends Error {}
 
 /**
  * A file's bytes, a chunk at a time, read into one buffer reused from chunk to chunk (each chunk

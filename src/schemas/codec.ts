@@ -1,0 +1,314 @@
+import {readFile} from 'node:fs/promises'
+import {extname} from 'node:path'
+
+import type {ConsumedRecord} from '../domain/record-format.js'
+import {KadmError, UsageError} from '../errors.js'
+import {avroName, avroToJson, type AvroType, jsonToAvro, loadAvsc, parseAvro} from './avro.js'
+import {BadSchemaError} from './errors.js'
+import {type SchemaFormat, type SubjectStrategy} from './formats.js'
+import {jsonToProto, loadProtobuf, parseProto, type ProtoFile, protoToJson, type ProtoSchema, readMessageIndexes, readProtoImports, writeMessageIndexes} from './protobuf.js'
+import {type RegisteredSchema, RegistryError, type RegistryClient, type SchemaInput, type SchemaReference, type SchemaType} from './registry.js'
+
+
+/** A schema file: its type from the extension (.avsc Avro, .proto Protobuf, .json JSON Schema). */
+export async function readSchemaFile(path: string): Promise<SchemaInput> {
+  const types: Record<string, SchemaType> = {'.avsc': 'AVRO', '.proto': 'PROTOBUF', '.json': 'JSON'}
+  const schemaType = types[extname(path).toLowerCase()]
+  if (!schemaType) throw new UsageError(`${path}: a schema file is .avsc (Avro), .proto (Protobuf) or .json (JSON Schema)`)
+  let schema: string
+  try {
+    schema = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`)
+  }
+  if (schemaType === 'AVRO') parseAvro(await loadAvsc(), schema, [], path)
+  if (schemaType === 'PROTOBUF') {
+    const {main, imports} = await readProtoImports(path)
+    parseProto(await loadProtobuf(), main, imports)
+  }
+  return {schema, schemaType}
+}
+
+/**
+ * The registry references of a .proto file's imports, each import registered under its own name
+ * as subject (as Confluent's serializers do). An import the registry does not hold is an error,
+ * unless `register`.
+ */
+export async function protoReferences(client: RegistryClient, path: string, register: boolean): Promise<SchemaReference[]> {
+  const {main, imports} = await readProtoImports(path)
+  const versions = new Map<string, number>()
+  const refs = (file: ProtoFile) => (file.imports ?? []).map((name) => ({name, subject: name, version: versions.get(name)!}))
+  // Depth first: each import after the ones it imports.
+  const byName = new Map(imports.map((f) => [f.name, f]))
+  const done = new Set<string>()
+  const visit = async (file: ProtoFile): Promise<void> => {
+    for (const name of file.imports ?? []) {
+      if (done.has(name)) continue
+      done.add(name)
+      const imported = byName.get(name)!
+      await visit(imported)
+      const input: SchemaInput = {schema: imported.text, schemaType: 'PROTOBUF', references: refs(imported)}
+      let found = await client.lookup(name, input)
+      if (!found) {
+        if (!register) throw new KadmError(`${path} imports ${name}, which is not registered under subject "${name}": pass --register to register it`)
+        await client.register(name, input)
+        found = await client.lookup(name, input)
+      }
+      versions.set(name, found!.version)
+    }
+  }
+  await visit(main)
+  return refs(main)
+}
+
+/** The schemas a registered schema refers to, depth first (each before what refers to it), by the name it refers to them. */
+async function referencedFiles(client: RegistryClient, references: SchemaReference[], seen = new Set<string>()): Promise<ProtoFile[]> {
+  const files: ProtoFile[] = []
+  for (const ref of references) {
+    const key = `${ref.subject}\0${ref.version}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    const version = await client.version(ref.subject, ref.version)
+    files.push(...(await referencedFiles(client, version.references, seen)), {name: ref.name, text: version.schema})
+  }
+  return files
+}
+
+async function referencedSchemas(client: RegistryClient, references: SchemaReference[]): Promise<string[]> {
+  return (await referencedFiles(client, references)).map((f) => f.text)
+}
+
+/** A schema kadm can decode and encode with: Avro, or a .proto file (its messages by index). */
+type Codec = {kind: 'avro'; type: AvroType} | {kind: 'proto'; schema: ProtoSchema}
+
+/** The codec of a registered schema (its references fetched), or why there is none. */
+async function registryCodec(client: RegistryClient, found: RegisteredSchema, where: string): Promise<Codec> {
+  if (found.schemaType === 'AVRO') return {kind: 'avro', type: parseAvro(await loadAvsc(), found.schema, await referencedSchemas(client, found.references), where)}
+  if (found.schemaType === 'PROTOBUF') return {kind: 'proto', schema: parseProto(await loadProtobuf(), {name: where, text: found.schema}, await referencedFiles(client, found.references))}
+  throw new BadSchemaError(`${where} is a ${found.schemaType} schema: kadm decodes and encodes Avro and Protobuf only so far`)
+}
+
+/** The codec of a local schema file (.avsc, or .proto with its imports). */
+async function fileCodec(path: string, what: string): Promise<Codec> {
+  const input = await readSchemaFile(path)
+  if (input.schemaType === 'AVRO') return {kind: 'avro', type: parseAvro(await loadAvsc(), input.schema, [], path)}
+  if (input.schemaType === 'PROTOBUF') {
+    const {main, imports} = await readProtoImports(path)
+    return {kind: 'proto', schema: parseProto(await loadProtobuf(), main, imports)}
+  }
+  throw new UsageError(`--${what}-schema ${path}: kadm reads Avro (.avsc) and Protobuf (.proto) schema files only so far`)
+}
+
+/** Confluent's wire format: magic byte 0, the schema id (4 bytes, big-endian), the payload. */
+export function wireHeader(id: number): Buffer {
+  const header = Buffer.alloc(5)
+  header.writeInt32BE(id, 1)
+  return header
+}
+
+type Decoded = {text: string} | {error: string} | {missing: number}
+
+/**
+ * Decodes one field (key or value) of consumed records: Confluent wire format with the schema
+ * from the registry (Protobuf's message indexes after the id), or plain Avro or Protobuf binary
+ * with a local schema (Protobuf: the file's first message). decode() is synchronous: a schema id
+ * it has not seen yet is `missing`, fetched by resolve() before the record is printed.
+ */
+export class FieldDecoder {
+  private readonly codecs = new Map<number, Codec | string>()
+
+  private constructor(private readonly format: SchemaFormat, private readonly client?: RegistryClient, private readonly local?: Codec) {}
+
+  static async create(format: SchemaFormat, client: RegistryClient | undefined, schemaFile: string | undefined, what: string): Promise<FieldDecoder> {
+    if (schemaFile !== undefined) {
+      if (format === 'schema-registry') throw new UsageError(`--${what}-schema: a local schema decodes --${what}-format avro or protobuf`)
+      const codec = await fileCodec(schemaFile, what)
+      if (codec.kind !== (format === 'avro' ? 'avro' : 'proto')) throw new UsageError(`--${what}-schema ${schemaFile} is not a ${format} schema`)
+      return new FieldDecoder(format, undefined, codec)
+    }
+    if (!client) throw new UsageError(`--${what}-format ${format} needs a schema registry (--schema-registry-url, or a context's schema-registry) or a local schema (--${what}-schema FILE)`)
+    return new FieldDecoder(format, client)
+  }
+
+  decode(bytes: Buffer): Decoded {
+    try {
+      if (this.local) return {text: this.local.kind === 'avro' ? avroToJson(this.local.type, bytes) : protoToJson(this.local.schema.message([0]), bytes)}
+      if (bytes.length < 5 || bytes[0] !== 0) return {error: 'not in the schema registry wire format (no magic byte 0 and schema id)'}
+      const id = bytes.readUInt32BE(1)
+      const codec = this.codecs.get(id)
+      if (codec === undefined) return {missing: id}
+      if (typeof codec === 'string') return {error: codec}
+      if (codec.kind === 'avro') return {text: avroToJson(codec.type, bytes.subarray(5))}
+      const {indexes, end} = readMessageIndexes(bytes, 5)
+      return {text: protoToJson(codec.schema.message(indexes), bytes.subarray(end))}
+    } catch (error) {
+      return {error: `does not decode with its schema: ${(error as Error).message}`}
+    }
+  }
+
+  /** Fetches and parses the schemas of these ids; an id the registry does not know makes its records undecodable. */
+  async resolve(ids: Iterable<number>): Promise<void> {
+    for (const id of ids) {
+      if (this.codecs.has(id)) continue
+      try {
+        const found = await this.client!.schema(id)
+        const wanted = {avro: 'AVRO', protobuf: 'PROTOBUF', 'schema-registry': found.schemaType}[this.format]
+        if (found.schemaType !== wanted) {
+          this.codecs.set(id, `schema id ${id} is ${found.schemaType}, not ${wanted}`)
+          continue
+        }
+        this.codecs.set(id, await registryCodec(this.client!, found, `schema id ${id}`))
+      } catch (error) {
+        if (error instanceof RegistryError && error.notFound) this.codecs.set(id, `schema id ${id} is not in the registry`)
+        else if (error instanceof BadSchemaError) this.codecs.set(id, error.message)
+        else throw error
+      }
+    }
+  }
+}
+
+/** What consume prints for a record that does not decode: one marker with the reason and the bytes. */
+export function undecodableMarker(reason: string, bytes: Buffer): string {
+  return `<undecodable: ${reason}; hex ${bytes.toString('hex')}>`
+}
+
+/**
+ * Wraps a printer so that keys and values are decoded first: a decoded field is its JSON text
+ * (printed as json), one that does not decode is a marker. Records whose schema is not known yet
+ * wait (in order) until flush() has fetched it.
+ */
+export class DecodingPrinter {
+  readonly undecodable: Array<{where: string; reason: string}> = []
+  private readonly pending: ConsumedRecord[] = []
+  private readonly missing = new Map<FieldDecoder, Set<number>>()
+
+  constructor(private readonly key: FieldDecoder | undefined, private readonly value: FieldDecoder | undefined, private readonly print: (r: ConsumedRecord) => void) {}
+
+  private field(r: ConsumedRecord, decoder: FieldDecoder | undefined, bytes: Buffer | null, what: string): Buffer | null | number {
+    if (!decoder || bytes === null) return bytes
+    const decoded = decoder.decode(bytes)
+    if ('text' in decoded) return Buffer.from(decoded.text)
+    if ('missing' in decoded) {
+      const ids = this.missing.get(decoder) ?? new Set()
+      ids.add(decoded.missing)
+      this.missing.set(decoder, ids)
+      return decoded.missing
+    }
+    this.undecodable.push({where: `${r.topic}/${r.partition}@${r.offset} ${what}`, reason: decoded.error})
+    return Buffer.from(undecodableMarker(decoded.error, bytes))
+  }
+
+  /** The record with its fields decoded, or undefined when a schema must be fetched first. */
+  private decoded(r: ConsumedRecord): ConsumedRecord | undefined {
+    const key = this.field(r, this.key, r.key, 'key')
+    const value = this.field(r, this.value, r.value, 'value')
+    if (typeof key === 'number' || typeof value === 'number') return undefined
+    return {topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, headers: r.headers, key, value}
+  }
+
+  take(r: ConsumedRecord): void {
+    const d = this.pending.length ? undefined : this.decoded(r)
+    if (d) return this.print(d)
+    const {key, value} = r
+    this.pending.push({topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, headers: r.headers, key: key && Buffer.from(key), value: value && Buffer.from(value)})
+  }
+
+  /** Fetches the schemas records wait for, then prints them. */
+  async drain(): Promise<void> {
+    while (this.pending.length) {
+      for (const [decoder, ids] of this.missing) await decoder.resolve(ids)
+      this.missing.clear()
+      const waiting = this.pending.splice(0)
+      for (const [i, r] of waiting.entries()) {
+        const d = this.decoded(r)
+        if (!d) {
+          this.pending.push(...waiting.slice(i))
+          break
+        }
+        this.print(d)
+      }
+    }
+  }
+}
+
+export interface EncoderOptions {
+  client?: RegistryClient
+  topic: string
+  what: 'key' | 'value'
+  /** S or S:version (latest without one). */
+  subject?: string
+  schemaId?: number
+  schemaFile?: string
+  register: boolean
+  strategy: SubjectStrategy
+}
+
+/**
+ * Encodes one field of produced records from the JSON encoding of a value: by subject (a
+ * version, or the latest), by schema id, or from a local .avsc. With a registry the bytes are in
+ * its wire format; a local schema without a registry gives plain Avro binary. A local schema is
+ * looked up under the subject its strategy names, and registered there only with --register.
+ */
+export class FieldEncoder {
+  private constructor(private readonly codec: Codec, private readonly header: Buffer | undefined, readonly id: number | undefined, readonly subject: string | undefined) {}
+
+  private static wire(codec: Codec, id: number, subject: string | undefined): FieldEncoder {
+    // Protobuf: the message indexes of the file's first message after the id.
+    const header = codec.kind === 'proto' ? Buffer.concat([wireHeader(id), writeMessageIndexes([0])]) : wireHeader(id)
+    return new FieldEncoder(codec, header, id, subject)
+  }
+
+  static async create(options: EncoderOptions): Promise<FieldEncoder> {
+    const {client, what} = options
+    const need = (flag: string) => {
+      if (!client) throw new UsageError(`--${what}-${flag} needs a schema registry (--schema-registry-url, or a context's schema-registry)`)
+      return client
+    }
+    if (options.schemaId !== undefined) {
+      const registry = need('schema-id')
+      const found = await registry.schema(options.schemaId).catch((error: unknown) => {
+        if (error instanceof RegistryError && error.notFound) throw new KadmError(`--${what}-schema-id ${options.schemaId}: no such schema in the registry`)
+        throw error
+      })
+      return FieldEncoder.wire(await registryCodec(registry, found, `schema id ${options.schemaId}`), options.schemaId, undefined)
+    }
+    if (options.subject !== undefined) {
+      const registry = need('subject')
+      const match = /^(.*?)(?::(\d+|latest))?$/.exec(options.subject)!
+      const subject = match[1]
+      const version = match[2] === undefined || match[2] === 'latest' ? 'latest' : Number(match[2])
+      const found = await registry.version(subject, version).catch((error: unknown) => {
+        if (error instanceof RegistryError && error.notFound) throw new KadmError(`--${what}-subject ${options.subject}: ${version === 'latest' ? `no subject "${subject}" in the registry` : `subject "${subject}" has no version ${version}`}`)
+        throw error
+      })
+      return FieldEncoder.wire(await registryCodec(registry, found, `subject ${subject}`), found.id, subject)
+    }
+    const file = options.schemaFile!
+    const codec = await fileCodec(file, what)
+    if (!client) {
+      if (options.register) throw new UsageError('--register needs a schema registry (--schema-registry-url, or a context\'s schema-registry)')
+      return new FieldEncoder(codec, undefined, undefined, undefined)
+    }
+    const name = codec.kind === 'avro' ? avroName(codec.type) : codec.schema.firstName
+    const subject = subjectName(options.strategy, options.topic, what, name, file)
+    const input: SchemaInput = {schema: (await readSchemaFile(file)).schema, schemaType: codec.kind === 'avro' ? 'AVRO' : 'PROTOBUF'}
+    if (codec.kind === 'proto') input.references = await protoReferences(client, file, options.register)
+    const found = await client.lookup(subject, input)
+    if (found) return FieldEncoder.wire(codec, found.id, subject)
+    if (!options.register) throw new KadmError(`${file} is not registered under subject "${subject}": pass --register to register it`)
+    return FieldEncoder.wire(codec, await client.register(subject, input), subject)
+  }
+
+  /** JSON text -> the bytes to send; throws naming the field and the reason when it does not match. */
+  encode(text: string): Buffer {
+    const body = this.codec.kind === 'avro' ? jsonToAvro(this.codec.type, text) : jsonToProto(this.codec.schema.message([0]), text)
+    return this.header ? Buffer.concat([this.header, body]) : body
+  }
+}
+
+/** The subject a strategy names: topic -> TOPIC-value, record -> the record's full name, topic-record -> TOPIC-NAME. */
+export function subjectName(strategy: SubjectStrategy, topic: string, what: 'key' | 'value', recordName: string | undefined, file: string): string {
+  if (strategy === 'topic') return `${topic}-${what}`
+  if (!recordName) throw new UsageError(`--subject-strategy ${strategy}: ${file} has no named type (record) to name the subject after`)
+  return strategy === 'record' ? recordName : `${topic}-${recordName}`
+}

@@ -1,0 +1,49 @@
+import {describe, expect, it} from 'vitest'
+
+import {avroToJson, jsonToAvro, loadAvsc, parseAvro} from '../../src/schemas/avro.js'
+
+const SCHEMA = {
+  type: 'record', name: 'All', namespace: 'test',
+  fields: [
+    {name: 'n', type: 'null'}, {name: 'i', type: 'int'}, {name: 'l', type: 'long'}, {name: 'f', type: 'float'}, {name: 'd', type: 'double'},
+    {name: 'b', type: 'boolean'}, {name: 's', type: 'string'}, {name: 'bytes', type: 'bytes'}, {name: 'fixed', type: {type: 'fixed', name: 'F2', size: 2}},
+    {name: 'e', type: {type: 'enum', name: 'E', symbols: ['A', 'B']}}, {name: 'a', type: {type: 'array', items: ['null', 'string', 'test.E']}},
+    {name: 'm', type: {type: 'map', values: {type: 'record', name: 'Inner', fields: [{name: 'x', type: ['null', 'long']}]}}},
+    {name: 'again', type: 'test.Inner'}, {name: 'empty', type: {type: 'record', name: 'Empty', fields: []}},
+  ],
+}
+
+describe('Avro JSON encoding', () => {
+  it('round trips every kind of type through Avro binary in Avro\'s JSON encoding', async () => {
+    const lib = await loadAvsc()
+    const type = parseAvro(lib, JSON.stringify(SCHEMA))
+    const values = [
+      {n: null, i: -7, l: 4_503_599_627_370_496, f: 1.5, d: 0.1 + 0.2, b: true, s: 'qu"ote\\n\u2028é', bytes: '\u0000\u00ff"', fixed: '\u0001\u0002', e: 'B',
+        a: [null, {string: 'x'}, {'test.E': 'A'}], m: {k: {x: {long: 3}}, 'k"2': {x: null}}, again: {x: null}, empty: {}},
+      {n: null, i: 0, l: -1, f: 0, d: -1e300, b: false, s: '', bytes: '', fixed: '\u0000\u0000', e: 'A', a: [], m: {}, again: {x: {long: 0}}, empty: {}},
+    ]
+    for (const value of values) {
+      const bytes = jsonToAvro(type, JSON.stringify(value))
+      expect(JSON.parse(avroToJson(type, bytes))).toEqual(value)
+    }
+  })
+
+  it('names the field and the reason when JSON does not fit', async () => {
+    const type = parseAvro(await loadAvsc(), JSON.stringify(SCHEMA))
+    expect(() => jsonToAvro(type, JSON.stringify({n: null}))).toThrow('field i: missing')
+    expect(() => jsonToAvro(type, '{"n": null, "i": "x"}')).toThrow('field i: not a valid "int": "x"')
+  })
+})
+
+describe('Protobuf message indexes (Confluent wire format)', () => {
+  it('writes [0] as one 0 byte and others as zigzag varints: a count, then each index', async () => {
+    const {readMessageIndexes, writeMessageIndexes} = await import('../../src/schemas/protobuf.js')
+    expect([...writeMessageIndexes([0])]).toEqual([0])
+    expect([...writeMessageIndexes([1])]).toEqual([2, 2])
+    expect([...writeMessageIndexes([2, 70])]).toEqual([4, 4, 0x8C, 0x01])
+    const bytes = Buffer.from([9, 9, 4, 4, 0x8C, 0x01, 0xAA])
+    expect(readMessageIndexes(bytes, 2)).toEqual({indexes: [2, 70], end: 6})
+    expect(readMessageIndexes(Buffer.from([0, 0x0A]), 0)).toEqual({indexes: [0], end: 1})
+    expect(() => readMessageIndexes(Buffer.from([4, 0x80]), 0)).toThrow('message indexes run past the end of the record')
+  })
+})
