@@ -11,7 +11,8 @@
  * - dist/loader.cjs: what bin/run.js uses to load the bundle with a V8 code cache
  *   (src/bundle-loader.ts).
  * - dist/complete.cjs: a key press of shell completion (src/completion/complete.ts), without oclif.
- * - dist/yaml.cjs: yaml, shared by the commands and completion (see sharedYaml).
+ * - dist/yaml.cjs, dist/avsc.cjs, dist/protobuf.cjs: dependencies in bundles of their own, loaded
+ *   the first time they are used (see OWN_BUNDLES).
  *
  * Why: every kadm run pays for loading its code. Unbundled, Node resolved and read about 330 files
  * one by one (`kadm --version` 92 ms against 40 ms for `node -e 0`); a single file can be loaded
@@ -187,16 +188,20 @@ const common = {
 }
 
 /**
- * yaml (the config file's parser, a quarter of a megabyte) is its own bundle, dist/yaml.cjs, which
- * the commands' bundle and the completion bundle both load (with a code cache, through the loader
- * bin/run.js required) the first time they parse YAML, rather than each holding a copy.
+ * Dependencies in bundles of their own, loaded (with a code cache, through the loader bin/run.js
+ * required) the first time they are imported: yaml (the config file's parser, a quarter of a
+ * megabyte), which the commands' bundle and the completion bundle would otherwise each hold a copy
+ * of; avsc and protobufjs (the schema codecs, 0.5 MB together), which only runs that read or write
+ * Avro or Protobuf use and which would otherwise be read with the commands' bundle on every run.
  */
-const sharedYaml = {
-  name: 'shared-yaml',
+const OWN_BUNDLES = {yaml: 'yaml.cjs', avsc: 'avsc.cjs', protobufjs: 'protobuf.cjs'}
+const ownBundles = {
+  name: 'own-bundles',
   setup(b) {
-    b.onResolve({filter: /^yaml$/}, () => ({path: 'yaml', namespace: 'kadm-shared-yaml'}))
-    b.onLoad({filter: /.*/, namespace: 'kadm-shared-yaml'}, () => ({
-      contents: "const {join} = require('node:path'); module.exports = require(join(__dirname, 'loader.cjs')).loadBundle(join(__dirname, 'yaml.cjs')).exports",
+    const names = Object.keys(OWN_BUNDLES).join('|')
+    b.onResolve({filter: new RegExp(`^(${names})$`)}, (args) => ({path: args.path, namespace: 'kadm-own-bundle'}))
+    b.onLoad({filter: /.*/, namespace: 'kadm-own-bundle'}, (args) => ({
+      contents: `const {join} = require('node:path'); module.exports = require(join(__dirname, 'loader.cjs')).loadBundle(join(__dirname, ${JSON.stringify(OWN_BUNDLES[args.path])})).exports`,
       loader: 'js',
     }))
   },
@@ -272,7 +277,7 @@ await build({
     loader: 'js',
   },
   outfile: 'dist/commands.cjs',
-  plugins: [sharedYaml, fromStartup(startupInputs, shared)],
+  plugins: [ownBundles, fromStartup(startupInputs, shared)],
 })
 await startupBuild([...shared].sort(), true)
 
@@ -282,10 +287,12 @@ await startupBuild([...shared].sort(), true)
 // forces, and faster to hash and compile (kadm --version: 68 -> 59 ms).
 // dist/complete.cjs: what a key press of shell completion runs (bin/run.js, src/completion/complete.ts),
 // without oclif or kafkajs.
-await build({...common, entryPoints: ['src/completion/complete.ts'], outfile: 'dist/complete.cjs', plugins: [sharedYaml]})
-await build({...common, stdin: {contents: "module.exports = require('yaml')", resolveDir: '.', sourcefile: 'kadm-yaml.js', loader: 'js'}, outfile: 'dist/yaml.cjs'})
+await build({...common, entryPoints: ['src/completion/complete.ts'], outfile: 'dist/complete.cjs', plugins: [ownBundles]})
+for (const [name, file] of Object.entries(OWN_BUNDLES)) {
+  await build({...common, stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: '.', sourcefile: `kadm-${name}.js`, loader: 'js'}, outfile: `dist/${file}`})
+}
 
-for (const file of ['dist/kadm.cjs', 'dist/commands.cjs', 'dist/complete.cjs', 'dist/yaml.cjs']) {
+for (const file of ['dist/kadm.cjs', 'dist/commands.cjs', 'dist/complete.cjs', ...Object.values(OWN_BUNDLES).map((f) => `dist/${f}`)]) {
   const bundled = await readFile(file, 'utf8')
   await writeFile(file, bundled.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
 }
