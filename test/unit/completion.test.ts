@@ -62,7 +62,7 @@ describe('shell completion candidates (oclif.manifest.json and a names cache)', 
     expect(await values(['topics', 'describe', '-o', ''])).toEqual(['table', 'json', 'yaml'])
     expect(await values(['topics', 'describe', '--output=j'])).toEqual(['--output=json'])
     expect(await values(['console', 'produce', '--compression', ''])).toEqual(['none', 'gzip', 'snappy', 'lz4', 'zstd'])
-    expect(await values(['configs', 'get', ''])).toEqual(['topic', 'broker', 'broker-default'])
+    expect(await values(['configs', 'get', ''])).toEqual(['topic', 'broker', 'broker-default', 'broker-logger', 'client-metrics', 'group'])
     expect(await values(['completion', ''])).toEqual(['bash', 'zsh', 'fish'])
     // Hidden flags and commands are not offered.
     expect(await values(['topics', 'create', 'x', '--config-'])).toEqual(['--config-file'])
