@@ -4,6 +4,7 @@ import {buildGroupLag, buildPartitionLags, type GroupLag, heldAtLastStableOffset
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import {BrokerUnreachable, describeKafkaError} from './connection-errors.js'
+import {findCoordinatorsOf} from './coordinators.js'
 import {leadersOf, listOffsetsMany, toSafeNumber, type TopicPartition} from './offsets.js'
 import {ConsumerGroupDescribe} from './protocol/consumer-group-describe.js'
 import {DescribeGroups} from './protocol/describe-groups.js'
@@ -117,25 +118,7 @@ export async function findCoordinators(connection: KafkaConnection, groupIds: st
     }))
     return result
   }
-  let pending = [...new Set(groupIds)]
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    const answer = await connection.sendAny(FindCoordinator, {keyType: 0, keys: pending})
-    const failed: string[] = []
-    let lastError = ''
-    for (const c of answer) {
-      if (c.errorCode === 0) result.set(c.key, c.nodeId)
-      else {
-        failed.push(c.key)
-        lastError = errorName(c.errorCode)
-      }
-    }
-    // No ACL allows the group: asking again gives the same answer.
-    if (failed.length > 0 && lastError === 'GROUP_AUTHORIZATION_FAILED') throw new KadmError(`not authorized: group ${failed[0]} (GROUP_AUTHORIZATION_FAILED)`)
-    if (failed.length > 0 && attempt >= 4) throw new KadmError(`cannot find the coordinator of group ${failed[0]}: ${lastError}`)
-    if (failed.length > 0) await sleep(200 * (attempt + 1))
-    pending = failed
-  }
-  return result
+  return findCoordinatorsOf(connection, 'group', groupIds, 5)
 }
 
 function byCoordinator(coordinators: Map<string, number>, groupIds: string[]): Map<number, string[]> {

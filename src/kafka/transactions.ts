@@ -8,8 +8,8 @@ import {BrokerUnreachable} from './connection-errors.js'
 import {toSafeNumber, type TopicPartition} from './offsets.js'
 import {DescribeProducers} from './protocol/describe-producers.js'
 import {DescribeTransactions} from './protocol/describe-transactions.js'
-import {errorName, KafkaProtocolError} from './protocol/errors.js'
-import {FindCoordinator} from './protocol/find-coordinator.js'
+import {findCoordinatorsOf} from './coordinators.js'
+import {KafkaProtocolError} from './protocol/errors.js'
 import {ListTransactions} from './protocol/list-transactions.js'
 import type {MetadataTopic} from './protocol/metadata.js'
 import {type BrokerConnection, negotiateVersion} from './protocol/transport.js'
@@ -91,29 +91,6 @@ export async function listTransactions(connection: KafkaConnection, filters: Tra
   return perBroker.flat().sort((a, b) => compareNames(a.transactionalId, b.transactionalId))
 }
 
-/** The coordinator of each transactional id (FindCoordinator key type 1), retried while the coordinators load. */
-async function findTransactionCoordinators(connection: KafkaConnection, transactionalIds: string[]): Promise<Map<string, number>> {
-  const result = new Map<string, number>()
-  let pending = [...new Set(transactionalIds)]
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    const answer = await connection.sendAny(FindCoordinator, {keyType: 1, keys: pending})
-    const failed: string[] = []
-    let lastError = ''
-    for (const c of answer) {
-      if (c.errorCode === 0) result.set(c.key, c.nodeId)
-      else {
-        failed.push(c.key)
-        lastError = errorName(c.errorCode)
-      }
-    }
-    if (failed.length > 0 && lastError === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED') throw new KadmError(`not authorized: transactional id ${failed[0]} (TRANSACTIONAL_ID_AUTHORIZATION_FAILED)`)
-    if (failed.length > 0 && attempt >= 9) throw new KadmError(`cannot find the coordinator of transactional id ${failed[0]}: ${lastError}`)
-    if (failed.length > 0) await sleep(300)
-    pending = failed
-  }
-  return result
-}
-
 /**
  * The coordinator's state of each transactional id (DescribeTransactions to its coordinator); null
  * for an id the coordinator does not know. A coordinator that does not answer is a gap, and its
@@ -123,7 +100,7 @@ export async function describeTransactions(connection: KafkaConnection, transact
   const result = new Map<string, TransactionDescription | null>()
   let pending = [...new Set(transactionalIds)]
   for (let attempt = 0; pending.length > 0; attempt++) {
-    const coordinators = await findTransactionCoordinators(connection, pending)
+    const coordinators = await findCoordinatorsOf(connection, 'transaction', pending, 6)
     const byCoordinator = new Map<number, string[]>()
     for (const t of pending) byCoordinator.set(coordinators.get(t)!, [...(byCoordinator.get(coordinators.get(t)!) ?? []), t])
     const retry: string[] = []
