@@ -27,10 +27,13 @@ export default class TopicsDelete extends ClusterCommand {
   async run(): Promise<DeletionResult> {
     const {argv, flags} = await this.parse(TopicsDelete)
     this.applyOutputFlags(flags)
-    const patterns = topicPatterns(await this.requireOrPick('topic', argv.map(String), flags, 'NAME'), flags.regex)
+    const given = argv.map(String)
+    // A picked name is a name, even with --regex.
+    const regex = flags.regex && given.length > 0
+    const patterns = topicPatterns(await this.requireOrPick('topic', given, flags, 'NAME'), regex)
     const connection = await this.connect(flags)
     const {deleteTopics, planTopicDeletion} = await import('../../kafka/topics.js')
-    const plan = await planTopicDeletion(connection, {patterns, regex: flags.regex}, {ifExists: flags['if-exists'], force: flags.force})
+    const plan = await planTopicDeletion(connection, {patterns, regex}, {ifExists: flags['if-exists'], force: flags.force})
     if (plan.length === 0 || flags['dry-run']) return this.emit({deleted: plan, dryRun: flags['dry-run']}, renderDeletion)
     const topics = `${plan.length} topic${plan.length > 1 ? 's' : ''}`
     if (!flags.yes) process.stderr.write(`${renderDeletionPlan(plan, this.chalk)}\n`)
