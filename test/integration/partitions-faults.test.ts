@@ -152,7 +152,8 @@ describe('partitions with a broker down', () => {
         ['min-isr-not-below-rf', 'warn', [topic]],
       ])
       expect(parts((p) => p.leader === null)).toEqual([`${lonely}-0`])
-      expect(parts((p) => p.isr.length < (p.topic === topic ? 2 : 1))).toEqual([...withTwo, `${lonely}-0`])
+      // With its only replica down, lonely-0's ISR is empty on Kafka 4.x; 3.9 keeps broker 2 in it.
+      expect(parts((p) => p.isr.length < (p.topic === topic ? 2 : 1))).toEqual(version.startsWith('3.') ? withTwo : [...withTwo, `${lonely}-0`])
     } finally {
       await cluster.startBroker(2)
     }
