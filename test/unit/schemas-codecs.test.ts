@@ -47,3 +47,37 @@ describe('Protobuf message indexes (Confluent wire format)', () => {
     expect(() => readMessageIndexes(Buffer.from([4, 0x80]), 0)).toThrow('message indexes run past the end of the record')
   })
 })
+
+describe('JSON Schema (draft-07)', () => {
+  const ORDER = JSON.stringify({
+    $schema: 'http://json-schema.org/draft-07/schema#', title: 'Order', type: 'object',
+    properties: {id: {type: 'integer'}, customer: {$ref: 'customer.json'}, lines: {type: 'array', items: {type: 'string'}}},
+    required: ['id'], additionalProperties: false,
+  })
+  const CUSTOMER = JSON.stringify({type: 'object', properties: {name: {type: 'string'}}, required: ['name']})
+
+  it('sends a matching record as given (numbers beyond 2^53 kept) and reads it back', async () => {
+    const {jsonSchemaToJson, jsonToJsonSchema, loadAjv, parseJsonSchema} = await import('../../src/schemas/json-schema.js')
+    const schema = parseJsonSchema(await loadAjv(), ORDER, [{name: 'customer.json', text: CUSTOMER}])
+    expect(schema.title).toBe('Order')
+    const text = ' {"id": 9007199254740993, "customer": {"name": "Ann"}, "lines": ["a"]} '
+    const bytes = jsonToJsonSchema(schema, text)
+    expect(bytes.toString()).toBe(text.trim())
+    expect(jsonSchemaToJson(schema, bytes)).toBe(text.trim())
+  })
+
+  it('names the field and the reason when a record does not match, and refuses other drafts and bad schemas', async () => {
+    const {jsonSchemaToJson, jsonToJsonSchema, loadAjv, parseJsonSchema} = await import('../../src/schemas/json-schema.js')
+    const Ajv = await loadAjv()
+    const schema = parseJsonSchema(Ajv, ORDER, [{name: 'customer.json', text: CUSTOMER}])
+    expect(() => jsonToJsonSchema(schema, '{"id": "x"}')).toThrow('field /id: must be integer')
+    expect(() => jsonToJsonSchema(schema, '{"lines": []}')).toThrow("the record: must have required property 'id'")
+    expect(() => jsonToJsonSchema(schema, '{"id": 1, "extra": 2}')).toThrow('the record: must NOT have additional properties (extra)')
+    expect(() => jsonToJsonSchema(schema, '{"id": 1, "customer": {}}')).toThrow("field /customer: must have required property 'name'")
+    expect(() => jsonToJsonSchema(schema, '{"id": 1,')).toThrow(/^not JSON: /)
+    expect(() => jsonSchemaToJson(schema, Buffer.from('{"id": 1.5}'))).toThrow('field /id: must be integer')
+    expect(() => parseJsonSchema(Ajv, JSON.stringify({$schema: 'https://json-schema.org/draft/2020-12/schema'}), [], 'x.json')).toThrow('x.json declares $schema "https://json-schema.org/draft/2020-12/schema": kadm validates JSON Schema draft-07 (and schemas that declare no $schema)')
+    expect(() => parseJsonSchema(Ajv, '{"type": 3}', [], 'y.json')).toThrow(/^bad schema: y\.json: /)
+    expect(() => parseJsonSchema(Ajv, '[1]', [], 'z.json')).toThrow('bad schema: z.json: a JSON Schema is an object')
+  })
+})
