@@ -113,7 +113,8 @@ export function wireHeader(id: number): Buffer {
   return header
 }
 
-type Decoded = {text: string} | {error: string} | {missing: number}
+/** A decoded field: the UTF-8 bytes of its JSON; or why it does not decode; or the schema id to fetch first. */
+type Decoded = {json: Buffer} | {error: string} | {missing: number}
 
 /**
  * Decodes one field (key or value) of consumed records: Confluent wire format with the schema
@@ -139,15 +140,15 @@ export class FieldDecoder {
 
   decode(bytes: Buffer): Decoded {
     try {
-      if (this.local) return {text: decodeWith(this.local, bytes)}
+      if (this.local) return {json: decodeWith(this.local, bytes)}
       if (bytes.length < 5 || bytes[0] !== 0) return {error: 'not in the schema registry wire format (no magic byte 0 and schema id)'}
       const id = bytes.readUInt32BE(1)
       const codec = this.codecs.get(id)
       if (codec === undefined) return {missing: id}
       if (typeof codec === 'string') return {error: codec}
-      if (codec.kind !== 'proto') return {text: decodeWith(codec, bytes.subarray(5))}
+      if (codec.kind !== 'proto') return {json: decodeWith(codec, bytes.subarray(5))}
       const {indexes, end} = readMessageIndexes(bytes, 5)
-      return {text: protoToJson(codec.schema.message(indexes), bytes.subarray(end))}
+      return {json: Buffer.from(protoToJson(codec.schema.message(indexes), bytes.subarray(end)))}
     } catch (error) {
       return {error: `does not decode with its schema: ${(error as Error).message}`}
     }
@@ -174,11 +175,11 @@ export class FieldDecoder {
   }
 }
 
-/** A payload without a wire header -> JSON text (a Protobuf payload: the file's first message). */
-function decodeWith(codec: Codec, bytes: Buffer): string {
+/** A payload without a wire header -> the UTF-8 bytes of its JSON (a Protobuf payload: the file's first message). */
+function decodeWith(codec: Codec, bytes: Buffer): Buffer {
   if (codec.kind === 'avro') return avroToJson(codec.type, bytes)
-  if (codec.kind === 'json') return jsonSchemaToJson(codec.schema, bytes)
-  return protoToJson(codec.schema.message([0]), bytes)
+  if (codec.kind === 'json') return Buffer.from(jsonSchemaToJson(codec.schema, bytes))
+  return Buffer.from(protoToJson(codec.schema.message([0]), bytes))
 }
 
 /** What consume prints for a record that does not decode: one marker with the reason and the bytes. */
@@ -201,7 +202,7 @@ export class DecodingPrinter {
   private field(r: ConsumedRecord, decoder: FieldDecoder | undefined, bytes: Buffer | null, what: string): Buffer | null | number {
     if (!decoder || bytes === null) return bytes
     const decoded = decoder.decode(bytes)
-    if ('text' in decoded) return Buffer.from(decoded.text)
+    if ('json' in decoded) return decoded.json
     if ('missing' in decoded) {
       const ids = this.missing.get(decoder) ?? new Set()
       ids.add(decoded.missing)

@@ -24,7 +24,7 @@ describe('Avro JSON encoding', () => {
     ]
     for (const value of values) {
       const bytes = jsonToAvro(type, JSON.stringify(value))
-      expect(JSON.parse(avroToJson(type, bytes))).toEqual(value)
+      expect(JSON.parse(avroToJson(type, bytes).toString())).toEqual(value)
     }
   })
 
@@ -79,5 +79,51 @@ describe('JSON Schema (draft-07)', () => {
     expect(() => parseJsonSchema(Ajv, JSON.stringify({$schema: 'https://json-schema.org/draft/2020-12/schema'}), [], 'x.json')).toThrow('x.json declares $schema "https://json-schema.org/draft/2020-12/schema": kadm validates JSON Schema draft-07 (and schemas that declare no $schema)')
     expect(() => parseJsonSchema(Ajv, '{"type": 3}', [], 'y.json')).toThrow(/^bad schema: y\.json: /)
     expect(() => parseJsonSchema(Ajv, '[1]', [], 'z.json')).toThrow('bad schema: z.json: a JSON Schema is an object')
+  })
+})
+
+describe('Avro binary straight to JSON (the fast path of consume)', () => {
+  it('writes exactly the bytes avsc writes, for random values of every kind of type', async () => {
+    const {avroJsonWriter} = await import('../../src/schemas/avro-json.js')
+    const lib = await loadAvsc()
+    const recursive = {type: 'record', name: 'Node', fields: [{name: 'label', type: 'string'}, {name: 'next', type: ['null', 'Node']}]}
+    for (const schema of [SCHEMA, recursive, {type: 'map', values: ['null', 'double', 'bytes']}, {type: 'array', items: 'float'}, 'string', 'long']) {
+      const type = parseAvro(lib, JSON.stringify(schema))
+      const write = avroJsonWriter(type)!
+      expect(write).toBeDefined()
+      for (let i = 0; i < 300; i++) {
+        const bytes = type.toBuffer(type.random())
+        const expected = type.toString(type.fromBuffer(bytes))
+        expect(write(bytes)?.toString()).toBe(expected)
+      }
+    }
+    // Strings that need escaping or are not ASCII, and numbers JSON has no word for.
+    const type = parseAvro(lib, JSON.stringify({type: 'record', name: 'R', fields: [{name: 's', type: 'string'}, {name: 'd', type: 'double'}, {name: 'f', type: 'float'}]}))
+    for (const value of [{s: 'qu"ote\\\n\t\u0001é\u2028😀', d: Number.NaN, f: Number.POSITIVE_INFINITY}, {s: '', d: -0, f: 1.1}]) {
+      const bytes = type.toBuffer(value)
+      expect(avroJsonWriter(type)!(bytes)?.toString()).toBe(type.toString(type.fromBuffer(bytes)))
+    }
+  })
+
+  it('gives up where avsc must decode and say what is wrong: truncated, trailing bytes, bad indexes, unsafe longs, keys an object reorders', async () => {
+    const {avroJsonWriter} = await import('../../src/schemas/avro-json.js')
+    const lib = await loadAvsc()
+    const type = parseAvro(lib, JSON.stringify(SCHEMA))
+    const write = avroJsonWriter(type)!
+    const bytes = type.toBuffer(type.random())
+    expect(write(bytes.subarray(0, bytes.length - 1))).toBeUndefined()
+    expect(write(Buffer.concat([bytes, Buffer.from([0])]))).toBeUndefined()
+    const e = parseAvro(lib, JSON.stringify({type: 'enum', name: 'E', symbols: ['A']}))
+    expect(avroJsonWriter(e)!(Buffer.from([2]))).toBeUndefined()
+    const u = parseAvro(lib, JSON.stringify(['null', 'int']))
+    expect(avroJsonWriter(u)!(Buffer.from([4]))).toBeUndefined()
+    const l = parseAvro(lib, '"long"')
+    expect(avroJsonWriter(l)!(Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toBeUndefined()
+    const m = parseAvro(lib, JSON.stringify({type: 'map', values: 'int'}))
+    for (const value of [{b: 1, 2: 2}, {['__proto__']: 1}]) expect(avroJsonWriter(m)!(m.toBuffer(value))).toBeUndefined()
+    // avroToJson then says it in avsc's words.
+    const {avroToJson} = await import('../../src/schemas/avro.js')
+    expect(() => avroToJson(e, Buffer.from([2]))).toThrow()
+    expect(avroToJson(m, m.toBuffer({b: 1, 2: 2})).toString()).toBe('{"2":2,"b":1}')
   })
 })
