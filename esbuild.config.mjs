@@ -11,7 +11,7 @@
  * - dist/loader.cjs: what bin/run.js uses to load the bundle with a V8 code cache
  *   (src/bundle-loader.ts).
  * - dist/complete.cjs: a key press of shell completion (src/completion/complete.ts), without oclif.
- * - dist/yaml.cjs, dist/avsc.cjs, dist/protobuf.cjs: dependencies in bundles of their own, loaded
+ * - dist/yaml.cjs, dist/avsc.cjs, dist/protobuf.cjs, dist/ajv.cjs: dependencies in bundles of their own, loaded
  *   the first time they are used (see OWN_BUNDLES).
  *
  * Why: every kadm run pays for loading its code. Unbundled, Node resolved and read about 330 files
@@ -191,10 +191,10 @@ const common = {
  * Dependencies in bundles of their own, loaded (with a code cache, through the loader bin/run.js
  * required) the first time they are imported: yaml (the config file's parser, a quarter of a
  * megabyte), which the commands' bundle and the completion bundle would otherwise each hold a copy
- * of; avsc and protobufjs (the schema codecs, 0.5 MB together), which only runs that read or write
- * Avro or Protobuf use and which would otherwise be read with the commands' bundle on every run.
+ * of; avsc, protobufjs and ajv (the schema codecs, 0.6 MB together), which only runs that read or
+ * write Avro, Protobuf or JSON Schema use and which would otherwise be read with the commands' bundle on every run.
  */
-const OWN_BUNDLES = {yaml: 'yaml.cjs', avsc: 'avsc.cjs', protobufjs: 'protobuf.cjs'}
+const OWN_BUNDLES = {yaml: 'yaml.cjs', avsc: 'avsc.cjs', protobufjs: 'protobuf.cjs', ajv: 'ajv.cjs'}
 const ownBundles = {
   name: 'own-bundles',
   setup(b) {

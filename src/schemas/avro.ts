@@ -1,6 +1,7 @@
 import type * as Avsc from 'avsc'
 
 import {commonjsExports} from '../commonjs.js'
+import {avroJsonWriter} from './avro-json.js'
 import {BadSchemaError} from './errors.js'
 
 export type AvroType = Avsc.Type
@@ -30,9 +31,12 @@ export function parseAvro(lib: typeof Avsc, schema: string, references: string[]
   }
 }
 
-/** Avro binary -> the JSON encoding of the value (throws with avsc's reason when the bytes do not fit). */
-export function avroToJson(type: AvroType, bytes: Buffer): string {
-  return type.toString(type.fromBuffer(bytes))
+/**
+ * Avro binary -> the UTF-8 bytes of the value's JSON encoding (throws with avsc's reason when the
+ * bytes do not fit): written straight from the bytes where avroJsonWriter can, else by avsc.
+ */
+export function avroToJson(type: AvroType, bytes: Buffer): Buffer {
+  return avroJsonWriter(type)?.(bytes) ?? Buffer.from(type.toString(type.fromBuffer(bytes)))
 }
 
 /**

@@ -5,6 +5,7 @@ import type {ConsumedRecord} from '../domain/record-format.js'
 import {KadmError, UsageError} from '../errors.js'
 import {avroName, avroToJson, type AvroType, jsonToAvro, loadAvsc, parseAvro} from './avro.js'
 import {BadSchemaError} from './errors.js'
+import {type JsonSchema, jsonSchemaToJson, jsonToJsonSchema, loadAjv, parseJsonSchema} from './json-schema.js'
 import {type SchemaFormat, type SubjectStrategy} from './formats.js'
 import {jsonToProto, loadProtobuf, parseProto, type ProtoFile, protoToJson, type ProtoSchema, readMessageIndexes, readProtoImports, writeMessageIndexes} from './protobuf.js'
 import {type RegisteredSchema, RegistryError, type RegistryClient, type SchemaInput, type SchemaReference, type SchemaType} from './registry.js'
@@ -26,6 +27,7 @@ export async function readSchemaFile(path: string): Promise<SchemaInput> {
     const {main, imports} = await readProtoImports(path)
     parseProto(await loadProtobuf(), main, imports)
   }
+  if (schemaType === 'JSON') parseJsonSchema(await loadAjv(), schema, [], path)
   return {schema, schemaType}
 }
 
@@ -78,25 +80,30 @@ async function referencedSchemas(client: RegistryClient, references: SchemaRefer
   return (await referencedFiles(client, references)).map((f) => f.text)
 }
 
-/** A schema kadm can decode and encode with: Avro, or a .proto file (its messages by index). */
-type Codec = {kind: 'avro'; type: AvroType} | {kind: 'proto'; schema: ProtoSchema}
+/** A schema kadm can decode and encode with: Avro, a .proto file (its messages by index), or a JSON Schema. */
+type Codec = {kind: 'avro'; type: AvroType} | {kind: 'proto'; schema: ProtoSchema} | {kind: 'json'; schema: JsonSchema}
+
+/** The codec kind each --key-format/--value-format decodes with, and the registry's name of its schema type. */
+const CODEC_OF = {avro: 'avro', protobuf: 'proto', 'json-schema': 'json'} as const
+const SCHEMA_TYPE_OF = {avro: 'AVRO', proto: 'PROTOBUF', json: 'JSON'} as const
 
 /** The codec of a registered schema (its references fetched), or why there is none. */
 async function registryCodec(client: RegistryClient, found: RegisteredSchema, where: string): Promise<Codec> {
   if (found.schemaType === 'AVRO') return {kind: 'avro', type: parseAvro(await loadAvsc(), found.schema, await referencedSchemas(client, found.references), where)}
   if (found.schemaType === 'PROTOBUF') return {kind: 'proto', schema: parseProto(await loadProtobuf(), {name: where, text: found.schema}, await referencedFiles(client, found.references))}
-  throw new BadSchemaError(`${where} is a ${found.schemaType} schema: kadm decodes and encodes Avro and Protobuf only so far`)
+  if (found.schemaType === 'JSON') return {kind: 'json', schema: parseJsonSchema(await loadAjv(), found.schema, await referencedFiles(client, found.references), where)}
+  throw new BadSchemaError(`${where} is a ${String(found.schemaType)} schema: kadm decodes and encodes Avro, Protobuf and JSON Schema`)
 }
 
-/** The codec of a local schema file (.avsc, or .proto with its imports). */
-async function fileCodec(path: string, what: string): Promise<Codec> {
+/** The codec of a local schema file (.avsc, .proto with its imports, or a .json JSON Schema). */
+async function fileCodec(path: string): Promise<Codec> {
   const input = await readSchemaFile(path)
   if (input.schemaType === 'AVRO') return {kind: 'avro', type: parseAvro(await loadAvsc(), input.schema, [], path)}
   if (input.schemaType === 'PROTOBUF') {
     const {main, imports} = await readProtoImports(path)
     return {kind: 'proto', schema: parseProto(await loadProtobuf(), main, imports)}
   }
-  throw new UsageError(`--${what}-schema ${path}: kadm reads Avro (.avsc) and Protobuf (.proto) schema files only so far`)
+  return {kind: 'json', schema: parseJsonSchema(await loadAjv(), input.schema, [], path)}
 }
 
 /** Confluent's wire format: magic byte 0, the schema id (4 bytes, big-endian), the payload. */
@@ -106,11 +113,12 @@ export function wireHeader(id: number): Buffer {
   return header
 }
 
-type Decoded = {text: string} | {error: string} | {missing: number}
+/** A decoded field: the UTF-8 bytes of its JSON; or why it does not decode; or the schema id to fetch first. */
+type Decoded = {json: Buffer} | {error: string} | {missing: number}
 
 /**
  * Decodes one field (key or value) of consumed records: Confluent wire format with the schema
- * from the registry (Protobuf's message indexes after the id), or plain Avro or Protobuf binary
+ * from the registry (Protobuf's message indexes after the id), or plain Avro or Protobuf binary (or JSON)
  * with a local schema (Protobuf: the file's first message). decode() is synchronous: a schema id
  * it has not seen yet is `missing`, fetched by resolve() before the record is printed.
  */
@@ -121,9 +129,9 @@ export class FieldDecoder {
 
   static async create(format: SchemaFormat, client: RegistryClient | undefined, schemaFile: string | undefined, what: string): Promise<FieldDecoder> {
     if (schemaFile !== undefined) {
-      if (format === 'schema-registry') throw new UsageError(`--${what}-schema: a local schema decodes --${what}-format avro or protobuf`)
-      const codec = await fileCodec(schemaFile, what)
-      if (codec.kind !== (format === 'avro' ? 'avro' : 'proto')) throw new UsageError(`--${what}-schema ${schemaFile} is not a ${format} schema`)
+      if (format === 'schema-registry') throw new UsageError(`--${what}-schema: a local schema decodes --${what}-format avro, protobuf or json-schema`)
+      const codec = await fileCodec(schemaFile)
+      if (codec.kind !== CODEC_OF[format]) throw new UsageError(`--${what}-schema ${schemaFile} is not a ${format} schema`)
       return new FieldDecoder(format, undefined, codec)
     }
     if (!client) throw new UsageError(`--${what}-format ${format} needs a schema registry (--schema-registry-url, or a context's schema-registry) or a local schema (--${what}-schema FILE)`)
@@ -132,15 +140,15 @@ export class FieldDecoder {
 
   decode(bytes: Buffer): Decoded {
     try {
-      if (this.local) return {text: this.local.kind === 'avro' ? avroToJson(this.local.type, bytes) : protoToJson(this.local.schema.message([0]), bytes)}
+      if (this.local) return {json: decodeWith(this.local, bytes)}
       if (bytes.length < 5 || bytes[0] !== 0) return {error: 'not in the schema registry wire format (no magic byte 0 and schema id)'}
       const id = bytes.readUInt32BE(1)
       const codec = this.codecs.get(id)
       if (codec === undefined) return {missing: id}
       if (typeof codec === 'string') return {error: codec}
-      if (codec.kind === 'avro') return {text: avroToJson(codec.type, bytes.subarray(5))}
+      if (codec.kind !== 'proto') return {json: decodeWith(codec, bytes.subarray(5))}
       const {indexes, end} = readMessageIndexes(bytes, 5)
-      return {text: protoToJson(codec.schema.message(indexes), bytes.subarray(end))}
+      return {json: Buffer.from(protoToJson(codec.schema.message(indexes), bytes.subarray(end)))}
     } catch (error) {
       return {error: `does not decode with its schema: ${(error as Error).message}`}
     }
@@ -152,7 +160,7 @@ export class FieldDecoder {
       if (this.codecs.has(id)) continue
       try {
         const found = await this.client!.schema(id)
-        const wanted = {avro: 'AVRO', protobuf: 'PROTOBUF', 'schema-registry': found.schemaType}[this.format]
+        const wanted = this.format === 'schema-registry' ? found.schemaType : SCHEMA_TYPE_OF[CODEC_OF[this.format]]
         if (found.schemaType !== wanted) {
           this.codecs.set(id, `schema id ${id} is ${found.schemaType}, not ${wanted}`)
           continue
@@ -165,6 +173,13 @@ export class FieldDecoder {
       }
     }
   }
+}
+
+/** A payload without a wire header -> the UTF-8 bytes of its JSON (a Protobuf payload: the file's first message). */
+function decodeWith(codec: Codec, bytes: Buffer): Buffer {
+  if (codec.kind === 'avro') return avroToJson(codec.type, bytes)
+  if (codec.kind === 'json') return Buffer.from(jsonSchemaToJson(codec.schema, bytes))
+  return Buffer.from(protoToJson(codec.schema.message([0]), bytes))
 }
 
 /** What consume prints for a record that does not decode: one marker with the reason and the bytes. */
@@ -187,7 +202,7 @@ export class DecodingPrinter {
   private field(r: ConsumedRecord, decoder: FieldDecoder | undefined, bytes: Buffer | null, what: string): Buffer | null | number {
     if (!decoder || bytes === null) return bytes
     const decoded = decoder.decode(bytes)
-    if ('text' in decoded) return Buffer.from(decoded.text)
+    if ('json' in decoded) return decoded.json
     if ('missing' in decoded) {
       const ids = this.missing.get(decoder) ?? new Set()
       ids.add(decoded.missing)
@@ -284,14 +299,14 @@ export class FieldEncoder {
       return FieldEncoder.wire(await registryCodec(registry, found, `subject ${subject}`), found.id, subject)
     }
     const file = options.schemaFile!
-    const codec = await fileCodec(file, what)
+    const codec = await fileCodec(file)
     if (!client) {
       if (options.register) throw new UsageError('--register needs a schema registry (--schema-registry-url, or a context\'s schema-registry)')
       return new FieldEncoder(codec, undefined, undefined, undefined)
     }
-    const name = codec.kind === 'avro' ? avroName(codec.type) : codec.schema.firstName
+    const name = codec.kind === 'avro' ? avroName(codec.type) : codec.kind === 'proto' ? codec.schema.firstName : codec.schema.title
     const subject = subjectName(options.strategy, options.topic, what, name, file)
-    const input: SchemaInput = {schema: (await readSchemaFile(file)).schema, schemaType: codec.kind === 'avro' ? 'AVRO' : 'PROTOBUF'}
+    const input: SchemaInput = {schema: (await readSchemaFile(file)).schema, schemaType: SCHEMA_TYPE_OF[codec.kind]}
     if (codec.kind === 'proto') input.references = await protoReferences(client, file, options.register)
     const found = await client.lookup(subject, input)
     if (found) return FieldEncoder.wire(codec, found.id, subject)
@@ -301,7 +316,8 @@ export class FieldEncoder {
 
   /** JSON text -> the bytes to send; throws naming the field and the reason when it does not match. */
   encode(text: string): Buffer {
-    const body = this.codec.kind === 'avro' ? jsonToAvro(this.codec.type, text) : jsonToProto(this.codec.schema.message([0]), text)
+    const {codec} = this
+    const body = codec.kind === 'avro' ? jsonToAvro(codec.type, text) : codec.kind === 'json' ? jsonToJsonSchema(codec.schema, text) : jsonToProto(codec.schema.message([0]), text)
     return this.header ? Buffer.concat([this.header, body]) : body
   }
 }
@@ -309,6 +325,6 @@ export class FieldEncoder {
 /** The subject a strategy names: topic -> TOPIC-value, record -> the record's full name, topic-record -> TOPIC-NAME. */
 export function subjectName(strategy: SubjectStrategy, topic: string, what: 'key' | 'value', recordName: string | undefined, file: string): string {
   if (strategy === 'topic') return `${topic}-${what}`
-  if (!recordName) throw new UsageError(`--subject-strategy ${strategy}: ${file} has no named type (record) to name the subject after`)
+  if (!recordName) throw new UsageError(`--subject-strategy ${strategy}: ${file} has no named type (record, message, or a JSON Schema's title) to name the subject after`)
   return strategy === 'record' ? recordName : `${topic}-${recordName}`
 }

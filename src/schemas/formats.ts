@@ -4,7 +4,7 @@
  */
 
 /** The formats `console consume --key-format/--value-format` decode with a schema. */
-export const SCHEMA_FORMATS = ['avro', 'protobuf', 'schema-registry'] as const
+export const SCHEMA_FORMATS = ['avro', 'protobuf', 'json-schema', 'schema-registry'] as const
 export type SchemaFormat = (typeof SCHEMA_FORMATS)[number]
 
 export const SUBJECT_STRATEGIES = ['topic', 'record', 'topic-record'] as const

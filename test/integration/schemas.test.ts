@@ -233,6 +233,54 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     expect(execFileSync('protoc', ['-I', dir, '--decode=shop.Money', join(dir, 'common.proto')], {input: rawKey, encoding: 'utf8'})).toBe('currency: "USD"\ncents: 5\n')
   })
 
+  it('JSON Schema: produced as given when it matches (refused with the field otherwise), read back; kcat sees the id and the JSON; local files without a registry', async () => {
+    const schema = {
+      $schema: 'http://json-schema.org/draft-07/schema#', title: 'Order', type: 'object',
+      properties: {id: {type: 'integer'}, customer: {type: 'string'}, lines: {type: 'array', items: {type: 'object', properties: {sku: {type: 'string'}, qty: {type: 'integer', minimum: 1}}, required: ['sku', 'qty']}}},
+      required: ['id', 'customer'], additionalProperties: false,
+    }
+    await writeFile(join(dir, 'order.json'), JSON.stringify(schema))
+    await writeFile(join(dir, 'order-2020.json'), JSON.stringify({...schema, $schema: 'https://json-schema.org/draft/2020-12/schema'}))
+    const jsonOrders = [{id: 9007199254740993, customer: 'ada', lines: [{sku: 'x-1', qty: 2}]}, {id: 2, customer: 'bob', lines: []}]
+    // JSON.stringify would round 9007199254740993: the first line is written by hand, as a producer's input would be.
+    const first = '{"id":9007199254740993,"customer":"ada","lines":[{"sku":"x-1","qty":2}]}'
+    const second = JSON.stringify(jsonOrders[1])
+    const topic = await createTopic(bootstrap, uniqueName('jsonschema'))
+    const input = [first, JSON.stringify({id: 3, customer: 'cy', lines: [{sku: 'q', qty: 0}]}), JSON.stringify({id: 4, customer: 'dee', extra: true}), second].join('\n') + '\n'
+    const unregistered = await kadm(['console', 'produce', topic, '-b', bootstrap, ...sr(), '--value-schema', join(dir, 'order.json'), '--subject-strategy', 'topic-record'], {input})
+    expect([unregistered.code, unregistered.stderr.trim()]).toEqual([1, `error: ${join(dir, 'order.json')} is not registered under subject "${topic}-Order": pass --register to register it`])
+    const produced = await kadm(['console', 'produce', topic, '-b', bootstrap, ...sr(), '--value-schema', join(dir, 'order.json'), '--subject-strategy', 'topic-record', '--register'], {input})
+    expect(produced.code).toBe(1)
+    expect(produced.stderr).toContain('warning: line 2: value field /lines/0/qty: must be >= 1\n')
+    expect(produced.stderr).toContain('warning: line 3: value the record: must NOT have additional properties (extra)\n')
+    expect(produced.stderr).toContain('error: 2 records failed (2: does not match its schema)')
+
+    const got = JSON.parse((await kadm(['schemas', 'get', `${topic}-Order`, ...sr(), '-o', 'json'])).stdout)
+    expect([got.schemaType, JSON.parse(got.schema)]).toEqual(['JSON', schema])
+    for (const format of ['json-schema', 'schema-registry']) {
+      const consumed = await kadm(['console', 'consume', topic, '-b', bootstrap, ...sr(), '--from-beginning', '-e', '--value-format', format, '-q'])
+      expect(consumed.stdout).toBe(`${first}\n${second}\n`)
+    }
+    // The payload after the magic byte and the id is the JSON as given, digits and all.
+    const raw = execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', topic, '-c', '1', '-f', '%s'], {timeout: 60_000})
+    expect([raw[0], raw.readUInt32BE(1), raw.subarray(5).toString()]).toEqual([0, got.id, first])
+
+    // A registry schema of another draft is one line; so is a record (written by kcat) without the wire format.
+    const draft = await kadm(['console', 'produce', topic, '-b', bootstrap, ...sr(), '--value-schema', join(dir, 'order-2020.json')], {input: second + '\n'})
+    expect([draft.code, draft.stderr.trim()]).toEqual([1, `error: ${join(dir, 'order-2020.json')} declares $schema "https://json-schema.org/draft/2020-12/schema": kadm validates JSON Schema draft-07 (and schemas that declare no $schema)`])
+    execFileSync('kcat', ['-P', '-b', bootstrap, '-t', topic], {input: second + '\n', timeout: 60_000})
+    const mixed = await kadm(['console', 'consume', topic, '-b', bootstrap, ...sr(), '--from-beginning', '-e', '--value-format', 'json-schema', '-q'])
+    expect([mixed.code, mixed.stdout.split('\n')[2], mixed.stderr.trim()]).toEqual([1, `<undecodable: not in the schema registry wire format (no magic byte 0 and schema id); hex ${Buffer.from(second).toString('hex')}>`, `error: 1 record could not be decoded (first: ${topic}/0@2 value: not in the schema registry wire format (no magic byte 0 and schema id))`])
+
+    // No registry: plain JSON checked against the local file both ways.
+    const local = await createTopic(bootstrap, uniqueName('jsonschema-local'))
+    const plain = await kadm(['console', 'produce', local, '-b', bootstrap, '--value-schema', join(dir, 'order.json')], {input: `${second}\n{"id": "x", "customer": "z"}\n`})
+    expect([plain.code, plain.stderr.includes('warning: line 2: value field /id: must be integer\n')]).toEqual([1, true])
+    execFileSync('kcat', ['-P', '-b', bootstrap, '-t', local], {input: '{"id": 5}\n', timeout: 60_000})
+    const back = await kadm(['console', 'consume', local, '-b', bootstrap, '--from-beginning', '-e', '--value-format', 'json-schema', '--value-schema', join(dir, 'order.json'), '-q'])
+    expect([back.code, back.stdout]).toEqual([1, `${second}\n<undecodable: does not decode with its schema: the record: must have required property 'customer'; hex ${Buffer.from('{"id": 5}').toString('hex')}>\n`])
+  })
+
   it('takes the registry from a context, with basic auth from the environment, and never prints the secret', async () => {
     const config = join(dir, 'config.yaml')
     const secret = 'registry-s3cret-never-printed'

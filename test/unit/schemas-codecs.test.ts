@@ -24,7 +24,7 @@ describe('Avro JSON encoding', () => {
     ]
     for (const value of values) {
       const bytes = jsonToAvro(type, JSON.stringify(value))
-      expect(JSON.parse(avroToJson(type, bytes))).toEqual(value)
+      expect(JSON.parse(avroToJson(type, bytes).toString())).toEqual(value)
     }
   })
 
@@ -45,5 +45,85 @@ describe('Protobuf message indexes (Confluent wire format)', () => {
     expect(readMessageIndexes(bytes, 2)).toEqual({indexes: [2, 70], end: 6})
     expect(readMessageIndexes(Buffer.from([0, 0x0A]), 0)).toEqual({indexes: [0], end: 1})
     expect(() => readMessageIndexes(Buffer.from([4, 0x80]), 0)).toThrow('message indexes run past the end of the record')
+  })
+})
+
+describe('JSON Schema (draft-07)', () => {
+  const ORDER = JSON.stringify({
+    $schema: 'http://json-schema.org/draft-07/schema#', title: 'Order', type: 'object',
+    properties: {id: {type: 'integer'}, customer: {$ref: 'customer.json'}, lines: {type: 'array', items: {type: 'string'}}},
+    required: ['id'], additionalProperties: false,
+  })
+  const CUSTOMER = JSON.stringify({type: 'object', properties: {name: {type: 'string'}}, required: ['name']})
+
+  it('sends a matching record as given (numbers beyond 2^53 kept) and reads it back', async () => {
+    const {jsonSchemaToJson, jsonToJsonSchema, loadAjv, parseJsonSchema} = await import('../../src/schemas/json-schema.js')
+    const schema = parseJsonSchema(await loadAjv(), ORDER, [{name: 'customer.json', text: CUSTOMER}])
+    expect(schema.title).toBe('Order')
+    const text = ' {"id": 9007199254740993, "customer": {"name": "Ann"}, "lines": ["a"]} '
+    const bytes = jsonToJsonSchema(schema, text)
+    expect(bytes.toString()).toBe(text.trim())
+    expect(jsonSchemaToJson(schema, bytes)).toBe(text.trim())
+  })
+
+  it('names the field and the reason when a record does not match, and refuses other drafts and bad schemas', async () => {
+    const {jsonSchemaToJson, jsonToJsonSchema, loadAjv, parseJsonSchema} = await import('../../src/schemas/json-schema.js')
+    const Ajv = await loadAjv()
+    const schema = parseJsonSchema(Ajv, ORDER, [{name: 'customer.json', text: CUSTOMER}])
+    expect(() => jsonToJsonSchema(schema, '{"id": "x"}')).toThrow('field /id: must be integer')
+    expect(() => jsonToJsonSchema(schema, '{"lines": []}')).toThrow("the record: must have required property 'id'")
+    expect(() => jsonToJsonSchema(schema, '{"id": 1, "extra": 2}')).toThrow('the record: must NOT have additional properties (extra)')
+    expect(() => jsonToJsonSchema(schema, '{"id": 1, "customer": {}}')).toThrow("field /customer: must have required property 'name'")
+    expect(() => jsonToJsonSchema(schema, '{"id": 1,')).toThrow(/^not JSON: /)
+    expect(() => jsonSchemaToJson(schema, Buffer.from('{"id": 1.5}'))).toThrow('field /id: must be integer')
+    expect(() => parseJsonSchema(Ajv, JSON.stringify({$schema: 'https://json-schema.org/draft/2020-12/schema'}), [], 'x.json')).toThrow('x.json declares $schema "https://json-schema.org/draft/2020-12/schema": kadm validates JSON Schema draft-07 (and schemas that declare no $schema)')
+    expect(() => parseJsonSchema(Ajv, '{"type": 3}', [], 'y.json')).toThrow(/^bad schema: y\.json: /)
+    expect(() => parseJsonSchema(Ajv, '[1]', [], 'z.json')).toThrow('bad schema: z.json: a JSON Schema is an object')
+  })
+})
+
+describe('Avro binary straight to JSON (the fast path of consume)', () => {
+  it('writes exactly the bytes avsc writes, for random values of every kind of type', async () => {
+    const {avroJsonWriter} = await import('../../src/schemas/avro-json.js')
+    const lib = await loadAvsc()
+    const recursive = {type: 'record', name: 'Node', fields: [{name: 'label', type: 'string'}, {name: 'next', type: ['null', 'Node']}]}
+    for (const schema of [SCHEMA, recursive, {type: 'map', values: ['null', 'double', 'bytes']}, {type: 'array', items: 'float'}, 'string', 'long']) {
+      const type = parseAvro(lib, JSON.stringify(schema))
+      const write = avroJsonWriter(type)!
+      expect(write).toBeDefined()
+      for (let i = 0; i < 300; i++) {
+        const bytes = type.toBuffer(type.random())
+        const expected = type.toString(type.fromBuffer(bytes))
+        expect(write(bytes)?.toString()).toBe(expected)
+      }
+    }
+    // Strings that need escaping or are not ASCII, and numbers JSON has no word for.
+    const type = parseAvro(lib, JSON.stringify({type: 'record', name: 'R', fields: [{name: 's', type: 'string'}, {name: 'd', type: 'double'}, {name: 'f', type: 'float'}]}))
+    for (const value of [{s: 'qu"ote\\\n\t\u0001é\u2028😀', d: Number.NaN, f: Number.POSITIVE_INFINITY}, {s: '', d: -0, f: 1.1}]) {
+      const bytes = type.toBuffer(value)
+      expect(avroJsonWriter(type)!(bytes)?.toString()).toBe(type.toString(type.fromBuffer(bytes)))
+    }
+  })
+
+  it('gives up where avsc must decode and say what is wrong: truncated, trailing bytes, bad indexes, unsafe longs, keys an object reorders', async () => {
+    const {avroJsonWriter} = await import('../../src/schemas/avro-json.js')
+    const lib = await loadAvsc()
+    const type = parseAvro(lib, JSON.stringify(SCHEMA))
+    const write = avroJsonWriter(type)!
+    const bytes = type.toBuffer(type.random())
+    expect(write(bytes.subarray(0, bytes.length - 1))).toBeUndefined()
+    expect(write(Buffer.concat([bytes, Buffer.from([0])]))).toBeUndefined()
+    const e = parseAvro(lib, JSON.stringify({type: 'enum', name: 'E', symbols: ['A']}))
+    expect(avroJsonWriter(e)!(Buffer.from([2]))).toBeUndefined()
+    const u = parseAvro(lib, JSON.stringify(['null', 'int']))
+    expect(avroJsonWriter(u)!(Buffer.from([4]))).toBeUndefined()
+    const l = parseAvro(lib, '"long"')
+    expect(avroJsonWriter(l)!(Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toBeUndefined()
+    const m = parseAvro(lib, JSON.stringify({type: 'map', values: 'int'}))
+    for (const value of [{b: 1, 2: 2}, {['__proto__']: 1}]) expect(avroJsonWriter(m)!(m.toBuffer(value))).toBeUndefined()
+    // avroToJson then says it in avsc's words.
+    const {avroToJson} = await import('../../src/schemas/avro.js')
+    expect(() => avroToJson(e, Buffer.from([2]))).toThrow()
+    expect(avroToJson(m, m.toBuffer({b: 1, 2: 2})).toString()).toBe('{"2":2,"b":1}')
   })
 })

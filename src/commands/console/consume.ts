@@ -61,10 +61,10 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     until: Flags.string({summary: 'Stop before this offset (N) or at this time ([@]<time>, as --offset).'}),
     timezone: timezoneFlag('an --offset @<time> or --until'),
     format: Flags.string({char: 'f', summary: 'Line template: %t topic, %p partition, %o offset, %k key, %v value, %T timestamp, %h headers, %K/%S key/value size.'}),
-    'key-format': Flags.string({summary: 'How keys are printed; avro, protobuf and schema-registry decode them to JSON (see Schemas).', options: [...BINARY_FORMATS, ...SCHEMA_FORMATS], default: 'string'}),
-    'value-format': Flags.string({summary: 'How values are printed (json is indented on a terminal); avro, protobuf and schema-registry decode them to JSON.', options: [...BINARY_FORMATS, ...SCHEMA_FORMATS], default: 'string'}),
-    'key-schema': Flags.string({summary: 'Local schema of the keys (.avsc, or .proto: its first message) for plain Avro or Protobuf binary without a registry.'}),
-    'value-schema': Flags.string({summary: 'Local schema of the values (.avsc, or .proto: its first message) for plain Avro or Protobuf binary without a registry.'}),
+    'key-format': Flags.string({summary: 'How keys are printed; avro, protobuf, json-schema and schema-registry decode them to JSON (see Schemas).', options: [...BINARY_FORMATS, ...SCHEMA_FORMATS], default: 'string'}),
+    'value-format': Flags.string({summary: 'How values are printed (json is indented on a terminal); avro, protobuf, json-schema and schema-registry decode them to JSON.', options: [...BINARY_FORMATS, ...SCHEMA_FORMATS], default: 'string'}),
+    'key-schema': Flags.string({summary: 'Local schema of the keys (.avsc, .proto: its first message, or .json) for plain Avro, Protobuf or JSON without a registry.'}),
+    'value-schema': Flags.string({summary: 'Local schema of the values (.avsc, .proto: its first message, or .json) for plain Avro, Protobuf or JSON without a registry.'}),
     ...registryUrlFlag,
     grep: Flags.string({summary: 'Only records whose key or value matches this regular expression.'}),
     header: Flags.string({summary: 'Only records with this header, k=v (repeatable; all must match).', multiple: true, multipleNonGreedy: true}),
@@ -206,7 +206,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
   private async decoders(flags: {'key-format': string; 'value-format': string; 'key-schema'?: string; 'value-schema'?: string; 'schema-registry-url'?: string; context?: string; 'config-file'?: string; timeout: string}) {
     const schemaFormat = (f: string) => (SCHEMA_FORMATS as readonly string[]).includes(f)
     for (const what of ['key', 'value'] as const) {
-      if (flags[`${what}-schema`] !== undefined && !schemaFormat(flags[`${what}-format`])) throw new UsageError(`--${what}-schema decodes with --${what}-format avro or protobuf`)
+      if (flags[`${what}-schema`] !== undefined && !schemaFormat(flags[`${what}-format`])) throw new UsageError(`--${what}-schema decodes with --${what}-format avro, protobuf or json-schema`)
     }
     const printed = (f: string): BinaryFormat => (schemaFormat(f) ? (this.format === 'json' || process.stdout.isTTY ? 'json' : 'string') : (f as BinaryFormat))
     const result = {keyFormat: printed(flags['key-format']), valueFormat: printed(flags['value-format']), key: undefined as import('../../schemas/codec.js').FieldDecoder | undefined, value: undefined as import('../../schemas/codec.js').FieldDecoder | undefined}

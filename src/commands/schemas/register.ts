@@ -20,7 +20,7 @@ export interface RegisterResult {
 
 export default class SchemasRegister extends KadmCommand {
   static summary = 'Register a schema file under a subject (a new version when it differs from what is there).'
-  static description = 'The file is checked locally first (an Avro or Protobuf schema must parse). The imports of a .proto file (read from its directory) are registered first, each under its import name as subject, and referenced. --dry-run registers nothing: it says whether the subject holds the schema already and, if not, whether the registry would accept it (compatibility); exit 3 when it would not.'
+  static description = 'The file is checked locally first (an Avro, Protobuf or JSON Schema must parse). The imports of a .proto file (read from its directory) are registered first, each under its import name as subject, and referenced. --dry-run registers nothing: it says whether the subject holds the schema already and, if not, whether the registry would accept it (compatibility); exit 3 when it would not.'
   static examples = [
     {description: 'Register', command: '<%= config.bin %> <%= command.id %> orders-value order.avsc'},
     {description: 'What would happen', command: '<%= config.bin %> <%= command.id %> orders-value order-v2.avsc --dry-run'},

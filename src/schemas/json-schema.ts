@@ -1,0 +1,100 @@
+import type * as AjvModule from 'ajv'
+
+import {commonjsExports} from '../commonjs.js'
+import {BadSchemaError} from './errors.js'
+
+type Ajv = AjvModule.Ajv
+type AjvClass = typeof AjvModule.Ajv
+
+let ajvClass: AjvClass | undefined
+
+/** ajv, loaded on first use (most kadm runs never see a JSON Schema record). */
+export async function loadAjv(): Promise<AjvClass> {
+  ajvClass ??= commonjsExports(await import('ajv')) as unknown as AjvClass
+  return ajvClass
+}
+
+/** A JSON Schema: the check of a value, and its title (what the record strategies name a subject after). */
+export interface JsonSchema {
+  /** Undefined when the value matches, else "field /a/b: reason". */
+  check(value: unknown): string | undefined
+  title: string | undefined
+}
+
+/** The drafts kadm validates with: ajv's default, draft-07 (what Confluent's serializers and Apicurio write). */
+const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/
+
+function parseJson(text: string, where: string): Record<string, unknown> | boolean {
+  let schema: unknown
+  try {
+    schema = JSON.parse(text)
+  } catch (error) {
+    throw new BadSchemaError(`bad schema: ${where}: not JSON: ${(error as Error).message}`)
+  }
+  if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) throw new BadSchemaError(`bad schema: ${where}: a JSON Schema is an object`)
+  const declared = typeof schema === 'object' ? (schema as Record<string, unknown>).$schema : undefined
+  if (declared !== undefined && !(typeof declared === 'string' && DRAFT_07.test(declared))) {
+    throw new BadSchemaError(`${where} declares $schema ${JSON.stringify(declared)}: kadm validates JSON Schema draft-07 (and schemas that declare no $schema)`)
+  }
+  return schema as Record<string, unknown> | boolean
+}
+
+/**
+ * Compiles a JSON Schema (text) with the schemas it refers to (`references`, each under the name
+ * a `$ref` uses for it, as a registry's schema references are). Formats ("date-time", ...) are
+ * not checked: ajv leaves them to a separate package, and a producer's own serializer may not
+ * check them either.
+ */
+export function parseJsonSchema(Ajv: AjvClass, text: string, references: Array<{name: string; text: string}> = [], where = 'JSON Schema'): JsonSchema {
+  const schema = parseJson(text, where)
+  const ajv: Ajv = new Ajv({strict: false, validateFormats: false, allErrors: false})
+  let validate: AjvModule.ValidateFunction
+  try {
+    for (const ref of references) ajv.addSchema(parseJson(ref.text, ref.name) as object, ref.name)
+    validate = ajv.compile(schema as object)
+  } catch (error) {
+    throw new BadSchemaError(`bad schema: ${where}: ${(error as Error).message}`)
+  }
+  return {
+    check(value) {
+      if (validate(value)) return undefined
+      const [first] = validate.errors ?? []
+      if (!first) return 'does not match the schema'
+      const field = first.instancePath ? `field ${first.instancePath}` : 'the record'
+      const detail = first.keyword === 'additionalProperties' ? ` (${String((first.params as {additionalProperty?: string}).additionalProperty)})` : ''
+      return `${field}: ${first.message ?? first.keyword}${detail}`
+    },
+    title: typeof schema === 'object' && typeof schema.title === 'string' ? schema.title : undefined,
+  }
+}
+
+/**
+ * A JSON record (one input line) checked against the schema -> the bytes to send: the text as
+ * given, trimmed (re-serialising would round numbers beyond 2^53 that the schema allows). Throws
+ * naming the field and the reason when it does not match.
+ */
+export function jsonToJsonSchema(schema: JsonSchema, text: string): Buffer {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new Error(`not JSON: ${(error as Error).message}`)
+  }
+  const problem = schema.check(value)
+  if (problem) throw new Error(problem)
+  return Buffer.from(text.trim())
+}
+
+/** A payload -> its JSON text, checked against the schema (throws with the reason when it is not JSON or does not match). */
+export function jsonSchemaToJson(schema: JsonSchema, bytes: Buffer): string {
+  const text = bytes.toString('utf8')
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new Error(`not JSON: ${(error as Error).message}`)
+  }
+  const problem = schema.check(value)
+  if (problem) throw new Error(problem)
+  return text.trim()
+}
