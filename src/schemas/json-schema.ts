@@ -68,12 +68,8 @@ export function parseJsonSchema(Ajv: AjvClass, text: string, references: Array<{
   }
 }
 
-/**
- * A JSON record (one input line) checked against the schema -> the bytes to send: the text as
- * given, trimmed (re-serialising would round numbers beyond 2^53 that the schema allows). Throws
- * naming the field and the reason when it does not match.
- */
-export function jsonToJsonSchema(schema: JsonSchema, text: string): Buffer {
+/** `text` parsed and checked against the schema; throws "not JSON: ..." or the field and the reason. */
+function check(schema: JsonSchema, text: string): void {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -82,19 +78,20 @@ export function jsonToJsonSchema(schema: JsonSchema, text: string): Buffer {
   }
   const problem = schema.check(value)
   if (problem) throw new Error(problem)
+}
+
+/**
+ * A JSON record (one input line) checked against the schema -> the bytes to send: the text as
+ * given, trimmed (re-serialising would round numbers beyond 2^53 that the schema allows).
+ */
+export function jsonToJsonSchema(schema: JsonSchema, text: string): Buffer {
+  check(schema, text)
   return Buffer.from(text.trim())
 }
 
-/** A payload -> its JSON text, checked against the schema (throws with the reason when it is not JSON or does not match). */
+/** A payload -> its JSON text, once checked against the schema. */
 export function jsonSchemaToJson(schema: JsonSchema, bytes: Buffer): string {
   const text = bytes.toString('utf8')
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (error) {
-    throw new Error(`not JSON: ${(error as Error).message}`)
-  }
-  const problem = schema.check(value)
-  if (problem) throw new Error(problem)
+  check(schema, text)
   return text.trim()
 }
