@@ -1,10 +1,9 @@
 import {type CheckSnapshot, type TopicConfigs} from '../domain/cluster-check.js'
 import {partitionKey} from '../domain/lag.js'
-import {withState} from '../domain/partition-state.js'
 import type {KafkaConnection} from './client.js'
-import {describeConfigs, MIN_ISR} from './configs.js'
+import {describeConfigs, MIN_ISR, minIsrFrom} from './configs.js'
 import {loadGroupLags, recordKey, recordTimestamps, type RecordAt} from './groups.js'
-import {addingReplicasFor, describeLogDirs, topicsOf} from './partitions.js'
+import {addingReplicasFor, describeLogDirs, partitionStates, topicsOf} from './partitions.js'
 
 /** The topic configs the checks read, asked for in one DescribeConfigs per broker. */
 const CHECKED_CONFIGS = [MIN_ISR, 'unclean.leader.election.enable', 'cleanup.policy', 'retention.ms', 'retention.bytes', 'segment.ms', 'segment.bytes']
@@ -38,19 +37,7 @@ export async function loadCheckSnapshot(connection: KafkaConnection, scope: Chec
     loadGroupLags(connection, {groupIds: scope.groupIds, timeLag: true, logStarts: true}),
   ])
   const configsOf = new Map(configs.map((r) => [r.name, Object.fromEntries(r.configs.map((c) => [c.name, c.value]))]))
-  const live = new Set(brokers)
-  const partitions = topics.flatMap((t) => [...t.partitions].sort((a, b) => a.partition - b.partition).map((p) => {
-    const minIsr = configsOf.get(t.name)?.[MIN_ISR]
-    return withState({
-      topic: t.name,
-      partition: p.partition,
-      leader: p.leader,
-      replicas: p.replicas,
-      isr: p.isr,
-      offlineReplicas: p.offlineReplicas,
-      addingReplicas: adding.get(`${t.name}\u0000${p.partition}`) ?? [],
-    }, minIsr !== null && minIsr !== undefined && /^\d+$/.test(minIsr) ? Number(minIsr) : null, live)
-  }))
+  const partitions = partitionStates(topics, minIsrFrom(configs), adding, new Set(brokers))
   const topicConfigs: TopicConfigs[] = topics.map((t) => ({
     topic: t.name,
     internal: t.isInternal,

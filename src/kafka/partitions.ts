@@ -61,7 +61,15 @@ export async function describePartitions(connection: KafkaConnection, options: T
   } catch (error) {
     options.onWarning?.(`cannot list reassignments (${(error as Error).message}): replicas being added count as out of sync`)
   }
-  const live = new Set(metadata.brokers.map((b) => b.nodeId))
+  return partitionStates(topics, minIsr, adding, new Set(metadata.brokers.map((b) => b.nodeId)))
+}
+
+/**
+ * Each partition of `topics`, in partition order, with its health markers: `minIsr` by topic name,
+ * `adding` (the replicas a reassignment is adding) by addingReplicasFor's key, `live` the brokers
+ * the metadata lists.
+ */
+export function partitionStates(topics: readonly MetadataTopic[], minIsr: ReadonlyMap<string, number>, adding: ReadonlyMap<string, number[]>, live: ReadonlySet<number>): PartitionState[] {
   return topics.flatMap((t) => [...t.partitions].sort((a, b) => a.partition - b.partition).map((p) => withState({
     topic: t.name,
     partition: p.partition,
