@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {mkdirSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync} from 'node:fs'
 import {homedir} from 'node:os'
@@ -142,4 +143,34 @@ export function checkoutCodeCaches(): Map<string, number> {
 export function codeCachesWritten(before: Map<string, number>, after: Map<string, number>): string[] {
   const names = new Set([...before.keys(), ...after.keys()])
   return [...names].filter((name) => before.get(name) !== after.get(name)).sort()
+}
+
+/** A word for `sh -c`, quoted. */
+export const shellQuote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`
+
+/**
+ * Runs kadm (with --no-color) on a pseudo-terminal (util-linux `script`: stdin, stdout and stderr
+ * are the terminal) as a person at it would: after each piece of output, `respond` sees everything
+ * the terminal got so far and may type into it (`end` closes the input after). Killed after 60 s.
+ * Returns the exit code and what the terminal got.
+ */
+export async function kadmOnTerminal(args: string[], options: {env?: NodeJS.ProcessEnv; respond?: (output: string, type: (keys: string, end?: boolean) => void) => void} = {}): Promise<{code: number | null; output: string}> {
+  const command = [process.execPath, BIN, ...args, '--no-color'].map(shellQuote).join(' ')
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? kadmEnv()})
+    let output = ''
+    const type = (keys: string, end = false) => (end ? child.stdin.end(keys) : child.stdin.write(keys))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    const read = (d: Buffer) => {
+      output += d
+      options.respond?.(output, type)
+    }
+    child.stdout.on('data', read)
+    child.stderr.on('data', read)
+    child.once('error', reject)
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, output})
+    })
+  })
 }

@@ -1,10 +1,9 @@
-import {spawn} from 'node:child_process'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {BIN, createTopic, kadm, kadmEnv, kadmJson, ROOT, uniqueName} from '../helpers/kadm.js'
+import {BIN, createTopic, kadm, kadmEnv, kadmJson, kadmOnTerminal, ROOT, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 import {TESTED_KAFKA_VERSIONS} from '../../src/local/versions.js'
@@ -130,30 +129,17 @@ describe('--config-file is kadm\'s config file, --config a topic config', () => 
 })
 
 /**
- * Runs kadm on a pseudo-terminal (util-linux `script`) and, once the confirmation prompt shows,
- * types `answer` as a person would ("n" and Enter, or Ctrl-C: \x03).
+ * Runs kadm on a pseudo-terminal and, once the confirmation prompt shows, types `answer` as a
+ * person would ("n" and Enter, or Ctrl-C: \x03).
  */
 async function answerPrompt(args: string[], answer: string): Promise<{code: number | null; output: string}> {
-  const command = [process.execPath, BIN, ...args, '--no-color'].join(' ')
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env: kadmEnv()})
-    let output = ''
-    let answered = false
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    const read = (d: Buffer) => {
-      output += d
-      if (!answered && /\(y\/N\)/.test(output)) {
-        answered = true
-        child.stdin.end(answer)
-      }
-    }
-    child.stdout.on('data', read)
-    child.stderr.on('data', read)
-    child.once('error', reject)
-    child.once('close', (code) => {
-      clearTimeout(timer)
-      resolve({code, output})
-    })
+  let answered = false
+  return kadmOnTerminal(args, {
+    respond(output, type) {
+      if (answered || !/\(y\/N\)/.test(output)) return
+      answered = true
+      type(answer, true)
+    },
   })
 }
 

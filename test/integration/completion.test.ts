@@ -1,4 +1,4 @@
-import {execFileSync, spawn} from 'node:child_process'
+import {execFileSync} from 'node:child_process'
 import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -6,7 +6,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {cacheFile, readNames} from '../../src/completion/names.js'
-import {BIN, createTopic, kadm, kadmEnv, uniqueName} from '../helpers/kadm.js'
+import {BIN, createTopic, kadm, kadmEnv, kadmOnTerminal, shellQuote, uniqueName} from '../helpers/kadm.js'
 import {kafkaTool} from '../helpers/kafka-tools.js'
 import {runProcess} from '../helpers/process.js'
 
@@ -35,7 +35,6 @@ async function sh(shell: string, args: string[], script: string, extra: NodeJS.P
   return result.stdout.split('\n').filter(Boolean)
 }
 
-const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`
 
 /** bash: the words as bash splits them (COMP_WORDS, = a word of its own), _kadm_complete run as bash-completion runs it; COMPREPLY. */
 function bash(words: string[], extra: NodeJS.ProcessEnv = {}, prelude = ''): Promise<string[]> {
@@ -44,8 +43,8 @@ function bash(words: string[], extra: NodeJS.ProcessEnv = {}, prelude = ''): Pro
     'source /usr/share/bash-completion/bash_completion',
     'source <(kadm completion bash)',
     prelude,
-    `COMP_WORDS=(${words.map(quote).join(' ')}); COMP_CWORD=${words.length - 1}`,
-    `COMP_LINE=${quote(line)}; COMP_POINT=\${#COMP_LINE}`,
+    `COMP_WORDS=(${words.map(shellQuote).join(' ')}); COMP_CWORD=${words.length - 1}`,
+    `COMP_LINE=${shellQuote(line)}; COMP_POINT=\${#COMP_LINE}`,
     '_kadm_complete',
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n'), extra)
@@ -58,7 +57,7 @@ function zsh(words: string[], setup = 'source <(kadm completion zsh)'): Promise<
     '_describe() { local name=$4; print -rl -- "${(@P)name}"; }',
     '_files() { print -r -- "_files called"; }',
     setup,
-    `words=(${words.map(quote).join(' ')}); CURRENT=${words.length}`,
+    `words=(${words.map(shellQuote).join(' ')}); CURRENT=${words.length}`,
     '_kadm',
   ].join('\n'))
 }
@@ -66,7 +65,7 @@ function zsh(words: string[], setup = 'source <(kadm completion zsh)'): Promise<
 /** fish: `complete -C LINE` with the script sourced (or installed); value<TAB>description lines. */
 function fish(line: string, source = true): Promise<string[]> {
   // Installed: fish finds it in $XDG_CONFIG_HOME/fish/completions (the scratch one), which --no-config would skip.
-  return sh('fish', source ? ['--no-config', '-c'] : ['-c'], `${source ? 'kadm completion fish | source; ' : ''}complete -C ${quote(line)}`)
+  return sh('fish', source ? ['--no-config', '-c'] : ['-c'], `${source ? 'kadm completion fish | source; ' : ''}complete -C ${shellQuote(line)}`)
 }
 
 async function until<T>(what: string, read: () => Promise<T> | T, ok: (value: T) => boolean): Promise<T> {
@@ -82,7 +81,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kadm-completion-'))
   // `kadm` on PATH, as the scripts call it; scratch HOME and XDG dirs (no real dotfiles touched).
   await mkdir(join(dir, 'bin'))
-  await writeFile(join(dir, 'bin', 'kadm'), `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(BIN)} "$@"\n`)
+  await writeFile(join(dir, 'bin', 'kadm'), `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(BIN)} "$@"\n`)
   await chmod(join(dir, 'bin', 'kadm'), 0o755)
   env = kadmEnv({
     PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
@@ -205,44 +204,33 @@ describe('kadm completion SHELL --install, into a scratch HOME and XDG dirs', ()
     }
     // Loaded the shells' own way: bash-completion's loader, zsh's $fpath autoload, fish's completions folder.
     expect(await sh('bash', ['--norc', '-c'], 'source /usr/share/bash-completion/bash_completion; __load_completion kadm; complete -p kadm')).toEqual(['complete -F _kadm_complete kadm'])
-    expect(await zsh(['kadm', 'contexts', 'u'], `fpath=(${quote(join(dir, 'data', 'zsh', 'site-functions'))} $fpath); autoload -Uz _kadm`)).toEqual(['use:Make a context the current one (used when no -b, KADM_BOOTSTRAP_SERVER or --context is given).'])
+    expect(await zsh(['kadm', 'contexts', 'u'], `fpath=(${shellQuote(join(dir, 'data', 'zsh', 'site-functions'))} $fpath); autoload -Uz _kadm`)).toEqual(['use:Make a context the current one (used when no -b, KADM_BOOTSTRAP_SERVER or --context is given).'])
     expect(await fish('kadm completion ', false)).toEqual(['bash', 'fish', 'zsh'])
   })
 })
 
 /**
- * Runs kadm on a pseudo-terminal (util-linux `script`); once the picker shows, types `typed`, waits
- * until the list has `pick` under the cursor and presses Enter. Returns what the terminal got.
+ * Runs kadm on a pseudo-terminal; once the picker shows, types `typed`, waits until the list has
+ * `pick` under the cursor and presses Enter. Returns what the terminal got.
  */
 async function onTerminal(args: string[], picker?: {typed: string; pick: string}): Promise<{code: number | null; output: string}> {
-  const command = [process.execPath, BIN, ...args, '--no-color'].map(quote).join(' ')
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe'], env})
-    let output = ''
-    let step = 0
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    const read = (d: Buffer) => {
-      output += d
+  let step = 0
+  return kadmOnTerminal(args, {
+    env,
+    respond(output, type) {
       if (!picker) return
       if (step === 0 && output.includes('(type to search)')) {
         step = 1
-        child.stdin.write(picker.typed)
+        type(picker.typed)
       } else if (step === 1) {
         // The latest frame, colours dropped: the search term as typed, and the name to pick under the cursor.
         const frame = output.slice(output.lastIndexOf('(type to search)')).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
         if (frame.startsWith(`(type to search) ${picker.typed}\r\n\u276f ${picker.pick}\r\n`)) {
           step = 2
-          child.stdin.write('\r')
+          type('\r')
         }
       }
-    }
-    child.stdout.on('data', read)
-    child.stderr.on('data', read)
-    child.once('error', reject)
-    child.once('close', (code) => {
-      clearTimeout(timer)
-      resolve({code, output})
-    })
+    },
   })
 }
 
