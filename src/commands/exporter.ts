@@ -50,7 +50,7 @@ export default class Exporter extends ClusterCommand {
         connection = await KafkaConnection.open(settings, {timeoutMs, verbose: Boolean(flags.verbose)})
         const metadata = await connection.metadata([])
         for (const b of metadata.brokers) seen.set(b.nodeId, `${b.host}:${b.port}`)
-        const snapshot = await loadCheckSnapshot(connection, {topics: [], regex: false, groupIds: null, emptyGroupAges: true})
+        const snapshot = await loadCheckSnapshot(connection, {topics: [], regex: false, groupIds: null, emptyGroupAges: true, compactKeys: true})
         const silent = new Set(connection.gaps.map((g) => g.nodeId))
         const brokers: BrokerUp[] = [...seen].sort(([a], [b]) => a - b).map(([broker, address]) => ({broker, address, up: snapshot.brokers.includes(broker) && !silent.has(broker)}))
         return renderExporterMetrics(snapshot, checkReport(snapshot, thresholds), brokers, Date.now() - started)

@@ -29,6 +29,7 @@ export const CHECKS = {
   'offsets-below-log-start': {category: 'consumers', severity: 'error'},
   'empty-group': {category: 'consumers', severity: 'warn'},
   'segment-above-retention': {category: 'config', severity: 'warn'},
+  'compact-without-keys': {category: 'config', severity: 'warn'},
 } as const satisfies Record<string, {category: string; severity: Severity}>
 export type CheckId = keyof typeof CHECKS
 export const CHECK_IDS = Object.keys(CHECKS) as CheckId[]
@@ -108,6 +109,8 @@ export interface CheckSnapshot {
   placement: Array<{leader: number; replicas: readonly number[]}>
   topics: TopicConfigs[]
   logDirs: LogDirState[]
+  /** Partitions (topic-N) of compacted topics where a sampled record (the first or the last) has a null key. */
+  keyless: string[]
   groups: GroupLag[]
   /** Log start offset per "topic\u0000partition" of the groups' partitions. */
   logStarts: ReadonlyMap<string, number>
@@ -253,6 +256,9 @@ export function runChecks(s: CheckSnapshot, t: Thresholds, enabled: ReadonlySet<
   }).map((t) => t.topic)
   add('segment-above-retention', `${plural(contradictions.length, 'topic')} whose segment.ms or segment.bytes is larger than retention.ms or retention.bytes`, contradictions,
     'retention deletes whole closed segments only: the active segment outgrows the retention asked for', `kadm configs get topic ${contradictions[0] ?? 'NAME'}`)
+  const keylessTopics = [...new Set(s.keyless.map((p) => p.slice(0, p.lastIndexOf('-'))))].sort()
+  add('compact-without-keys', `${plural(keylessTopics.length, 'compacted topic')} holding records without keys (${plural(s.keyless.length, 'partition')}: ${[...s.keyless].sort().join(', ')})`, keylessTopics,
+    'compaction keeps the last record per key: the cleaner deletes keyless records, and producers that send no key are refused (INVALID_RECORD)', `kadm configs get topic ${keylessTopics[0] ?? 'NAME'}`)
 
   const order = (f: Finding) => (f.severity === 'error' ? 0 : 1) * 100 + CHECK_IDS.indexOf(f.check)
   return findings.sort((a, b) => order(a) - order(b))

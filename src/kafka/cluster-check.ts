@@ -2,8 +2,10 @@ import {type CheckSnapshot, type TopicConfigs} from '../domain/cluster-check.js'
 import {partitionKey} from '../domain/lag.js'
 import type {KafkaConnection} from './client.js'
 import {describeConfigs, MIN_ISR, minIsrFrom} from './configs.js'
-import {loadGroupLags, recordKey, recordTimestamps, type RecordAt} from './groups.js'
+import {firstRecords, loadGroupLags, recordKey, recordTimestamps, type RecordAt} from './groups.js'
+import {listOffsetsMany} from './offsets.js'
 import {addingReplicasFor, describeLogDirs, partitionStates, topicsOf} from './partitions.js'
+import type {MetadataTopic} from './protocol/metadata.js'
 
 /** The topic configs the checks read, asked for in one DescribeConfigs per broker. */
 const CHECKED_CONFIGS = [MIN_ISR, 'unclean.leader.election.enable', 'cleanup.policy', 'retention.ms', 'retention.bytes', 'segment.ms', 'segment.bytes']
@@ -16,21 +18,26 @@ export interface CheckScope {
   groupIds: string[] | null
   /** Read the last record each empty group consumed (for the empty-group check). */
   emptyGroupAges: boolean
+  /** Read the first and last record of each compacted topic's partitions (for the compact-without-keys check). */
+  compactKeys: boolean
   onUnmatched?: (patterns: string[]) => void
 }
 
 /**
  * Everything `cluster check` judges, in one pass with batched requests: one Metadata, one
  * DescribeConfigs per broker for the topics, one DescribeLogDirs per broker (volume sizes only),
- * the group lag of loadGroupLags (per coordinator and per leader), and one Fetch round per leader
- * for the last records empty groups consumed.
+ * the group lag of loadGroupLags (per coordinator and per leader), one Fetch round per leader
+ * for the last records empty groups consumed, and for compacted topics one ListOffsets and one
+ * Fetch round per leader for the first and last record of each partition.
  */
 export async function loadCheckSnapshot(connection: KafkaConnection, scope: CheckScope): Promise<CheckSnapshot> {
   const metadata = await connection.metadata(null)
   const topics = topicsOf(metadata, scope.topics, {regex: scope.regex, onUnmatched: scope.onUnmatched})
   const brokers = metadata.brokers.map((b) => b.nodeId).sort((a, b) => a - b)
-  const [configs, adding, logDirs, lags] = await Promise.all([
-    describeConfigs(connection, topics.map((t) => ({type: 'topic' as const, name: t.name})), {keys: CHECKED_CONFIGS, spreadOver: brokers}),
+  const describing = describeConfigs(connection, topics.map((t) => ({type: 'topic' as const, name: t.name})), {keys: CHECKED_CONFIGS, spreadOver: brokers})
+  const [configs, keyless, adding, logDirs, lags] = await Promise.all([
+    describing,
+    scope.compactKeys ? describing.then((found) => keylessPartitions(connection, topics.filter((t) => !t.isInternal && isCompacted(found.find((r) => r.name === t.name)?.configs)))) : [],
     addingReplicasFor(connection, topics),
     // No topics: the volumes' sizes are what is wanted, not every replica's.
     describeLogDirs(connection, []),
@@ -66,9 +73,34 @@ export async function loadCheckSnapshot(connection: KafkaConnection, scope: Chec
     placement: metadata.topics.filter((t) => t.errorCode === 0).flatMap((t) => t.partitions.map((p) => ({leader: p.leader, replicas: p.replicas}))),
     topics: topicConfigs,
     logDirs: logDirs.logDirs.map((d) => ({broker: d.broker, logDir: d.logDir, totalBytes: d.totalBytes, usableBytes: d.usableBytes})),
+    keyless,
     groups: lags.groups,
     logStarts: lags.logStarts,
     lastConsumed,
     at: lags.at,
   }
+}
+
+const isCompacted = (configs: ReadonlyArray<{name: string; value: string | null}> | undefined) =>
+  (configs?.find((c) => c.name === 'cleanup.policy')?.value ?? '').split(',').map((p) => p.trim()).includes('compact')
+
+/**
+ * The partitions (topic-N) of compacted topics whose first or last record has a null key. A broker
+ * refuses keyless records for a compacted topic, so they were written before the topic became
+ * compacted: the two ends of the log are where they are found (the oldest data, and the last
+ * record before keyless producers started to be refused).
+ */
+async function keylessPartitions(connection: KafkaConnection, topics: MetadataTopic[]): Promise<string[]> {
+  const partitions = topics.flatMap((t) => t.partitions.filter((p) => p.leader >= 0).map((p) => ({topic: t.name, partition: p.partition})))
+  if (partitions.length === 0) return []
+  const [starts, ends] = await listOffsetsMany(connection, partitions, ['earliest', 'latest'], {metadata: topics})
+  const wanted: RecordAt[] = []
+  partitions.forEach((p, i) => {
+    const start = starts[i].offset
+    const end = ends[i].offset
+    if (start !== null && end !== null && end > start) wanted.push({...p, offset: start}, {...p, offset: end - 1})
+  })
+  const records = wanted.length === 0 ? new Map() : await firstRecords(connection, wanted, topics)
+  const found = new Set(wanted.filter((w) => records.get(recordKey(w.topic, w.partition, w.offset))?.keyless === true).map((w) => `${w.topic}-${w.partition}`))
+  return [...found]
 }

@@ -9,7 +9,7 @@ import {leadersOf, listOffsetsMany, toSafeNumber, type TopicPartition} from './o
 import {ConsumerGroupDescribe} from './protocol/consumer-group-describe.js'
 import {DescribeGroups} from './protocol/describe-groups.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
-import {fetchFirstRecords, type FetchOneRequest} from './protocol/fetch-one.js'
+import {fetchFirstRecords, type FetchOneRequest, type FirstRecord} from './protocol/fetch-one.js'
 import {FindCoordinator} from './protocol/find-coordinator.js'
 import {ListGroups, type ListedGroup} from './protocol/list-groups.js'
 import type {MetadataTopic} from './protocol/metadata.js'
@@ -312,14 +312,20 @@ const SINGLE_FETCH_CONCURRENCY = 8
 
 type Pending = {topic: string; partition: number; offsets: number[]}
 
+/** The timestamp of the first record at or after each given offset (the oldest record a group has not consumed yet), or null when there is none. */
+export async function recordTimestamps(connection: KafkaConnection, wanted: RecordAt[], metadata: MetadataTopic[]): Promise<Map<string, number | null>> {
+  const records = await firstRecords(connection, wanted, metadata)
+  return new Map([...records].map(([k, record]) => [k, record?.timestamp ?? null]))
+}
+
 /**
- * The timestamp of the first record at or after each given offset (the oldest record a group has
- * not consumed yet), or null when there is none. One small Fetch per leader broker per round: each
- * partition is read once from its smallest wanted offset, and every wanted offset the answer
+ * The first record at or after each given offset (its offset, timestamp and whether its key is
+ * null), or null when there is none, by recordKey. One small Fetch per leader broker per round:
+ * each partition is read once from its smallest wanted offset, and every wanted offset the answer
  * covers is resolved from it; offsets beyond it (other groups further ahead) take another round.
  */
-export async function recordTimestamps(connection: KafkaConnection, wanted: RecordAt[], metadata: MetadataTopic[]): Promise<Map<string, number | null>> {
-  const found = new Map<string, number | null>()
+export async function firstRecords(connection: KafkaConnection, wanted: RecordAt[], metadata: MetadataTopic[]): Promise<Map<string, FirstRecord | null>> {
+  const found = new Map<string, FirstRecord | null>()
   const byLeader = leadersOf(metadata, wanted)
   await Promise.all([...byLeader].map(async ([leaderId, tps]) => {
     const pending = new Map<string, Pending>()
@@ -340,14 +346,14 @@ export async function recordTimestamps(connection: KafkaConnection, wanted: Reco
       const answers = await fetchFirst(connection, broker, entries)
       for (const e of entries) {
         const k = `${e.topic}\u0000${e.partition}`
-        const answer = answers.get(k) ?? new Map<number, number>()
+        const answer = answers.get(k) ?? new Map<number, FirstRecord>()
         // The smallest offset was fetched from: unanswered, it has no record left to find.
         if (!answer.has(e.offsets[0])) {
           for (const o of e.offsets) found.set(recordKey(e.topic, e.partition, o), null)
           pending.delete(k)
           continue
         }
-        for (const [o, ts] of answer) found.set(recordKey(e.topic, e.partition, o), ts)
+        for (const [o, record] of answer) found.set(recordKey(e.topic, e.partition, o), record)
         e.offsets = e.offsets.filter((o) => !answer.has(o))
         if (e.offsets.length === 0) pending.delete(k)
       }
@@ -357,8 +363,8 @@ export async function recordTimestamps(connection: KafkaConnection, wanted: Reco
 }
 
 /** One Fetch for many partitions; those that come back without their first offset get a Fetch of their own. */
-async function fetchFirst(connection: KafkaConnection, broker: BrokerConnection, entries: Pending[]): Promise<Map<string, Map<number, number>>> {
-  const out = new Map<string, Map<number, number>>()
+async function fetchFirst(connection: KafkaConnection, broker: BrokerConnection, entries: Pending[]): Promise<Map<string, Map<number, FirstRecord>>> {
+  const out = new Map<string, Map<number, FirstRecord>>()
   const send = async (items: Pending[]) => {
     const byTopic = new Map<string, Pending[]>()
     for (const e of items) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e])
@@ -368,8 +374,8 @@ async function fetchFirst(connection: KafkaConnection, broker: BrokerConnection,
       topics: [...byTopic].map(([name, es]) => ({name, partitions: es.map((e) => ({partition: e.partition, offset: e.offsets[0], maxBytes: PARTITION_FETCH_BYTES, find: e.offsets}))})),
     }
     for (const p of await connection.send(broker, fetchFirstRecords(request), request)) {
-      const answered = new Map<number, number>()
-      for (const f of p.found) if (f.record) answered.set(f.offset, f.record.timestamp)
+      const answered = new Map<number, FirstRecord>()
+      for (const f of p.found) if (f.record) answered.set(f.offset, f.record)
       if (answered.size > 0) out.set(`${p.topic}\u0000${p.partition}`, answered)
     }
   }

@@ -7,7 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {createTopic, kadm, uniqueName} from '../helpers/kadm.js'
-import {describeGroupsWithTool, describeWithTopicCommand, kafkaTool, type ToolPartition, type ToolTopic} from '../helpers/kafka-tools.js'
+import {alterWithConfigCommand, describeGroupsWithTool, describeWithTopicCommand, kafkaTool, type ToolPartition, type ToolTopic} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
@@ -38,6 +38,15 @@ const produce = (topic: string, count: number, tag: string) =>
   execFileSync('kcat', ['-P', '-b', bootstrap, '-t', topic, '-p', '0'], {input: Array.from({length: count}, (_, i) => `${tag}-${i}`).join('\n') + '\n'})
 /** kcat reads the topic to its end in the group and commits as it leaves: the group is Empty, its offsets at the log end. */
 const consumeAll = (group: string, topic: string) => execFileSync('kcat', ['-C', '-b', bootstrap, '-G', group, topic, '-o', 'beginning', '-e', '-q'], {timeout: 60_000})
+
+/** The first and last record of each partition of a topic as kcat reads them: whether their key is null. */
+function keylessEndsByKcat(topic: string): string[] {
+  const records = execFileSync('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-J'], {encoding: 'utf8', timeout: 60_000})
+    .trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as {partition: number; offset: number; key: string | null})
+  const byPartition = new Map<number, typeof records>()
+  for (const r of records) byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), r])
+  return [...byPartition].filter(([, rs]) => rs[0].key === null || rs.at(-1)!.key === null).map(([p]) => `${topic}-${p}`)
+}
 
 /** Each partition's log start offset as Kafka's GetOffsetShell reads it (--time -2). */
 async function logStartsByKafka(topic: string): Promise<Map<number, number>> {
@@ -80,7 +89,14 @@ describe('cluster check', () => {
       createTopic(bootstrap, t('compact'), {partitions: 1, replicationFactor: 3, config: {...safe, 'cleanup.policy': 'compact', 'retention.ms': '-1', 'retention.bytes': '-1'}}),
       createTopic(bootstrap, t('segms'), {partitions: 1, replicationFactor: 3, config: {...safe, 'retention.ms': '60000', 'segment.ms': '600000'}}),
       createTopic(bootstrap, t('segbytes'), {partitions: 1, replicationFactor: 3, config: {...safe, 'retention.bytes': '1048576', 'segment.bytes': '10485760'}}),
+      // Keyed records in a compacted topic: what compaction expects.
+      createTopic(bootstrap, t('keyed'), {partitions: 1, replicationFactor: 3, config: {...safe, 'cleanup.policy': 'compact'}}),
+      // Keyless records written under the delete policy, then the topic compacted (below).
+      createTopic(bootstrap, t('keyless'), {partitions: 2, replicationFactor: 3, config: {...safe, 'retention.ms': '604800000'}}),
     ])
+    execFileSync('kcat', ['-P', '-b', bootstrap, '-t', t('keyed'), '-K', ':'], {input: 'a:1\nb:2\na:3\n'})
+    execFileSync('kcat', ['-P', '-b', bootstrap, '-t', t('keyless'), '-p', '1'], {input: 'x\ny\n'})
+    await alterWithConfigCommand(version, bootstrap, ['--entity-type', 'topics', '--entity-name', t('keyless'), '--add-config', 'cleanup.policy=compact'])
     produce(t('ok'), 5, 'ok')
     consumeAll(t('ok-g'), t('ok'))
     // lag: committed 10, then 20 more: 20 behind, later 21. lagtime: read up to 30, then one
@@ -104,15 +120,15 @@ describe('cluster check', () => {
     const {code, report, stderr} = await check('--regex', '--topic', `${prefix}-o.`, '--group', `${prefix}-ok-.`, '--skip', BROKER_WIDE.join(','), '--fail-on', 'warn', '--max-lag-time', '1s', '--max-empty-group-age', '1h')
     expect([code, stderr]).toEqual([0, ''])
     expect(report.findings).toEqual([])
-    expect(report.checked).toMatchObject({checks: 12, topics: 1, groups: 1})
+    expect(report.checked).toMatchObject({checks: 13, topics: 1, groups: 1})
     const table = await kadm(['cluster', 'check', ...B, '--topic', t('ok'), '--group', t('ok-g'), '--skip', BROKER_WIDE.join(',')])
-    expect(table.stdout).toBe('No findings (12 checks on 3 brokers, 1 topic, 3 partitions, 1 group)\n')
+    expect(table.stdout).toBe('No findings (13 checks on 3 brokers, 1 topic, 3 partitions, 1 group)\n')
   })
 
   it('fires each topic and group check on exactly the topics, groups and partitions Kafka\'s tools show in that state; --fail-on error exits 3', async () => {
     const {code, report, stderr} = await check('--topic', `${prefix}-*`, '--group', `${prefix}-*`, '--skip', BROKER_WIDE.join(','), '--max-lag', '10', '--max-lag-time', '1s', '--fail-on', 'error')
     const described = await describeWithTopicCommand(version, bootstrap, ['--topic', `${prefix}-.*`])
-    expect(described.topics).toHaveLength(11)
+    expect(described.topics).toHaveLength(13)
     const expected: Record<string, string[]> = {}
     for (const [id, topics] of Object.entries(expectedTopicFindings(described.topics))) if (topics.length) expected[id] = sorted(topics.map((x) => x.topic))
     // Every replica in sync, as TopicCommand shows: no partition finding.
@@ -128,9 +144,15 @@ describe('cluster check', () => {
     expected['offsets-below-log-start'] = rows.filter((r) => r.current !== null && r.current < (starts.get(r.partition) ?? 0) && r.topic === t('trunc')).map((r) => `${r.group} ${r.topic}-${r.partition}`)
     expect(expected['offsets-below-log-start']).toEqual([`${t('lost')} ${t('trunc')}-0`])
 
+    // Compacted topics whose first or last record kcat reads with a null key (the keyless topic's empty partition 0 has none).
+    const keyless = described.topics.filter((x) => compact(x)).flatMap((x) => keylessEndsByKcat(x.topic))
+    expect(keyless).toEqual([`${t('keyless')}-1`])
+    expected['compact-without-keys'] = [t('keyless')]
+
     expect(byCheck(report)).toEqual(expected)
-    expect(Object.keys(expected)).toHaveLength(8)
-    expect(report.findings.map((f) => f.severity)).toEqual(['error', 'warn', 'warn', 'warn', 'warn', 'warn', 'warn', 'warn'])
+    expect(Object.keys(expected)).toHaveLength(9)
+    expect(report.findings.map((f) => f.severity)).toEqual(['error', 'warn', 'warn', 'warn', 'warn', 'warn', 'warn', 'warn', 'warn'])
+    expect(report.findings.find((f) => f.check === 'compact-without-keys')!.message).toBe(`1 compacted topic holding records without keys (1 partition: ${keyless[0]})`)
     expect(report.findings.find((f) => f.check === 'offsets-below-log-start')!.fix).toBe(`kadm offsets reset --group ${t('lost')} --all-topics --to-earliest --execute`)
     expect(code).toBe(3)
     expect(stderr).toBe('error: 1 finding at or above error: offsets-below-log-start\n')

@@ -6,7 +6,7 @@ import {withState} from '../../src/domain/partition-state.js'
 const DEFAULTS = resolveThresholds({})
 
 function snapshot(extra: Partial<CheckSnapshot> = {}): CheckSnapshot {
-  return {brokers: [1, 2, 3], partitions: [], placement: [], topics: [], logDirs: [], groups: [], logStarts: new Map(), lastConsumed: new Map(), at: 1_000_000, ...extra}
+  return {brokers: [1, 2, 3], partitions: [], placement: [], topics: [], logDirs: [], keyless: [], groups: [], logStarts: new Map(), lastConsumed: new Map(), at: 1_000_000, ...extra}
 }
 
 describe('cluster check thresholds', () => {
@@ -50,5 +50,13 @@ describe('runChecks', () => {
     const placement = [...Array.from({length: 10}, () => on(1)), on(2), on(3)]
     expect(runChecks(snapshot({placement}), DEFAULTS).map((f) => [f.check, f.objects])).toEqual([['partition-skew', ['broker 1']], ['leader-skew', ['broker 1']]])
     expect(runChecks(snapshot({placement: placement.slice(5)}), DEFAULTS)).toEqual([])
+  })
+
+  it('names the compacted topics holding keyless records once each, with their partitions', () => {
+    const [finding] = runChecks(snapshot({keyless: ['my-topic-1', 'my-topic-0', 'other-2']}), DEFAULTS)
+    expect(finding).toMatchObject({
+      check: 'compact-without-keys', category: 'config', severity: 'warn', objects: ['my-topic', 'other'],
+      message: '2 compacted topics holding records without keys (3 partitions: my-topic-0, my-topic-1, other-2)', fix: 'kadm configs get topic my-topic',
+    })
   })
 })

@@ -64,9 +64,11 @@ describe('group protocol pieces', () => {
   })
 })
 
-describe('firstRecordAtOrAfter (lag as time)', () => {
+describe('firstRecordAtOrAfter (lag as time, keys of compacted topics)', () => {
+  // Records at even offset deltas have a null key, odd ones the key "k".
   const record = (timestampDelta: number, offsetDelta: number) => {
-    const body = Buffer.from([0, ...zigzagVarint(timestampDelta), ...zigzagVarint(offsetDelta), ...zigzagVarint(-1), ...zigzagVarint(1), 0x61, ...zigzagVarint(0)])
+    const key = offsetDelta % 2 === 0 ? zigzagVarint(-1) : [...zigzagVarint(1), 0x6b]
+    const body = Buffer.from([0, ...zigzagVarint(timestampDelta), ...zigzagVarint(offsetDelta), ...key, ...zigzagVarint(1), 0x61, ...zigzagVarint(0)])
     return Buffer.concat([Buffer.from(zigzagVarint(body.length)), body])
   }
   const batch = (baseOffset: number, baseTimestamp: number, deltas: number[], options: {attributes?: number; gzip?: boolean; maxTimestamp?: number} = {}) => {
@@ -84,25 +86,26 @@ describe('firstRecordAtOrAfter (lag as time)', () => {
     return Buffer.concat([header, records])
   }
 
-  it('reads the exact timestamp of the record at an offset inside a batch', () => {
+  it('reads the exact timestamp of the record at an offset inside a batch, and whether its key is null', () => {
     const data = Buffer.concat([batch(10, 1000, [0, 5, 9]), batch(13, 2000, [0, 1])])
-    expect(firstRecordAtOrAfter(data, 11)).toEqual({offset: 11, timestamp: 1005, approximate: false})
-    expect(firstRecordAtOrAfter(data, 14)).toEqual({offset: 14, timestamp: 2001, approximate: false})
-    expect(firstRecordAtOrAfter(data, 8)).toEqual({offset: 10, timestamp: 1000, approximate: false})
+    expect(firstRecordAtOrAfter(data, 11)).toEqual({offset: 11, timestamp: 1005, approximate: false, keyless: false})
+    expect(firstRecordAtOrAfter(data, 14)).toEqual({offset: 14, timestamp: 2001, approximate: false, keyless: false})
+    expect(firstRecordAtOrAfter(data, 13)).toEqual({offset: 13, timestamp: 2000, approximate: false, keyless: true})
+    expect(firstRecordAtOrAfter(data, 8)).toEqual({offset: 10, timestamp: 1000, approximate: false, keyless: true})
     expect(firstRecordAtOrAfter(data, 15)).toBeNull()
   })
 
   it('unpacks gzip batches, skips control batches, and uses the append time for LogAppendTime topics', () => {
-    expect(firstRecordAtOrAfter(batch(0, 500, [0, 7], {gzip: true}), 1)).toEqual({offset: 1, timestamp: 507, approximate: false})
+    expect(firstRecordAtOrAfter(batch(0, 500, [0, 7], {gzip: true}), 1)).toEqual({offset: 1, timestamp: 507, approximate: false, keyless: false})
     const control = batch(0, 100, [0], {attributes: 0x20})
-    expect(firstRecordAtOrAfter(Buffer.concat([control, batch(1, 300, [0])]), 0)).toEqual({offset: 1, timestamp: 300, approximate: false})
-    expect(firstRecordAtOrAfter(batch(0, 100, [0, 1], {attributes: 0x08, maxTimestamp: 9999}), 1)).toEqual({offset: 1, timestamp: 9999, approximate: false})
+    expect(firstRecordAtOrAfter(Buffer.concat([control, batch(1, 300, [0])]), 0)).toEqual({offset: 1, timestamp: 300, approximate: false, keyless: true})
+    expect(firstRecordAtOrAfter(batch(0, 100, [0, 1], {attributes: 0x08, maxTimestamp: 9999}), 1)).toEqual({offset: 1, timestamp: 9999, approximate: false, keyless: false})
   })
 
   it('falls back to the batch start for codecs it does not unpack, and ignores a truncated last batch', () => {
     const lz4 = batch(20, 4000, [0, 3])
     lz4.writeInt16BE(3, 21)
-    expect(firstRecordAtOrAfter(lz4, 21)).toEqual({offset: 21, timestamp: 4000, approximate: true})
+    expect(firstRecordAtOrAfter(lz4, 21)).toEqual({offset: 21, timestamp: 4000, approximate: true, keyless: null})
     const whole = batch(0, 100, [0, 1])
     expect(firstRecordAtOrAfter(whole.subarray(0, whole.length - 3), 0)).toBeNull()
   })

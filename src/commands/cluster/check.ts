@@ -63,6 +63,7 @@ export default class ClusterCheck extends ClusterCommand {
       regex: flags.regex,
       groupIds: groups.ids,
       emptyGroupAges: enabled.has('empty-group'),
+      compactKeys: enabled.has('compact-without-keys'),
       onUnmatched: (patterns) => this.warning(`no topic matches ${patterns.map((p) => `"${p}"`).join(', ')}`),
     })
     const report = await this.emit(checkReport(snapshot, thresholds, enabled), renderCheckReport)

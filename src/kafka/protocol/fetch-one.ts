@@ -16,6 +16,8 @@ export interface FirstRecord {
   timestamp: number
   /** true when the batch is compressed with a codec kadm does not unpack (snappy, lz4, zstd): the timestamp is the batch's first record's. */
   approximate: boolean
+  /** Whether the record has a null key (null: not known, the batch was not unpacked). */
+  keyless: boolean | null
 }
 
 export interface FetchOnePartition {
@@ -30,7 +32,7 @@ const COMPRESSION_GZIP = 1
 
 /**
  * Finds the first data record at or after `offset` in a partition's record set (magic 2 batches),
- * reading only what is needed: batch headers, and the record headers of the one batch holding it.
+ * reading only what is needed: batch headers, and the record headers (up to the key length) of the one batch holding it.
  */
 export function firstRecordAtOrAfter(records: Buffer, offset: number): FirstRecord | null {
   let pos = 0
@@ -46,7 +48,7 @@ export function firstRecordAtOrAfter(records: Buffer, offset: number): FirstReco
       if (compression === 0) body = records.subarray(pos + BATCH_HEADER_SIZE, end)
       else if (compression === COMPRESSION_GZIP) body = gunzipSync(records.subarray(pos + BATCH_HEADER_SIZE, end))
       if (body === null) {
-        return {offset: Math.max(offset, baseOffset), timestamp: logAppendTime ? maxTimestamp : baseTimestamp, approximate: true}
+        return {offset: Math.max(offset, baseOffset), timestamp: logAppendTime ? maxTimestamp : baseTimestamp, approximate: true, keyless: null}
       }
       const r = new RecordReader(body)
       for (let i = 0; i < count && r.pos < body.length; i++) {
@@ -56,7 +58,8 @@ export function firstRecordAtOrAfter(records: Buffer, offset: number): FirstReco
         const timestampDelta = r.varint()
         const recordOffset = baseOffset + r.varint()
         if (recordOffset >= offset) {
-          return {offset: recordOffset, timestamp: logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta, approximate: false}
+          const keyless = r.varint() < 0 // key length, -1 for a null key
+          return {offset: recordOffset, timestamp: logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta, approximate: false, keyless}
         }
         r.pos = next
       }
@@ -73,8 +76,8 @@ function asFetch(req: FetchOneRequest): FetchRequest {
 
 /**
  * Fetch (the same request as fetch.ts's, v4-11, with no wait) that asks each partition for the
- * records at one offset and keeps only the first record's offset and timestamp: what lag as time
- * needs, without decoding (or decompressing) whole batches. Per-partition errors come back as
+ * records at one offset and keeps only the first record's offset, timestamp and whether its key is
+ * null: what lag as time and the checks of compacted topics need, without decoding (or decompressing) whole batches. Per-partition errors come back as
  * codes rather than failing the whole request. The response does not repeat the offsets asked,
  * so the spec is built for one request.
  */
