@@ -16,6 +16,7 @@ const B = ['-b', bootstrap]
 interface Finding {
   check: string
   severity: string
+  message: string
   objects: string[]
   fix: string
 }
