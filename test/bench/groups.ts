@@ -7,6 +7,7 @@
  */
 import {spawn} from 'node:child_process'
 import {join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
 import {pathToFileURL} from 'node:url'
 import {Kafka, logLevel} from 'kafkajs'
 
@@ -54,12 +55,21 @@ export async function prepare(bootstrap: string): Promise<void> {
     // Simple (member-less) commits, as `kafka-consumer-groups --reset-offsets --execute` makes them.
     await Promise.all(Array.from({length: GROUPS}, async (_, j) => {
       const groupId = groupName(j)
-      const broker = (await connection.coordinator(groupId)) as unknown as OffsetCommitting
       const offset = String(5 + 2 * Math.floor(j / TOPICS))
-      await broker.offsetCommit({groupId, groupGenerationId: -1, memberId: '', topics: [{
-        topic: topicName(j % TOPICS),
-        partitions: Array.from({length: PARTITIONS}, (_, partition) => ({partition, offset})),
-      }]})
+      // A coordinator that moved or is still loading (a fresh or busy cluster) is asked for again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const broker = (await connection.coordinator(groupId)) as unknown as OffsetCommitting
+          await broker.offsetCommit({groupId, groupGenerationId: -1, memberId: '', topics: [{
+            topic: topicName(j % TOPICS),
+            partitions: Array.from({length: PARTITIONS}, (_, partition) => ({partition, offset})),
+          }]})
+          return
+        } catch (error) {
+          if (!(error as {retriable?: boolean}).retriable || attempt === 20) throw error
+          await sleep(250 * attempt)
+        }
+      }
     }))
   } finally {
     await connection.close()
