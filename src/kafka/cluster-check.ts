@@ -37,7 +37,10 @@ export async function loadCheckSnapshot(connection: KafkaConnection, scope: Chec
   const describing = describeConfigs(connection, topics.map((t) => ({type: 'topic' as const, name: t.name})), {keys: CHECKED_CONFIGS, spreadOver: brokers})
   const [configs, keyless, adding, logDirs, lags] = await Promise.all([
     describing,
-    scope.compactKeys ? describing.then((found) => keylessPartitions(connection, topics.filter((t) => !t.isInternal && isCompacted(found.find((r) => r.name === t.name)?.configs)))) : [],
+    scope.compactKeys ? describing.then((found) => {
+      const compacted = new Set(found.filter((r) => isCompacted(r.configs)).map((r) => r.name))
+      return keylessPartitions(connection, topics.filter((t) => !t.isInternal && compacted.has(t.name)))
+    }) : [],
     addingReplicasFor(connection, topics),
     // No topics: the volumes' sizes are what is wanted, not every replica's.
     describeLogDirs(connection, []),
@@ -81,8 +84,8 @@ export async function loadCheckSnapshot(connection: KafkaConnection, scope: Chec
   }
 }
 
-const isCompacted = (configs: ReadonlyArray<{name: string; value: string | null}> | undefined) =>
-  (configs?.find((c) => c.name === 'cleanup.policy')?.value ?? '').split(',').map((p) => p.trim()).includes('compact')
+const isCompacted = (configs: ReadonlyArray<{name: string; value: string | null}>) =>
+  (configs.find((c) => c.name === 'cleanup.policy')?.value ?? '').split(',').map((p) => p.trim()).includes('compact')
 
 /**
  * The partitions (topic-N) of compacted topics whose first or last record has a null key. A broker
