@@ -121,12 +121,15 @@ describe('kadm cluster features on a cluster formatted at an older metadata.vers
     expect(described.features.find((f) => f.name === 'metadata.version')?.finalized).toBe('3.8-IV0')
   })
 
-  it('downgrade: refused before asking when the controller refuses, confirmed otherwise, safe unless --unsafe', async () => {
+  it('downgrade: refused before asking when the controller refuses, safe unless --unsafe', async () => {
     // A newer level, and one the newer levels wrote metadata for (safe and unsafe): the controller's reasons.
     await expectFailure(['cluster', 'features', 'downgrade', '--metadata', '3.9'], 1, `cannot downgrade metadata.version to 3.9-IV0: INVALID_UPDATE_VERSION (${await refusalByTool(['downgrade', '--metadata', '3.9'])})`)
     await expectFailure(['cluster', 'features', 'downgrade', '--metadata', '3.5', '--yes'], 1, `cannot downgrade metadata.version to 3.5-IV2: INVALID_UPDATE_VERSION (${await refusalByTool(['downgrade', '--metadata', '3.5', '--dry-run'])})`)
     await expectFailure(['cluster', 'features', 'downgrade', '--metadata', '3.5', '--unsafe', '--yes'], 1, `cannot unsafely downgrade metadata.version to 3.5-IV2: INVALID_UPDATE_VERSION (${await refusalByTool(['downgrade', '--metadata', '3.5', '--unsafe', '--dry-run'])})`)
-    // One it accepts: without a terminal it needs --yes; "n" on a terminal cancels; --dry-run only checks.
+    expect(await finalizedByTool('metadata.version')).toBe('3.8-IV0')
+  })
+
+  it('downgrade: one the controller accepts needs --yes without a terminal, "n" on a terminal cancels, --dry-run only checks', async () => {
     await expectFailure(['cluster', 'features', 'downgrade', '--metadata', '3.7'], 2, 'downgrading metadata.version may not be undoable: pass --yes to confirm without a terminal')
     let answered = false
     const cancelled = await kadmOnTerminal(['cluster', 'features', 'downgrade', '--metadata', '3.7', ...B], {
@@ -142,9 +145,11 @@ describe('kadm cluster features on a cluster formatted at an older metadata.vers
     const dryRun = await kadmJson<ChangeResult>(['cluster', 'features', 'downgrade', '--metadata', '3.7', '--dry-run', ...B])
     expect(dryRun).toEqual({upgradeType: 'safe-downgrade', dryRun: true, changes: [{feature: 'metadata.version', fromLevel: 20, toLevel: 19, from: '3.8-IV0', to: '3.7-IV4'}]})
     expect(await featureTool(['downgrade', '--feature', 'metadata.version=19', '--dry-run'])).toEqual({code: 0, stdout: 'metadata.version can be downgraded to 19.\n'})
+    // Release 3.7 turns no other feature on: --release-version asks for the same.
+    expect(await kadmJson<ChangeResult>(['cluster', 'features', 'downgrade', '--release-version', '3.7', '--dry-run', ...B])).toEqual(dryRun)
     expect(await finalizedByTool('metadata.version')).toBe('3.8-IV0')
 
-    const done = await kadm(['cluster', 'features', 'downgrade', '--metadata', '3.7', '--yes', ...B])
+    const done = await kadm(['cluster', 'features', 'downgrade', '--feature', 'metadata.version=19', '--yes', ...B])
     expect({code: done.code, stdout: done.stdout}).toEqual({code: 0, stdout: 'FEATURE           FROM     TO\nmetadata.version  3.8-IV0  3.7-IV4\n\nFinalized: downgraded.\n'})
     expect(await finalizedByTool('metadata.version')).toBe('3.7-IV4')
   })
