@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {featureLevelName, metadataVersionLevel, releaseFeatureLevels, requestedFeatureLevels} from '../../src/domain/features.js'
 import {Reader, Writer} from '../../src/kafka/protocol/codec.js'
+import {negotiateVersion} from '../../src/kafka/protocol/transport.js'
 import {UpdateFeatures} from '../../src/kafka/protocol/update-features.js'
 
 describe('metadata.version by release', () => {
@@ -60,6 +61,12 @@ describe('UpdateFeatures', () => {
     UpdateFeatures.encode(w, {timeoutMs: 30_000, updates: [{feature: 'mv', level: 20, upgradeType: 'unsafe-downgrade'}], validateOnly: true}, 1)
     // int32 30000, 1 update (uvarint 2), "mv" (uvarint 3 + 2 bytes), int16 20, int8 3, tags, validateOnly, tags
     expect([...w.toBuffer()]).toEqual([0, 0, 0x75, 0x30, 2, 3, 0x6d, 0x76, 0, 20, 3, 0, 1, 0])
+  })
+
+  it('names the Kafka release it needs when a broker has only v0 (Kafka 2.7-3.2)', () => {
+    const broker = (max: number) => ({versions: {57: {minVersion: 0, maxVersion: max}}, connectionPool: {host: 'h', port: 1}})
+    expect(negotiateVersion(UpdateFeatures, broker(1))).toBe(1)
+    expect(() => negotiateVersion(UpdateFeatures, broker(0))).toThrow(/^broker h:1 supports UpdateFeatures v0-0, kadm needs v1-2 \(Kafka 3\.3 or later\)$/)
   })
 
   it('decodes per-feature results up to v1 and the top-level error only from v2', () => {

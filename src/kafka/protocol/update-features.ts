@@ -30,6 +30,7 @@ export const UpdateFeatures: ApiSpec<UpdateFeaturesRequest, UpdateFeaturesRespon
   // v0 has only allowDowngrade: no safe/unsafe downgrade and no validateOnly.
   minVersion: 1,
   maxVersion: 2,
+  since: '3.3',
   flexibleFrom: 0,
   encode(w, request) {
     w.int32(request.timeoutMs)
