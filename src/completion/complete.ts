@@ -166,7 +166,9 @@ export function analyse(manifest: Manifest, words: string[]): {slot: Slot; selec
       else pending = flag
       continue
     }
-    if (!command) {
+    // A command can also be a topic (`cluster features`, `cluster features upgrade`): the longer id wins.
+    const deeper = positional.length === 0 ? ids.get([...path, word].join(':')) : undefined
+    if (!command || deeper) {
       path.push(word)
       const found = ids.get(path.join(':'))
       if (found) command = found
@@ -180,8 +182,9 @@ export function analyse(manifest: Manifest, words: string[]): {slot: Slot; selec
     if (attached?.type === 'option') return {slot: {kind: 'value', flag: attached, command, ...flagNames(attached, command, positional)}, selection, current}
     return {slot: {kind: 'flag', command}, selection, current}
   }
-  if (!command) return {slot: {kind: 'command', prefix: path}, selection, current}
   const index = positional.length
+  const hasSubcommands = [...ids.keys()].some((id) => id.startsWith(`${path.join(':')}:`))
+  if (!command || (index === 0 && hasSubcommands && !argAt(command, 0))) return {slot: {kind: 'command', prefix: path}, selection, current}
   const arg = argAt(command, index)
   return {slot: {kind: 'arg', command, index, names: argNames(command, index, positional), options: arg?.options}, selection, current}
 }

@@ -49,6 +49,12 @@ export interface StartOptions {
   /** Extra `StorageTool format` arguments (e.g. `--add-scram ...`). */
   formatArgs?: string[]
   /**
+   * The release whose metadata.version (and, on Kafka 4.x, other feature levels) a new cluster's
+   * storage is formatted at, as `kafka-storage.sh format --release-version`: "3.7" or "3.7-IV4".
+   * Kafka's StorageTool maps it to levels and refuses one it does not know.
+   */
+  releaseVersion?: string
+  /**
    * Start only these nodes (of those not running) and wait only for them: the others may be down
    * on purpose (a fault test). Default: every node that is not running, and wait for all nodes.
    */
@@ -151,6 +157,9 @@ export async function startCluster(options: StartOptions): Promise<LocalState> {
   if (requested && !isTestedKafkaVersion(requested)) {
     progress(`note: Kafka ${requested} has not been tested with this kadm (tested: ${TESTED_KAFKA_VERSIONS.join(', ')})`)
   }
+  if (state && options.releaseVersion !== undefined) {
+    throw new KadmError(`the local cluster in ${dataDir} is formatted already (--release-version applies to a new one); run \`kadm local stop --purge\` first`)
+  }
   if (state && requested && requested !== state.version) {
     throw new KadmError(`the local cluster in ${dataDir} runs Kafka ${state.version}; run \`kadm local stop --purge\` to switch versions`)
   }
@@ -199,7 +208,7 @@ export async function startCluster(options: StartOptions): Promise<LocalState> {
   await Promise.all(toFormat.map(async (node) => {
     await mkdir(node.dir, {recursive: true})
     await writeFile(node.propertiesFile, serverProperties(node, state!.nodes, majorOf(version), options.extraProperties))
-    await runJava(dist, [kafkaToolClass('StorageTool', dist.version), 'format', '-t', state!.clusterId, '-c', node.propertiesFile, '--ignore-formatted', ...(options.formatArgs ?? [])], node.logFile, `formatting storage of broker ${node.id}`)
+    await runJava(dist, [kafkaToolClass('StorageTool', dist.version), 'format', '-t', state!.clusterId, '-c', node.propertiesFile, '--ignore-formatted', ...(options.releaseVersion === undefined ? [] : ['--release-version', options.releaseVersion]), ...(options.formatArgs ?? [])], node.logFile, `formatting storage of broker ${node.id}`)
   }))
 
   progress(`starting broker(s) ${toStart.map((n) => n.id).join(', ')}`)

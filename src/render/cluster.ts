@@ -2,6 +2,7 @@ import type {ChalkInstance} from 'chalk'
 
 import {formatDuration} from '../domain/duration.js'
 import type {ClusterDescription, FeaturesDescription, QuorumDescription} from '../kafka/cluster.js'
+import type {FeatureChange, FeatureChangeResult} from '../kafka/features.js'
 import {renderKeyValues, renderTable} from './table.js'
 
 export function renderClusterDescription(data: ClusterDescription, chalk: ChalkInstance): string {
@@ -67,4 +68,20 @@ export function renderFeatures(data: FeaturesDescription, chalk: ChalkInstance):
     {header: 'FINALIZED', value: (f) => f.finalized, colour: (t, f) => (f.finalizedVersionLevel < f.supportedMaxVersion ? chalk.yellow(t) : t)},
   ], chalk)
   return `${table}\n\nFinalized at epoch ${data.epoch}${data.unreachable.length ? `; brokers not counted (did not answer): ${data.unreachable.join(', ')}` : ''}`
+}
+
+
+/** The levels `cluster features upgrade|downgrade|disable` asked for, as a plan (before a confirmation) or a result. */
+export function renderFeatureChangePlan(changes: FeatureChange[], chalk: ChalkInstance): string {
+  return renderTable(changes, [
+    {header: 'FEATURE', value: (c) => c.feature},
+    {header: 'FROM', value: (c) => c.from},
+    {header: 'TO', value: (c) => (c.toLevel === 0 ? '0 (disabled)' : c.to)},
+  ], chalk)
+}
+
+export function renderFeatureChanges(data: FeatureChangeResult, chalk: ChalkInstance): string {
+  const done = data.upgradeType === 'upgrade' ? 'upgraded' : data.changes.every((c) => c.toLevel === 0) ? 'disabled' : 'downgraded'
+  const footer = data.dryRun ? 'Dry run: the controller accepts this; nothing was changed.' : `Finalized: ${done}${data.upgradeType === 'unsafe-downgrade' ? ' (unsafe)' : ''}.`
+  return `${renderFeatureChangePlan(data.changes, chalk)}\n\n${footer}`
 }

@@ -116,6 +116,17 @@ export async function describeQuorumWithTool(version: string, bootstrap: string)
   return {clusterId: field('ClusterId')!, leaderId: Number(field('LeaderId'))}
 }
 
+/** kafka-features describe (FeatureCommand): feature -> [supported min, supported max, finalized, epoch] as it prints them. */
+export async function describeFeaturesWithTool(version: string, bootstrap: string): Promise<Map<string, [string, string, string, number]>> {
+  const result = await kafkaTool(version, 'FeatureCommand', ['--bootstrap-server', bootstrap, 'describe'])
+  if (result.code !== 0) throw new Error(`FeatureCommand describe exited ${result.code}: ${result.stderr}`)
+  const rows = new Map<string, [string, string, string, number]>()
+  for (const m of result.stdout.matchAll(/^Feature: (\S+)\s+SupportedMinVersion: (.+?)\s+SupportedMaxVersion: (.+?)\s+FinalizedVersionLevel: (.+?)\s+Epoch: (\d+)\s*$/gm)) {
+    rows.set(m[1], [m[2], m[3], m[4], Number(m[5])])
+  }
+  return rows
+}
+
 /** One offset row of kafka-consumer-groups --describe; "-" (no commit, no log end) is null. */
 export interface ToolGroupRow {
   group: string

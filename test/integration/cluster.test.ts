@@ -4,7 +4,7 @@ import {parse} from 'yaml'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
-import {describeQuorumWithTool, kafkaTool} from '../helpers/kafka-tools.js'
+import {describeFeaturesWithTool, describeQuorumWithTool, kafkaTool} from '../helpers/kafka-tools.js'
 
 const bootstrap = inject('bootstrap')
 const version = inject('kafkaVersion')
@@ -156,16 +156,7 @@ describe('kadm cluster quorum', () => {
 })
 
 describe('kadm cluster features', () => {
-  /** kafka-features.sh describe: feature -> [supported min, supported max, finalized, epoch] as it prints them. */
-  async function featuresByKafka(): Promise<Map<string, [string, string, string, number]>> {
-    const result = await kafkaTool(version, 'FeatureCommand', ['--bootstrap-server', bootstrap, 'describe'])
-    expect(result.code, result.stderr).toBe(0)
-    const rows = new Map<string, [string, string, string, number]>()
-    for (const m of result.stdout.matchAll(/^Feature: (\S+)\s+SupportedMinVersion: (.+?)\s+SupportedMaxVersion: (.+?)\s+FinalizedVersionLevel: (.+?)\s+Epoch: (\d+)\s*$/gm)) {
-      rows.set(m[1], [m[2], m[3], m[4], Number(m[5])])
-    }
-    return rows
-  }
+  const featuresByKafka = async () => describeFeaturesWithTool(version, bootstrap)
 
   it('shows every feature\'s supported and finalized levels as kafka-features.sh describe does', async () => {
     const before = await featuresByKafka()

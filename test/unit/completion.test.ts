@@ -56,6 +56,13 @@ describe('shell completion candidates (oclif.manifest.json and a names cache)', 
     expect(described.find((c) => c.value === 'ls')?.description).toBe('alias of topics list: List topics with partitions, replication factor and health.')
   })
 
+  it('completes below a command that is also a topic, and that command\'s flags', async () => {
+    expect(await values(['cluster', 'features', ''])).toEqual(['disable', 'downgrade', 'upgrade'])
+    expect(await values(['cluster', 'features', 'upgrade', '--dry'])).toEqual(['--dry-run'])
+    expect(await values(['cluster', 'features', 'downgrade', '--un'])).toEqual(['--unsafe'])
+    expect(await values(['cluster', 'features', '--dry'])).toEqual([])
+  })
+
   it('completes flags and their options, before and after the command', async () => {
     expect(await values(['topics', 'describe', '--reg'])).toEqual(['--regex'])
     expect(await values(['--cont'])).toEqual(['--context'])

@@ -18,6 +18,7 @@ With --secure (one broker; needs openssl) the broker also listens with TLS (port
     {description: 'Three brokers on Kafka 3.9', command: '<%= config.bin %> <%= command.id %> --brokers 3 --kafka-version 3.9.x'},
     {description: 'The newest 4.x release on Maven Central, tested with kadm or not', command: '<%= config.bin %> <%= command.id %> --kafka-version 4.x'},
     {description: 'Use it from a script', command: 'export KADM_BOOTSTRAP_SERVER=$(<%= config.bin %> <%= command.id %>)'},
+    {description: 'A cluster at an older metadata.version, to try a feature upgrade on', command: '<%= config.bin %> <%= command.id %> --kafka-version 3.9.x --release-version 3.7'},
     {description: 'A broker with TLS, mTLS, SASL and ACLs to try secured contexts against', command: '<%= config.bin %> <%= command.id %> --secure'},
   ]
 
@@ -26,6 +27,7 @@ With --secure (one broker; needs openssl) the broker also listens with TLS (port
     'kafka-version': Flags.string({summary: `Kafka version: exact (${DEFAULT_KAFKA_VERSION}) or a line (4.x, 3.9.x: its newest release on Maven Central). Default: ${DEFAULT_KAFKA_VERSION}, the newest release kadm is tested with.`}),
     port: Flags.integer({summary: 'First broker port; brokers use port, port+1, ...; controllers port+100, ....', min: 1024, max: 65_000}),
     secure: Flags.boolean({summary: 'One broker that also has TLS, mTLS, SASL (PLAIN, SCRAM, OAUTHBEARER) listeners and an authorizer.'}),
+    'release-version': Flags.string({summary: 'Format a new cluster at this release\'s metadata.version, e.g. 3.7 or 3.7-IV4 (kafka-storage.sh format --release-version); default: the Kafka version\'s own. Upgrade later with `kadm cluster features upgrade`.'}),
     'data-dir': dataDirFlag,
   }
 
@@ -54,6 +56,7 @@ With --secure (one broker; needs openssl) the broker also listens with TLS (port
       waitForBrokers,
       extraProperties: security?.properties,
       formatArgs: security?.formatArgs,
+      releaseVersion: flags['release-version'],
     })
     this.note(`Kafka ${state.version} is up with ${state.nodes.length} broker(s); kadm commands use it until \`kadm local stop\``)
     if (!security) return this.emit(state, (s) => s.bootstrap)

@@ -14,6 +14,8 @@ export interface ApiSpec<Req, Res> {
   minVersion: number
   maxVersion: number
   flexibleFrom: number
+  /** The first Kafka release that speaks minVersion, named when a broker does not (when older brokers are worth telling apart). */
+  since?: string
   /** False for ApiVersions, whose response header has no tagged fields in any version (so that any client can read it). */
   flexibleResponseHeader?: boolean
   encode(w: Writer, request: Req, version: number): void
@@ -22,13 +24,14 @@ export interface ApiSpec<Req, Res> {
 }
 
 /** Picks the highest version both sides speak (versions come from the broker's ApiVersions). */
-export function negotiateVersion(spec: Pick<ApiSpec<unknown, unknown>, 'name' | 'apiKey' | 'minVersion' | 'maxVersion'>, broker: {versions: BrokerConnection['versions']; connectionPool: {host: string; port: number}}): number {
+export function negotiateVersion(spec: Pick<ApiSpec<unknown, unknown>, 'name' | 'apiKey' | 'minVersion' | 'maxVersion' | 'since'>, broker: {versions: BrokerConnection['versions']; connectionPool: {host: string; port: number}}): number {
   const range = broker.versions?.[spec.apiKey]
   const where = brokerAddress(broker)
-  if (!range) throw new KadmError(`broker ${where} does not support ${spec.name} (API key ${spec.apiKey})`)
+  const since = spec.since ? ` (Kafka ${spec.since} or later)` : ''
+  if (!range) throw new KadmError(`broker ${where} does not support ${spec.name} (API key ${spec.apiKey})${since}`)
   const version = Math.min(range.maxVersion, spec.maxVersion)
   if (version < Math.max(range.minVersion, spec.minVersion)) {
-    throw new KadmError(`broker ${where} supports ${spec.name} v${range.minVersion}-${range.maxVersion}, kadm needs v${spec.minVersion}-${spec.maxVersion}`)
+    throw new KadmError(`broker ${where} supports ${spec.name} v${range.minVersion}-${range.maxVersion}, kadm needs v${spec.minVersion}-${spec.maxVersion}${since}`)
   }
   return version
 }
