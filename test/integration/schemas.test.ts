@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
@@ -279,6 +279,73 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     execFileSync('kcat', ['-P', '-b', bootstrap, '-t', local], {input: '{"id": 5}\n', timeout: 60_000})
     const back = await kadm(['console', 'consume', local, '-b', bootstrap, '--from-beginning', '-e', '--value-format', 'json-schema', '--value-schema', join(dir, 'order.json'), '-q'])
     expect([back.code, back.stdout]).toEqual([1, `${second}\n<undecodable: does not decode with its schema: the record: must have required property 'customer'; hex ${Buffer.from('{"id": 5}').toString('hex')}>\n`])
+  })
+
+  it('a folder of local schemas: types by full name across files, proto imports inside the folder, JSON $refs; without and with a registry', async () => {
+    const folder = join(dir, 'folder')
+    await mkdir(join(folder, 'shop'), {recursive: true})
+    // Order uses the named type Address of another file, read after it (files are read in any order).
+    const address = {type: 'record', name: 'Address', namespace: 'shop', fields: [{name: 'city', type: 'string'}]}
+    await writeFile(join(folder, 'shop', 'address.avsc'), JSON.stringify(address))
+    await writeFile(join(folder, 'order.avsc'), JSON.stringify({type: 'record', name: 'Order', namespace: 'shop', fields: [{name: 'id', type: 'long'}, {name: 'ship', type: 'shop.Address'}]}))
+    await writeFile(join(folder, 'shop', 'common.proto'), 'syntax = "proto3";\npackage shop.common;\nmessage Money { string currency = 1; int64 cents = 2; }\n')
+    await writeFile(join(folder, 'payment.proto'), 'syntax = "proto3";\npackage shop;\nimport "shop/common.proto";\nmessage Payment {\n  string id = 1;\n  shop.common.Money amount = 2;\n  message Card { string last4 = 1; }\n  Card card = 3;\n}\n')
+    await writeFile(join(folder, 'customer.json'), JSON.stringify({title: 'Customer', type: 'object', properties: {name: {type: 'string'}, address: {$ref: 'shop/address.json'}}, required: ['name']}))
+    await writeFile(join(folder, 'shop', 'address.json'), JSON.stringify({type: 'object', properties: {city: {type: 'string'}}, required: ['city']}))
+    const names = 'Customer, address, shop.Address, shop.Order, shop.Payment, shop.Payment.Card, shop.common.Money'
+
+    const topic = await createTopic(bootstrap, uniqueName('folder'))
+    const noType = await kadm(['console', 'produce', topic, '-b', bootstrap, '--value-schema', folder], {input: '{}\n'})
+    expect([noType.code, noType.stderr.trim()]).toEqual([2, `error: --value-schema ${folder} holds 6 schema files: choose a schema with --value-type NAME (Customer, address, shop.Address, shop.Order, shop.Payment, shop.common.Money)`])
+    const unknown = await kadm(['console', 'consume', topic, '-b', bootstrap, '-e', '--value-format', 'avro', '--value-schema', folder, '--value-type', 'shop.Nope'])
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([2, `error: --value-schema ${folder} has no schema named shop.Nope (${names})`])
+    const wrongKind = await kadm(['console', 'consume', topic, '-b', bootstrap, '-e', '--value-format', 'avro', '--value-schema', folder, '--value-type', 'shop.Payment'])
+    expect([wrongKind.code, wrongKind.stderr.trim()]).toEqual([2, `error: --value-schema ${join(folder, 'payment.proto')} (shop.Payment) is not a avro schema`])
+    // The file alone does not know Address: the folder does.
+    const alone = await kadm(['console', 'produce', topic, '-b', bootstrap, '--value-schema', join(folder, 'order.avsc')], {input: '{}\n'})
+    expect([alone.code, alone.stderr.trim()]).toEqual([1, `error: bad schema: ${join(folder, 'order.avsc')}: undefined type name: shop.Address`])
+
+    // No registry: plain Avro (key: a nested Protobuf message, plain), read back with the same folder.
+    const order = {id: 7, ship: {city: 'Oslo'}}
+    const produced = await kadm(['console', 'produce', topic, '-b', bootstrap, '--value-schema', folder, '--value-type', 'shop.Order', '--key-schema', folder, '--key-type', 'shop.Payment.Card', '-K', '|'], {input: `{"last4": "4242"}|${JSON.stringify(order)}\n`})
+    expect(produced.code, produced.stderr).toBe(0)
+    const back = await kadm(['console', 'consume', topic, '-b', bootstrap, '--from-beginning', '-e', '-q', '--value-format', 'avro', '--value-schema', folder, '--value-type', 'shop.Order', '--key-format', 'protobuf', '--key-schema', folder, '--key-type', 'shop.Payment.Card', '-f', '%k|%v\n'])
+    expect([back.code, back.stdout]).toEqual([0, `{"last4":"4242"}|${JSON.stringify(order)}\n`])
+    // avro-tools, given the whole schema written by hand, and protoc read the bytes kcat sees.
+    await writeFile(join(dir, 'order-whole.avsc'), JSON.stringify({type: 'record', name: 'Order', namespace: 'shop', fields: [{name: 'id', type: 'long'}, {name: 'ship', type: address}]}))
+    await writeFile(join(dir, 'folder-value.bin'), execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', topic, '-c', '1', '-f', '%s'], {timeout: 60_000}))
+    const tools = await runProcess('java', ['-jar', await avroToolsJar(), 'fragtojson', '--schema-file', join(dir, 'order-whole.avsc'), join(dir, 'folder-value.bin')], {timeoutMs: 120_000})
+    expect(JSON.parse(tools.stdout)).toEqual(order)
+    const rawKey = execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', topic, '-c', '1', '-f', '%k'], {timeout: 60_000})
+    expect(execFileSync('protoc', ['-I', folder, '--decode=shop.Payment.Card', join(folder, 'payment.proto')], {input: rawKey, encoding: 'utf8'})).toBe('last4: "4242"\n')
+
+    // Protobuf with an import inside the folder (shop/common.proto), and JSON Schema with a $ref to a file of the folder.
+    const payment = {id: 'p-1', amount: {currency: 'EUR', cents: '995'}, card: {last4: '0005'}}
+    const local = await createTopic(bootstrap, uniqueName('folder-local'))
+    const proto = await kadm(['console', 'produce', local, '-b', bootstrap, '--value-schema', folder, '--value-type', 'shop.Payment'], {input: JSON.stringify(payment) + '\n'})
+    expect(proto.code, proto.stderr).toBe(0)
+    const rawPayment = execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', local, '-c', '1', '-f', '%s'], {timeout: 60_000})
+    expect(execFileSync('protoc', ['-I', folder, '--decode=shop.Payment', join(folder, 'payment.proto')], {input: rawPayment, encoding: 'utf8'})).toBe('id: "p-1"\namount {\n  currency: "EUR"\n  cents: 995\n}\ncard {\n  last4: "0005"\n}\n')
+    const json = await kadm(['console', 'produce', topic, '-b', bootstrap, '--value-schema', folder, '--value-type', 'Customer'], {input: '{"name": "ada", "address": {"city": "Paris"}}\n{"name": "bob", "address": {}}\n'})
+    expect([json.code, json.stderr.includes("warning: line 2: value field /address: must have required property 'city'\n")]).toEqual([1, true])
+    const jsonBack = await kadm(['console', 'consume', topic, '-b', bootstrap, '--offset', '1', '-e', '-q', '--value-format', 'json-schema', '--value-schema', folder, '--value-type', 'Customer'])
+    expect([jsonBack.code, jsonBack.stdout]).toEqual([0, '{"name": "ada", "address": {"city": "Paris"}}\n'])
+
+    // With a registry: the Avro type registered whole (the registry holds no Address), the nested message with its indexes.
+    const registered = await kadm(['console', 'produce', local, '-b', bootstrap, ...sr(), '--value-schema', folder, '--value-type', 'shop.Order', '--subject-strategy', 'topic-record', '--register'], {input: JSON.stringify(order) + '\n'})
+    expect(registered.code, registered.stderr).toBe(0)
+    const held = await (await fetch(`${url}/subjects/${local}-shop.Order/versions/1`)).json() as {schema: string; references?: unknown[]}
+    expect(JSON.parse(held.schema).fields[1].type.fields).toEqual(address.fields)
+    const card = await kadm(['console', 'produce', local, '-b', bootstrap, ...sr(), '--value-schema', folder, '--value-type', 'shop.Payment.Card', '--subject-strategy', 'record', '--register'], {input: '{"last4": "1881"}\n'})
+    expect(card.code, card.stderr).toBe(0)
+    const cardId = (await (await fetch(`${url}/subjects/shop.Payment.Card/versions/latest`)).json() as {id: number}).id
+    expect(await (await fetch(`${url}/subjects/shop%2Fcommon.proto/versions`)).json()).toEqual([1])
+    const rawCard = execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', local, '-o', '2', '-c', '1', '-f', '%s'], {timeout: 60_000})
+    // Magic byte, id, then the message indexes [0, 0] (count 2 and two zeros, zigzag varints).
+    expect([rawCard[0], rawCard.readUInt32BE(1), [...rawCard.subarray(5, 8)]]).toEqual([0, cardId, [4, 0, 0]])
+    expect(execFileSync('protoc', ['-I', folder, '--decode=shop.Payment.Card', join(folder, 'payment.proto')], {input: rawCard.subarray(8), encoding: 'utf8'})).toBe('last4: "1881"\n')
+    const viaRegistry = await kadm(['console', 'consume', local, '-b', bootstrap, ...sr(), '--offset', '1', '-e', '-q', '--value-format', 'schema-registry'])
+    expect([viaRegistry.code, viaRegistry.stdout]).toEqual([0, `${JSON.stringify(order)}\n{"last4":"1881"}\n`])
   })
 
   it('takes the registry from a context, with basic auth from the environment, and never prints the secret', async () => {

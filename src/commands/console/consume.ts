@@ -63,8 +63,10 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     format: Flags.string({char: 'f', summary: 'Line template: %t topic, %p partition, %o offset, %k key, %v value, %T timestamp, %h headers, %K/%S key/value size.'}),
     'key-format': Flags.string({summary: 'How keys are printed; avro, protobuf, json-schema and schema-registry decode them to JSON (see Schemas).', options: [...BINARY_FORMATS, ...SCHEMA_FORMATS], default: 'string'}),
     'value-format': Flags.string({summary: 'How values are printed (json is indented on a terminal); avro, protobuf, json-schema and schema-registry decode them to JSON.', options: [...BINARY_FORMATS, ...SCHEMA_FORMATS], default: 'string'}),
-    'key-schema': Flags.string({summary: 'Local schema of the keys (.avsc, .proto: its first message, or .json) for plain Avro, Protobuf or JSON without a registry.'}),
-    'value-schema': Flags.string({summary: 'Local schema of the values (.avsc, .proto: its first message, or .json) for plain Avro, Protobuf or JSON without a registry.'}),
+    'key-schema': Flags.string({summary: 'As --value-schema, for keys.'}),
+    'value-schema': Flags.string({summary: 'Local schema of the values for plain Avro, Protobuf or JSON without a registry: a file (.avsc, .proto: its first message, .json) or a folder of them (see --value-type).'}),
+    'key-type': Flags.string({summary: 'As --value-type, for keys.', dependsOn: ['key-schema']}),
+    'value-type': Flags.string({summary: 'The schema of --value-schema by full name: an Avro named type, a Protobuf message (nested ones too), a JSON Schema\'s title; needed for a folder of several files.', dependsOn: ['value-schema']}),
     ...registryUrlFlag,
     grep: Flags.string({summary: 'Only records whose key or value matches this regular expression.'}),
     header: Flags.string({summary: 'Only records with this header, k=v (repeatable; all must match).', multiple: true, multipleNonGreedy: true}),
@@ -203,7 +205,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
    * then uses for those fields: their JSON text is printed as json (indented on a terminal,
    * embedded in -o json) or as it is (templates in a pipe).
    */
-  private async decoders(flags: {'key-format': string; 'value-format': string; 'key-schema'?: string; 'value-schema'?: string; 'schema-registry-url'?: string; context?: string; 'config-file'?: string; timeout: string}) {
+  private async decoders(flags: {'key-format': string; 'value-format': string; 'key-schema'?: string; 'value-schema'?: string; 'key-type'?: string; 'value-type'?: string; 'schema-registry-url'?: string; context?: string; 'config-file'?: string; timeout: string}) {
     const schemaFormat = (f: string) => (SCHEMA_FORMATS as readonly string[]).includes(f)
     for (const what of ['key', 'value'] as const) {
       if (flags[`${what}-schema`] !== undefined && !schemaFormat(flags[`${what}-format`])) throw new UsageError(`--${what}-schema decodes with --${what}-format avro, protobuf or json-schema`)
@@ -215,7 +217,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     const needsRegistry = (['key', 'value'] as const).some((w) => schemaFormat(flags[`${w}-format`]) && flags[`${w}-schema`] === undefined)
     const client = needsRegistry ? await openRegistry(flags, this.parseTimeout(flags.timeout)) : undefined
     for (const what of ['key', 'value'] as const) {
-      if (schemaFormat(flags[`${what}-format`])) result[what] = await FieldDecoder.create(flags[`${what}-format`] as SchemaFormat, client, flags[`${what}-schema`], what)
+      if (schemaFormat(flags[`${what}-format`])) result[what] = await FieldDecoder.create(flags[`${what}-format`] as SchemaFormat, client, flags[`${what}-schema`], flags[`${what}-type`], what)
     }
     return result
   }

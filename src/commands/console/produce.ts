@@ -50,10 +50,12 @@ export default class ConsoleProduce extends ClusterCommand {
     quiet: Flags.boolean({char: 'q', summary: 'No prompt on a terminal and no summary on stderr at exit.'}),
     'value-subject': Flags.string({summary: 'Encode values (JSON) with the Avro, Protobuf or JSON Schema of this registry subject, S or S:VERSION (latest by default).', exclusive: ['value-schema-id', 'value-schema'], helpGroup: 'SCHEMAS'}),
     'value-schema-id': Flags.integer({summary: 'Encode values with the registry schema of this id.', min: 0, exclusive: ['value-schema'], helpGroup: 'SCHEMAS'}),
-    'value-schema': Flags.string({summary: 'Encode values with this local schema (.avsc, .proto with its imports: its first message, or a .json JSON Schema); its subject (see --subject-strategy) must hold it, or --register.', helpGroup: 'SCHEMAS'}),
+    'value-schema': Flags.string({summary: 'Encode values with this local schema: a file (.avsc, .proto with its imports: its first message, or a .json JSON Schema) or a folder of them (see --value-type); with a registry its subject (see --subject-strategy) must hold it, or --register.', helpGroup: 'SCHEMAS'}),
+    'value-type': Flags.string({summary: 'The schema of --value-schema by full name: an Avro named type, a Protobuf message (nested ones too), a JSON Schema\'s title; needed for a folder of several files.', dependsOn: ['value-schema'], helpGroup: 'SCHEMAS'}),
     'key-subject': Flags.string({summary: 'As --value-subject, for keys.', exclusive: ['key-schema-id', 'key-schema'], helpGroup: 'SCHEMAS'}),
     'key-schema-id': Flags.integer({summary: 'As --value-schema-id, for keys.', min: 0, exclusive: ['key-schema'], helpGroup: 'SCHEMAS'}),
     'key-schema': Flags.string({summary: 'As --value-schema, for keys.', helpGroup: 'SCHEMAS'}),
+    'key-type': Flags.string({summary: 'As --value-type, for keys.', dependsOn: ['key-schema'], helpGroup: 'SCHEMAS'}),
     'subject-strategy': Flags.string({summary: 'Subject of a local schema: topic (TOPIC-value), record (the record\'s full name), topic-record (TOPIC-NAME).', options: [...SUBJECT_STRATEGIES], default: 'topic', helpGroup: 'SCHEMAS'}),
     register: Flags.boolean({summary: 'Register a local schema (--key-schema/--value-schema) under its subject when it is not there yet.', helpGroup: 'SCHEMAS'}),
     ...registryUrlFlag,
@@ -209,6 +211,7 @@ export default class ConsoleProduce extends ClusterCommand {
       result[what] = await FieldEncoder.create({
         client, topic, what, register: flags.register, strategy: flags['subject-strategy'] as SubjectStrategy,
         subject: flags[`${what}-subject`] as string | undefined, schemaId: flags[`${what}-schema-id`] as number | undefined, schemaFile: flags[`${what}-schema`] as string | undefined,
+        typeName: flags[`${what}-type`] as string | undefined,
       })
     }
     return result
