@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {createTopic, kadm, uniqueName} from '../helpers/kadm.js'
 import {runProcess} from '../helpers/process.js'
+import {generateCertificates, type SecurityFiles, securityFiles} from '../../src/local/security.js'
 import {avroToolsJar, type RunningRegistry, startRegistry} from '../helpers/schema-registry.js'
 
 const bootstrap = inject('bootstrap')
@@ -32,12 +33,20 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
   let url = ''
   /** The subject the first test registers order.avsc under. */
   let orderSubject = ''
-  const sr = () => ['--schema-registry-url', url]
+  /** The registry's user: reads are open to anyone, writes need it (HTTP basic auth). */
+  const secret = 'registry-s3cret-never-printed'
+  const auth = {authorization: `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}`}
+  /** kadm is given the user in the URL (the basic auth of a URL with user info). */
+  const sr = () => ['--schema-registry-url', url.replace('http://', `http://svc:${secret}@`)]
+  let tls: SecurityFiles
 
   beforeAll(async () => {
-    registry = await startRegistry(Number(process.env.KADM_TEST_PORT ?? 19_092) + 10)
-    url = registry.url
     dir = await mkdtemp(join(tmpdir(), 'kadm-schemas-'))
+    // The CA and the certificate for 127.0.0.1 that `kadm local start --secure` makes, also served by the registry over HTTPS.
+    tls = securityFiles(dir)
+    await generateCertificates(tls)
+    registry = await startRegistry(Number(process.env.KADM_TEST_PORT ?? 19_092) + 10, {tls: {cert: join(tls.dir, 'broker.pem'), key: join(tls.dir, 'broker.key')}, users: {svc: secret}})
+    url = registry.url
     await writeFile(join(dir, 'order.avsc'), JSON.stringify(ORDER))
     await writeFile(join(dir, 'key.avsc'), JSON.stringify({type: 'record', name: 'OrderKey', namespace: 'shop', fields: [{name: 'id', type: 'long'}]}))
     await writeFile(join(dir, 'order-v2.avsc'), JSON.stringify({...ORDER, fields: [...ORDER.fields, {name: 'rush', type: 'boolean'}]}))
@@ -73,7 +82,7 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     expect(got).toEqual({subject, version: 1, id: reg.id, schemaType: 'AVRO', schema: direct.schema, references: []})
 
     // A new required field breaks BACKWARD compatibility: check says so (exit 3), a dry run refuses, nothing is registered.
-    const config = await fetch(`${url}/config/${subject}`, {method: 'PUT', headers: {'content-type': 'application/vnd.schemaregistry.v1+json'}, body: JSON.stringify({compatibility: 'BACKWARD'})})
+    const config = await fetch(`${url}/config/${subject}`, {method: 'PUT', headers: {'content-type': 'application/vnd.schemaregistry.v1+json', ...auth}, body: JSON.stringify({compatibility: 'BACKWARD'})})
     expect(config.status).toBe(200)
     const check = await kadm(['schemas', 'check', subject, join(dir, 'order-v2.avsc'), ...sr()])
     expect([check.code, check.stdout.trim()]).toEqual([3, `${join(dir, 'order-v2.avsc')} is NOT compatible with ${subject}`])
@@ -158,7 +167,7 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
 
   it('decodes a schema with a registry reference (a named type from another subject), record strategies, and local schemas without a registry', async () => {
     const topic = await createTopic(bootstrap, uniqueName('avro-ref'))
-    const headers = {'content-type': 'application/vnd.schemaregistry.v1+json'}
+    const headers = {'content-type': 'application/vnd.schemaregistry.v1+json', ...auth}
     const addressSubject = `${topic}-shop.Address`
     const a = await fetch(`${url}/subjects/${addressSubject}/versions`, {method: 'POST', headers, body: JSON.stringify({schema: JSON.stringify(ADDRESS)})})
     expect(a.status).toBe(200)
@@ -350,9 +359,8 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
 
   it('takes the registry from a context, with basic auth from the environment, and never prints the secret', async () => {
     const config = join(dir, 'config.yaml')
-    const secret = 'registry-s3cret-never-printed'
     await writeFile(config, `current-context: dev\ncontexts:\n  dev:\n    bootstrap-servers: ${bootstrap}\n    schema-registry:\n      url: ${url}\n      username: svc\n      password-env: REGISTRY_PASSWORD\n`, {mode: 0o600})
-    // Apicurio runs without authentication and ignores the header: the request goes through with it.
+    // The registry checks the credentials on every request that carries them; reads need none.
     const listed = await kadm(['schemas', 'list', '--config-file', config, '--verbose'], {env: {REGISTRY_PASSWORD: secret}})
     expect(listed.code, listed.stderr).toBe(0)
     expect(listed.stdout).toContain('shop.Order')
@@ -363,6 +371,14 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     const dry = await kadm(['schemas', 'register', 'shop.Other', join(dir, 'key.avsc'), '--config-file', config, '--context', 'dev', '--timeout', '5s', '--dry-run'], {env: {REGISTRY_PASSWORD: secret}})
     expect([dry.code, dry.stdout.trim()]).toEqual([0, `would register ${join(dir, 'key.avsc')} under shop.Other (dry run: nothing registered)`])
     expect((await fetch(`${url}/subjects/shop.Other/versions`)).status).toBe(404)
+    // A write needs the user: without it and with a wrong password the registry refuses (one line, the password nowhere).
+    const anonymous = await kadm(['schemas', 'register', 'shop.Other', join(dir, 'key.avsc'), '--schema-registry-url', url])
+    expect([anonymous.code, anonymous.stderr.trim()]).toEqual([1, `error: schema registry ${url} refused the credentials (HTTP 401)`])
+    const wrong = await kadm(['schemas', 'list', '--config-file', config], {env: {REGISTRY_PASSWORD: 'not-the-password'}})
+    expect([wrong.code, wrong.stderr.trim()]).toEqual([1, `error: schema registry ${url} refused the credentials (HTTP 401)`])
+    const registered = await kadm(['schemas', 'register', 'shop.Other', join(dir, 'key.avsc'), '--config-file', config, '-o', 'json'], {env: {REGISTRY_PASSWORD: secret}})
+    expect([registered.code, JSON.parse(registered.stdout).status]).toEqual([0, 'registered'])
+    expect(await (await fetch(`${url}/subjects/shop.Other/versions`)).json()).toEqual([1])
     const missing = await kadm(['schemas', 'list', '--config-file', config, '--context', 'dev'])
     expect([missing.code, missing.stderr.trim()]).toEqual([1, 'error: schema registry password: environment variable REGISTRY_PASSWORD is not set'])
     const shown = await kadm(['contexts', 'show', 'dev', '--config-file', config])
@@ -374,5 +390,36 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     const viaFlag = await kadm(['schemas', 'list', '--config-file', inline, '--context', 'dev', '--schema-registry-url', 'http://127.0.0.1:1', '--verbose'])
     expect(viaFlag.stdout + viaFlag.stderr).not.toContain(secret)
     expect(viaFlag.code).toBe(1)
+  })
+
+  it('TLS to the registry: the context\'s CA verifies its certificate; another CA, none, or a plain HTTP port are one line', async () => {
+    const httpsUrl = registry.httpsUrl!
+    const context = (ca: string | undefined) => `contexts:\n  tls:\n    bootstrap-servers: ${bootstrap}\n    schema-registry:\n      url: ${httpsUrl}\n      username: svc\n      password-env: REGISTRY_PASSWORD\n${ca ? `      ca: ${ca}\n` : ''}`
+    const config = join(dir, 'tls.yaml')
+    await writeFile(config, context(tls.ca), {mode: 0o600})
+    const env = {REGISTRY_PASSWORD: secret}
+    const listed = await kadm(['schemas', 'list', '--config-file', config, '--context', 'tls', '-o', 'json'], {env})
+    expect(listed.code, listed.stderr).toBe(0)
+    // The registry's own answer, over plain HTTP.
+    expect(JSON.parse(listed.stdout)).toEqual({subjects: ((await (await fetch(`${url}/subjects`)).json()) as string[]).sort()})
+    // A write over TLS, with the user; a URL given by flag keeps the context's CA and user.
+    const subject = uniqueName('tls') + '-value'
+    const registered = await kadm(['schemas', 'register', subject, join(dir, 'key.avsc'), '--config-file', config, '--context', 'tls', '--schema-registry-url', httpsUrl], {env})
+    expect(registered.code, registered.stderr).toBe(0)
+    expect(await (await fetch(`${url}/subjects/${subject}/versions`)).json()).toEqual([1])
+
+    const untrusted = `error: schema registry ${httpsUrl}: TLS: its certificate is not signed by a trusted CA (check the context's schema-registry ca): unable to verify the first certificate`
+    await writeFile(config, context(tls.wrongCa), {mode: 0o600})
+    const wrongCa = await kadm(['schemas', 'get', subject, '--config-file', config, '--context', 'tls'], {env})
+    expect([wrongCa.code, wrongCa.stderr.trim()]).toEqual([1, untrusted])
+    await writeFile(config, context(undefined), {mode: 0o600})
+    const noCa = await kadm(['schemas', 'list', '--config-file', config, '--context', 'tls'], {env})
+    expect([noCa.code, noCa.stderr.trim()]).toEqual([1, untrusted])
+    const plainPort = url.replace('http://', 'https://')
+    const notTls = await kadm(['schemas', 'list', '--config-file', config, '--context', 'tls', '--schema-registry-url', plainPort], {env})
+    expect([notTls.code, notTls.stderr.trim()]).toEqual([1, `error: schema registry ${plainPort}: TLS handshake failed: is this an HTTPS port?`])
+    await writeFile(config, context(join(dir, 'no-such-ca.pem')), {mode: 0o600})
+    const missingCa = await kadm(['schemas', 'list', '--config-file', config, '--context', 'tls'], {env})
+    expect([missingCa.code, missingCa.stderr.trim()]).toEqual([1, `error: schema registry CA file ${join(dir, 'no-such-ca.pem')}: ENOENT`])
   })
 })
