@@ -299,7 +299,7 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     await writeFile(join(folder, 'order.avsc'), JSON.stringify({type: 'record', name: 'Order', namespace: 'shop', fields: [{name: 'id', type: 'long'}, {name: 'ship', type: 'shop.Address'}]}))
     await writeFile(join(folder, 'shop', 'common.proto'), 'syntax = "proto3";\npackage shop.common;\nmessage Money { string currency = 1; int64 cents = 2; }\n')
     await writeFile(join(folder, 'payment.proto'), 'syntax = "proto3";\npackage shop;\nimport "shop/common.proto";\nmessage Payment {\n  string id = 1;\n  shop.common.Money amount = 2;\n  message Card { string last4 = 1; }\n  Card card = 3;\n}\n')
-    await writeFile(join(folder, 'customer.json'), JSON.stringify({title: 'Customer', type: 'object', properties: {name: {type: 'string'}, address: {$ref: 'shop/address.json'}}, required: ['name']}))
+    await writeFile(join(folder, 'customer.json'), JSON.stringify({title: 'Customer', type: 'object', properties: {name: {type: 'string'}, email: {type: 'string', format: 'email'}, address: {$ref: 'shop/address.json'}}, required: ['name']}))
     await writeFile(join(folder, 'shop', 'address.json'), JSON.stringify({type: 'object', properties: {city: {type: 'string'}}, required: ['city']}))
     const names = 'Customer, address, shop.Address, shop.Order, shop.Payment, shop.Payment.Card, shop.common.Money'
 
@@ -335,10 +335,13 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     expect(proto.code, proto.stderr).toBe(0)
     const rawPayment = execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', local, '-c', '1', '-f', '%s'], {timeout: 60_000})
     expect(execFileSync('protoc', ['-I', folder, '--decode=shop.Payment', join(folder, 'payment.proto')], {input: rawPayment, encoding: 'utf8'})).toBe('id: "p-1"\namount {\n  currency: "EUR"\n  cents: 995\n}\ncard {\n  last4: "0005"\n}\n')
-    const json = await kadm(['console', 'produce', topic, '-b', bootstrap, '--value-schema', folder, '--value-type', 'Customer'], {input: '{"name": "ada", "address": {"city": "Paris"}}\n{"name": "bob", "address": {}}\n'})
-    expect([json.code, json.stderr.includes("warning: line 2: value field /address: must have required property 'city'\n")]).toEqual([1, true])
+    // Formats are checked (ajv-formats): the third record's email is refused.
+    const json = await kadm(['console', 'produce', topic, '-b', bootstrap, '--value-schema', folder, '--value-type', 'Customer'], {input: '{"name": "ada", "email": "ada@example.com", "address": {"city": "Paris"}}\n{"name": "bob", "address": {}}\n{"name": "cy", "email": "cy at example"}\n'})
+    expect([json.code, json.stderr.split('\n').filter((l) => l.startsWith('warning') || l.startsWith('error'))]).toEqual([1, [
+      "warning: line 2: value field /address: must have required property 'city'", 'warning: line 3: value field /email: must match format "email"', 'error: 2 records failed (2: does not match its schema)',
+    ]])
     const jsonBack = await kadm(['console', 'consume', topic, '-b', bootstrap, '--offset', '1', '-e', '-q', '--value-format', 'json-schema', '--value-schema', folder, '--value-type', 'Customer'])
-    expect([jsonBack.code, jsonBack.stdout]).toEqual([0, '{"name": "ada", "address": {"city": "Paris"}}\n'])
+    expect([jsonBack.code, jsonBack.stdout]).toEqual([0, '{"name": "ada", "email": "ada@example.com", "address": {"city": "Paris"}}\n'])
 
     // With a registry: the Avro type registered whole (the registry holds no Address), the nested message with its indexes.
     const registered = await kadm(['console', 'produce', local, '-b', bootstrap, ...sr(), '--value-schema', folder, '--value-type', 'shop.Order', '--subject-strategy', 'topic-record', '--register'], {input: JSON.stringify(order) + '\n'})
