@@ -27,7 +27,9 @@ Output: on a terminal, a readable coloured view; in a pipe, the value alone (lik
 
 On a terminal (the readable view and --format) keys, values and headers cannot drive the terminal: control characters (but newline and tab) and bytes that are not UTF-8 show as \\xHH (ESC as \\x1b), C1 controls and bidi overrides as \\uXXXX (\\u202e); -o json there writes C1, DEL and bidi characters as JSON \\u escapes (the same JSON). In a pipe or file --format and -o json write the bytes exactly as they are.
 
-Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A summary goes to stderr at exit (-q hides it). Ctrl-C prints what was read, marks the summary "(interrupted)" and exits 130; when the reader of a pipe goes away (| head), kadm stops at once and exits 0 without a word.`
+Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A summary goes to stderr at exit (-q hides it). Ctrl-C prints what was read, marks the summary "(interrupted)" and exits 130; when the reader of a pipe goes away (| head), kadm stops at once and exits 0 without a word.
+
+A folder of local schemas (--key-schema/--value-schema DIR): every .avsc, .proto and .json file under it is read; Avro files share their named types, a .proto file's imports are read relative to the folder, a JSON Schema's $ref names another file by its path in the folder. --key-type/--value-type NAME chooses the schema by full name (Avro named type, Protobuf message, nested ones too, JSON Schema title); a folder of several files needs it. Without a registry the records are plain Avro, Protobuf or JSON of that schema (not the registry's wire format, whose schema id only a registry resolves).`
   static examples = [
     {description: 'Follow a topic from now on', command: '<%= config.bin %> <%= command.id %> orders'},
     {description: 'Everything there is, then exit', command: '<%= config.bin %> <%= command.id %> orders --from-beginning -e'},
