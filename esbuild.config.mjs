@@ -11,7 +11,7 @@
  * - dist/loader.cjs: what bin/run.js uses to load the bundle with a V8 code cache
  *   (src/bundle-loader.ts).
  * - dist/complete.cjs: a key press of shell completion (src/completion/complete.ts), without oclif.
- * - dist/yaml.cjs, dist/avsc.cjs, dist/protobuf.cjs, dist/ajv.cjs: dependencies in bundles of their own, loaded
+ * - dist/yaml.cjs, dist/avsc.cjs, dist/protobuf.cjs, dist/ajv.cjs, dist/ajv-formats.cjs: dependencies in bundles of their own, loaded
  *   the first time they are used (see OWN_BUNDLES).
  *
  * Why: every kadm run pays for loading its code. Unbundled, Node resolved and read about 330 files
@@ -193,12 +193,14 @@ const common = {
  * megabyte), which the commands' bundle and the completion bundle would otherwise each hold a copy
  * of; avsc, protobufjs and ajv (the schema codecs, 0.6 MB together), which only runs that read or
  * write Avro, Protobuf or JSON Schema use and which would otherwise be read with the commands' bundle on every run.
+ * ajv-formats' format checks (its formats module alone: plain functions and regular expressions,
+ * nothing of ajv's code generator, so no second copy of ajv's internals) go with JSON Schema.
  */
-const OWN_BUNDLES = {yaml: 'yaml.cjs', avsc: 'avsc.cjs', protobufjs: 'protobuf.cjs', ajv: 'ajv.cjs'}
+const OWN_BUNDLES = {yaml: 'yaml.cjs', avsc: 'avsc.cjs', protobufjs: 'protobuf.cjs', ajv: 'ajv.cjs', 'ajv-formats/dist/formats.js': 'ajv-formats.cjs'}
 const ownBundles = {
   name: 'own-bundles',
   setup(b) {
-    const names = Object.keys(OWN_BUNDLES).join('|')
+    const names = Object.keys(OWN_BUNDLES).map((n) => n.replace(/[.\/]/g, '\\$&')).join('|')
     b.onResolve({filter: new RegExp(`^(${names})$`)}, (args) => ({path: args.path, namespace: 'kadm-own-bundle'}))
     b.onLoad({filter: /.*/, namespace: 'kadm-own-bundle'}, (args) => ({
       contents: `const {join} = require('node:path'); module.exports = require(join(__dirname, 'loader.cjs')).loadBundle(join(__dirname, ${JSON.stringify(OWN_BUNDLES[args.path])})).exports`,

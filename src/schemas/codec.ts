@@ -3,11 +3,12 @@ import {extname} from 'node:path'
 
 import type {ConsumedRecord} from '../domain/record-format.js'
 import {KadmError, UsageError} from '../errors.js'
-import {avroName, avroToJson, type AvroType, jsonToAvro, loadAvsc, parseAvro} from './avro.js'
+import {avroToJson, jsonToAvro, loadAvsc, parseAvro} from './avro.js'
 import {BadSchemaError} from './errors.js'
-import {type JsonSchema, jsonSchemaToJson, jsonToJsonSchema, loadAjv, parseJsonSchema} from './json-schema.js'
+import {jsonSchemaToJson, jsonToJsonSchema, loadAjv, parseJsonSchema} from './json-schema.js'
 import {type SchemaFormat, type SubjectStrategy} from './formats.js'
-import {jsonToProto, loadProtobuf, parseProto, type ProtoFile, protoToJson, type ProtoSchema, readMessageIndexes, readProtoImports, writeMessageIndexes} from './protobuf.js'
+import {type Codec, localSchema} from './local.js'
+import {jsonToProto, loadProtobuf, parseProto, type ProtoFile, protoToJson, readMessageIndexes, readProtoImports, writeMessageIndexes} from './protobuf.js'
 import {type RegisteredSchema, RegistryError, type RegistryClient, type SchemaInput, type SchemaReference, type SchemaType} from './registry.js'
 
 
@@ -36,8 +37,8 @@ export async function readSchemaFile(path: string): Promise<SchemaInput> {
  * as subject (as Confluent's serializers do). An import the registry does not hold is an error,
  * unless `register`.
  */
-export async function protoReferences(client: RegistryClient, path: string, register: boolean): Promise<SchemaReference[]> {
-  const {main, imports} = await readProtoImports(path)
+export async function protoReferences(client: RegistryClient, path: string, register: boolean, root?: string): Promise<SchemaReference[]> {
+  const {main, imports} = await readProtoImports(path, root)
   const versions = new Map<string, number>()
   const refs = (file: ProtoFile) => (file.imports ?? []).map((name) => ({name, subject: name, version: versions.get(name)!}))
   // Depth first: each import after the ones it imports.
@@ -80,9 +81,6 @@ async function referencedSchemas(client: RegistryClient, references: SchemaRefer
   return (await referencedFiles(client, references)).map((f) => f.text)
 }
 
-/** A schema kadm can decode and encode with: Avro, a .proto file (its messages by index), or a JSON Schema. */
-type Codec = {kind: 'avro'; type: AvroType} | {kind: 'proto'; schema: ProtoSchema} | {kind: 'json'; schema: JsonSchema}
-
 /** The codec kind each --key-format/--value-format decodes with, and the registry's name of its schema type. */
 const CODEC_OF = {avro: 'avro', protobuf: 'proto', 'json-schema': 'json'} as const
 const SCHEMA_TYPE_OF = {avro: 'AVRO', proto: 'PROTOBUF', json: 'JSON'} as const
@@ -90,20 +88,9 @@ const SCHEMA_TYPE_OF = {avro: 'AVRO', proto: 'PROTOBUF', json: 'JSON'} as const
 /** The codec of a registered schema (its references fetched), or why there is none. */
 async function registryCodec(client: RegistryClient, found: RegisteredSchema, where: string): Promise<Codec> {
   if (found.schemaType === 'AVRO') return {kind: 'avro', type: parseAvro(await loadAvsc(), found.schema, await referencedSchemas(client, found.references), where)}
-  if (found.schemaType === 'PROTOBUF') return {kind: 'proto', schema: parseProto(await loadProtobuf(), {name: where, text: found.schema}, await referencedFiles(client, found.references))}
+  if (found.schemaType === 'PROTOBUF') return {kind: 'proto', schema: parseProto(await loadProtobuf(), {name: where, text: found.schema}, await referencedFiles(client, found.references)), indexes: [0]}
   if (found.schemaType === 'JSON') return {kind: 'json', schema: parseJsonSchema(await loadAjv(), found.schema, await referencedFiles(client, found.references), where)}
   throw new BadSchemaError(`${where} is a ${String(found.schemaType)} schema: kadm decodes and encodes Avro, Protobuf and JSON Schema`)
-}
-
-/** The codec of a local schema file (.avsc, .proto with its imports, or a .json JSON Schema). */
-async function fileCodec(path: string): Promise<Codec> {
-  const input = await readSchemaFile(path)
-  if (input.schemaType === 'AVRO') return {kind: 'avro', type: parseAvro(await loadAvsc(), input.schema, [], path)}
-  if (input.schemaType === 'PROTOBUF') {
-    const {main, imports} = await readProtoImports(path)
-    return {kind: 'proto', schema: parseProto(await loadProtobuf(), main, imports)}
-  }
-  return {kind: 'json', schema: parseJsonSchema(await loadAjv(), input.schema, [], path)}
 }
 
 /** Confluent's wire format: magic byte 0, the schema id (4 bytes, big-endian), the payload. */
@@ -127,13 +114,14 @@ export class FieldDecoder {
 
   private constructor(private readonly format: SchemaFormat, private readonly client?: RegistryClient, private readonly local?: Codec) {}
 
-  static async create(format: SchemaFormat, client: RegistryClient | undefined, schemaFile: string | undefined, what: string): Promise<FieldDecoder> {
+  static async create(format: SchemaFormat, client: RegistryClient | undefined, schemaFile: string | undefined, typeName: string | undefined, what: string): Promise<FieldDecoder> {
     if (schemaFile !== undefined) {
       if (format === 'schema-registry') throw new UsageError(`--${what}-schema: a local schema decodes --${what}-format avro, protobuf or json-schema`)
-      const codec = await fileCodec(schemaFile)
-      if (codec.kind !== CODEC_OF[format]) throw new UsageError(`--${what}-schema ${schemaFile} is not a ${format} schema`)
-      return new FieldDecoder(format, undefined, codec)
+      const local = await localSchema(schemaFile, typeName, `--${what}-schema`, `--${what}-type`)
+      if (local.codec.kind !== CODEC_OF[format]) throw new UsageError(`--${what}-schema ${local.label} is not a ${format} schema`)
+      return new FieldDecoder(format, undefined, local.codec)
     }
+    if (typeName !== undefined) throw new UsageError(`--${what}-type chooses a schema of --${what}-schema`)
     if (!client) throw new UsageError(`--${what}-format ${format} needs a schema registry (--schema-registry-url, or a context's schema-registry) or a local schema (--${what}-schema FILE)`)
     return new FieldDecoder(format, client)
   }
@@ -175,11 +163,11 @@ export class FieldDecoder {
   }
 }
 
-/** A payload without a wire header -> the UTF-8 bytes of its JSON (a Protobuf payload: the file's first message). */
+/** A payload without a wire header -> the UTF-8 bytes of its JSON (a Protobuf payload: the codec's message). */
 function decodeWith(codec: Codec, bytes: Buffer): Buffer {
   if (codec.kind === 'avro') return avroToJson(codec.type, bytes)
   if (codec.kind === 'json') return Buffer.from(jsonSchemaToJson(codec.schema, bytes))
-  return Buffer.from(protoToJson(codec.schema.message([0]), bytes))
+  return Buffer.from(protoToJson(codec.schema.message(codec.indexes), bytes))
 }
 
 /** What consume prints for a record that does not decode: one marker with the reason and the bytes. */
@@ -254,6 +242,8 @@ export interface EncoderOptions {
   subject?: string
   schemaId?: number
   schemaFile?: string
+  /** The schema of --X-schema (a folder, or a file of several types) chosen by full name. */
+  typeName?: string
   register: boolean
   strategy: SubjectStrategy
 }
@@ -268,8 +258,8 @@ export class FieldEncoder {
   private constructor(private readonly codec: Codec, private readonly header: Buffer | undefined, readonly id: number | undefined, readonly subject: string | undefined) {}
 
   private static wire(codec: Codec, id: number, subject: string | undefined): FieldEncoder {
-    // Protobuf: the message indexes of the file's first message after the id.
-    const header = codec.kind === 'proto' ? Buffer.concat([wireHeader(id), writeMessageIndexes([0])]) : wireHeader(id)
+    // Protobuf: the message indexes of the message after the id.
+    const header = codec.kind === 'proto' ? Buffer.concat([wireHeader(id), writeMessageIndexes(codec.indexes)]) : wireHeader(id)
     return new FieldEncoder(codec, header, id, subject)
   }
 
@@ -298,26 +288,26 @@ export class FieldEncoder {
       })
       return FieldEncoder.wire(await registryCodec(registry, found, `subject ${subject}`), found.id, subject)
     }
-    const file = options.schemaFile!
-    const codec = await fileCodec(file)
+    if (options.schemaFile === undefined) throw new UsageError(`--${what}-type chooses a schema of --${what}-schema`)
+    const local = await localSchema(options.schemaFile, options.typeName, `--${what}-schema`, `--${what}-type`)
+    const {codec, label} = local
     if (!client) {
       if (options.register) throw new UsageError('--register needs a schema registry (--schema-registry-url, or a context\'s schema-registry)')
       return new FieldEncoder(codec, undefined, undefined, undefined)
     }
-    const name = codec.kind === 'avro' ? avroName(codec.type) : codec.kind === 'proto' ? codec.schema.firstName : codec.schema.title
-    const subject = subjectName(options.strategy, options.topic, what, name, file)
-    const input: SchemaInput = {schema: (await readSchemaFile(file)).schema, schemaType: SCHEMA_TYPE_OF[codec.kind]}
-    if (codec.kind === 'proto') input.references = await protoReferences(client, file, options.register)
+    const subject = subjectName(options.strategy, options.topic, what, local.name, label)
+    const input: SchemaInput = {...local.input}
+    if (codec.kind === 'proto') input.references = await protoReferences(client, local.file, options.register, local.root)
     const found = await client.lookup(subject, input)
     if (found) return FieldEncoder.wire(codec, found.id, subject)
-    if (!options.register) throw new KadmError(`${file} is not registered under subject "${subject}": pass --register to register it`)
+    if (!options.register) throw new KadmError(`${label} is not registered under subject "${subject}": pass --register to register it`)
     return FieldEncoder.wire(codec, await client.register(subject, input), subject)
   }
 
   /** JSON text -> the bytes to send; throws naming the field and the reason when it does not match. */
   encode(text: string): Buffer {
     const {codec} = this
-    const body = codec.kind === 'avro' ? jsonToAvro(codec.type, text) : codec.kind === 'json' ? jsonToJsonSchema(codec.schema, text) : jsonToProto(codec.schema.message([0]), text)
+    const body = codec.kind === 'avro' ? jsonToAvro(codec.type, text) : codec.kind === 'json' ? jsonToJsonSchema(codec.schema, text) : jsonToProto(codec.schema.message(codec.indexes), text)
     return this.header ? Buffer.concat([this.header, body]) : body
   }
 }

@@ -1,4 +1,5 @@
 import type * as AjvModule from 'ajv'
+import type * as AjvFormats from 'ajv-formats/dist/formats.js'
 
 import {commonjsExports} from '../commonjs.js'
 import {BadSchemaError} from './errors.js'
@@ -7,12 +8,15 @@ type Ajv = AjvModule.Ajv
 type AjvClass = typeof AjvModule.Ajv
 
 let ajvClass: AjvClass | undefined
+let formats: typeof AjvFormats.fullFormats | undefined
 
-/** ajv, loaded on first use (most kadm runs never see a JSON Schema record). */
+/** ajv and ajv-formats' format checks, loaded on first use (most kadm runs never see a JSON Schema record). */
 export async function loadAjv(): Promise<AjvClass> {
   ajvClass ??= commonjsExports(await import('ajv')) as unknown as AjvClass
+  formats ??= commonjsExports(await import('ajv-formats/dist/formats.js')).fullFormats
   return ajvClass
 }
+
 
 /** A JSON Schema: the check of a value, and its title (what the record strategies name a subject after). */
 export interface JsonSchema {
@@ -41,13 +45,17 @@ function parseJson(text: string, where: string): Record<string, unknown> | boole
 
 /**
  * Compiles a JSON Schema (text) with the schemas it refers to (`references`, each under the name
- * a `$ref` uses for it, as a registry's schema references are). Formats ("date-time", ...) are
- * not checked: ajv leaves them to a separate package, and a producer's own serializer may not
- * check them either.
+ * a `$ref` uses for it, as a registry's schema references are). `format` keywords are checked
+ * with ajv-formats' checks ("date-time", "email", "uuid", "ipv4", ...: `checkedFormats()`), as
+ * Confluent's JSON Schema serializer checks them; a format it does not know (idn-email, iri, a
+ * team's own) is not checked, and not an error: JSON Schema makes formats an annotation unless
+ * a validator knows them. loadAjv() must have been awaited.
  */
 export function parseJsonSchema(Ajv: AjvClass, text: string, references: Array<{name: string; text: string}> = [], where = 'JSON Schema'): JsonSchema {
   const schema = parseJson(text, where)
-  const ajv: Ajv = new Ajv({strict: false, validateFormats: false, allErrors: false})
+  // logger false: ajv would warn on stderr about each format it does not know.
+  const ajv: Ajv = new Ajv({strict: false, validateFormats: true, allErrors: false, logger: false})
+  for (const [name, format] of Object.entries(formats!)) ajv.addFormat(name, format)
   let validate: AjvModule.ValidateFunction
   try {
     for (const ref of references) ajv.addSchema(parseJson(ref.text, ref.name) as object, ref.name)

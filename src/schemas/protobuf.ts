@@ -29,12 +29,23 @@ export interface ProtoFile {
 export class ProtoSchema {
   constructor(private readonly root: Protobuf.Root, private readonly topLevel: string[], readonly where: string) {}
 
-  /** The message at `indexes` ([0]: the file's first message). */
   /** The full name of the file's first message (the record strategy's subject). */
   get firstName(): string {
     return this.topLevel[0]
   }
 
+  /** Every message the file defines (nested ones too) by full name, with its message indexes. */
+  messages(): Map<string, number[]> {
+    const all = new Map<string, number[]>()
+    const walk = (type: Protobuf.Type, indexes: number[]) => {
+      all.set(type.fullName.slice(1), indexes)
+      for (const [i, nested] of (type.nestedArray ?? []).filter((n): n is Protobuf.Type => n instanceof protobuf!.Type).entries()) walk(nested, [...indexes, i])
+    }
+    for (const [i, name] of this.topLevel.entries()) walk(this.root.lookupType(name), [i])
+    return all
+  }
+
+  /** The message at `indexes` ([0]: the file's first message). */
   message(indexes: number[]): Protobuf.Type {
     const [first, ...rest] = indexes
     const name = this.topLevel[first]
@@ -68,9 +79,12 @@ export function parseProto(lib: typeof Protobuf, main: ProtoFile, imports: Proto
   }
 }
 
-/** The files a .proto file imports (`import "x.proto";`), read relative to its directory, depth first; google/protobuf ones are left to protobufjs. */
-export async function readProtoImports(path: string): Promise<{main: ProtoFile; imports: ProtoFile[]}> {
-  const dir = dirname(path)
+/**
+ * The files a .proto file imports (`import "x.proto";`), read relative to `root` (its directory,
+ * or the folder of schemas it is in), depth first; google/protobuf ones are left to protobufjs.
+ */
+export async function readProtoImports(path: string, root = dirname(path)): Promise<{main: ProtoFile; imports: ProtoFile[]}> {
+  const dir = root
   const seen = new Set<string>()
   const imports: ProtoFile[] = []
   const visit = async (name: string, file: string): Promise<ProtoFile> => {

@@ -126,7 +126,7 @@ export class RegistryClient {
         res.on('error', reject)
       })
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)))
-      req.on('error', (error: NodeJS.ErrnoException) => reject(new KadmError(`${where} is unreachable: ${oneLine(error.message)}`)))
+      req.on('error', (error: NodeJS.ErrnoException) => reject(new KadmError(tlsProblem(where, error) ?? `${where} is unreachable: ${oneLine(error.message)}`)))
       req.end(payload)
     })
     let data: unknown
@@ -195,6 +195,21 @@ export class RegistryClient {
     const answer = await this.request<{is_compatible: boolean}>('POST', `compatibility/subjects/${encodeURIComponent(subject)}/versions/${version}`, body(input))
     return answer.is_compatible
   }
+}
+
+/** Causes of a failed TLS handshake with the registry, by Node's error codes. */
+const TLS_CAUSES: Array<[RegExp, string]> = [
+  [/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/, 'its certificate is not signed by a trusted CA (check the context\'s schema-registry ca)'],
+  [/^CERT_HAS_EXPIRED$/, 'its certificate has expired'],
+  [/^ERR_TLS_CERT_ALTNAME_INVALID$/, 'its certificate is not valid for this host name'],
+]
+
+/** One line for a TLS failure (the cause, then Node's words), or undefined for any other error. */
+function tlsProblem(where: string, error: NodeJS.ErrnoException): string | undefined {
+  const cause = TLS_CAUSES.find(([code]) => code.test(error.code ?? ''))?.[1]
+  if (cause) return `${where}: TLS: ${cause}: ${oneLine(error.message)}`
+  if (/wrong version number|packet length too long/i.test(error.message)) return `${where}: TLS handshake failed: is this an HTTPS port?`
+  return undefined
 }
 
 function body(input: SchemaInput): Record<string, unknown> {

@@ -66,15 +66,27 @@ export async function ensureApicurio(): Promise<{java: string; jar: string; vers
 export interface RunningRegistry {
   /** The Confluent-compatible API. */
   url: string
+  /** The same API over HTTPS, when started with `tls`. */
+  httpsUrl?: string
   pid: number
   stop(): Promise<void>
+}
+
+export interface RegistryOptions {
+  /** Also serve HTTPS on port + 2 (the same process), with this PEM certificate and key. */
+  tls?: {cert: string; key: string}
+  /**
+   * HTTP basic auth with these users (Quarkus's embedded users): reads stay open to anyone, a
+   * write needs a user, and wrong credentials are refused on any request.
+   */
+  users?: Record<string, string>
 }
 
 /**
  * Starts Apicurio Registry with in-memory H2 storage on 127.0.0.1:port (management on port + 1),
  * waits until GET /subjects answers, and stops it by its PID.
  */
-export async function startRegistry(port: number): Promise<RunningRegistry> {
+export async function startRegistry(port: number, options: RegistryOptions = {}): Promise<RunningRegistry> {
   const {java, jar, version} = await ensureApicurio()
   const logDir = join(ROOT, '.kadm-test', 'registry')
   await mkdir(logDir, {recursive: true})
@@ -84,6 +96,13 @@ export async function startRegistry(port: number): Promise<RunningRegistry> {
     '-Dquarkus.management.host=127.0.0.1', `-Dquarkus.management.port=${port + 1}`,
     '-Dapicurio.storage.kind=sql', '-Dapicurio.storage.sql.kind=h2', `-Dapicurio.datasource.url=jdbc:h2:mem:registry${port}`,
   ]
+  if (options.tls) {
+    props.push(`-Dquarkus.http.ssl-port=${port + 2}`, `-Dquarkus.http.ssl.certificate.files=${options.tls.cert}`, `-Dquarkus.http.ssl.certificate.key-files=${options.tls.key}`, '-Dquarkus.http.insecure-requests=enabled')
+  }
+  if (options.users) {
+    props.push('-Dquarkus.http.auth.basic=true', '-Dquarkus.security.users.embedded.enabled=true', '-Dquarkus.security.users.embedded.plain-text=true', '-Dapicurio.auth.anonymous-read-access.enabled=true')
+    for (const [user, password] of Object.entries(options.users)) props.push(`-Dquarkus.security.users.embedded.users.${user}=${password}`)
+  }
   const child = spawn(java, ['-Xmx512m', ...props, '-jar', jar], {cwd: join(jar, '..'), stdio: ['ignore', log, log], detached: false})
   const pid = child.pid!
   let exited = false
@@ -112,7 +131,7 @@ export async function startRegistry(port: number): Promise<RunningRegistry> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
-  return {url, pid, stop}
+  return {url, httpsUrl: options.tls ? `https://127.0.0.1:${port + 2}/apis/ccompat/v7` : undefined, pid, stop}
 }
 
 /** org.apache.avro:avro-tools from Maven Central (cached in ~/.cache/kadm/avro-tools): an independent Avro decoder. */

@@ -135,6 +135,7 @@ describe('npm pack and npm install -g', () => {
       'package/README.md',
       'package/bin/package.json',
       'package/bin/run.js',
+      'package/dist/ajv-formats.cjs',
       'package/dist/ajv.cjs',
       'package/dist/avsc.cjs',
       'package/dist/commands.cjs',

@@ -1,11 +1,12 @@
 import {execFileSync} from 'node:child_process'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {createTopic, kadm, uniqueName} from '../helpers/kadm.js'
 import {runProcess} from '../helpers/process.js'
+import {generateCertificates, type SecurityFiles, securityFiles} from '../../src/local/security.js'
 import {avroToolsJar, type RunningRegistry, startRegistry} from '../helpers/schema-registry.js'
 
 const bootstrap = inject('bootstrap')
@@ -32,12 +33,20 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
   let url = ''
   /** The subject the first test registers order.avsc under. */
   let orderSubject = ''
-  const sr = () => ['--schema-registry-url', url]
+  /** The registry's user: reads are open to anyone, writes need it (HTTP basic auth). */
+  const secret = 'registry-s3cret-never-printed'
+  const auth = {authorization: `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}`}
+  /** kadm is given the user in the URL (the basic auth of a URL with user info). */
+  const sr = () => ['--schema-registry-url', url.replace('http://', `http://svc:${secret}@`)]
+  let tls: SecurityFiles
 
   beforeAll(async () => {
-    registry = await startRegistry(Number(process.env.KADM_TEST_PORT ?? 19_092) + 10)
-    url = registry.url
     dir = await mkdtemp(join(tmpdir(), 'kadm-schemas-'))
+    // The CA and the certificate for 127.0.0.1 that `kadm local start --secure` makes, also served by the registry over HTTPS.
+    tls = securityFiles(dir)
+    await generateCertificates(tls)
+    registry = await startRegistry(Number(process.env.KADM_TEST_PORT ?? 19_092) + 10, {tls: {cert: join(tls.dir, 'broker.pem'), key: join(tls.dir, 'broker.key')}, users: {svc: secret}})
+    url = registry.url
     await writeFile(join(dir, 'order.avsc'), JSON.stringify(ORDER))
     await writeFile(join(dir, 'key.avsc'), JSON.stringify({type: 'record', name: 'OrderKey', namespace: 'shop', fields: [{name: 'id', type: 'long'}]}))
     await writeFile(join(dir, 'order-v2.avsc'), JSON.stringify({...ORDER, fields: [...ORDER.fields, {name: 'rush', type: 'boolean'}]}))
@@ -73,7 +82,7 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     expect(got).toEqual({subject, version: 1, id: reg.id, schemaType: 'AVRO', schema: direct.schema, references: []})
 
     // A new required field breaks BACKWARD compatibility: check says so (exit 3), a dry run refuses, nothing is registered.
-    const config = await fetch(`${url}/config/${subject}`, {method: 'PUT', headers: {'content-type': 'application/vnd.schemaregistry.v1+json'}, body: JSON.stringify({compatibility: 'BACKWARD'})})
+    const config = await fetch(`${url}/config/${subject}`, {method: 'PUT', headers: {'content-type': 'application/vnd.schemaregistry.v1+json', ...auth}, body: JSON.stringify({compatibility: 'BACKWARD'})})
     expect(config.status).toBe(200)
     const check = await kadm(['schemas', 'check', subject, join(dir, 'order-v2.avsc'), ...sr()])
     expect([check.code, check.stdout.trim()]).toEqual([3, `${join(dir, 'order-v2.avsc')} is NOT compatible with ${subject}`])
@@ -158,7 +167,7 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
 
   it('decodes a schema with a registry reference (a named type from another subject), record strategies, and local schemas without a registry', async () => {
     const topic = await createTopic(bootstrap, uniqueName('avro-ref'))
-    const headers = {'content-type': 'application/vnd.schemaregistry.v1+json'}
+    const headers = {'content-type': 'application/vnd.schemaregistry.v1+json', ...auth}
     const addressSubject = `${topic}-shop.Address`
     const a = await fetch(`${url}/subjects/${addressSubject}/versions`, {method: 'POST', headers, body: JSON.stringify({schema: JSON.stringify(ADDRESS)})})
     expect(a.status).toBe(200)
@@ -281,11 +290,80 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     expect([back.code, back.stdout]).toEqual([1, `${second}\n<undecodable: does not decode with its schema: the record: must have required property 'customer'; hex ${Buffer.from('{"id": 5}').toString('hex')}>\n`])
   })
 
+  it('a folder of local schemas: types by full name across files, proto imports inside the folder, JSON $refs; without and with a registry', async () => {
+    const folder = join(dir, 'folder')
+    await mkdir(join(folder, 'shop'), {recursive: true})
+    // Order uses the named type Address of another file, read after it (files are read in any order).
+    const address = {type: 'record', name: 'Address', namespace: 'shop', fields: [{name: 'city', type: 'string'}]}
+    await writeFile(join(folder, 'shop', 'address.avsc'), JSON.stringify(address))
+    await writeFile(join(folder, 'order.avsc'), JSON.stringify({type: 'record', name: 'Order', namespace: 'shop', fields: [{name: 'id', type: 'long'}, {name: 'ship', type: 'shop.Address'}]}))
+    await writeFile(join(folder, 'shop', 'common.proto'), 'syntax = "proto3";\npackage shop.common;\nmessage Money { string currency = 1; int64 cents = 2; }\n')
+    await writeFile(join(folder, 'payment.proto'), 'syntax = "proto3";\npackage shop;\nimport "shop/common.proto";\nmessage Payment {\n  string id = 1;\n  shop.common.Money amount = 2;\n  message Card { string last4 = 1; }\n  Card card = 3;\n}\n')
+    await writeFile(join(folder, 'customer.json'), JSON.stringify({title: 'Customer', type: 'object', properties: {name: {type: 'string'}, email: {type: 'string', format: 'email'}, address: {$ref: 'shop/address.json'}}, required: ['name']}))
+    await writeFile(join(folder, 'shop', 'address.json'), JSON.stringify({type: 'object', properties: {city: {type: 'string'}}, required: ['city']}))
+    const names = 'Customer, address, shop.Address, shop.Order, shop.Payment, shop.Payment.Card, shop.common.Money'
+
+    const topic = await createTopic(bootstrap, uniqueName('folder'))
+    const noType = await kadm(['console', 'produce', topic, '-b', bootstrap, '--value-schema', folder], {input: '{}\n'})
+    expect([noType.code, noType.stderr.trim()]).toEqual([2, `error: --value-schema ${folder} holds 6 schema files: choose a schema with --value-type NAME (Customer, address, shop.Address, shop.Order, shop.Payment, shop.common.Money)`])
+    const unknown = await kadm(['console', 'consume', topic, '-b', bootstrap, '-e', '--value-format', 'avro', '--value-schema', folder, '--value-type', 'shop.Nope'])
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([2, `error: --value-schema ${folder} has no schema named shop.Nope (${names})`])
+    const wrongKind = await kadm(['console', 'consume', topic, '-b', bootstrap, '-e', '--value-format', 'avro', '--value-schema', folder, '--value-type', 'shop.Payment'])
+    expect([wrongKind.code, wrongKind.stderr.trim()]).toEqual([2, `error: --value-schema ${join(folder, 'payment.proto')} (shop.Payment) is not a avro schema`])
+    // The file alone does not know Address: the folder does.
+    const alone = await kadm(['console', 'produce', topic, '-b', bootstrap, '--value-schema', join(folder, 'order.avsc')], {input: '{}\n'})
+    expect([alone.code, alone.stderr.trim()]).toEqual([1, `error: bad schema: ${join(folder, 'order.avsc')}: undefined type name: shop.Address`])
+
+    // No registry: plain Avro (key: a nested Protobuf message, plain), read back with the same folder.
+    const order = {id: 7, ship: {city: 'Oslo'}}
+    const produced = await kadm(['console', 'produce', topic, '-b', bootstrap, '--value-schema', folder, '--value-type', 'shop.Order', '--key-schema', folder, '--key-type', 'shop.Payment.Card', '-K', '|'], {input: `{"last4": "4242"}|${JSON.stringify(order)}\n`})
+    expect(produced.code, produced.stderr).toBe(0)
+    const back = await kadm(['console', 'consume', topic, '-b', bootstrap, '--from-beginning', '-e', '-q', '--value-format', 'avro', '--value-schema', folder, '--value-type', 'shop.Order', '--key-format', 'protobuf', '--key-schema', folder, '--key-type', 'shop.Payment.Card', '-f', '%k|%v\n'])
+    expect([back.code, back.stdout]).toEqual([0, `{"last4":"4242"}|${JSON.stringify(order)}\n`])
+    // avro-tools, given the whole schema written by hand, and protoc read the bytes kcat sees.
+    await writeFile(join(dir, 'order-whole.avsc'), JSON.stringify({type: 'record', name: 'Order', namespace: 'shop', fields: [{name: 'id', type: 'long'}, {name: 'ship', type: address}]}))
+    await writeFile(join(dir, 'folder-value.bin'), execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', topic, '-c', '1', '-f', '%s'], {timeout: 60_000}))
+    const tools = await runProcess('java', ['-jar', await avroToolsJar(), 'fragtojson', '--schema-file', join(dir, 'order-whole.avsc'), join(dir, 'folder-value.bin')], {timeoutMs: 120_000})
+    expect(JSON.parse(tools.stdout)).toEqual(order)
+    const rawKey = execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', topic, '-c', '1', '-f', '%k'], {timeout: 60_000})
+    expect(execFileSync('protoc', ['-I', folder, '--decode=shop.Payment.Card', join(folder, 'payment.proto')], {input: rawKey, encoding: 'utf8'})).toBe('last4: "4242"\n')
+
+    // Protobuf with an import inside the folder (shop/common.proto), and JSON Schema with a $ref to a file of the folder.
+    const payment = {id: 'p-1', amount: {currency: 'EUR', cents: '995'}, card: {last4: '0005'}}
+    const local = await createTopic(bootstrap, uniqueName('folder-local'))
+    const proto = await kadm(['console', 'produce', local, '-b', bootstrap, '--value-schema', folder, '--value-type', 'shop.Payment'], {input: JSON.stringify(payment) + '\n'})
+    expect(proto.code, proto.stderr).toBe(0)
+    const rawPayment = execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', local, '-c', '1', '-f', '%s'], {timeout: 60_000})
+    expect(execFileSync('protoc', ['-I', folder, '--decode=shop.Payment', join(folder, 'payment.proto')], {input: rawPayment, encoding: 'utf8'})).toBe('id: "p-1"\namount {\n  currency: "EUR"\n  cents: 995\n}\ncard {\n  last4: "0005"\n}\n')
+    // Formats are checked (ajv-formats): the third record's email is refused.
+    const json = await kadm(['console', 'produce', topic, '-b', bootstrap, '--value-schema', folder, '--value-type', 'Customer'], {input: '{"name": "ada", "email": "ada@example.com", "address": {"city": "Paris"}}\n{"name": "bob", "address": {}}\n{"name": "cy", "email": "cy at example"}\n'})
+    expect([json.code, json.stderr.split('\n').filter((l) => l.startsWith('warning') || l.startsWith('error'))]).toEqual([1, [
+      "warning: line 2: value field /address: must have required property 'city'", 'warning: line 3: value field /email: must match format "email"', 'error: 2 records failed (2: does not match its schema)',
+    ]])
+    const jsonBack = await kadm(['console', 'consume', topic, '-b', bootstrap, '--offset', '1', '-e', '-q', '--value-format', 'json-schema', '--value-schema', folder, '--value-type', 'Customer'])
+    expect([jsonBack.code, jsonBack.stdout]).toEqual([0, '{"name": "ada", "email": "ada@example.com", "address": {"city": "Paris"}}\n'])
+
+    // With a registry: the Avro type registered whole (the registry holds no Address), the nested message with its indexes.
+    const registered = await kadm(['console', 'produce', local, '-b', bootstrap, ...sr(), '--value-schema', folder, '--value-type', 'shop.Order', '--subject-strategy', 'topic-record', '--register'], {input: JSON.stringify(order) + '\n'})
+    expect(registered.code, registered.stderr).toBe(0)
+    const held = await (await fetch(`${url}/subjects/${local}-shop.Order/versions/1`)).json() as {schema: string; references?: unknown[]}
+    expect(JSON.parse(held.schema).fields[1].type.fields).toEqual(address.fields)
+    const card = await kadm(['console', 'produce', local, '-b', bootstrap, ...sr(), '--value-schema', folder, '--value-type', 'shop.Payment.Card', '--subject-strategy', 'record', '--register'], {input: '{"last4": "1881"}\n'})
+    expect(card.code, card.stderr).toBe(0)
+    const cardId = (await (await fetch(`${url}/subjects/shop.Payment.Card/versions/latest`)).json() as {id: number}).id
+    expect(await (await fetch(`${url}/subjects/shop%2Fcommon.proto/versions`)).json()).toEqual([1])
+    const rawCard = execFileSync('kcat', ['-C', '-e', '-q', '-b', bootstrap, '-t', local, '-o', '2', '-c', '1', '-f', '%s'], {timeout: 60_000})
+    // Magic byte, id, then the message indexes [0, 0] (count 2 and two zeros, zigzag varints).
+    expect([rawCard[0], rawCard.readUInt32BE(1), [...rawCard.subarray(5, 8)]]).toEqual([0, cardId, [4, 0, 0]])
+    expect(execFileSync('protoc', ['-I', folder, '--decode=shop.Payment.Card', join(folder, 'payment.proto')], {input: rawCard.subarray(8), encoding: 'utf8'})).toBe('last4: "1881"\n')
+    const viaRegistry = await kadm(['console', 'consume', local, '-b', bootstrap, ...sr(), '--offset', '1', '-e', '-q', '--value-format', 'schema-registry'])
+    expect([viaRegistry.code, viaRegistry.stdout]).toEqual([0, `${JSON.stringify(order)}\n{"last4":"1881"}\n`])
+  })
+
   it('takes the registry from a context, with basic auth from the environment, and never prints the secret', async () => {
     const config = join(dir, 'config.yaml')
-    const secret = 'registry-s3cret-never-printed'
     await writeFile(config, `current-context: dev\ncontexts:\n  dev:\n    bootstrap-servers: ${bootstrap}\n    schema-registry:\n      url: ${url}\n      username: svc\n      password-env: REGISTRY_PASSWORD\n`, {mode: 0o600})
-    // Apicurio runs without authentication and ignores the header: the request goes through with it.
+    // The registry checks the credentials on every request that carries them; reads need none.
     const listed = await kadm(['schemas', 'list', '--config-file', config, '--verbose'], {env: {REGISTRY_PASSWORD: secret}})
     expect(listed.code, listed.stderr).toBe(0)
     expect(listed.stdout).toContain('shop.Order')
@@ -296,6 +374,14 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     const dry = await kadm(['schemas', 'register', 'shop.Other', join(dir, 'key.avsc'), '--config-file', config, '--context', 'dev', '--timeout', '5s', '--dry-run'], {env: {REGISTRY_PASSWORD: secret}})
     expect([dry.code, dry.stdout.trim()]).toEqual([0, `would register ${join(dir, 'key.avsc')} under shop.Other (dry run: nothing registered)`])
     expect((await fetch(`${url}/subjects/shop.Other/versions`)).status).toBe(404)
+    // A write needs the user: without it and with a wrong password the registry refuses (one line, the password nowhere).
+    const anonymous = await kadm(['schemas', 'register', 'shop.Other', join(dir, 'key.avsc'), '--schema-registry-url', url])
+    expect([anonymous.code, anonymous.stderr.trim()]).toEqual([1, `error: schema registry ${url} refused the credentials (HTTP 401)`])
+    const wrong = await kadm(['schemas', 'list', '--config-file', config], {env: {REGISTRY_PASSWORD: 'not-the-password'}})
+    expect([wrong.code, wrong.stderr.trim()]).toEqual([1, `error: schema registry ${url} refused the credentials (HTTP 401)`])
+    const registered = await kadm(['schemas', 'register', 'shop.Other', join(dir, 'key.avsc'), '--config-file', config, '-o', 'json'], {env: {REGISTRY_PASSWORD: secret}})
+    expect([registered.code, JSON.parse(registered.stdout).status]).toEqual([0, 'registered'])
+    expect(await (await fetch(`${url}/subjects/shop.Other/versions`)).json()).toEqual([1])
     const missing = await kadm(['schemas', 'list', '--config-file', config, '--context', 'dev'])
     expect([missing.code, missing.stderr.trim()]).toEqual([1, 'error: schema registry password: environment variable REGISTRY_PASSWORD is not set'])
     const shown = await kadm(['contexts', 'show', 'dev', '--config-file', config])
@@ -307,5 +393,36 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     const viaFlag = await kadm(['schemas', 'list', '--config-file', inline, '--context', 'dev', '--schema-registry-url', 'http://127.0.0.1:1', '--verbose'])
     expect(viaFlag.stdout + viaFlag.stderr).not.toContain(secret)
     expect(viaFlag.code).toBe(1)
+  })
+
+  it('TLS to the registry: the context\'s CA verifies its certificate; another CA, none, or a plain HTTP port are one line', async () => {
+    const httpsUrl = registry.httpsUrl!
+    const context = (ca: string | undefined) => `contexts:\n  tls:\n    bootstrap-servers: ${bootstrap}\n    schema-registry:\n      url: ${httpsUrl}\n      username: svc\n      password-env: REGISTRY_PASSWORD\n${ca ? `      ca: ${ca}\n` : ''}`
+    const config = join(dir, 'tls.yaml')
+    await writeFile(config, context(tls.ca), {mode: 0o600})
+    const env = {REGISTRY_PASSWORD: secret}
+    const listed = await kadm(['schemas', 'list', '--config-file', config, '--context', 'tls', '-o', 'json'], {env})
+    expect(listed.code, listed.stderr).toBe(0)
+    // The registry's own answer, over plain HTTP.
+    expect(JSON.parse(listed.stdout)).toEqual({subjects: ((await (await fetch(`${url}/subjects`)).json()) as string[]).sort()})
+    // A write over TLS, with the user; a URL given by flag keeps the context's CA and user.
+    const subject = uniqueName('tls') + '-value'
+    const registered = await kadm(['schemas', 'register', subject, join(dir, 'key.avsc'), '--config-file', config, '--context', 'tls', '--schema-registry-url', httpsUrl], {env})
+    expect(registered.code, registered.stderr).toBe(0)
+    expect(await (await fetch(`${url}/subjects/${subject}/versions`)).json()).toEqual([1])
+
+    const untrusted = `error: schema registry ${httpsUrl}: TLS: its certificate is not signed by a trusted CA (check the context's schema-registry ca): unable to verify the first certificate`
+    await writeFile(config, context(tls.wrongCa), {mode: 0o600})
+    const wrongCa = await kadm(['schemas', 'get', subject, '--config-file', config, '--context', 'tls'], {env})
+    expect([wrongCa.code, wrongCa.stderr.trim()]).toEqual([1, untrusted])
+    await writeFile(config, context(undefined), {mode: 0o600})
+    const noCa = await kadm(['schemas', 'list', '--config-file', config, '--context', 'tls'], {env})
+    expect([noCa.code, noCa.stderr.trim()]).toEqual([1, untrusted])
+    const plainPort = url.replace('http://', 'https://')
+    const notTls = await kadm(['schemas', 'list', '--config-file', config, '--context', 'tls', '--schema-registry-url', plainPort], {env})
+    expect([notTls.code, notTls.stderr.trim()]).toEqual([1, `error: schema registry ${plainPort}: TLS handshake failed: is this an HTTPS port?`])
+    await writeFile(config, context(join(dir, 'no-such-ca.pem')), {mode: 0o600})
+    const missingCa = await kadm(['schemas', 'list', '--config-file', config, '--context', 'tls'], {env})
+    expect([missingCa.code, missingCa.stderr.trim()]).toEqual([1, `error: schema registry CA file ${join(dir, 'no-such-ca.pem')}: ENOENT`])
   })
 })

@@ -80,6 +80,19 @@ describe('JSON Schema (draft-07)', () => {
     expect(() => parseJsonSchema(Ajv, '{"type": 3}', [], 'y.json')).toThrow(/^bad schema: y\.json: /)
     expect(() => parseJsonSchema(Ajv, '[1]', [], 'z.json')).toThrow('bad schema: z.json: a JSON Schema is an object')
   })
+
+  it('checks format keywords ajv-formats knows, and leaves unknown ones unchecked without a word', async () => {
+    const {jsonToJsonSchema, loadAjv, parseJsonSchema} = await import('../../src/schemas/json-schema.js')
+    const props = {at: {type: 'string', format: 'date-time'}, mail: {type: 'string', format: 'email'}, id: {type: 'string', format: 'uuid'}, ip: {type: 'string', format: 'ipv4'}, day: {type: 'string', format: 'date'}, own: {type: 'string', format: 'sku-code'}}
+    const schema = parseJsonSchema(await loadAjv(), JSON.stringify({type: 'object', properties: props}))
+    const good = '{"at": "2026-11-27T08:40:00Z", "mail": "ada@example.com", "id": "0b7e8e9a-3f4c-4e1d-9a7b-2c1d0e9f8a7b", "ip": "10.0.0.1", "day": "2026-02-28", "own": "anything"}'
+    expect(jsonToJsonSchema(schema, good).toString()).toBe(good)
+    expect(() => jsonToJsonSchema(schema, '{"at": "2026-11-27 08:40"}')).toThrow('field /at: must match format "date-time"')
+    expect(() => jsonToJsonSchema(schema, '{"mail": "ada at example"}')).toThrow('field /mail: must match format "email"')
+    expect(() => jsonToJsonSchema(schema, '{"id": "123"}')).toThrow('field /id: must match format "uuid"')
+    expect(() => jsonToJsonSchema(schema, '{"ip": "10.0.0.256"}')).toThrow('field /ip: must match format "ipv4"')
+    expect(() => jsonToJsonSchema(schema, '{"day": "2026-02-30"}')).toThrow('field /day: must match format "date"')
+  })
 })
 
 describe('Avro binary straight to JSON (the fast path of consume)', () => {

@@ -27,7 +27,9 @@ Output: on a terminal, a readable coloured view; in a pipe, the value alone (lik
 
 On a terminal (the readable view and --format) keys, values and headers cannot drive the terminal: control characters (but newline and tab) and bytes that are not UTF-8 show as \\xHH (ESC as \\x1b), C1 controls and bidi overrides as \\uXXXX (\\u202e); -o json there writes C1, DEL and bidi characters as JSON \\u escapes (the same JSON). In a pipe or file --format and -o json write the bytes exactly as they are.
 
-Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A summary goes to stderr at exit (-q hides it). Ctrl-C prints what was read, marks the summary "(interrupted)" and exits 130; when the reader of a pipe goes away (| head), kadm stops at once and exits 0 without a word.`
+Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A summary goes to stderr at exit (-q hides it). Ctrl-C prints what was read, marks the summary "(interrupted)" and exits 130; when the reader of a pipe goes away (| head), kadm stops at once and exits 0 without a word.
+
+A folder of local schemas (--key-schema/--value-schema DIR): every .avsc, .proto and .json file under it is read; Avro files share their named types, a .proto file's imports are read relative to the folder, a JSON Schema's $ref names another file by its path in the folder. --key-type/--value-type NAME chooses the schema by full name (Avro named type, Protobuf message, nested ones too, JSON Schema title); a folder of several files needs it. Without a registry the records are plain Avro, Protobuf or JSON of that schema (not the registry's wire format, whose schema id only a registry resolves).`
   static examples = [
     {description: 'Follow a topic from now on', command: '<%= config.bin %> <%= command.id %> orders'},
     {description: 'Everything there is, then exit', command: '<%= config.bin %> <%= command.id %> orders --from-beginning -e'},
@@ -63,8 +65,10 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     format: Flags.string({char: 'f', summary: 'Line template: %t topic, %p partition, %o offset, %k key, %v value, %T timestamp, %h headers, %K/%S key/value size.'}),
     'key-format': Flags.string({summary: 'How keys are printed; avro, protobuf, json-schema and schema-registry decode them to JSON (see Schemas).', options: [...BINARY_FORMATS, ...SCHEMA_FORMATS], default: 'string'}),
     'value-format': Flags.string({summary: 'How values are printed (json is indented on a terminal); avro, protobuf, json-schema and schema-registry decode them to JSON.', options: [...BINARY_FORMATS, ...SCHEMA_FORMATS], default: 'string'}),
-    'key-schema': Flags.string({summary: 'Local schema of the keys (.avsc, .proto: its first message, or .json) for plain Avro, Protobuf or JSON without a registry.'}),
-    'value-schema': Flags.string({summary: 'Local schema of the values (.avsc, .proto: its first message, or .json) for plain Avro, Protobuf or JSON without a registry.'}),
+    'key-schema': Flags.string({summary: 'As --value-schema, for keys.'}),
+    'value-schema': Flags.string({summary: 'Local schema of the values for plain Avro, Protobuf or JSON without a registry: a file (.avsc, .proto: its first message, .json) or a folder of them (see --value-type).'}),
+    'key-type': Flags.string({summary: 'As --value-type, for keys.', dependsOn: ['key-schema']}),
+    'value-type': Flags.string({summary: 'The schema of --value-schema by full name: an Avro named type, a Protobuf message (nested ones too), a JSON Schema\'s title; needed for a folder of several files.', dependsOn: ['value-schema']}),
     ...registryUrlFlag,
     grep: Flags.string({summary: 'Only records whose key or value matches this regular expression.'}),
     header: Flags.string({summary: 'Only records with this header, k=v (repeatable; all must match).', multiple: true, multipleNonGreedy: true}),
@@ -203,7 +207,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
    * then uses for those fields: their JSON text is printed as json (indented on a terminal,
    * embedded in -o json) or as it is (templates in a pipe).
    */
-  private async decoders(flags: {'key-format': string; 'value-format': string; 'key-schema'?: string; 'value-schema'?: string; 'schema-registry-url'?: string; context?: string; 'config-file'?: string; timeout: string}) {
+  private async decoders(flags: {'key-format': string; 'value-format': string; 'key-schema'?: string; 'value-schema'?: string; 'key-type'?: string; 'value-type'?: string; 'schema-registry-url'?: string; context?: string; 'config-file'?: string; timeout: string}) {
     const schemaFormat = (f: string) => (SCHEMA_FORMATS as readonly string[]).includes(f)
     for (const what of ['key', 'value'] as const) {
       if (flags[`${what}-schema`] !== undefined && !schemaFormat(flags[`${what}-format`])) throw new UsageError(`--${what}-schema decodes with --${what}-format avro, protobuf or json-schema`)
@@ -215,7 +219,7 @@ Reads gzip, snappy, lz4 and zstd batches and transactional data (--isolation). A
     const needsRegistry = (['key', 'value'] as const).some((w) => schemaFormat(flags[`${w}-format`]) && flags[`${w}-schema`] === undefined)
     const client = needsRegistry ? await openRegistry(flags, this.parseTimeout(flags.timeout)) : undefined
     for (const what of ['key', 'value'] as const) {
-      if (schemaFormat(flags[`${what}-format`])) result[what] = await FieldDecoder.create(flags[`${what}-format`] as SchemaFormat, client, flags[`${what}-schema`], what)
+      if (schemaFormat(flags[`${what}-format`])) result[what] = await FieldDecoder.create(flags[`${what}-format`] as SchemaFormat, client, flags[`${what}-schema`], flags[`${what}-type`], what)
     }
     return result
   }

@@ -25,7 +25,9 @@ export interface ProduceSummary {
 export default class ConsoleProduce extends ClusterCommand {
   static aliases = ['produce']
   static summary = 'Send records from stdin or a file, one per line (or the JSON lines `console consume -o json` writes).'
-  static description = `Each record is sent within ${LINGER_MS} ms (the linger, as Kafka's linger.ms) of being read, whatever the input: a terminal, a slow pipe (tail -f), a file; fast input fills batches of about 1 MB per partition first (within the topic's max.message.bytes). A record's timestamp is when it was read, unless --input json gives one. On a terminal kadm reads one record per line until Ctrl-D; Ctrl-C sends what was read and exits 130. With --acks all (the default) the producer is idempotent. Broker faults (a leader moving, a broker down or frozen) are retried until a record's --delivery-timeout (2m) runs out, without losing, duplicating or reordering records. Keyed records go to the partition Kafka's Java producer would choose (murmur2 of the key). The summary (records, bytes, rate) goes to stderr; if any record fails, kadm says how many and exits 1.`
+  static description = `Each record is sent within ${LINGER_MS} ms (the linger, as Kafka's linger.ms) of being read, whatever the input: a terminal, a slow pipe (tail -f), a file; fast input fills batches of about 1 MB per partition first (within the topic's max.message.bytes). A record's timestamp is when it was read, unless --input json gives one. On a terminal kadm reads one record per line until Ctrl-D; Ctrl-C sends what was read and exits 130. With --acks all (the default) the producer is idempotent. Broker faults (a leader moving, a broker down or frozen) are retried until a record's --delivery-timeout (2m) runs out, without losing, duplicating or reordering records. Keyed records go to the partition Kafka's Java producer would choose (murmur2 of the key). The summary (records, bytes, rate) goes to stderr; if any record fails, kadm says how many and exits 1.
+
+A folder of local schemas (--key-schema/--value-schema DIR): every .avsc, .proto and .json file under it is read; Avro files share their named types, a .proto file's imports are read relative to the folder, a JSON Schema's $ref names another file by its path in the folder. --key-type/--value-type NAME chooses the schema by full name (Avro named type, Protobuf message, nested ones too, JSON Schema title); a folder of several files needs it. Without a registry records are written as plain Avro, Protobuf or JSON of that schema; with one, in its wire format (a Protobuf message with its message indexes).`
   static examples = [
     {description: 'One record per line from stdin', command: 'printf "a\\nb\\n" | <%= config.bin %> <%= command.id %> orders'},
     {description: 'Keys before a tab, a static header, lz4', command: `<%= config.bin %> <%= command.id %> orders --key-separator $'\\t' -H source=import -z lz4 --file data.tsv`},
@@ -50,10 +52,12 @@ export default class ConsoleProduce extends ClusterCommand {
     quiet: Flags.boolean({char: 'q', summary: 'No prompt on a terminal and no summary on stderr at exit.'}),
     'value-subject': Flags.string({summary: 'Encode values (JSON) with the Avro, Protobuf or JSON Schema of this registry subject, S or S:VERSION (latest by default).', exclusive: ['value-schema-id', 'value-schema'], helpGroup: 'SCHEMAS'}),
     'value-schema-id': Flags.integer({summary: 'Encode values with the registry schema of this id.', min: 0, exclusive: ['value-schema'], helpGroup: 'SCHEMAS'}),
-    'value-schema': Flags.string({summary: 'Encode values with this local schema (.avsc, .proto with its imports: its first message, or a .json JSON Schema); its subject (see --subject-strategy) must hold it, or --register.', helpGroup: 'SCHEMAS'}),
+    'value-schema': Flags.string({summary: 'Encode values with this local schema: a file (.avsc, .proto with its imports: its first message, or a .json JSON Schema) or a folder of them (see --value-type); with a registry its subject (see --subject-strategy) must hold it, or --register.', helpGroup: 'SCHEMAS'}),
+    'value-type': Flags.string({summary: 'The schema of --value-schema by full name: an Avro named type, a Protobuf message (nested ones too), a JSON Schema\'s title; needed for a folder of several files.', dependsOn: ['value-schema'], helpGroup: 'SCHEMAS'}),
     'key-subject': Flags.string({summary: 'As --value-subject, for keys.', exclusive: ['key-schema-id', 'key-schema'], helpGroup: 'SCHEMAS'}),
     'key-schema-id': Flags.integer({summary: 'As --value-schema-id, for keys.', min: 0, exclusive: ['key-schema'], helpGroup: 'SCHEMAS'}),
     'key-schema': Flags.string({summary: 'As --value-schema, for keys.', helpGroup: 'SCHEMAS'}),
+    'key-type': Flags.string({summary: 'As --value-type, for keys.', dependsOn: ['key-schema'], helpGroup: 'SCHEMAS'}),
     'subject-strategy': Flags.string({summary: 'Subject of a local schema: topic (TOPIC-value), record (the record\'s full name), topic-record (TOPIC-NAME).', options: [...SUBJECT_STRATEGIES], default: 'topic', helpGroup: 'SCHEMAS'}),
     register: Flags.boolean({summary: 'Register a local schema (--key-schema/--value-schema) under its subject when it is not there yet.', helpGroup: 'SCHEMAS'}),
     ...registryUrlFlag,
@@ -209,6 +213,7 @@ export default class ConsoleProduce extends ClusterCommand {
       result[what] = await FieldEncoder.create({
         client, topic, what, register: flags.register, strategy: flags['subject-strategy'] as SubjectStrategy,
         subject: flags[`${what}-subject`] as string | undefined, schemaId: flags[`${what}-schema-id`] as number | undefined, schemaFile: flags[`${what}-schema`] as string | undefined,
+        typeName: flags[`${what}-type`] as string | undefined,
       })
     }
     return result
