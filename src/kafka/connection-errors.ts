@@ -73,22 +73,49 @@ export function unreachableReason(error: unknown, answeredBefore: boolean, timeo
   return oneLine(err.message ?? String(error))
 }
 
+/** Who is at the other end of a TLS connection, for the words of a failed handshake. */
+export interface TlsPeer {
+  /** "broker", "schema registry". */
+  name: string
+  /** Where its CA is set: "the context's tls.ca". */
+  caSetting: string
+  /** What a plain port was mistaken for: "a TLS listener", "an HTTPS port". */
+  listener: string
+  /** What skips host name verification, if anything does. */
+  skipHostCheck?: string
+}
+
+const BROKER_PEER: TlsPeer = {name: 'broker', caSetting: 'the context\'s tls.ca', listener: 'a TLS listener', skipHostCheck: '--insecure skips the check, for testing only'}
+
 /** Causes of a failed TLS handshake, from Node's and OpenSSL's wording. */
-const TLS_CAUSES: Array<[RegExp, string | ((hasClientCert: boolean) => string)]> = [
-  [/bad decrypt|bad password read|BAD_DECRYPT/i, 'cannot decrypt the client key: wrong key passphrase'],
-  [/self[- ]signed certificate|unable to (get local issuer|verify the first) certificate|UNABLE_TO_VERIFY|SELF_SIGNED/i,
-    'the broker certificate is not signed by a trusted CA (check the context\'s tls.ca)'],
-  [/certificate has expired|CERT_HAS_EXPIRED/i, 'the broker certificate has expired'],
+const TLS_CAUSES: Array<[RegExp, (peer: TlsPeer, hasClientCert: boolean) => string]> = [
+  [/bad decrypt|bad password read|BAD_DECRYPT/i, () => 'cannot decrypt the client key: wrong key passphrase'],
+  [/self[- ]signed certificate|unable to (get local issuer|verify the first) certificate|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|SELF_SIGNED/i,
+    (peer) => `the ${peer.name} certificate is not signed by a trusted CA (check ${peer.caSetting})`],
+  [/certificate has expired|CERT_HAS_EXPIRED/i, (peer) => `the ${peer.name} certificate has expired`],
   [/does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID/i,
-    'host name verification failed: the broker certificate is not valid for this address (--insecure skips the check, for testing only)'],
-  [/alert (bad certificate|certificate required)|SSL alert number (42|116)\b/i, (hasClientCert) => hasClientCert
-    ? 'the broker rejected the client certificate'
-    : 'the broker requires a client certificate (mutual TLS) and none is configured (tls.cert, tls.key)'],
-  [/alert certificate expired|SSL alert number 45\b/i, 'the broker rejected the client certificate as expired'],
-  [/alert (certificate unknown|unknown ca)|SSL alert number (46|48)\b/i, 'the broker does not trust the client certificate (unknown CA, or expired)'],
+    (peer) => `host name verification failed: the ${peer.name} certificate is not valid for this address${peer.skipHostCheck ? ` (${peer.skipHostCheck})` : ''}`],
+  [/alert (bad certificate|certificate required)|SSL alert number (42|116)\b/i, (peer, hasClientCert) => hasClientCert
+    ? `the ${peer.name} rejected the client certificate`
+    : `the ${peer.name} requires a client certificate (mutual TLS) and none is configured (tls.cert, tls.key)`],
+  [/alert certificate expired|SSL alert number 45\b/i, (peer) => `the ${peer.name} rejected the client certificate as expired`],
+  [/alert (certificate unknown|unknown ca)|SSL alert number (46|48)\b/i, (peer) => `the ${peer.name} does not trust the client certificate (unknown CA, or expired)`],
   [/disconnected before secure TLS connection|wrong version number|packet length too long/i,
-    'the TLS handshake failed: is this a TLS listener?'],
+    (peer) => `the TLS handshake failed: is this ${peer.listener}?`],
 ]
+
+/**
+ * A failed TLS handshake in a few words, its cause first and OpenSSL's words after (in brackets),
+ * or undefined when the error is not about TLS. One wording for brokers and the schema registry.
+ */
+export function tlsFailure(error: {message?: string; code?: string}, peer: TlsPeer, hasClientCert = false): string | undefined {
+  const message = oneLine(error.message ?? '')
+  const isTls = /certificate|self[- ]signed|SSL|TLS|CERT_|unable to verify|wrong version number|packet length too long|bad decrypt/i.test(message) || /^ERR_(SSL|TLS)|CERT/.test(error.code ?? '')
+  if (!isTls) return undefined
+  const detail = tlsDetail(message)
+  const cause = TLS_CAUSES.find(([pattern]) => pattern.test(message) || pattern.test(error.code ?? ''))?.[1]
+  return cause ? `${cause(peer, hasClientCert)} (${detail})` : detail
+}
 
 /** Drops OpenSSL's error-stack noise ("8037...:error:0A000416:SSL routines:...:../deps/openssl/...:1601:"). */
 function tlsDetail(message: string): string {
@@ -119,17 +146,8 @@ export function describeKafkaError(error: unknown, servers: string[], context: E
   if (err.name === 'KafkaJSSASLAuthenticationError' || /SASL|[Aa]uthentication failed/.test(message)) {
     return new KadmError(`authentication failed at ${where}: ${message.replace(/^SASL [\w -]+? authentication failed: /, '')}`)
   }
-  const isTls = /certificate|self[- ]signed|SSL|TLS|CERT_|unable to verify|wrong version number|bad decrypt/i.test(message) || /^ERR_(SSL|TLS)|CERT/.test(err.code ?? '')
-  if (isTls) {
-    const detail = tlsDetail(message)
-    for (const [pattern, cause] of TLS_CAUSES) {
-      if (pattern.test(message) || pattern.test(err.code ?? '')) {
-        const text = typeof cause === 'string' ? cause : cause(Boolean(context.clientCertificate))
-        return new KadmError(`TLS error connecting to ${where}: ${text} (${detail})`)
-      }
-    }
-    return new KadmError(`TLS error connecting to ${where}: ${detail}`)
-  }
+  const tls = tlsFailure({message, code: err.code}, BROKER_PEER, Boolean(context.clientCertificate))
+  if (tls !== undefined) return new KadmError(`TLS error connecting to ${where}: ${tls}`)
   if (err.type === 'SECURITY_DISABLED') {
     return new KadmError(`${message}: the brokers have no authorizer (authorizer.class.name), so they keep no ACLs`)
   }

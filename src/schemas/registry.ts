@@ -5,6 +5,7 @@ import {request as httpsRequest} from 'node:https'
 import type {SchemaRegistrySettings} from '../config/contexts.js'
 import {redactUrl} from '../config/contexts.js'
 import {KadmError, oneLine} from '../errors.js'
+import {type TlsPeer, tlsFailure} from '../kafka/connection-errors.js'
 import {readSecret} from '../kafka/secrets.js'
 
 export type SchemaType = 'AVRO' | 'PROTOBUF' | 'JSON'
@@ -126,7 +127,10 @@ export class RegistryClient {
         res.on('error', reject)
       })
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)))
-      req.on('error', (error: NodeJS.ErrnoException) => reject(new KadmError(tlsProblem(where, error) ?? `${where} is unreachable: ${oneLine(error.message)}`)))
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        const tls = tlsFailure(error, REGISTRY_PEER)
+        reject(new KadmError(tls === undefined ? `${where} is unreachable: ${oneLine(error.message)}` : `TLS error connecting to ${where}: ${tls}`))
+      })
       req.end(payload)
     })
     let data: unknown
@@ -197,20 +201,7 @@ export class RegistryClient {
   }
 }
 
-/** Causes of a failed TLS handshake with the registry, by Node's error codes. */
-const TLS_CAUSES: Array<[RegExp, string]> = [
-  [/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/, 'its certificate is not signed by a trusted CA (check the context\'s schema-registry ca)'],
-  [/^CERT_HAS_EXPIRED$/, 'its certificate has expired'],
-  [/^ERR_TLS_CERT_ALTNAME_INVALID$/, 'its certificate is not valid for this host name'],
-]
-
-/** One line for a TLS failure (the cause, then Node's words), or undefined for any other error. */
-function tlsProblem(where: string, error: NodeJS.ErrnoException): string | undefined {
-  const cause = TLS_CAUSES.find(([code]) => code.test(error.code ?? ''))?.[1]
-  if (cause) return `${where}: TLS: ${cause}: ${oneLine(error.message)}`
-  if (/wrong version number|packet length too long/i.test(error.message)) return `${where}: TLS handshake failed: is this an HTTPS port?`
-  return undefined
-}
+const REGISTRY_PEER: TlsPeer = {name: 'schema registry', caSetting: 'the context\'s schema-registry ca', listener: 'an HTTPS port'}
 
 function body(input: SchemaInput): Record<string, unknown> {
   return {schema: input.schema, ...(input.schemaType === 'AVRO' ? {} : {schemaType: input.schemaType}), ...(input.references?.length ? {references: input.references} : {})}
