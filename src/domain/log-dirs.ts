@@ -110,6 +110,6 @@ export function logDirMoveStatuses(targets: readonly LogDirTarget[], brokers: re
   const places = replicaPlaces(brokers)
   return targets.map((t) => {
     const place = placeOf(places, t)
-    return {...t, ...place, state: logDirMoveState(t.dir, place)}
+    return {topic: t.topic, partition: t.partition, broker: t.broker, dir: t.dir, ...place, state: logDirMoveState(t.dir, place)}
   })
 }

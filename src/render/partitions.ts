@@ -83,6 +83,9 @@ export function renderSizes(data: {by: string; rows: SizeRow[]; totalBytes: numb
   if (data.by === 'logdir' || data.by === 'broker') {
     columns.push({header: 'USABLE', value: (r: SizeRow) => size(r.usableBytes ?? null), align: 'right' as const})
     columns.push({header: 'TOTAL', value: (r: SizeRow) => size(r.totalBytes ?? null), align: 'right' as const})
+    if (data.rows.some((r) => r.error !== undefined)) {
+      columns.push({header: 'STATE', value: (r: SizeRow) => (r.error === undefined ? 'online' : data.by === 'logdir' ? `offline (${r.error})` : r.error), align: 'left' as const, colour: (t: string) => (t === 'online' ? t : chalk.red(t))})
+    }
   }
   const lines = [renderTable(data.rows, columns, chalk), '', `total on disk (all replicas): ${size(data.totalBytes)}`]
   for (const u of data.unreachable) lines.push(chalk.yellow(`broker ${u.broker} did not answer: ${u.error}`))
