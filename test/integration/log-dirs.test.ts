@@ -5,8 +5,6 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {waitForBrokers} from '../../src/kafka/cluster.js'
-import {type LocalState, readState, startCluster, stopNodes} from '../../src/local/cluster.js'
 import {createTopic, kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {describeWithTopicCommand, kafkaTool} from '../helpers/kafka-tools.js'
 import {until} from '../helpers/process.js'
@@ -17,7 +15,7 @@ const shared = inject('bootstrap')
 const PORT = Number(process.env.KADM_TEST_PORT ?? 19_092) + 60
 
 let dataDir: string
-let state: LocalState
+let state: {bootstrap: string; nodes: Array<{logDirs: string[]}>}
 let B: string[]
 /** The broker's two log dirs, as `kadm local start --log-dirs 2` lays them out. */
 let dirs: string[]
@@ -26,14 +24,15 @@ let files: string
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'kadm-log-dirs-'))
   files = await mkdtemp(join(tmpdir(), 'kadm-log-dirs-files-'))
-  state = await startCluster({dataDir, brokers: 1, logDirs: 2, versionSpec: version, port: PORT, waitForBrokers})
+  state = await kadmJson(['local', 'start', '--brokers', '1', '--log-dirs', '2', '--kafka-version', version, '--port', String(PORT), '--data-dir', dataDir], {timeoutMs: 240_000})
   B = ['-b', state.bootstrap]
-  dirs = state.nodes[0].logDirs!
+  dirs = state.nodes[0].logDirs
+  expect(dirs).toEqual([join(dataDir, 'broker-1', 'data'), join(dataDir, 'broker-1', 'data-2')])
 }, 240_000)
 
 afterAll(async () => {
   if (dataDir) {
-    await stopNodes((await readState(dataDir)) ?? state)
+    await kadm(['local', 'stop', '--purge', '--data-dir', dataDir])
     await rm(dataDir, {recursive: true, force: true})
   }
   if (files) await rm(files, {recursive: true, force: true})
