@@ -92,7 +92,9 @@ async function sendReassignments(connection: KafkaConnection, partitions: Array<
 export async function applyPlan(connection: KafkaConnection, plan: ReassignmentPlan, options: {throttle?: number; dryRun: boolean}): Promise<ApplyResult> {
   const {brokers, partitions} = await currentAssignment(connection, [...new Set(plan.partitions.map((p) => p.topic))])
   const dirs = await planLogDirs(connection, plan)
-  const problems = [...checkPlan(plan, partitions, brokers.map((b) => b.id)), ...(dirs.targets.length > 0 ? checkLogDirTargets(dirs.targets, dirs.brokers) : [])]
+  // A broker that is not in the cluster is checkPlan's to name, once.
+  const known = dirs.targets.filter((t) => brokers.some((b) => b.id === t.broker))
+  const problems = [...checkPlan(plan, partitions, brokers.map((b) => b.id)), ...checkLogDirTargets(known, dirs.brokers)]
   if (problems.length > 0) throw new KadmError(`the plan cannot be applied: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`)
   const moves = changedPartitions(plan, partitions)
   const before = new Map(partitions.map((p) => [reassignmentKey(p.topic, p.partition), p.replicas]))
