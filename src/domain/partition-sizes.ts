@@ -12,6 +12,8 @@ export interface DirBytes {
   bytes: number
   totalBytes: number | null
   usableBytes: number | null
+  /** Why the broker cannot use the dir (KAFKA_STORAGE_ERROR: offline); absent when it is online. */
+  error?: string
 }
 
 export const SIZE_GROUPS = ['partition', 'topic', 'broker', 'logdir'] as const
@@ -29,6 +31,8 @@ export interface SizeRow {
   perBroker?: Array<{broker: number; bytes: number}>
   totalBytes?: number | null
   usableBytes?: number | null
+  /** logdir rows: the dir's error (offline); broker rows: set when any of its dirs has one. */
+  error?: string
 }
 
 /**
@@ -45,6 +49,7 @@ export function groupSizes(replicas: readonly ReplicaBytes[], dirs: readonly Dir
       row.bytes += d.bytes
       if (d.totalBytes !== null) row.totalBytes = (row.totalBytes ?? 0) + d.totalBytes
       if (d.usableBytes !== null) row.usableBytes = (row.usableBytes ?? 0) + d.usableBytes
+      if (d.error !== undefined) row.error = by === 'logdir' ? d.error : 'a log dir is offline'
       rows.set(name, row)
     }
     for (const r of replicas) {

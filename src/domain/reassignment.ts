@@ -1,3 +1,5 @@
+import {isLogDirEntry} from './log-dirs.js'
+
 /**
  * Partition reassignment plans in the JSON layout of kafka-reassign-partitions.sh
  * ({"version":1,"partitions":[{"topic","partition","replicas"}]}), their generation and checks.
@@ -7,7 +9,7 @@ export interface PlannedPartition {
   topic: string
   partition: number
   replicas: number[]
-  /** Kafka's optional per-replica log dirs ("any"); kept so files round-trip. */
+  /** Kafka's optional per-replica log dirs: "any" or the absolute path of a log dir of that replica's broker. */
   log_dirs?: string[]
 }
 
@@ -64,7 +66,8 @@ export function parsePlan(text: string): ReassignmentPlan {
     seen.add(k)
     if (logDirs !== undefined) {
       if (!Array.isArray(logDirs) || logDirs.length !== replicas.length) throw new Error(`${where}: "log_dirs" must list one dir per replica`)
-      if (logDirs.some((d) => d !== 'any')) throw new Error(`${where}: moving replicas between log dirs is not supported (log_dirs must be "any")`)
+      const bad = logDirs.find((d) => !isLogDirEntry(d))
+      if (bad !== undefined) throw new Error(`${where} (${topic}-${String(partition)}): log dir ${JSON.stringify(bad)} is neither "any" nor an absolute path`)
     }
     const entry: PlannedPartition = {topic, partition: partition as number, replicas: replicas as number[]}
     if (logDirs !== undefined) entry.log_dirs = logDirs as string[]

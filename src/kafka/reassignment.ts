@@ -3,7 +3,9 @@ import {
   type BrokerInfo, changedPartitions, checkPlan, type CurrentPartition, planReassignment, type ReassignmentPlan,
   reassignmentKey, throttleSettings, toPlan, verifyPlan, type VerifyResult,
 } from '../domain/reassignment.js'
+import {checkLogDirTargets, type LogDirMoveStatus, logDirMoveStatuses, logDirTargets} from '../domain/log-dirs.js'
 import type {KafkaConnection} from './client.js'
+import {brokerLogDirs, type LogDirMoves, moveReplicaLogDirs} from './log-dirs.js'
 import {fetchReassignments, type TopicPatternOptions, topicsOf} from './partitions.js'
 import {AlterPartitionReassignments} from './protocol/alter-partition-reassignments.js'
 import {errorName} from './protocol/errors.js'
@@ -54,6 +56,18 @@ export interface ApplyResult {
   failed: Array<{topic: string; partition: number; error: string}>
   throttle: number | null
   dryRun: boolean
+  /** The intra-broker moves of the plan's log_dirs paths; null when it has none (all "any"). */
+  logDirs: LogDirMoves | null
+}
+
+/** The log dirs of the brokers a plan's log_dirs paths name, for the plan's topics (none when every entry is "any"). */
+async function planLogDirs(connection: KafkaConnection, plan: ReassignmentPlan, consequence?: string) {
+  const targets = logDirTargets(plan)
+  if (targets.length === 0) return {targets, brokers: []}
+  const topics = [...new Set(plan.partitions.map((p) => p.topic))]
+  const metadata = await connection.metadata(topics)
+  const brokers = await brokerLogDirs(connection, metadata.topics.filter((t) => t.errorCode === 0), [...new Set(targets.map((t) => t.broker))], consequence)
+  return {targets, brokers}
 }
 
 async function sendReassignments(connection: KafkaConnection, partitions: Array<{topic: string; partition: number; replicas: number[] | null}>) {
@@ -70,10 +84,17 @@ async function sendReassignments(connection: KafkaConnection, partitions: Array<
 /**
  * Starts a plan with AlterPartitionReassignments. With a throttle, the throttle configs are set
  * first so the copy never runs unthrottled; `verify` removes them when the plan is complete.
+ * Replicas with a log dir path in log_dirs are then moved there with AlterReplicaLogDirs, as
+ * kafka-reassign-partitions.sh --execute does: every path is checked against the brokers' log dirs
+ * before anything is sent, and a replica that the reassignment is still bringing to its broker is
+ * asked for until the broker takes it (up to 10 s, or --timeout when longer).
  */
 export async function applyPlan(connection: KafkaConnection, plan: ReassignmentPlan, options: {throttle?: number; dryRun: boolean}): Promise<ApplyResult> {
   const {brokers, partitions} = await currentAssignment(connection, [...new Set(plan.partitions.map((p) => p.topic))])
-  const problems = checkPlan(plan, partitions, brokers.map((b) => b.id))
+  const dirs = await planLogDirs(connection, plan)
+  // A broker that is not in the cluster is checkPlan's to name, once.
+  const known = dirs.targets.filter((t) => brokers.some((b) => b.id === t.broker))
+  const problems = [...checkPlan(plan, partitions, brokers.map((b) => b.id)), ...checkLogDirTargets(known, dirs.brokers)]
   if (problems.length > 0) throw new KadmError(`the plan cannot be applied: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`)
   const moves = changedPartitions(plan, partitions)
   const before = new Map(partitions.map((p) => [reassignmentKey(p.topic, p.partition), p.replicas]))
@@ -83,14 +104,19 @@ export async function applyPlan(connection: KafkaConnection, plan: ReassignmentP
     failed: [],
     throttle: options.throttle ?? null,
     dryRun: options.dryRun,
+    logDirs: null,
   }
-  if (options.dryRun || moves.length === 0) return result
+  const moveDirs = async () => {
+    if (dirs.targets.length > 0) result.logDirs = await moveReplicaLogDirs(connection, dirs.targets, dirs.brokers, {dryRun: options.dryRun, waitMs: Math.max(10_000, connection.options.timeoutMs)})
+    return result
+  }
+  if (options.dryRun || moves.length === 0) return moveDirs()
   if (options.throttle !== undefined) await setThrottles(connection, throttleSettings(moves, partitions), options.throttle)
   const answers = await sendReassignments(connection, moves)
   const failed = new Map(answers.filter((a) => a.errorCode !== 0).map((a) => [reassignmentKey(a.topic, a.partition), `${errorName(a.errorCode)}${a.errorMessage ? `: ${a.errorMessage}` : ''}`]))
   result.failed = result.started.filter((s) => failed.has(reassignmentKey(s.topic, s.partition))).map((s) => ({topic: s.topic, partition: s.partition, error: failed.get(reassignmentKey(s.topic, s.partition))!}))
   result.started = result.started.filter((s) => !failed.has(reassignmentKey(s.topic, s.partition)))
-  return result
+  return moveDirs()
 }
 
 export interface OngoingReassignment {
@@ -115,8 +141,10 @@ export async function listReassignments(connection: KafkaConnection, topics?: st
 export interface VerifyReport {
   complete: boolean
   partitions: VerifyResult[]
-  /** Whether this run removed the throttle configs (only once every partition is complete). */
+  /** Whether this run removed the throttle configs (only once every partition and log dir move is complete). */
   throttlesCleared: boolean
+  /** The replicas with a log dir path in the plan: where each is and the state of its move. */
+  logDirs: LogDirMoveStatus[]
 }
 
 /**
@@ -125,15 +153,16 @@ export interface VerifyReport {
  */
 export async function verifyReassignment(connection: KafkaConnection, plan: ReassignmentPlan, options: {keepThrottles: boolean}): Promise<VerifyReport> {
   const topics = [...new Set(plan.partitions.map((p) => p.topic))]
-  const [{brokers, partitions}, ongoing] = await Promise.all([currentAssignment(connection, topics), listReassignments(connection, topics)])
+  const [{brokers, partitions}, ongoing, dirs] = await Promise.all([currentAssignment(connection, topics), listReassignments(connection, topics), planLogDirs(connection, plan, 'its log dir moves cannot be verified')])
   const results = verifyPlan(plan, partitions, new Set(ongoing.map((o) => reassignmentKey(o.topic, o.partition))))
-  const complete = results.every((r) => r.state === 'complete')
+  const logDirs = logDirMoveStatuses(dirs.targets, dirs.brokers)
+  const complete = results.every((r) => r.state === 'complete') && logDirs.every((d) => d.state === 'complete')
   let throttlesCleared = false
   if (complete && !options.keepThrottles) {
     await clearThrottles(connection, topics, brokers.map((b) => b.id))
     throttlesCleared = true
   }
-  return {complete, partitions: results, throttlesCleared}
+  return {complete, partitions: results, throttlesCleared, logDirs}
 }
 
 export interface CancelResult {

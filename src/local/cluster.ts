@@ -9,7 +9,7 @@ import {localDataDir} from '../config/paths.js'
 import {BROKER_JVM_OPTS, checkJava, classpath} from './java.js'
 import {loggingFlags} from './logging.js'
 import {ensureKafkaJars, type KafkaDistribution, resolveKafkaVersion} from './maven.js'
-import {layoutNodes, type NodeLayout, randomClusterId, serverProperties} from './properties.js'
+import {layoutNodes, logDirsOf, type NodeLayout, randomClusterId, serverProperties} from './properties.js'
 import {DEFAULT_KAFKA_VERSION, isTestedKafkaVersion, kafkaToolClass, majorOf, TESTED_KAFKA_VERSIONS} from './versions.js'
 import {exists} from './files.js'
 import {isAlive, isOurBroker, terminate} from './processes.js'
@@ -37,6 +37,8 @@ export interface NodeStatus extends NodeState {
 export interface StartOptions {
   dataDir?: string
   brokers?: number
+  /** Log dirs per broker (log.dirs), when the cluster is first made. Default 1. */
+  logDirs?: number
   versionSpec?: string
   port?: number
   /** Progress lines ("fetching Kafka 4.3.1 ...") for the person waiting. */
@@ -153,6 +155,9 @@ export async function startCluster(options: StartOptions): Promise<LocalState> {
   if (state && options.brokers !== undefined && options.brokers !== state.nodes.length) {
     throw new KadmError(`the local cluster in ${dataDir} has ${state.nodes.length} broker(s); run \`kadm local stop --purge\` to make a new one with ${options.brokers}`)
   }
+  if (state && options.logDirs !== undefined && options.logDirs !== logDirsOf(state.nodes[0]).length) {
+    throw new KadmError(`the local cluster in ${dataDir} has ${logDirsOf(state.nodes[0]).length} log dir(s) per broker; run \`kadm local stop --purge\` to make a new one with ${options.logDirs}`)
+  }
   const requested = options.versionSpec === undefined ? undefined : await resolveKafkaVersion(options.versionSpec)
   if (requested && !isTestedKafkaVersion(requested)) {
     progress(`note: Kafka ${requested} has not been tested with this kadm (tested: ${TESTED_KAFKA_VERSIONS.join(', ')})`)
@@ -171,7 +176,7 @@ export async function startCluster(options: StartOptions): Promise<LocalState> {
     const count = options.brokers ?? 1
     if (count !== 1 && count !== 3) throw new KadmError('--brokers must be 1 or 3')
     const basePort = options.port ?? 9092
-    const layout = layoutNodes(count, basePort, (id) => join(dataDir, `broker-${id}`, 'data'))
+    const layout = layoutNodes(count, basePort, (id) => join(dataDir, `broker-${id}`, 'data'), options.logDirs ?? 1)
     state = {
       version,
       clusterId: randomClusterId(),

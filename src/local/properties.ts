@@ -4,17 +4,31 @@ export interface NodeLayout {
   id: number
   port: number
   controllerPort: number
+  /** The first log dir: it holds meta.properties and the KRaft metadata log. */
   logDir: string
+  /** Every log dir of the node (log.dirs), the first one being `logDir`. Absent in state files of older kadm: `[logDir]`. */
+  logDirs?: string[]
 }
 
-/** Broker ports are port, port+1, ...; controller ports start 100 above. */
-export function layoutNodes(count: number, basePort: number, dataDirOf: (id: number) => string): NodeLayout[] {
-  return Array.from({length: count}, (_, i) => ({
-    id: i + 1,
-    port: basePort + i,
-    controllerPort: basePort + 100 + i,
-    logDir: dataDirOf(i + 1),
-  }))
+/**
+ * Broker ports are port, port+1, ...; controller ports start 100 above. With several log dirs
+ * per node, the first is dataDirOf(id) and the others add -2, -3, ... to it.
+ */
+export function layoutNodes(count: number, basePort: number, dataDirOf: (id: number) => string, logDirCount = 1): NodeLayout[] {
+  return Array.from({length: count}, (_, i) => {
+    const first = dataDirOf(i + 1)
+    return {
+      id: i + 1,
+      port: basePort + i,
+      controllerPort: basePort + 100 + i,
+      logDir: first,
+      logDirs: Array.from({length: logDirCount}, (_, k) => (k === 0 ? first : `${first}-${k + 1}`)),
+    }
+  })
+}
+
+export function logDirsOf(node: NodeLayout): string[] {
+  return node.logDirs ?? [node.logDir]
 }
 
 /**
@@ -34,7 +48,7 @@ export function serverProperties(node: NodeLayout, all: NodeLayout[], kafkaMajor
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    'log.dirs': node.logDir,
+    'log.dirs': logDirsOf(node).join(','),
     'num.partitions': 1,
     'default.replication.factor': Math.min(3, n),
     'offsets.topic.replication.factor': Math.min(3, n),

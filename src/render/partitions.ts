@@ -3,6 +3,8 @@ import type {ChalkInstance} from 'chalk'
 import {FAULT_MARKERS, type HealthSummary, PARTITION_MARKERS, type PartitionState} from '../domain/partition-state.js'
 import type {SizeRow} from '../domain/partition-sizes.js'
 import type {MoveSummary, ReassignmentPlan, VerifyResult} from '../domain/reassignment.js'
+import type {LogDirMoveStatus} from '../domain/log-dirs.js'
+import type {LogDirMoves} from '../kafka/log-dirs.js'
 import type {ElectionResult, TruncateResult} from '../kafka/partitions.js'
 import type {AddPartitionsResult} from '../kafka/topics.js'
 import type {ApplyResult, CancelResult, GeneratedPlan, OngoingReassignment, VerifyReport} from '../kafka/reassignment.js'
@@ -81,6 +83,9 @@ export function renderSizes(data: {by: string; rows: SizeRow[]; totalBytes: numb
   if (data.by === 'logdir' || data.by === 'broker') {
     columns.push({header: 'USABLE', value: (r: SizeRow) => size(r.usableBytes ?? null), align: 'right' as const})
     columns.push({header: 'TOTAL', value: (r: SizeRow) => size(r.totalBytes ?? null), align: 'right' as const})
+    if (data.rows.some((r) => r.error !== undefined)) {
+      columns.push({header: 'STATE', value: (r: SizeRow) => (r.error === undefined ? 'online' : data.by === 'logdir' ? `offline (${r.error})` : r.error), align: 'left' as const, colour: (t: string) => (t === 'online' ? t : chalk.red(t))})
+    }
   }
   const lines = [renderTable(data.rows, columns, chalk), '', `total on disk (all replicas): ${size(data.totalBytes)}`]
   for (const u of data.unreachable) lines.push(chalk.yellow(`broker ${u.broker} did not answer: ${u.error}`))
@@ -118,6 +123,7 @@ export function renderApply(data: ApplyResult, chalk: ChalkInstance): string {
   for (const f of data.failed) lines.push(chalk.red(`${f.topic}-${f.partition}: ${f.error}`))
   const verb = data.dryRun ? 'would start' : 'started'
   lines.push(`${verb} ${data.started.length} reassignment(s); ${data.unchanged} partition(s) already in place${data.throttle !== null ? `; throttle ${humanBytes(data.throttle)}/s (removed by \`verify\`)` : ''}`)
+  if (data.logDirs) lines.push('', renderLogDirMoves(data.logDirs, chalk))
   return lines.join('\n')
 }
 
@@ -141,10 +147,45 @@ export function renderVerify(data: VerifyReport, chalk: ChalkInstance): string {
     {header: 'STATE', value: (r) => r.state, colour: (t) => (t === 'complete' ? chalk.green(t) : chalk.yellow(t))},
   ], chalk)
   const done = data.partitions.filter((p) => p.state === 'complete').length
+  const dirsDone = data.logDirs.filter((d) => d.state === 'complete').length
+  const dirs = data.logDirs.length > 0 ? `, ${dirsDone}/${data.logDirs.length} log dir move(s)` : ''
   const tail = data.complete
-    ? `reassignment complete (${done}/${data.partitions.length})${data.throttlesCleared ? '; throttles removed' : ''}`
-    : `reassignment not complete: ${done}/${data.partitions.length} partition(s) done`
-  return `${table}\n\n${tail}`
+    ? `reassignment complete (${done}/${data.partitions.length}${dirs})${data.throttlesCleared ? '; throttles removed' : ''}`
+    : `reassignment not complete: ${done}/${data.partitions.length} partition(s)${dirs} done`
+  return data.logDirs.length > 0 ? `${table}\n\n${renderLogDirStatuses(data.logDirs, chalk)}\n\n${tail}` : `${table}\n\n${tail}`
+}
+
+/** The log dir moves of `partitions move-log-dir` and of a plan with log_dirs. */
+export function renderLogDirMoves(data: LogDirMoves & {waited?: LogDirMoveStatus[]}, chalk: ChalkInstance): string {
+  const lines: string[] = []
+  if (data.started.length > 0) {
+    lines.push(renderTable(data.started, [
+      {header: 'TOPIC', value: (r) => r.topic, shrink: true},
+      {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
+      {header: 'BROKER', value: (r) => r.broker, align: 'right'},
+      {header: 'FROM', value: (r) => r.from ?? '(not on the broker yet)'},
+      {header: 'TO', value: (r) => r.dir},
+    ], chalk), '')
+  }
+  for (const f of data.failed) lines.push(chalk.red(`${f.topic}-${f.partition} on broker ${f.broker}: ${f.error}`))
+  lines.push(`${data.dryRun ? 'would start' : 'started'} ${data.started.length} log dir move(s); ${data.unchanged.length} replica(s) already in their log dir`)
+  if (data.waited) {
+    const done = data.waited.filter((s) => s.state === 'complete').length
+    lines.push(done === data.waited.length ? `all ${done} move(s) complete` : chalk.yellow(`${done}/${data.waited.length} move(s) complete; ${data.waited.filter((s) => s.state !== 'complete').map((s) => `${s.topic}-${s.partition} on broker ${s.broker}: ${s.state}`).join(', ')}`))
+  }
+  return lines.join('\n')
+}
+
+export function renderLogDirStatuses(statuses: readonly LogDirMoveStatus[], chalk: ChalkInstance): string {
+  return renderTable(statuses, [
+    {header: 'TOPIC', value: (r: LogDirMoveStatus) => r.topic, shrink: true},
+    {header: 'PARTITION', value: (r) => r.partition, align: 'right'},
+    {header: 'BROKER', value: (r) => r.broker, align: 'right'},
+    {header: 'TARGET DIR', value: (r) => r.dir},
+    {header: 'CURRENT DIR', value: (r) => r.current ?? '-'},
+    {header: 'COPYING TO', value: (r) => r.future ?? '-'},
+    {header: 'STATE', value: (r) => r.state, colour: (t) => (t === 'complete' ? chalk.green(t) : chalk.yellow(t))},
+  ], chalk)
 }
 
 export function renderCancel(data: CancelResult, chalk: ChalkInstance): string {

@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 export interface RunResult {
   code: number | null
@@ -24,4 +25,20 @@ export async function runProcess(command: string, args: string[], options: {env?
     child.stdin.on('error', () => {})
     child.stdin.end(options.input ?? '')
   })
+}
+
+/** Polls `check` every 300 ms until it gives a truthy value (returned), failing after `timeoutMs` with the last error. */
+export async function until<T>(check: () => Promise<T | false | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      const value = await check()
+      if (value) return value
+    } catch (error) {
+      last = error
+    }
+    await sleep(300)
+  }
+  throw new Error(`timed out waiting until ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`)
 }

@@ -2,13 +2,13 @@ import {readdirSync, statSync} from 'node:fs'
 import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
 import {execFileSync, spawnSync} from 'node:child_process'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {BIN, createTopic, kadm, kadmEnv, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {describeWithConfigCommand, kafkaTool} from '../helpers/kafka-tools.js'
 import {fullIsr, kcatPartitions, untilEveryBroker} from '../helpers/kcat.js'
+import {until} from '../helpers/process.js'
 
 const bootstrap = inject('bootstrap')
 const kafkaVersion = inject('kafkaVersion')
@@ -47,21 +47,6 @@ function bytesOnDisk(id: number, topic: string, partition: number): number {
 /** Partitions of `topic` as the first bootstrap broker's metadata has them, read by kcat. */
 const partitionsOf = (topic: string) => kcatPartitions(bootstrap.split(',')[0], topic)
 const everyBroker = bootstrap.split(',')
-
-async function until<T>(check: () => Promise<T | false | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await check()
-      if (value) return value
-    } catch (error) {
-      last = error
-    }
-    await sleep(300)
-  }
-  throw new Error(`timed out waiting until ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`)
-}
 
 /** A config set on broker `id` itself, as Kafka's ConfigCommand describes it ("Dynamic configs for broker N are: ..."). */
 async function brokerConfig(id: number, name: string): Promise<string | undefined> {

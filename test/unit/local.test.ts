@@ -67,6 +67,14 @@ describe('serverProperties', () => {
     expect(props).toContain('transaction.state.log.min.isr=1\n')
   })
 
+  it('gives each node several log dirs on request, the first one where a single dir would be', () => {
+    const two = layoutNodes(2, 9092, (id) => `/data/${id}`, 2)
+    expect(two.map((n) => [n.logDir, n.logDirs])).toEqual([['/data/1', ['/data/1', '/data/1-2']], ['/data/2', ['/data/2', '/data/2-2']]])
+    expect(serverProperties(two[1], two, 4)).toContain('log.dirs=/data/2,/data/2-2\n')
+    // A state file written before log dirs were configurable has no logDirs: one dir.
+    expect(serverProperties({id: 1, port: 9092, controllerPort: 9192, logDir: '/old'}, [{id: 1, port: 9092, controllerPort: 9192, logDir: '/old'}], 4)).toContain('log.dirs=/old\n')
+  })
+
   it('makes cluster ids Kafka accepts', () => {
     for (let i = 0; i < 200; i++) {
       const id = randomClusterId()

@@ -54,6 +54,12 @@ describe('groupSizes', () => {
   it('sums disk use per broker', () => {
     expect(groupSizes(replicas, dirs, 'broker').map((r) => [r.name, r.bytes, r.replicas, r.usableBytes])).toEqual([['1', 600, 2, 400], ['2', 100, 2, null]])
   })
+
+  it('marks an offline log dir, and the broker that has one', () => {
+    const offline = [...dirs, {broker: 2, logDir: '/d3', bytes: 0, totalBytes: null, usableBytes: null, error: 'KAFKA_STORAGE_ERROR'}]
+    expect(groupSizes(replicas, offline, 'logdir').map((r) => [r.name, r.error])).toEqual([['1:/d1', undefined], ['2:/d2', undefined], ['2:/d3', 'KAFKA_STORAGE_ERROR']])
+    expect(groupSizes(replicas, offline, 'broker').map((r) => [r.name, r.error])).toEqual([['1', undefined], ['2', 'a log dir is offline']])
+  })
 })
 
 describe('predictElection', () => {

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {parseBrokerList, parseElectionFile, parseTruncateOffset} from '../../src/domain/partition-args.js'
 import {AlterPartitionReassignments} from '../../src/kafka/protocol/alter-partition-reassignments.js'
+import {AlterReplicaLogDirs} from '../../src/kafka/protocol/alter-replica-log-dirs.js'
 import {Reader, Writer} from '../../src/kafka/protocol/codec.js'
 import {DeleteRecords} from '../../src/kafka/protocol/delete-records.js'
 import {DescribeLogDirs} from '../../src/kafka/protocol/describe-log-dirs.js'
@@ -75,6 +76,34 @@ describe('DescribeLogDirs', () => {
     expect(out.results[0].logDir).toBe('/data')
     expect(out.results[0].partitions.map((p) => [p.topic, p.partition, p.size])).toEqual([['t', 0, 100n], ['t', 1, 101n]])
     expect(out.results[0].totalBytes).toBe(version >= 4 ? 1000n : -1n)
+  })
+})
+
+describe('AlterReplicaLogDirs', () => {
+  const request = {dirs: [{path: '/d', topics: [{topic: 't', partitions: [3]}]}]}
+
+  it('encodes v1 (plain) and v2 (compact, tagged)', () => {
+    expect(encode(AlterReplicaLogDirs, request, 1)).toEqual([0, 0, 0, 1, 0, 2, 0x2f, 0x64, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 3])
+    expect(encode(AlterReplicaLogDirs, request, 2)).toEqual([2, 3, 0x2f, 0x64, 2, 2, 0x74, 2, 0, 0, 0, 3, 0, 0, 0])
+  })
+
+  it.each([1, 2])('reads per-partition errors of v%i', (version) => {
+    const flexible = version === 2
+    const out = decode(AlterReplicaLogDirs, (w) => {
+      w.int32(0)
+      const str = (s: string) => (flexible ? w.compactString(s) : w.string(s))
+      const arr = <T>(items: T[], each: (item: T) => void) => (flexible ? w.compactArray(items, (_, i) => each(i)) : w.array(items, (_, i) => each(i)))
+      arr([1], () => {
+        str('t')
+        arr([[0, 0], [1, 57]], ([p, e]) => {
+          w.int32(p).int16(e)
+          if (flexible) w.tags()
+        })
+        if (flexible) w.tags()
+      })
+      if (flexible) w.tags()
+    }, version)
+    expect(out.results).toEqual([{topic: 't', partition: 0, errorCode: 0}, {topic: 't', partition: 1, errorCode: 57}])
   })
 })
 

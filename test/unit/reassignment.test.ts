@@ -108,7 +108,8 @@ describe('plan files', () => {
     expect(() => parsePlan('{"partitions":[{"topic":"a","partition":0,"replicas":[]}]}')).toThrow(/replicas/)
     expect(() => parsePlan('{"partitions":[{"topic":"a","partition":0,"replicas":[1]},{"topic":"a","partition":0,"replicas":[2]}]}')).toThrow(/twice/)
     expect(() => parsePlan('{"version":2,"partitions":[]}')).toThrow(/version 2/)
-    expect(() => parsePlan('{"partitions":[{"topic":"a","partition":0,"replicas":[1],"log_dirs":["/d"]}]}')).toThrow(/log dirs/)
+    expect(() => parsePlan('{"partitions":[{"topic":"a","partition":0,"replicas":[1],"log_dirs":["d"]}]}')).toThrow('partitions[0] (a-0): log dir "d" is neither "any" nor an absolute path')
+    expect(() => parsePlan('{"partitions":[{"topic":"a","partition":0,"replicas":[1,2],"log_dirs":["/d"]}]}')).toThrow('partitions[0]: "log_dirs" must list one dir per replica')
   })
 
   it('checks a plan against the cluster', () => {

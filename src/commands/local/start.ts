@@ -19,12 +19,14 @@ With --secure (one broker; needs openssl) the broker also listens with TLS (port
     {description: 'The newest 4.x release on Maven Central, tested with kadm or not', command: '<%= config.bin %> <%= command.id %> --kafka-version 4.x'},
     {description: 'Use it from a script', command: 'export KADM_BOOTSTRAP_SERVER=$(<%= config.bin %> <%= command.id %>)'},
     {description: 'A cluster at an older metadata.version, to try a feature upgrade on', command: '<%= config.bin %> <%= command.id %> --kafka-version 3.9.x --release-version 3.7'},
+    {description: 'One broker with two log dirs (to try `partitions move-log-dir`)', command: '<%= config.bin %> <%= command.id %> --log-dirs 2'},
     {description: 'A broker with TLS, mTLS, SASL and ACLs to try secured contexts against', command: '<%= config.bin %> <%= command.id %> --secure'},
   ]
 
   static flags = {
     brokers: Flags.integer({summary: 'Number of brokers, 1 or 3 (each also a KRaft controller). Default 1.', min: 1, max: 3}),
     'kafka-version': Flags.string({summary: `Kafka version: exact (${DEFAULT_KAFKA_VERSION}) or a line (4.x, 3.9.x: its newest release on Maven Central). Default: ${DEFAULT_KAFKA_VERSION}, the newest release kadm is tested with.`}),
+    'log-dirs': Flags.integer({summary: 'Log dirs per broker (log.dirs), to try moving replicas between them. Default 1.', min: 1, max: 8}),
     port: Flags.integer({summary: 'First broker port; brokers use port, port+1, ...; controllers port+100, ....', min: 1024, max: 65_000}),
     secure: Flags.boolean({summary: 'One broker that also has TLS, mTLS, SASL (PLAIN, SCRAM, OAUTHBEARER) listeners and an authorizer.'}),
     'release-version': Flags.string({summary: 'Format a new cluster at this release\'s metadata.version, e.g. 3.7 or 3.7-IV4 (kafka-storage.sh format --release-version); default: the Kafka version\'s own. Upgrade later with `kadm cluster features upgrade`.'}),
@@ -50,6 +52,7 @@ With --secure (one broker; needs openssl) the broker also listens with TLS (port
     const state = await startCluster({
       dataDir,
       brokers: flags.brokers,
+      logDirs: flags['log-dirs'],
       versionSpec: flags['kafka-version'],
       port: flags.port,
       onProgress: (line) => this.note(line),

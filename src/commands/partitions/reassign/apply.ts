@@ -10,10 +10,13 @@ import {readPlanFile} from '../../../domain/partition-args.js'
 
 export default class ReassignApply extends ClusterCommand {
   static summary = 'Start a reassignment plan (kafka-reassign-partitions.sh --execute).'
-  static description = `Sends AlterPartitionReassignments for the partitions whose replicas change; the brokers copy the data in the background (see \`reassign status\`). With --throttle, the replication throttle is set first, as Kafka's tool does: leader/follower.replication.throttled.rate on every broker involved and leader/follower.replication.throttled.replicas on the topics. \`reassign verify\` removes it when the plan is complete.`
+  static description = `Sends AlterPartitionReassignments for the partitions whose replicas change; the brokers copy the data in the background (see \`reassign status\`). With --throttle, the replication throttle is set first, as Kafka's tool does: leader/follower.replication.throttled.rate on every broker involved and leader/follower.replication.throttled.replicas on the topics. \`reassign verify\` removes it when the plan is complete.
+
+A plan may give a log dir per replica ("log_dirs", as in Kafka's plans: "any" or the absolute path of a log dir of that replica's broker). Every path is checked against the brokers' log dirs before anything is sent; after the reassignment, AlterReplicaLogDirs asks each broker to move the replica into that dir (for a replica the reassignment is still bringing to its broker, again until the broker takes it, up to 10 s). \`reassign verify\` reports each of these moves.`
   static examples = [
     {description: 'Start a plan made by `reassign plan`', command: '<%= config.bin %> <%= command.id %> plan.json'},
     {description: 'Limit replication traffic to 50 MB/s per broker while it moves', command: '<%= config.bin %> <%= command.id %> plan.json --throttle 50MB'},
+    {description: 'Put partition 0 of orders on broker 2 into its log dir /data2/kafka (plan.json: {"version":1,"partitions":[{"topic":"orders","partition":0,"replicas":[2,1],"log_dirs":["/data2/kafka","any"]}]})', command: '<%= config.bin %> <%= command.id %> plan.json'},
     {description: 'Roll back (apply the current assignment saved by `plan`)', command: '<%= config.bin %> <%= command.id %> rollback.json'},
   ]
 
@@ -34,9 +37,9 @@ export default class ReassignApply extends ClusterCommand {
     const plan = await readPlanFile(args.file)
     const connection = await this.connect(flags)
     const {applyPlan} = await import('../../../kafka/reassignment.js')
-    const result = await applyPlan(connection, plan, {throttle, dryRun: flags['dry-run']})
+    const result = await applyPlan(connection, plan, {throttle, dryRun: Boolean(flags['dry-run'])})
     const out = await this.emit(result, renderApply)
-    if (result.failed.length > 0) process.exitCode = ExitCode.failure
+    if (result.failed.length > 0 || (result.logDirs?.failed.length ?? 0) > 0) process.exitCode = ExitCode.failure
     return out
   }
 }

@@ -9,7 +9,7 @@ import {renderVerify} from '../../../render/partitions.js'
 
 export default class ReassignVerify extends ClusterCommand {
   static summary = 'Check whether a reassignment plan is done; remove its throttles when it is (kafka-reassign-partitions.sh --verify).'
-  static description = `Per partition: complete (replicas equal the plan and nothing is moving), in-progress, or not-started. Once every partition is complete, the replication throttle configs are deleted from the plan's topics and from every broker. Exit code ${ExitCode.checkFailed} with --fail-if-incomplete while it is not done.`
+  static description = `Per partition: complete (replicas equal the plan and nothing is moving), in-progress, or not-started; and for each replica the plan puts in a log dir path (log_dirs), where it is and whether its move is complete, in-progress (being copied there), elsewhere (being copied to another dir), not-moving (in another dir, no copy under way) or missing (not in a live log dir of its broker). Once every partition and move is complete, the replication throttle configs are deleted from the plan's topics and from every broker. Exit code ${ExitCode.checkFailed} with --fail-if-incomplete while it is not done.`
   static examples = [
     {description: 'Is it done yet?', command: '<%= config.bin %> <%= command.id %> plan.json'},
     {description: 'In a script: wait until done', command: 'until <%= config.bin %> <%= command.id %> plan.json --fail-if-incomplete; do sleep 10; done'},
