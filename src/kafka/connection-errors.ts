@@ -121,6 +121,7 @@ export function tlsFailure(error: {message?: string; code?: string}, peer: TlsPe
 function tlsDetail(message: string): string {
   return message
     .replace(/^Connection error: /, '')
+    .replace(/^(write|read) E[A-Z]+ /, '') // the system call Node names ("write EPROTO")
     .replace(/[0-9A-F]{8,}:error:[0-9A-F]+:[^:]*routines:[^:]*:/g, '')
     .replace(/:[^:\s]*deps\/openssl[^:]*:\d+:/g, '; ')
     .replace(/[:;\s]+$/, '')

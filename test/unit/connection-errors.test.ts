@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {KadmError} from '../../src/errors.js'
-import {describeKafkaError} from '../../src/kafka/connection-errors.js'
+import {describeKafkaError, tlsFailure} from '../../src/kafka/connection-errors.js'
 
 function kafkajsError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), {name, ...extra})
@@ -34,5 +34,22 @@ describe('describeKafkaError', () => {
     const own = new KadmError('already clear')
     expect(describeKafkaError(own, servers)).toBe(own)
     expect(describeKafkaError(new Error('first\n  second'), servers).message).toBe('first second')
+  })
+})
+
+describe('tlsFailure', () => {
+  const registry = {name: 'schema registry', caSetting: 'the context\'s schema-registry ca', listener: 'an HTTPS port'}
+
+  it('names the peer and where its CA is set, with Node\'s words after, without the system call', () => {
+    expect(tlsFailure({message: 'unable to verify the first certificate', code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'}, registry))
+      .toBe('the schema registry certificate is not signed by a trusted CA (check the context\'s schema-registry ca) (unable to verify the first certificate)')
+    expect(tlsFailure({message: 'write EPROTO 40E7B5A1F07F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:355:\n', code: 'EPROTO'}, registry))
+      .toBe('the TLS handshake failed: is this an HTTPS port? (wrong version number)')
+    expect(tlsFailure({message: 'Hostname/IP does not match certificate\'s altnames: IP: 10.0.0.9 is not in the cert\'s list: 127.0.0.1', code: 'ERR_TLS_CERT_ALTNAME_INVALID'}, registry))
+      .toBe('host name verification failed: the schema registry certificate is not valid for this address (Hostname/IP does not match certificate\'s altnames: IP: 10.0.0.9 is not in the cert\'s list: 127.0.0.1)')
+  })
+
+  it('is undefined for errors that are not about TLS', () => {
+    expect(tlsFailure({message: 'connect ECONNREFUSED 127.0.0.1:8081', code: 'ECONNREFUSED'}, registry)).toBeUndefined()
   })
 })
