@@ -157,14 +157,42 @@ function putInteger(out: Buffer, at: number, n: number): number {
   return at + 8
 }
 
-/** A float or double as JSON.stringify writes it (NaN and infinities as null), at c.at; returns the end. */
+/**
+ * A float or double as JSON.stringify writes it (NaN and infinities as null), at c.at; returns
+ * the end. Integers below 2^53 and numbers of at most 6 decimals below 2^52 / 10^6 (prices,
+ * readings) are written digit by digit; others by String().
+ */
 function putNumber(c: Cursor, out: Buffer, at: number, value: number): number {
-  if (Number.isInteger(value) && value < 9_007_199_254_740_992 && value > -9_007_199_254_740_992) {
-    if (at + 17 > out.length) out = grow(c, out, at, 17)
-    return putInteger(out, at, value)
+  // The longest: a sign, "0.00000" and 17 digits, or 17 digits and an exponent.
+  if (at + 32 > out.length) out = grow(c, out, at, 32)
+  if (Number.isInteger(value) && value < 9_007_199_254_740_992 && value > -9_007_199_254_740_992) return putInteger(out, at, value)
+  const abs = Math.abs(value)
+  if (abs >= 1e-6 && abs < 4_503_599_627) {
+    // The value in millionths: when that division gives the value back, the decimal of those
+    // millionths (trailing zeros dropped) is the shortest that reads back as the value, and
+    // the only one with as few digits, as below 2^52 two decimals of 6 places are more than a
+    // double's spacing apart; String() writes exactly it (ECMAScript's Number::toString).
+    const millionths = Math.round(abs * 1_000_000)
+    if (millionths / 1_000_000 === abs) {
+      if (value < 0) out[at++] = 0x2d
+      const whole = Math.floor(millionths / 1_000_000)
+      let fraction = millionths - whole * 1_000_000
+      at = putInteger(out, at, whole)
+      out[at++] = 0x2e
+      let places = 6
+      while (fraction % 10 === 0) {
+        fraction /= 10
+        places--
+      }
+      for (let p = at + places - 1; p >= at; p--) {
+        const q = Math.floor(fraction / 10)
+        out[p] = 48 + fraction - q * 10
+        fraction = q
+      }
+      return at + places
+    }
   }
   const text = Number.isFinite(value) ? String(value) : 'null'
-  if (at + text.length > out.length) out = grow(c, out, at, text.length)
   for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i)
   return at
 }
@@ -294,9 +322,13 @@ class Generator {
       case 'float':
       case 'double': {
         const size = t.typeName === 'float' ? 4 : 8
-        const read = t.typeName === 'float' ? 'readFloatLE' : 'readDoubleLE'
         const x = this.v('x')
-        return `if (pos + ${size} > end) throw GIVE_UP; const ${x} = buf.${read}(pos); pos += ${size};\n${Generator.helper(`putNumber(c, out, at, ${x})`)}`
+        // On a little-endian machine (all Node runs on but s390x) the bytes go into a Float64Array
+        // or Float32Array as they are: what Buffer#readDoubleLE does, without its call.
+        const read = LITTLE_ENDIAN
+          ? `${Array.from({length: size}, (_, i) => `B8[${i}] = buf[pos + ${i}];`).join(' ')} const ${x} = ${size === 4 ? 'F32' : 'F64'}[0];`
+          : `const ${x} = buf.${size === 4 ? 'readFloatLE' : 'readDoubleLE'}(pos);`
+        return `if (pos + ${size} > end) throw GIVE_UP; ${read} pos += ${size};\n${Generator.helper(`putNumber(c, out, at, ${x})`)}`
       }
       case 'string': {
         const [len, s, e, i, b] = [this.v('len'), this.v('s'), this.v('e'), this.v('i'), this.v('b')]
@@ -395,7 +427,13 @@ class Generator {
   }
 }
 
-const HELPERS = {GIVE_UP, grow, readLong, putInteger, putNumber, putUtf8, putLatin1, putKey}
+/** Scratch for reading floats and doubles (see 'double' in Generator.code). */
+const F64 = new Float64Array(1)
+const F32 = new Float32Array(F64.buffer, 0, 1)
+const B8 = new Uint8Array(F64.buffer)
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
+const HELPERS = {GIVE_UP, F64, F32, B8, grow, readLong, putInteger, putNumber, putUtf8, putLatin1, putKey}
 
 /** The source of the generated writer of a type (for tests and curious readers), or undefined. */
 export function avroJsonSource(type: AvroType): string | undefined {

@@ -141,6 +141,19 @@ describe('Avro binary straight to JSON (the fast path of consume)', () => {
         expect(fastJson(avroJsonWriter(numbers)!, bytes)).toBe(numbers.toString(numbers.fromBuffer(bytes)))
       }
     }
+    // Decimals of few places, written digit by digit (and the ones next to them, by String()).
+    for (let k = 0; k < 3000; k++) {
+      const places = k % 9
+      const d = (k % 2 ? -1 : 1) * Math.round(Math.random() * 10 ** (k % 13)) / 10 ** places
+      for (const x of [d, d + Number.EPSILON * Math.abs(d) * 2, 1e-6 + d / 1e9, 4_503_599_627 - Math.abs(d) / 1e6]) {
+        const bytes = numbers.toBuffer({i: 0, l: 0, d: x})
+        expect(fastJson(avroJsonWriter(numbers)!, bytes)).toBe(numbers.toString(numbers.fromBuffer(bytes)))
+      }
+    }
+    for (const d of [0.1, 0.000001, 0.0000015, 0.00000099, 1e-7, 4_503_599_626.999999, 4_503_599_627.5, 123.456, -0.5, 0.3 - 0.1, 1.1]) {
+      const bytes = numbers.toBuffer({i: 0, l: 0, d})
+      expect(fastJson(avroJsonWriter(numbers)!, bytes)).toBe(`{"i":0,"l":0,"d":${String(d)}}`)
+    }
     for (let k = 0; k < 2000; k++) {
       const l = Math.trunc((Math.random() * 2 - 1) * 2 ** (Math.random() * 52.99))
       const bytes = numbers.toBuffer({i: l | 0, l, d: l * Math.random()})
