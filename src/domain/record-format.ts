@@ -151,6 +151,26 @@ export class OutputBuffer {
     this.length += length
   }
 
+  /**
+   * The buffer and its length as a JsonSink (schemas/avro-json.ts): a decoder writes its JSON
+   * straight into the output, growing the buffer (replacing it) as it needs.
+   */
+  get out(): Buffer {
+    return this.buf
+  }
+
+  set out(buf: Buffer) {
+    this.buf = buf
+  }
+
+  get at(): number {
+    return this.length
+  }
+
+  set at(length: number) {
+    this.length = length
+  }
+
   /** The bytes so far; the buffer starts afresh (the chunk may still be in flight to stdout). */
   take(): Buffer {
     const out = this.buf.subarray(0, this.length)

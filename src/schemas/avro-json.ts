@@ -3,130 +3,216 @@ import type {AvroType} from './avro.js'
 /**
  * Avro binary straight to the UTF-8 bytes of Avro's JSON encoding, for consume: the same bytes as
  * `Buffer.from(type.toString(type.fromBuffer(bytes)))` with avsc (wrapped unions), without
- * building the value, a copy of it in the JSON encoding, the JSON text and its bytes (avsc's way
- * took about 3 µs of CPU per 10-field record, measured 2026-11). A writer is made once per schema
- * from avsc's parsed type; types it does not know (logical types, unwrapped unions) get none, and
- * anything unusual in the bytes (truncated, trailing data, an unknown enum index or union branch,
- * a long beyond 2^53, a map key a JavaScript object would reorder) makes it give up, so that avsc
- * decodes that record and says what is wrong in its own words.
+ * building the value, a copy of it in the JSON encoding, the JSON text and its bytes.
+ *
+ * For each schema kadm generates one JavaScript function (new Function) that reads the Avro bytes
+ * and writes the JSON bytes into a caller's buffer, field after field, with the field names and
+ * enum symbols as constant bytes, integers (and decimals of up to 6 places) written digit by
+ * digit, strings of printable ASCII copied byte by byte: no object, string or Buffer is made per
+ * record on that way, but for a double that String() writes. (avsc's way took about 3 µs of CPU
+ * per 10-field record; the generated function, about 0.6 µs for the bench's record, of which
+ * String() of its double is a quarter; measured 2026-11 on a busy 2-core machine.)
+ *
+ * Types it does not know (logical types, unwrapped unions) get no writer, and anything unusual in
+ * the bytes (truncated, trailing data, an unknown enum index or union branch, a long beyond 2^53,
+ * a map key a JavaScript object would reorder) makes it give up, so that avsc decodes that record
+ * and says what is wrong in its own words.
  */
-export type JsonWriter = (bytes: Buffer) => Buffer | undefined
 
-/** Where the Avro bytes are read, and where the JSON is written (grown as needed, reused from record to record). */
-interface Cursor {
-  buf: Buffer
-  pos: number
+/** Where a writer puts the JSON: `out` from `at` on (grown, so replaced, as needed). */
+export interface JsonSink {
   out: Buffer
   at: number
 }
 
-type Write = (c: Cursor) => void
+/** Makes room for n more bytes in the sink. */
+export function sinkRoom(sink: JsonSink, n: number): void {
+  if (sink.at + n <= sink.out.length) return
+  const bigger = Buffer.allocUnsafe(Math.max(sink.out.length * 2, sink.at + n + 256))
+  sink.out.copy(bigger, 0, 0, sink.at)
+  sink.out = bigger
+}
+
+/** Appends text (as UTF-8) to the sink. */
+export function sinkText(sink: JsonSink, text: string): void {
+  sinkRoom(sink, text.length * 3)
+  sink.at += sink.out.write(text, sink.at, 'utf8')
+}
+
+/** Appends bytes[start, end) to the sink. */
+export function sinkBytes(sink: JsonSink, bytes: Buffer, start: number, end: number): void {
+  sinkRoom(sink, end - start)
+  bytes.copy(sink.out, sink.at, start, end)
+  sink.at += end - start
+}
+
+/**
+ * Writes the JSON of the Avro value in bytes[start, end) into the sink and moves sink.at past it;
+ * false (the sink as it was) when the bytes are not a plain valid value of the type.
+ */
+export type JsonWriter = (bytes: Buffer, start: number, end: number, sink: JsonSink) => boolean
+
+/** A writer's state: the Avro bytes being read (pos up to end), the JSON being written. */
+interface Cursor {
+  buf: Buffer
+  pos: number
+  end: number
+  out: Buffer
+  at: number
+}
 
 /** Thrown inside a writer when the bytes are not a plain valid value: avsc's own decoder then takes over. */
 const GIVE_UP = new Error('not decoded by the fast path')
 
-function room(c: Cursor, n: number): void {
-  if (c.at + n <= c.out.length) return
-  const bigger = Buffer.allocUnsafe(Math.max(c.out.length * 2, c.at + n))
-  c.out.copy(bigger, 0, 0, c.at)
+/** Room for n more bytes at `at`: the output, or a bigger copy of it (also set as c.out). */
+function grow(c: Cursor, out: Buffer, at: number, n: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, at + n + 256))
+  out.copy(bigger, 0, 0, at)
   c.out = bigger
+  return bigger
 }
 
-function put(c: Cursor, bytes: Buffer): void {
-  room(c, bytes.length)
-  for (let i = 0; i < bytes.length; i++) c.out[c.at++] = bytes[i]
-}
-
-/** A string of ASCII characters (numbers, as String() writes them). */
-function putAscii(c: Cursor, text: string): void {
-  room(c, text.length)
-  for (let i = 0; i < text.length; i++) c.out[c.at++] = text.charCodeAt(i)
-}
-
-function putText(c: Cursor, text: string): void {
-  room(c, text.length * 3)
-  c.at += c.out.write(text, c.at, 'utf8')
-}
-
-/** Avro's zig-zag varint, as avsc reads it (floating-point arithmetic past 28 bits). */
-function readLong(c: Cursor): number {
-  const {buf} = c
+/**
+ * Avro's zig-zag varint of more than one byte, from buf[pos] (c.pos is set past it), as avsc reads
+ * it (floating-point arithmetic past 28 bits).
+ */
+function readLong(c: Cursor, buf: Buffer, pos: number): number {
   let n = 0
   let k = 0
   let b: number
   let more: number
   do {
-    b = buf[c.pos++]
+    b = buf[pos++]
     if (b === undefined) throw GIVE_UP
     more = b & 0x80
     n |= (b & 0x7f) << k
     k += 7
   } while (more && k < 28)
-  if (!more) return (n >> 1) ^ -(n & 1)
+  if (!more) {
+    c.pos = pos
+    return (n >> 1) ^ -(n & 1)
+  }
   let f = n
   let fk = 268_435_456
   do {
-    b = buf[c.pos++]
+    b = buf[pos++]
     if (b === undefined) throw GIVE_UP
     f += (b & 0x7f) * fk
     fk *= 128
   } while (b & 0x80)
+  c.pos = pos
   return (f % 2 ? -(f + 1) : f) / 2
 }
 
-function putNumber(c: Cursor, value: number): void {
-  putAscii(c, Number.isFinite(value) ? String(value) : 'null')
-}
+/** "00" to "99": integers are written two digits at a time. */
+const PAIRS = Buffer.from(Array.from({length: 100}, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1')
 
-/** The start of a field of `length` bytes, checked to lie within the record. */
-function span(c: Cursor, length: number): number {
-  const start = c.pos
-  if (length < 0 || start + length > c.buf.length) throw GIVE_UP
-  c.pos = start + length
-  return start
+/** The digits of 0 <= n < 2^31 at out[at...]; returns the end. */
+function smallDigits(out: Buffer, at: number, n: number): number {
+  // An int32 from here on: divisions by constants become multiplications.
+  n |= 0
+  const len = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : n < 100_000 ? 5 : n < 1_000_000 ? 6 : n < 10_000_000 ? 7 : n < 100_000_000 ? 8 : n < 1_000_000_000 ? 9 : 10
+  let p = at + len
+  while (n >= 100) {
+    const q = (n / 100) | 0
+    const r = (n - q * 100) << 1
+    out[--p] = PAIRS[r + 1]
+    out[--p] = PAIRS[r]
+    n = q
+  }
+  if (n >= 10) {
+    out[--p] = PAIRS[(n << 1) + 1]
+    out[--p] = PAIRS[n << 1]
+  } else {
+    out[--p] = 48 + n
+  }
+  return at + len
 }
 
 /**
- * A UTF-8 string as a JSON string. Printable ASCII without a quote or a backslash is its own JSON
- * and is copied as it is; anything else is decoded and escaped as JSON.stringify does.
+ * A safe integer (|n| < 2^53) as String(n) writes it, at out[at...] (room for 17 bytes); returns
+ * the end. Past 2^31 in two halves of base 10^8, each small enough for integer arithmetic.
  */
-function putString(c: Cursor, start: number, end: number): void {
-  const {buf} = c
-  for (let i = start; i < end; i++) {
-    const b = buf[i]
-    if (b < 0x20 || b > 0x7e || b === 0x22 || b === 0x5c) {
-      putText(c, JSON.stringify(buf.toString('utf8', start, end)))
-      return
-    }
+function putInteger(out: Buffer, at: number, n: number): number {
+  if (n < 0) {
+    out[at++] = 0x2d
+    n = -n
   }
-  room(c, end - start + 2)
-  const {out} = c
-  out[c.at++] = 0x22
-  for (let i = start; i < end; i++) out[c.at++] = buf[i]
-  out[c.at++] = 0x22
+  if (n < 2_147_483_648) return smallDigits(out, at, n)
+  let high = Math.floor(n / 100_000_000)
+  let low: number = n - high * 100_000_000
+  // n / 1e8 may round up to the next integer: then low comes out negative.
+  if (low < 0) {
+    high--
+    low += 100_000_000
+  }
+  at = smallDigits(out, at, high)
+  // The low 8 digits, zeros included.
+  let l = low | 0
+  for (let p = at + 6; p >= at; p -= 2) {
+    const q = (l / 100) | 0
+    const r = (l - q * 100) << 1
+    out[p] = PAIRS[r]
+    out[p + 1] = PAIRS[r + 1]
+    l = q
+  }
+  return at + 8
 }
 
-/** Reads blocks of items (arrays and maps) between `open` and `close`: a count, negative when a byte size follows; 0 ends. */
-function putBlocks(c: Cursor, open: number, close: number, item: Write): void {
-  room(c, 1)
-  c.out[c.at++] = open
-  let first = true
-  for (let count = readLong(c); count !== 0; count = readLong(c)) {
-    if (count < 0) {
-      count = -count
-      readLong(c)
-    }
-    for (let i = 0; i < count; i++) {
-      if (!first) {
-        room(c, 1)
-        c.out[c.at++] = 0x2c
+/**
+ * A float or double as JSON.stringify writes it (NaN and infinities as null), at c.at; returns
+ * the end. Integers below 2^53 and numbers of at most 6 decimals below 2^52 / 10^6 (prices,
+ * readings) are written digit by digit; others by String().
+ */
+function putNumber(c: Cursor, out: Buffer, at: number, value: number): number {
+  // The longest: a sign, "0.00000" and 17 digits, or 17 digits and an exponent.
+  if (at + 32 > out.length) out = grow(c, out, at, 32)
+  if (Number.isInteger(value) && value < 9_007_199_254_740_992 && value > -9_007_199_254_740_992) return putInteger(out, at, value)
+  const abs = Math.abs(value)
+  if (abs >= 1e-6 && abs < 4_503_599_627) {
+    // The value in millionths: when that division gives the value back, the decimal of those
+    // millionths (trailing zeros dropped) is the shortest that reads back as the value, and
+    // the only one with as few digits, as below 2^52 two decimals of 6 places are more than a
+    // double's spacing apart; String() writes exactly it (ECMAScript's Number::toString).
+    const millionths = Math.round(abs * 1_000_000)
+    if (millionths / 1_000_000 === abs) {
+      if (value < 0) out[at++] = 0x2d
+      const whole = Math.floor(millionths / 1_000_000)
+      let fraction = millionths - whole * 1_000_000
+      at = putInteger(out, at, whole)
+      out[at++] = 0x2e
+      let places = 6
+      while (fraction % 10 === 0) {
+        fraction /= 10
+        places--
       }
-      first = false
-      item(c)
+      for (let p = at + places - 1; p >= at; p--) {
+        const q = Math.floor(fraction / 10)
+        out[p] = 48 + fraction - q * 10
+        fraction = q
+      }
+      return at + places
     }
   }
-  room(c, 1)
-  c.out[c.at++] = close
+  const text = Number.isFinite(value) ? String(value) : 'null'
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i)
+  return at
+}
+
+/** Text (any, as UTF-8) at c.at; returns the end. */
+function putText(c: Cursor, out: Buffer, at: number, text: string): number {
+  if (at + text.length * 3 > out.length) out = grow(c, out, at, text.length * 3)
+  return at + out.write(text, at, 'utf8')
+}
+
+/** A UTF-8 string that is not printable ASCII, as JSON.stringify writes it, at c.at; returns the end. */
+function putUtf8(c: Cursor, out: Buffer, at: number, start: number, end: number): number {
+  return putText(c, out, at, JSON.stringify(c.buf.toString('utf8', start, end)))
+}
+
+/** Bytes and fixed: strings of code points 0-255 in Avro's JSON encoding. */
+function putLatin1(c: Cursor, out: Buffer, at: number, start: number, end: number): number {
+  return putText(c, out, at, JSON.stringify(c.buf.toString('latin1', start, end)))
 }
 
 /**
@@ -134,6 +220,14 @@ function putBlocks(c: Cursor, open: number, close: number, item: Write): void {
  * array-index keys (listed first, ascending), `__proto__`, and a key seen twice.
  */
 const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/
+
+/** A map key and its colon at c.at, or GIVE_UP (see INDEX_KEY); returns the end. */
+function putKey(c: Cursor, out: Buffer, at: number, start: number, end: number, seen: Set<string>): number {
+  const key = c.buf.toString('utf8', start, end)
+  if (INDEX_KEY.test(key) || key === '__proto__' || seen.has(key)) throw GIVE_UP
+  seen.add(key)
+  return putText(c, out, at, `${JSON.stringify(key)}:`)
+}
 
 interface TypeShape {
   typeName: string
@@ -146,126 +240,206 @@ interface TypeShape {
   size?: number
 }
 
-const json = (value: unknown) => Buffer.from(JSON.stringify(value))
-const NULL = json(null)
-const TRUE = json(true)
-const FALSE = json(false)
+/** Generated code stops being inlined past this size: the rest is calls to record functions. */
+const INLINE_LIMIT = 20_000
 
-function compile(type: AvroType, named: Map<AvroType, Write>): Write | undefined {
-  const t = type as unknown as TypeShape
-  switch (t.typeName) {
-    case 'null': return (c) => put(c, NULL)
-    case 'boolean': return (c) => {
-      const b = c.buf[c.pos++]
-      if (b === undefined) throw GIVE_UP
-      put(c, b ? TRUE : FALSE)
+/**
+ * Generates the JavaScript of writers. Inside a generated function `buf`, `pos`, `end`, `out` and
+ * `at` are locals (the cursor `c` is synced around calls of helpers that use it); records are
+ * inlined, except one already being inlined (a recursive type) or past INLINE_LIMIT, which gets
+ * a function of its own.
+ */
+class Generator {
+  private readonly functions = new Map<AvroType, string>()
+  private readonly todo: AvroType[] = []
+  private vars = 0
+  private size = 0
+
+  /** Whether a type (and all it contains) has a writer. */
+  static supported(type: AvroType, seen = new Set<AvroType>()): boolean {
+    const t = type as unknown as TypeShape
+    switch (t.typeName) {
+      case 'null': case 'boolean': case 'int': case 'long': case 'float': case 'double':
+      case 'string': case 'bytes': case 'fixed': case 'enum':
+        return true
+      case 'array': return Generator.supported(t.itemsType!, seen)
+      case 'map': return Generator.supported(t.valuesType!, seen)
+      case 'union:wrapped': return t.types!.every((b) => Generator.supported(b, seen))
+      case 'record': case 'error':
+        if (seen.has(type)) return true
+        seen.add(type)
+        return t.fields!.every((f) => Generator.supported(f.type, seen))
+      default: return false
     }
-    case 'int': return (c) => putAscii(c, String(readLong(c)))
-    case 'long': return (c) => {
-      const n = readLong(c)
-      if (!Number.isSafeInteger(n)) throw GIVE_UP
-      putAscii(c, String(n))
-    }
-    case 'float': return (c) => putNumber(c, c.buf.readFloatLE(span(c, 4)))
-    case 'double': return (c) => putNumber(c, c.buf.readDoubleLE(span(c, 8)))
-    case 'string': return (c) => {
-      const length = readLong(c)
-      const start = span(c, length)
-      putString(c, start, start + length)
-    }
-    // Bytes and fixed are strings of code points 0-255 in Avro's JSON encoding.
-    case 'bytes': return (c) => {
-      const length = readLong(c)
-      const start = span(c, length)
-      putText(c, JSON.stringify(c.buf.toString('latin1', start, start + length)))
-    }
-    case 'fixed': {
-      const size = t.size!
-      return (c) => {
-        const start = span(c, size)
-        putText(c, JSON.stringify(c.buf.toString('latin1', start, start + size)))
-      }
-    }
-    case 'enum': {
-      const symbols = t.symbols!.map(json)
-      return (c) => {
-        const symbol = symbols[readLong(c)]
-        if (symbol === undefined) throw GIVE_UP
-        put(c, symbol)
-      }
-    }
-    case 'array': {
-      const item = compile(t.itemsType!, named)
-      return item && ((c) => putBlocks(c, 0x5b, 0x5d, item))
-    }
-    case 'map': {
-      const value = compile(t.valuesType!, named)
-      if (!value) return undefined
-      return (c) => {
-        const seen = new Set<string>()
-        putBlocks(c, 0x7b, 0x7d, (cc) => {
-          const length = readLong(cc)
-          const start = span(cc, length)
-          const key = cc.buf.toString('utf8', start, start + length)
-          if (INDEX_KEY.test(key) || key === '__proto__' || seen.has(key)) throw GIVE_UP
-          seen.add(key)
-          putText(cc, `${JSON.stringify(key)}:`)
-          value(cc)
-        })
-      }
-    }
-    case 'union:wrapped': {
-      const branches: Write[] = []
-      for (const branch of t.types!) {
-        const write = compile(branch, named)
-        if (!write) return undefined
-        const shape = branch as unknown as TypeShape
-        const key = Buffer.from(`{${JSON.stringify(shape.branchName)}:`)
-        branches.push(shape.typeName === 'null' ? write : (c) => {
-          put(c, key)
-          write(c)
-          room(c, 1)
-          c.out[c.at++] = 0x7d
-        })
-      }
-      return (c) => {
-        const branch = branches[readLong(c)]
-        if (!branch) throw GIVE_UP
-        branch(c)
-      }
-    }
-    case 'record':
-    case 'error': {
-      // A record may contain itself: the writer is named before its fields are compiled.
-      const known = named.get(type)
-      if (known) return known
-      let body: Write = () => {}
-      const write: Write = (c) => body(c)
-      named.set(type, write)
-      const prefixes: Buffer[] = []
-      const writes: Write[] = []
-      for (const [i, field] of t.fields!.entries()) {
-        const fieldWrite = compile(field.type, named)
-        if (!fieldWrite) return undefined
-        prefixes.push(Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(field.name)}:`))
-        writes.push(fieldWrite)
-      }
-      const count = writes.length
-      const EMPTY = json({})
-      body = count === 0
-        ? (c) => put(c, EMPTY)
-        : (c) => {
-            for (let i = 0; i < count; i++) {
-              put(c, prefixes[i])
-              writes[i](c)
-            }
-            room(c, 1)
-            c.out[c.at++] = 0x7d
-          }
-      return write
-    }
-    default: return undefined
   }
+
+  private v(prefix: string): string {
+    return `${prefix}${this.vars++}`
+  }
+
+  /** Code that makes room for n more bytes. */
+  private static room(n: string | number): string {
+    return `if (at + ${n} > out.length) out = grow(c, out, at, ${n});\n`
+  }
+
+  /** Code that writes constant bytes (room made first). */
+  private static constant(text: string): string {
+    const bytes = Buffer.from(text)
+    let code = Generator.room(bytes.length)
+    for (const [i, b] of bytes.entries()) code += `out[at${i ? ` + ${i}` : ''}] = ${b};`
+    return `${code}at += ${bytes.length};\n`
+  }
+
+  /** Code that reads a varint into `name` (declared by the caller). */
+  private static long(name: string): string {
+    return `${name} = buf[pos]; if (${name} < 128) { pos++; ${name} = (${name} >> 1) ^ -(${name} & 1); } else { ${name} = readLong(c, buf, pos); pos = c.pos; }\n`
+  }
+
+  /** Code that calls a helper which uses the cursor and returns the new `at`. */
+  private static helper(call: string): string {
+    return `c.pos = pos; c.out = out; at = ${call}; out = c.out; pos = c.pos;\n`
+  }
+
+  /** Code that writes one value of the type. `inlining`: the records being inlined around it. */
+  code(type: AvroType, inlining: Set<AvroType>): string {
+    const t = type as unknown as TypeShape
+    switch (t.typeName) {
+      case 'null': return Generator.constant('null')
+      case 'boolean': {
+        const b = this.v('b')
+        return `const ${b} = buf[pos++]; if (${b} === undefined) throw GIVE_UP;\n${Generator.room(5)}`
+          + `if (${b} !== 0) { out[at] = 116; out[at + 1] = 114; out[at + 2] = 117; out[at + 3] = 101; at += 4; } `
+          + 'else { out[at] = 102; out[at + 1] = 97; out[at + 2] = 108; out[at + 3] = 115; out[at + 4] = 101; at += 5; }\n'
+      }
+      case 'int': {
+        const n = this.v('n')
+        // An int past 32 bits is left to avsc.
+        return `let ${n}; ${Generator.long(n)}if (${n} > 2147483647 || ${n} < -2147483648) throw GIVE_UP;\n${Generator.room(11)}at = putInteger(out, at, ${n});\n`
+      }
+      case 'long': {
+        const n = this.v('n')
+        // avsc's bound of a long it reads without precision loss (2^53 - 2).
+        return `let ${n}; ${Generator.long(n)}if (!(${n} >= -9007199254740990 && ${n} <= 9007199254740990)) throw GIVE_UP;\n${Generator.room(17)}at = putInteger(out, at, ${n});\n`
+      }
+      case 'float':
+      case 'double': {
+        const size = t.typeName === 'float' ? 4 : 8
+        const x = this.v('x')
+        // On a little-endian machine (all Node runs on but s390x) the bytes go into a Float64Array
+        // or Float32Array as they are: what Buffer#readDoubleLE does, without its call.
+        const read = LITTLE_ENDIAN
+          ? `${Array.from({length: size}, (_, i) => `B8[${i}] = buf[pos + ${i}];`).join(' ')} const ${x} = ${size === 4 ? 'F32' : 'F64'}[0];`
+          : `const ${x} = buf.${size === 4 ? 'readFloatLE' : 'readDoubleLE'}(pos);`
+        return `if (pos + ${size} > end) throw GIVE_UP; ${read} pos += ${size};\n${Generator.helper(`putNumber(c, out, at, ${x})`)}`
+      }
+      case 'string': {
+        const [len, s, e, i, b] = [this.v('len'), this.v('s'), this.v('e'), this.v('i'), this.v('b')]
+        // Printable ASCII but " and \ is its own JSON: copied as it is checked; anything else is
+        // decoded and escaped as JSON.stringify does (from the string's start again).
+        return `let ${len}; ${Generator.long(len)}const ${s} = pos, ${e} = pos + ${len}; if (${len} < 0 || ${e} > end) throw GIVE_UP; pos = ${e};\n`
+          + Generator.room(`${len} + 2`)
+          + `{ const at0 = at; out[at++] = 34; let ${i} = ${s};\n`
+          + `for (; ${i} < ${e}; ${i}++) { const ${b} = buf[${i}]; if (${b} < 32 || ${b} > 126 || ${b} === 34 || ${b} === 92) break; out[at++] = ${b}; }\n`
+          + `if (${i} === ${e}) out[at++] = 34; else { at = at0; ${Generator.helper(`putUtf8(c, out, at, ${s}, ${e})`)} } }\n`
+      }
+      case 'bytes': {
+        const [len, s] = [this.v('len'), this.v('s')]
+        return `let ${len}; ${Generator.long(len)}const ${s} = pos; if (${len} < 0 || ${s} + ${len} > end) throw GIVE_UP; pos += ${len};\n${Generator.helper(`putLatin1(c, out, at, ${s}, ${s} + ${len})`)}`
+      }
+      case 'fixed': {
+        const s = this.v('s')
+        return `const ${s} = pos; if (${s} + ${t.size!} > end) throw GIVE_UP; pos += ${t.size!};\n${Generator.helper(`putLatin1(c, out, at, ${s}, ${s} + ${t.size!})`)}`
+      }
+      case 'enum': {
+        const n = this.v('n')
+        const cases = t.symbols!.map((symbol, i) => `case ${i}: ${Generator.constant(JSON.stringify(symbol))}break;\n`).join('')
+        return `let ${n}; ${Generator.long(n)}switch (${n}) {\n${cases}default: throw GIVE_UP;\n}\n`
+      }
+      case 'array':
+      case 'map': {
+        const [n, k, i] = [this.v('n'), this.v('k'), this.v('i')]
+        const map = t.typeName === 'map'
+        const seen = this.v('seen')
+        let item = this.code(map ? t.valuesType! : t.itemsType!, inlining)
+        if (map) {
+          const [len, s] = [this.v('len'), this.v('s')]
+          item = `let ${len}; ${Generator.long(len)}const ${s} = pos; if (${len} < 0 || ${s} + ${len} > end) throw GIVE_UP; pos += ${len};\n`
+            + Generator.helper(`putKey(c, out, at, ${s}, ${s} + ${len}, ${seen})`) + item
+        }
+        // Blocks of items: a count, negative when a byte size follows; 0 ends.
+        return `${map ? `const ${seen} = new Set();\n` : ''}${Generator.constant(map ? '{' : '[')}`
+          + `let ${k} = 0;\nfor (;;) { let ${n}; ${Generator.long(n)}if (${n} === 0) break; if (${n} < 0) { ${n} = -${n}; let skip; ${Generator.long('skip')}}\n`
+          + `for (let ${i} = 0; ${i} < ${n}; ${i}++) {\nif (${k}++ !== 0) { ${Generator.room(1)}out[at++] = 44; }\n${item}}\n}\n`
+          + Generator.constant(map ? '}' : ']')
+      }
+      case 'union:wrapped': {
+        const n = this.v('n')
+        const cases = t.types!.map((branch, i) => {
+          const shape = branch as unknown as TypeShape
+          const value = this.code(branch, inlining)
+          const body = shape.typeName === 'null' ? value : `${Generator.constant(`{${JSON.stringify(shape.branchName)}:`)}${value}${Generator.constant('}')}`
+          return `case ${i}: {\n${body}break; }\n`
+        }).join('')
+        return `let ${n}; ${Generator.long(n)}switch (${n}) {\n${cases}default: throw GIVE_UP;\n}\n`
+      }
+      case 'record':
+      case 'error': {
+        if (inlining.has(type) || this.size > INLINE_LIMIT) return `c.pos = pos; c.out = out; c.at = at; ${this.functionOf(type)}(c); out = c.out; pos = c.pos; at = c.at;\n`
+        if (t.fields!.length === 0) return Generator.constant('{}')
+        const inner = new Set(inlining).add(type)
+        let code = '{\n'
+        for (const [i, field] of t.fields!.entries()) {
+          code += Generator.constant(`${i === 0 ? '{' : ','}${JSON.stringify(field.name)}:`) + this.code(field.type, inner)
+        }
+        code += `${Generator.constant('}')}}\n`
+        this.size += code.length
+        return code
+      }
+      default: throw new Error(`no writer for Avro type ${t.typeName}`)
+    }
+  }
+
+  /** The name of the function that writes a record (generated by program()). */
+  private functionOf(type: AvroType): string {
+    let name = this.functions.get(type)
+    if (!name) {
+      name = `record${this.functions.size}`
+      this.functions.set(type, name)
+      this.todo.push(type)
+    }
+    return name
+  }
+
+  /** The source of a function that makes the writer of `type` from the helpers. */
+  program(type: AvroType): string {
+    const body = (code: string) => `let {buf, pos, end, out, at} = c;\n${code}c.pos = pos; c.out = out; c.at = at;\n`
+    const main = `function write(c) {\n${body(this.code(type, new Set()))}}\n`
+    let functions = ''
+    for (let next = this.todo.shift(); next; next = this.todo.shift()) {
+      const name = this.functions.get(next)!
+      const inlining = new Set([next])
+      // The record's own fields inline (its body is the inlined record, minus the check above).
+      const t = next as unknown as TypeShape
+      let code = t.fields!.length === 0 ? Generator.constant('{}') : ''
+      for (const [i, field] of t.fields!.entries()) code += Generator.constant(`${i === 0 ? '{' : ','}${JSON.stringify(field.name)}:`) + this.code(field.type, inlining)
+      if (t.fields!.length) code += Generator.constant('}')
+      functions += `function ${name}(c) {\n${body(code)}}\n`
+    }
+    return `'use strict';\n${functions}${main}return write;\n`
+  }
+}
+
+/** Scratch for reading floats and doubles (see 'double' in Generator.code). */
+const F64 = new Float64Array(1)
+const F32 = new Float32Array(F64.buffer, 0, 1)
+const B8 = new Uint8Array(F64.buffer)
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
+const HELPERS = {GIVE_UP, F64, F32, B8, grow, readLong, putInteger, putNumber, putUtf8, putLatin1, putKey}
+
+/** The source of the generated writer of a type (for tests and curious readers), or undefined. */
+export function avroJsonSource(type: AvroType): string | undefined {
+  return Generator.supported(type) ? new Generator().program(type) : undefined
 }
 
 const writers = new WeakMap<AvroType, JsonWriter | null>()
@@ -274,24 +448,29 @@ const writers = new WeakMap<AvroType, JsonWriter | null>()
 export function avroJsonWriter(type: AvroType): JsonWriter | undefined {
   let writer = writers.get(type)
   if (writer === undefined) {
-    const write = compile(type, new Map())
-    const c: Cursor = {buf: Buffer.alloc(0), pos: 0, out: Buffer.allocUnsafe(4096), at: 0}
+    const source = avroJsonSource(type)
+    // The point: a function specialised to the schema (avsc makes its readers the same way).
+    const write = source === undefined ? undefined : (new Function(...Object.keys(HELPERS), source)(...Object.values(HELPERS)) as (c: Cursor) => void)
+    const c: Cursor = {buf: Buffer.alloc(0), pos: 0, end: 0, out: Buffer.alloc(0), at: 0}
     writer = write
-      ? (bytes) => {
+      ? (bytes, start, end, sink) => {
           c.buf = bytes
-          c.pos = 0
-          c.at = 0
+          c.pos = start
+          c.end = end
+          c.out = sink.out
+          c.at = sink.at
           try {
             write(c)
           } catch (error) {
-            if (error === GIVE_UP || error instanceof RangeError) return undefined
+            if (error === GIVE_UP || error instanceof RangeError) return false
             throw error
+          } finally {
+            // The sink keeps a buffer grown on the way, even when the record is given up.
+            sink.out = c.out
           }
-          if (c.pos !== bytes.length) return undefined
-          // The output buffer is reused for the next record: the caller gets its own copy.
-          const result = Buffer.allocUnsafe(c.at)
-          c.out.copy(result, 0, 0, c.at)
-          return result
+          if (c.pos !== end) return false
+          sink.at = c.at
+          return true
         }
       : null
     writers.set(type, writer)

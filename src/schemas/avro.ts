@@ -1,7 +1,7 @@
 import type * as Avsc from 'avsc'
 
 import {commonjsExports} from '../commonjs.js'
-import {avroJsonWriter} from './avro-json.js'
+import {avroJsonWriter, type JsonSink, sinkText} from './avro-json.js'
 import {BadSchemaError} from './errors.js'
 
 export type AvroType = Avsc.Type
@@ -32,11 +32,20 @@ export function parseAvro(lib: typeof Avsc, schema: string, references: string[]
 }
 
 /**
- * Avro binary -> the UTF-8 bytes of the value's JSON encoding (throws with avsc's reason when the
- * bytes do not fit): written straight from the bytes where avroJsonWriter can, else by avsc.
+ * Avro binary in bytes[start, end) -> the UTF-8 bytes of the value's JSON encoding, written into
+ * the sink (throws with avsc's reason when the bytes do not fit): straight from the bytes where
+ * avroJsonWriter can (`write`: the type's writer, when the caller keeps it), else by avsc.
  */
+export function writeAvroJson(type: AvroType, bytes: Buffer, start: number, end: number, sink: JsonSink, write = avroJsonWriter(type)): void {
+  if (write?.(bytes, start, end, sink)) return
+  sinkText(sink, type.toString(type.fromBuffer(bytes.subarray(start, end))))
+}
+
+/** Avro binary -> the UTF-8 bytes of the value's JSON encoding (a Buffer of its own; see writeAvroJson). */
 export function avroToJson(type: AvroType, bytes: Buffer): Buffer {
-  return avroJsonWriter(type)?.(bytes) ?? Buffer.from(type.toString(type.fromBuffer(bytes)))
+  const sink: JsonSink = {out: Buffer.allocUnsafe(256), at: 0}
+  writeAvroJson(type, bytes, 0, bytes.length, sink)
+  return sink.out.subarray(0, sink.at)
 }
 
 /**

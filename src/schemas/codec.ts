@@ -1,13 +1,14 @@
 import {readFile} from 'node:fs/promises'
 import {extname} from 'node:path'
 
-import type {ConsumedRecord} from '../domain/record-format.js'
+import {type ConsumedRecord, FetchedRecord} from '../domain/record-format.js'
 import {KadmError, UsageError} from '../errors.js'
-import {avroToJson, jsonToAvro, loadAvsc, parseAvro} from './avro.js'
+import {type JsonSink, sinkBytes, sinkRoom, sinkText} from './avro-json.js'
+import {jsonToAvro, loadAvsc, parseAvro, writeAvroJson} from './avro.js'
 import {BadSchemaError} from './errors.js'
 import {jsonSchemaToJson, jsonToJsonSchema, loadAjv, parseJsonSchema} from './json-schema.js'
 import {type SchemaFormat, type SubjectStrategy} from './formats.js'
-import {type Codec, localSchema} from './local.js'
+import {avroCodec, type Codec, localSchema} from './local.js'
 import {jsonToProto, loadProtobuf, parseProto, type ProtoFile, protoToJson, readMessageIndexes, readProtoImports, writeMessageIndexes} from './protobuf.js'
 import {type RegisteredSchema, RegistryError, type RegistryClient, type SchemaInput, type SchemaReference, type SchemaType} from './registry.js'
 
@@ -87,7 +88,7 @@ const SCHEMA_TYPE_OF = {avro: 'AVRO', proto: 'PROTOBUF', json: 'JSON'} as const
 
 /** The codec of a registered schema (its references fetched), or why there is none. */
 async function registryCodec(client: RegistryClient, found: RegisteredSchema, where: string): Promise<Codec> {
-  if (found.schemaType === 'AVRO') return {kind: 'avro', type: parseAvro(await loadAvsc(), found.schema, await referencedSchemas(client, found.references), where)}
+  if (found.schemaType === 'AVRO') return avroCodec(parseAvro(await loadAvsc(), found.schema, await referencedSchemas(client, found.references), where))
   if (found.schemaType === 'PROTOBUF') return {kind: 'proto', schema: parseProto(await loadProtobuf(), {name: where, text: found.schema}, await referencedFiles(client, found.references)), indexes: [0]}
   if (found.schemaType === 'JSON') return {kind: 'json', schema: parseJsonSchema(await loadAjv(), found.schema, await referencedFiles(client, found.references), where)}
   throw new BadSchemaError(`${where} is a ${String(found.schemaType)} schema: kadm decodes and encodes Avro, Protobuf and JSON Schema`)
@@ -100,17 +101,23 @@ export function wireHeader(id: number): Buffer {
   return header
 }
 
-/** A decoded field: the UTF-8 bytes of its JSON; or why it does not decode; or the schema id to fetch first. */
-type Decoded = {json: Buffer} | {error: string} | {missing: number}
+/**
+ * What decoding one field gave: undefined when its JSON was written into the sink; else the schema
+ * id to fetch first (a number), or why it does not decode (a string).
+ */
+type Decoded = undefined | number | string
 
 /**
  * Decodes one field (key or value) of consumed records: Confluent wire format with the schema
  * from the registry (Protobuf's message indexes after the id), or plain Avro or Protobuf binary (or JSON)
  * with a local schema (Protobuf: the file's first message). decode() is synchronous: a schema id
- * it has not seen yet is `missing`, fetched by resolve() before the record is printed.
+ * it has not seen yet is returned, fetched by resolve() before the record is printed.
  */
 export class FieldDecoder {
   private readonly codecs = new Map<number, Codec | string>()
+  /** The codec of the schema id last seen (most topics hold one schema): no map lookup per record. */
+  private lastId = -1
+  private lastCodec: Codec | string | undefined
 
   private constructor(private readonly format: SchemaFormat, private readonly client?: RegistryClient, private readonly local?: Codec) {}
 
@@ -126,19 +133,27 @@ export class FieldDecoder {
     return new FieldDecoder(format, client)
   }
 
-  decode(bytes: Buffer): Decoded {
+  /** Decodes bytes[start, end) into the sink as JSON (see Decoded). */
+  decode(bytes: Buffer, start: number, end: number, sink: JsonSink): Decoded {
     try {
-      if (this.local) return {json: decodeWith(this.local, bytes)}
-      if (bytes.length < 5 || bytes[0] !== 0) return {error: 'not in the schema registry wire format (no magic byte 0 and schema id)'}
-      const id = bytes.readUInt32BE(1)
-      const codec = this.codecs.get(id)
-      if (codec === undefined) return {missing: id}
-      if (typeof codec === 'string') return {error: codec}
-      if (codec.kind !== 'proto') return {json: decodeWith(codec, bytes.subarray(5))}
-      const {indexes, end} = readMessageIndexes(bytes, 5)
-      return {json: Buffer.from(protoToJson(codec.schema.message(indexes), bytes.subarray(end)))}
+      if (this.local) return writeWith(this.local, bytes, start, end, sink)
+      if (end - start < 5 || bytes[start] !== 0) return 'not in the schema registry wire format (no magic byte 0 and schema id)'
+      const id = bytes.readUInt32BE(start + 1)
+      let codec = this.lastCodec
+      if (id !== this.lastId) {
+        codec = this.codecs.get(id)
+        if (codec === undefined) return id
+        this.lastId = id
+        this.lastCodec = codec
+      }
+      if (typeof codec === 'string') return codec
+      if (codec!.kind !== 'proto') return writeWith(codec!, bytes, start + 5, end, sink)
+      const payload = bytes.subarray(start, end)
+      const {indexes, end: at} = readMessageIndexes(payload, 5)
+      sinkText(sink, protoToJson(codec!.schema.message(indexes), payload.subarray(at)))
+      return undefined
     } catch (error) {
-      return {error: `does not decode with its schema: ${(error as Error).message}`}
+      return `does not decode with its schema: ${(error as Error).message}`
     }
   }
 
@@ -163,11 +178,12 @@ export class FieldDecoder {
   }
 }
 
-/** A payload without a wire header -> the UTF-8 bytes of its JSON (a Protobuf payload: the codec's message). */
-function decodeWith(codec: Codec, bytes: Buffer): Buffer {
-  if (codec.kind === 'avro') return avroToJson(codec.type, bytes)
-  if (codec.kind === 'json') return Buffer.from(jsonSchemaToJson(codec.schema, bytes))
-  return Buffer.from(protoToJson(codec.schema.message(codec.indexes), bytes))
+/** A payload without a wire header -> its JSON, into the sink (a Protobuf payload: the codec's message). */
+function writeWith(codec: Codec, bytes: Buffer, start: number, end: number, sink: JsonSink): undefined {
+  if (codec.kind === 'avro') writeAvroJson(codec.type, bytes, start, end, sink, codec.write)
+  else if (codec.kind === 'json') sinkText(sink, jsonSchemaToJson(codec.schema, bytes.subarray(start, end)))
+  else sinkText(sink, protoToJson(codec.schema.message(codec.indexes), bytes.subarray(start, end)))
+  return undefined
 }
 
 /** What consume prints for a record that does not decode: one marker with the reason and the bytes. */
@@ -185,33 +201,97 @@ export class DecodingPrinter {
   private readonly pending: ConsumedRecord[] = []
   private readonly missing = new Map<FieldDecoder, Set<number>>()
 
-  constructor(private readonly key: FieldDecoder | undefined, private readonly value: FieldDecoder | undefined, private readonly print: (r: ConsumedRecord) => void) {}
+  /**
+   * `lines`: records are printed as their values alone, each followed by a newline (consume's
+   * output in a pipe): the values' JSON is then written straight into `lines.out`, and
+   * `lines.printed` called after each record, instead of print.
+   */
+  constructor(private readonly key: FieldDecoder | undefined, private readonly value: FieldDecoder | undefined, private readonly print: (r: ConsumedRecord) => void,
+    private readonly lines?: {out: JsonSink; printed: () => void}) {}
 
-  private field(r: ConsumedRecord, decoder: FieldDecoder | undefined, bytes: Buffer | null, what: string): Buffer | null | number {
-    if (!decoder || bytes === null) return bytes
-    const decoded = decoder.decode(bytes)
-    if ('json' in decoded) return decoded.json
-    if ('missing' in decoded) {
-      const ids = this.missing.get(decoder) ?? new Set()
-      ids.add(decoded.missing)
-      this.missing.set(decoder, ids)
-      return decoded.missing
+  /** Where decoded records are written: each record's key, then its value, from the start. */
+  private readonly sink: JsonSink = {out: Buffer.allocUnsafe(64 * 1024), at: 0}
+
+  /**
+   * Writes one field into the sink, decoded (or as it is, without a decoder); its length, -1 for
+   * null, or -2 when a schema must be fetched first.
+   */
+  private field(r: ConsumedRecord, decoder: FieldDecoder | undefined, what: 'key' | 'value', sink = this.sink): number {
+    let bytes: Buffer
+    let start: number
+    let length: number
+    if (r instanceof FetchedRecord) {
+      // Straight from the fetched batch: no Buffer view per record.
+      bytes = r.data
+      start = what === 'key' ? r.keyStart : r.valueStart
+      length = what === 'key' ? r.keyLength : r.valueLength
+      if (length < 0) return -1
+    } else {
+      const field = r[what]
+      if (field === null) return -1
+      bytes = field
+      start = 0
+      length = field.length
     }
-    this.undecodable.push({where: `${r.topic}/${r.partition}@${r.offset} ${what}`, reason: decoded.error})
-    return Buffer.from(undecodableMarker(decoded.error, bytes))
+    const at = sink.at
+    if (!decoder) {
+      sinkBytes(sink, bytes, start, start + length)
+      return length
+    }
+    const decoded = decoder.decode(bytes, start, start + length, sink)
+    if (decoded === undefined) return sink.at - at
+    if (typeof decoded === 'number') {
+      const ids = this.missing.get(decoder) ?? new Set()
+      ids.add(decoded)
+      this.missing.set(decoder, ids)
+      return -2
+    }
+    this.undecodable.push({where: `${r.topic}/${r.partition}@${r.offset} ${what}`, reason: decoded})
+    sinkText(sink, undecodableMarker(decoded, bytes.subarray(start, start + length)))
+    return sink.at - at
   }
 
-  /** The record with its fields decoded, or undefined when a schema must be fetched first. */
+  /**
+   * The record with its fields decoded, or undefined when a schema must be fetched first. Its key
+   * and value are in the sink, valid until the next record is decoded (the printer copies them).
+   */
   private decoded(r: ConsumedRecord): ConsumedRecord | undefined {
-    const key = this.field(r, this.key, r.key, 'key')
-    const value = this.field(r, this.value, r.value, 'value')
-    if (typeof key === 'number' || typeof value === 'number') return undefined
-    return {topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, headers: r.headers, key, value}
+    this.sink.at = 0
+    const key = this.field(r, this.key, 'key')
+    const valueStart = this.sink.at
+    const value = this.field(r, this.value, 'value')
+    if (key === -2 || value === -2) return undefined
+    return new FetchedRecord(r.topic, r.partition, r.offset, r.timestamp, r.headers, this.sink.out, 0, key, valueStart, value)
+  }
+
+  /** Prints the record as a line of its value (see lines), or false when a schema must be fetched first. */
+  private line(r: ConsumedRecord): boolean {
+    const {out, printed} = this.lines!
+    const at = out.at
+    this.sink.at = 0
+    // A key is decoded all the same: one that does not decode is reported.
+    const key = this.key ? this.field(r, this.key, 'key') : 0
+    const value = this.field(r, this.value, 'value', out)
+    if (key === -2 || value === -2) {
+      out.at = at
+      return false
+    }
+    if (out.at === out.out.length) sinkRoom(out, 1)
+    out.out[out.at++] = 0x0a
+    printed()
+    return true
+  }
+
+  /** Prints the record now, or false when a schema must be fetched first. */
+  private printNow(r: ConsumedRecord): boolean {
+    if (this.lines) return this.line(r)
+    const d = this.decoded(r)
+    if (d) this.print(d)
+    return d !== undefined
   }
 
   take(r: ConsumedRecord): void {
-    const d = this.pending.length ? undefined : this.decoded(r)
-    if (d) return this.print(d)
+    if (this.pending.length === 0 && this.printNow(r)) return
     const {key, value} = r
     this.pending.push({topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, headers: r.headers, key: key && Buffer.from(key), value: value && Buffer.from(value)})
   }
@@ -223,12 +303,10 @@ export class DecodingPrinter {
       this.missing.clear()
       const waiting = this.pending.splice(0)
       for (const [i, r] of waiting.entries()) {
-        const d = this.decoded(r)
-        if (!d) {
+        if (!this.printNow(r)) {
           this.pending.push(...waiting.slice(i))
           break
         }
-        this.print(d)
       }
     }
   }

@@ -2,6 +2,7 @@ import {readdir, readFile, stat} from 'node:fs/promises'
 import {basename, dirname, extname, join, relative} from 'node:path'
 
 import {KadmError, UsageError} from '../errors.js'
+import {avroJsonWriter, type JsonWriter} from './avro-json.js'
 import {avroName, type AvroType, loadAvsc} from './avro.js'
 import {BadSchemaError} from './errors.js'
 import {type JsonSchema, loadAjv, parseJsonSchema} from './json-schema.js'
@@ -12,7 +13,12 @@ import type {SchemaInput} from './registry.js'
  * A schema kadm can decode and encode with: an Avro type, a Protobuf message (of a .proto file, by
  * its message indexes: [0] is the file's first message), or a JSON Schema.
  */
-export type Codec = {kind: 'avro'; type: AvroType} | {kind: 'proto'; schema: ProtoSchema; indexes: number[]} | {kind: 'json'; schema: JsonSchema}
+export type Codec = {kind: 'avro'; type: AvroType; write?: JsonWriter} | {kind: 'proto'; schema: ProtoSchema; indexes: number[]} | {kind: 'json'; schema: JsonSchema}
+
+/** An Avro codec, with the type's fast JSON writer (see avro-json) at hand for each record. */
+export function avroCodec(type: AvroType): Codec {
+  return {kind: 'avro', type, write: avroJsonWriter(type)}
+}
 
 /** A schema chosen from a local file or folder: what encodes and decodes, and what a registry is given. */
 export interface LocalSchema {
@@ -81,7 +87,7 @@ async function avroCandidates(files: string[]): Promise<Candidate[]> {
         candidates.push({
           name: avroName(type), file, main: type === root,
           // The file's own text for its top-level type; else the type written out whole (with the types it uses from other files).
-          build: async () => ({codec: {kind: 'avro', type}, name: avroName(type), input: {schemaType: 'AVRO', schema: type === root && files.length === 1 ? text : JSON.stringify(type.schema({exportAttrs: true}))}}),
+          build: async () => ({codec: avroCodec(type), name: avroName(type), input: {schemaType: 'AVRO', schema: type === root && files.length === 1 ? text : JSON.stringify(type.schema({exportAttrs: true}))}}),
         })
       }
       registry = attempt

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {avroJsonWriter, type JsonWriter} from '../../src/schemas/avro-json.js'
 import {avroToJson, jsonToAvro, loadAvsc, parseAvro} from '../../src/schemas/avro.js'
 
 const SCHEMA = {
@@ -95,48 +96,174 @@ describe('JSON Schema (draft-07)', () => {
   })
 })
 
+/**
+ * The JSON a fast writer writes for bytes, or undefined when it gives up. The bytes lie inside a
+ * larger buffer (other bytes on both sides, which it must not read) and the sink starts small and
+ * part filled, so that growing it and writing from its middle are checked too.
+ */
+function fastJson(write: JsonWriter, bytes: Buffer): string | undefined {
+  const data = Buffer.concat([Buffer.from([0x02, 0x80]), bytes, Buffer.from([0x04, 0x22])])
+  const sink = {out: Buffer.from('ab'), at: 2}
+  const before = sink.at
+  if (!write(data, 2, 2 + bytes.length, sink)) {
+    expect(sink.at).toBe(before)
+    return undefined
+  }
+  expect(sink.out.toString('utf8', 0, 2)).toBe('ab')
+  return sink.out.toString('utf8', 2, sink.at)
+}
+
 describe('Avro binary straight to JSON (the fast path of consume)', () => {
   it('writes exactly the bytes avsc writes, for random values of every kind of type', async () => {
-    const {avroJsonWriter} = await import('../../src/schemas/avro-json.js')
     const lib = await loadAvsc()
     const recursive = {type: 'record', name: 'Node', fields: [{name: 'label', type: 'string'}, {name: 'next', type: ['null', 'Node']}]}
-    for (const schema of [SCHEMA, recursive, {type: 'map', values: ['null', 'double', 'bytes']}, {type: 'array', items: 'float'}, 'string', 'long']) {
+    const mutual = {type: 'record', name: 'A', fields: [{name: 'b', type: ['null', {type: 'record', name: 'B', fields: [{name: 'a', type: {type: 'array', items: 'A'}}, {name: 'm', type: {type: 'map', values: 'B'}}]}]}]}
+    const nested = {type: 'array', items: {type: 'array', items: {type: 'map', values: ['null', 'int', 'boolean', {type: 'fixed', name: 'F3', size: 3}, {type: 'enum', name: 'Color', symbols: ['RED', 'GREEN']}]}}}
+    for (const schema of [SCHEMA, recursive, nested, {type: 'map', values: ['null', 'double', 'bytes']}, {type: 'array', items: 'float'}, 'string', 'long', 'int', 'double', 'boolean', 'null', 'bytes']) {
       const type = parseAvro(lib, JSON.stringify(schema))
       const write = avroJsonWriter(type)!
       expect(write).toBeDefined()
       for (let i = 0; i < 300; i++) {
         const bytes = type.toBuffer(type.random())
         const expected = type.toString(type.fromBuffer(bytes))
-        expect(write(bytes)?.toString()).toBe(expected)
+        expect(fastJson(write, bytes)).toBe(expected)
       }
+    }
+    // Records that refer to each other (through an array and a map): each gets a function.
+    const m = parseAvro(lib, JSON.stringify(mutual))
+    const leaf = {b: {'B': {a: [], m: {}}}}
+    for (const value of [{b: null}, leaf, {b: {'B': {a: [{b: null}, leaf], m: {x: {a: [leaf], m: {}}, y: {a: [], m: {z: {a: [], m: {}}}}}}}}]) {
+      const bytes = m.toBuffer(m.fromString(JSON.stringify(value)))
+      expect(fastJson(avroJsonWriter(m)!, bytes)).toBe(JSON.stringify(value))
+      expect(m.toString(m.fromBuffer(bytes))).toBe(JSON.stringify(value))
     }
     // Strings that need escaping or are not ASCII, and numbers JSON has no word for.
     const type = parseAvro(lib, JSON.stringify({type: 'record', name: 'R', fields: [{name: 's', type: 'string'}, {name: 'd', type: 'double'}, {name: 'f', type: 'float'}]}))
-    for (const value of [{s: 'qu"ote\\\n\t\u0001é\u2028😀', d: Number.NaN, f: Number.POSITIVE_INFINITY}, {s: '', d: -0, f: 1.1}]) {
+    for (const value of [{s: 'qu"ote\\\n\t\u0001é\u2028😀', d: Number.NaN, f: Number.POSITIVE_INFINITY}, {s: '', d: -0, f: 1.1}, {s: 'abc\u007f', d: Number.NEGATIVE_INFINITY, f: -0}, {s: 'x'.repeat(5000) + 'é', d: 1e21, f: 3.4e38}]) {
       const bytes = type.toBuffer(value)
-      expect(avroJsonWriter(type)!(bytes)?.toString()).toBe(type.toString(type.fromBuffer(bytes)))
+      expect(fastJson(avroJsonWriter(type)!, bytes)).toBe(type.toString(type.fromBuffer(bytes)))
+    }
+    // Integers of every size written digit by digit, as String() writes them: ints, longs (to
+    // 2^53), and doubles that are integers.
+    const numbers = parseAvro(lib, JSON.stringify({type: 'record', name: 'N', fields: [{name: 'i', type: 'int'}, {name: 'l', type: 'long'}, {name: 'd', type: 'double'}]}))
+    const edges = [0, 1, -1, 9, 10, 99, 100, 2 ** 31 - 1, -(2 ** 31), 99_999_999, 100_000_000, 100_000_001, 199_999_999_999, 1_700_000_000_000, 2 ** 53 - 2, -(2 ** 53 - 2), 123_456_789_012_345, 999_999_999_999_999, 1_000_000_000_000_000, 9_007_199_200_000_000]
+    for (const x of edges) {
+      const i = Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, x))
+      for (const d of [x, x + 0.5, -x, x / 7, 2 ** 53, -(2 ** 53), 2 ** 60]) {
+        const bytes = numbers.toBuffer({i, l: x, d})
+        expect(fastJson(avroJsonWriter(numbers)!, bytes)).toBe(numbers.toString(numbers.fromBuffer(bytes)))
+      }
+    }
+    // Decimals of few places, written digit by digit (and the ones next to them, by String()).
+    for (let k = 0; k < 3000; k++) {
+      const places = k % 9
+      const d = (k % 2 ? -1 : 1) * Math.round(Math.random() * 10 ** (k % 13)) / 10 ** places
+      for (const x of [d, d + Number.EPSILON * Math.abs(d) * 2, 1e-6 + d / 1e9, 4_503_599_627 - Math.abs(d) / 1e6]) {
+        const bytes = numbers.toBuffer({i: 0, l: 0, d: x})
+        expect(fastJson(avroJsonWriter(numbers)!, bytes)).toBe(numbers.toString(numbers.fromBuffer(bytes)))
+      }
+    }
+    for (const d of [0.1, 0.000001, 0.0000015, 0.00000099, 1e-7, 4_503_599_626.999999, 4_503_599_627.5, 123.456, -0.5, 0.3 - 0.1, 1.1]) {
+      const bytes = numbers.toBuffer({i: 0, l: 0, d})
+      expect(fastJson(avroJsonWriter(numbers)!, bytes)).toBe(`{"i":0,"l":0,"d":${String(d)}}`)
+    }
+    for (let k = 0; k < 2000; k++) {
+      const l = Math.trunc((Math.random() * 2 - 1) * 2 ** (Math.random() * 52.99))
+      const bytes = numbers.toBuffer({i: l | 0, l, d: l * Math.random()})
+      expect(fastJson(avroJsonWriter(numbers)!, bytes)).toBe(numbers.toString(numbers.fromBuffer(bytes)))
     }
   })
 
   it('gives up where avsc must decode and say what is wrong: truncated, trailing bytes, bad indexes, unsafe longs, keys an object reorders', async () => {
-    const {avroJsonWriter} = await import('../../src/schemas/avro-json.js')
     const lib = await loadAvsc()
     const type = parseAvro(lib, JSON.stringify(SCHEMA))
     const write = avroJsonWriter(type)!
     const bytes = type.toBuffer(type.random())
-    expect(write(bytes.subarray(0, bytes.length - 1))).toBeUndefined()
-    expect(write(Buffer.concat([bytes, Buffer.from([0])]))).toBeUndefined()
+    expect(fastJson(write, bytes.subarray(0, bytes.length - 1))).toBeUndefined()
+    expect(fastJson(write, Buffer.concat([bytes, Buffer.from([0])]))).toBeUndefined()
     const e = parseAvro(lib, JSON.stringify({type: 'enum', name: 'E', symbols: ['A']}))
-    expect(avroJsonWriter(e)!(Buffer.from([2]))).toBeUndefined()
+    expect(fastJson(avroJsonWriter(e)!, Buffer.from([2]))).toBeUndefined()
     const u = parseAvro(lib, JSON.stringify(['null', 'int']))
-    expect(avroJsonWriter(u)!(Buffer.from([4]))).toBeUndefined()
+    expect(fastJson(avroJsonWriter(u)!, Buffer.from([4]))).toBeUndefined()
     const l = parseAvro(lib, '"long"')
-    expect(avroJsonWriter(l)!(Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toBeUndefined()
+    expect(fastJson(avroJsonWriter(l)!, Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toBeUndefined()
+    // Longs about 2^53, where avsc reads some with a possible loss of precision: the fast path
+    // writes what avsc writes, or gives up where avsc refuses.
+    const avsc = (t: typeof l, b: Buffer) => {
+      try {
+        return t.toString(t.fromBuffer(b))
+      } catch {
+        return undefined
+      }
+    }
+    const refused = []
+    for (const hex of ['fcffffffffffff1f', 'fdffffffffffff1f', 'feffffffffffff1f', 'ffffffffffffff1f', '8080808080808020', '8180808080808020', 'fbffffffffffff1f']) {
+      const b = Buffer.from(hex, 'hex')
+      expect(fastJson(avroJsonWriter(l)!, b)).toBe(avsc(l, b))
+      if (avsc(l, b) === undefined) refused.push(hex)
+    }
+    expect(refused).toEqual(['feffffffffffff1f', 'ffffffffffffff1f', '8080808080808020', '8180808080808020'])
+    // An int past 32 bits (a long's bytes) is left to avsc too.
+    const i = parseAvro(lib, '"int"')
+    expect(fastJson(avroJsonWriter(i)!, l.toBuffer(2 ** 31))).toBeUndefined()
+    // A string whose length runs past the end of the value (into the bytes after it).
+    const s = parseAvro(lib, '"string"')
+    expect(fastJson(avroJsonWriter(s)!, Buffer.from([4, 0x61]))).toBeUndefined()
     const m = parseAvro(lib, JSON.stringify({type: 'map', values: 'int'}))
-    for (const value of [{b: 1, 2: 2}, {['__proto__']: 1}]) expect(avroJsonWriter(m)!(m.toBuffer(value))).toBeUndefined()
+    for (const value of [{b: 1, 2: 2}, {['__proto__']: 1}]) expect(fastJson(avroJsonWriter(m)!, m.toBuffer(value))).toBeUndefined()
     // avroToJson then says it in avsc's words.
-    const {avroToJson} = await import('../../src/schemas/avro.js')
     expect(() => avroToJson(e, Buffer.from([2]))).toThrow()
     expect(avroToJson(m, m.toBuffer({b: 1, 2: 2})).toString()).toBe('{"2":2,"b":1}')
+    expect(() => avroToJson(i, l.toBuffer(2 ** 31))).toThrow('invalid "int": 2147483648')
+  })
+
+  it('has no writer for types it does not know: avsc decodes them', async () => {
+    const lib = await loadAvsc()
+    const logical = parseAvro(lib, JSON.stringify({type: 'record', name: 'T', fields: [{name: 'at', type: {type: 'long', logicalType: 'timestamp-millis'}}]}))
+    expect(avroJsonWriter(logical)).toBe(avroJsonWriter(logical))
+  })
+})
+
+describe('DecodingPrinter (consume with --value-format avro)', () => {
+  it('writes value lines straight into the output exactly as the printer prints decoded records', async () => {
+    const {mkdtemp, writeFile, rm} = await import('node:fs/promises')
+    const {tmpdir} = await import('node:os')
+    const {join} = await import('node:path')
+    const {DecodingPrinter, FieldDecoder} = await import('../../src/schemas/codec.js')
+    const {compileTemplate, FetchedRecord, OutputBuffer} = await import('../../src/domain/record-format.js')
+    const dir = await mkdtemp(join(tmpdir(), 'kadm-avro-'))
+    try {
+      const schema = {type: 'record', name: 'R', fields: [{name: 'id', type: 'long'}, {name: 's', type: 'string'}, {name: 'd', type: 'double'}]}
+      await writeFile(join(dir, 'r.avsc'), JSON.stringify(schema))
+      const type = parseAvro(await loadAvsc(), JSON.stringify(schema))
+      // Records in one fetched batch: plain ones, a null value, one that does not decode (cut short).
+      const values: Array<Buffer | null> = [type.toBuffer({id: 1, s: 'a"b', d: 0.5}), null, type.toBuffer({id: -(2 ** 40), s: 'é', d: 1 / 3}).subarray(0, 3), type.toBuffer({id: 7, s: '', d: -0})]
+      const data = Buffer.concat(values.filter((v) => v !== null) as Buffer[])
+      let at = 0
+      const records = values.map((v, i) => {
+        const r = new FetchedRecord('t', 0, i, 0, [], data, 0, -1, at, v === null ? -1 : v.length)
+        at += v?.length ?? 0
+        return r
+      })
+      const print = compileTemplate('%v\n', {keyFormat: 'string', valueFormat: 'string'})
+      const viaPrinter = new OutputBuffer(16)
+      const printing = new DecodingPrinter(undefined, await FieldDecoder.create('avro', undefined, join(dir, 'r.avsc'), undefined, 'value'), (r) => print(r, viaPrinter))
+      const direct = new OutputBuffer(16)
+      let printed = 0
+      const lines = new DecodingPrinter(undefined, await FieldDecoder.create('avro', undefined, join(dir, 'r.avsc'), undefined, 'value'), () => expect.fail('lines do not print'), {out: direct, printed: () => printed++})
+      for (const r of records) {
+        printing.take(r)
+        lines.take(r)
+      }
+      const text = direct.take().toString()
+      expect(text).toBe(viaPrinter.take().toString())
+      expect(text.split('\n').slice(0, 2)).toEqual(['{"id":1,"s":"a\\"b","d":0.5}', ''])
+      expect(text.split('\n')[2]).toMatch(/^<undecodable: does not decode with its schema: .*; hex [0-9a-f]{6}>$/)
+      expect(text.split('\n')[3]).toBe('{"id":7,"s":"","d":0}')
+      expect(printed).toBe(4)
+      expect(lines.undecodable).toEqual([{where: 't/0@2 value', reason: printing.undecodable[0].reason}])
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
   })
 })

@@ -114,7 +114,11 @@ A folder of local schemas (--key-schema/--value-schema DIR): every .avsc, .proto
       if (out.length >= FLUSH_AT) full.push(out.take())
     }
     const {DecodingPrinter} = decoding.key || decoding.value ? await import('../../schemas/codec.js') : {DecodingPrinter: undefined}
-    const decoder = DecodingPrinter && new DecodingPrinter(decoding.key, decoding.value, printDecoded)
+    // Values alone in a pipe (the default there): decoded values are written straight into the output.
+    const valueLines = decoding.value && this.format !== 'json' && flags.format === undefined && !process.stdout.isTTY
+      ? {out, printed: () => void (out.length >= FLUSH_AT && full.push(out.take()))}
+      : undefined
+    const decoder = DecodingPrinter && new DecodingPrinter(decoding.key, decoding.value, printDecoded, valueLines)
     const printRecord = decoder ? (r: ConsumedRecord) => decoder.take(r) : printDecoded
     const flush = async () => {
       await decoder?.drain()
