@@ -209,9 +209,9 @@ export interface PreparedShareReset {
 
 /**
  * A share group's reset planned as kafka-share-groups.sh --reset-offsets plans it, with the
- * planning `offsets reset` uses (clamping into [log start, log end]): the group must exist and
- * have no members; CURRENT is its start offset (DescribeShareGroupOffsets), absent where it has
- * no state for the partition.
+ * planning `offsets reset` uses (clamping into [log start, log end]): the group must have no
+ * members (one that does not exist is created by the reset, state Dead in the plan); CURRENT is
+ * its start offset (DescribeShareGroupOffsets), absent where it has no state for the partition.
  */
 export async function prepareShareReset(connection: KafkaConnection, request: ShareResetRequest): Promise<PreparedShareReset> {
   const {group, target} = request
@@ -220,12 +220,13 @@ export async function prepareShareReset(connection: KafkaConnection, request: Sh
   const description = described.get(group)
   const current = offsets.get(group)
   if (description === undefined) throw new KadmError(`share group ${group}: its coordinator did not answer; nothing was changed`)
-  if (description === null || current === null || current === undefined) throw new KadmError(`share group ${group} does not exist`)
-  if (description.members.length > 0) throw new KadmError(activeShareGroupMessage(description))
+  // As kafka-share-groups.sh: resetting a group that does not exist creates it with these start offsets.
+  const existing = description !== null && current !== null && current !== undefined
+  if (description && description.members.length > 0) throw new KadmError(activeShareGroupMessage(description))
   const key = (tp: {topic: string; partition: number}) => `${tp.topic}\u0000${tp.partition}`
-  const startOf = new Map(current.map((o) => [key(o), o.startOffset]))
+  const startOf = new Map((current ?? []).map((o) => [key(o), o.startOffset]))
   const resolved = request.allTopics
-    ? {partitions: current.map(({topic, partition}) => ({topic, partition})), metadata: (await connection.metadata([...new Set(current.map((o) => o.topic))])).topics}
+    ? {partitions: (current ?? []).map(({topic, partition}) => ({topic, partition})), metadata: (await connection.metadata([...new Set((current ?? []).map((o) => o.topic))])).topics}
     : await resolvePartitions(connection, request.scopes)
   const {partitions, metadata} = resolved
   const timestamp = target.kind === 'datetime' || target.kind === 'duration' ? target.timestamp : undefined
@@ -240,7 +241,7 @@ export async function prepareShareReset(connection: KafkaConnection, request: Sh
     requestedOffset: timestamp === undefined ? undefined : atTime[i].offset,
   }))
   const plan = planGroupReset(group, target, facts)
-  return {state: description.state, rows: plan.rows, warnings: plan.warnings, problems: [...new Set([...problems, ...plan.problems])]}
+  return {state: existing ? description.state : 'Dead', rows: plan.rows, warnings: plan.warnings, problems: [...new Set([...problems, ...plan.problems])]}
 }
 
 /** One line naming the members that keep a share group from being changed. */

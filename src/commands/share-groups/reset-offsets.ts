@@ -14,7 +14,7 @@ export default class ShareGroupsResetOffsets extends ClusterCommand {
   static summary = "Reset a share group's start offsets: dry run by default, --execute to apply; as kafka-share-groups.sh --reset-offsets."
   static description = `A share group's start offset on a partition is the first record it has not finished with: its members fetch from there. The targets are those of \`kadm offsets reset\`, computed the same way (targets outside [log start, log end] are clamped with a warning; a time with no record at or after it goes to the log end); CURRENT is the group's start offset (DescribeShareGroupOffsets), empty where the group has no state for the partition.
 
-The group must exist and be Empty (kadm names the active members otherwise). --execute sends one AlterShareGroupOffsets to the group's coordinator (Kafka 4.1+); if any part of the plan is invalid nothing is changed. On brokers older than 4.1, one line says share groups need Kafka 4.1.`
+The group must be Empty (kadm names the active members otherwise); as with kafka-share-groups.sh, a group that does not exist yet is created with the new start offsets. --execute sends one AlterShareGroupOffsets to the group's coordinator (Kafka 4.1+); if any part of the plan is invalid nothing is changed. On brokers older than 4.1, one line says share groups need Kafka 4.1.`
   static examples = [
     {description: 'Preview a reset of every partition of a topic to the start', command: '<%= config.bin %> <%= command.id %> order-workers --topic orders --to-earliest'},
     {description: 'Skip everything not yet delivered on two partitions, and apply it', command: '<%= config.bin %> <%= command.id %> order-workers --topic orders:0,2 --to-latest --execute'},
