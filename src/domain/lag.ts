@@ -216,9 +216,10 @@ export interface GroupListRow {
   type: string | null
   protocolType: string
   assignor: string
-  members: number
+  /** null for a group kadm does not describe (streams groups, classic groups of other protocols). */
+  members: number | null
   topics: string[]
-  /** null with --no-lag. */
+  /** null with --no-lag, and for groups without consumer offsets (share, streams, other protocols). */
   totalLag: number | null
 }
 

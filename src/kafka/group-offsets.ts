@@ -38,7 +38,7 @@ function byTopic(partitions: TopicPartition[]): Array<{name: string; partitions:
  * up), with groups.ts's retries: an answer carrying a coordinator error is thrown so that the
  * retry finds the coordinator afresh.
  */
-async function atCoordinator<T>(connection: KafkaConnection, group: string, coordinators: Map<string, number> | undefined, work: (broker: BrokerConnection) => Promise<T>): Promise<T> {
+export async function atCoordinator<T>(connection: KafkaConnection, group: string, coordinators: Map<string, number> | undefined, work: (broker: BrokerConnection) => Promise<T>): Promise<T> {
   return withCoordinatorRetry(async (attempt) => {
     const known = attempt === 0 ? coordinators?.get(group) : undefined
     const nodeId = known ?? (await findCoordinators(connection, [group])).get(group) ?? -1

@@ -18,8 +18,12 @@ import type {BrokerConnection} from './protocol/transport.js'
 import {compareNames} from '../domain/order.js'
 import {isLiteralName, selectNames} from '../domain/name-match.js'
 
-/** classic = the JoinGroup/SyncGroup protocol; consumer = the KIP-848 consumer rebalance protocol. */
-export type GroupType = 'classic' | 'consumer'
+/**
+ * classic = the JoinGroup/SyncGroup protocol; consumer = the KIP-848 consumer rebalance protocol;
+ * share = a share group (KIP-932, Kafka 4.1+); streams = a Kafka Streams group (KIP-1071).
+ */
+export type GroupType = 'classic' | 'consumer' | 'share' | 'streams'
+export const GROUP_TYPES: readonly GroupType[] = ['classic', 'consumer', 'share', 'streams']
 
 export interface GroupListing {
   groupId: string
@@ -66,14 +70,17 @@ function supports(broker: BrokerConnection, apiKey: number, minVersion: number):
 /**
  * Every consumer group on the cluster: one ListGroups per broker, in parallel (each broker lists
  * the groups it coordinates). States and types are filtered by the broker where it can (v4/v5).
+ * With `types`, every group of those types instead, whatever its protocol (as kafka-groups.sh
+ * --list shows them); brokers older than ListGroups v5 report no type: their groups count as classic.
  */
-export async function listGroups(connection: KafkaConnection, options: {states?: string[]} = {}): Promise<GroupListing[]> {
+export async function listGroups(connection: KafkaConnection, options: {states?: string[]; types?: readonly GroupType[]} = {}): Promise<GroupListing[]> {
   const {brokers} = await connection.metadata([])
   const states = options.states ?? []
+  const types = options.types
   const perBroker = await Promise.all(brokers.map((b) => withCoordinatorRetry(async () => {
     try {
       const broker = await connection.broker(b.nodeId)
-      const answer = await connection.send(broker, ListGroups, {statesFilter: states, typesFilter: ['classic', 'consumer']})
+      const answer = await connection.send(broker, ListGroups, {statesFilter: states, typesFilter: [...(types ?? ['classic', 'consumer'])]})
       if (answer.errorCode !== 0) throw new KafkaProtocolError(answer.errorCode, null, `ListGroups on broker ${b.nodeId}`)
       return answer.groups.map((g) => ({g, coordinator: b.nodeId}))
     } catch (error) {
@@ -85,16 +92,21 @@ export async function listGroups(connection: KafkaConnection, options: {states?:
   })))
   const wanted = new Set(states.map((s) => s.toLowerCase()))
   return perBroker.flat()
-    .filter(({g}) => isConsumerGroup(g))
+    .filter(({g}) => (types ? types.includes(groupTypeOf(g) ?? 'classic') : isConsumerGroup(g)))
     .filter(({g}) => wanted.size === 0 || g.groupState === null || wanted.has(g.groupState.toLowerCase()))
     .map(({g, coordinator}) => ({
       groupId: g.groupId,
       state: g.groupState,
-      type: g.groupType === 'consumer' ? 'consumer' as const : g.groupType === 'classic' ? 'classic' as const : null,
+      type: groupTypeOf(g),
       protocolType: g.protocolType,
       coordinator,
     }))
     .sort((a, b) => compareNames(a.groupId, b.groupId))
+}
+
+/** The type ListGroups v5+ reports (null before v5, or a type this kadm does not know). */
+function groupTypeOf(g: ListedGroup): GroupType | null {
+  return GROUP_TYPES.find((t) => t === g.groupType) ?? null
 }
 
 /** Consumer groups as Kafka's tools count them: protocol type "consumer", or "" (offsets committed without joining). */
@@ -428,6 +440,19 @@ export async function selectGroups(connection: KafkaConnection, names: readonly 
 /** The one wording for group ids that name no group. */
 export function missingGroupsError(missing: readonly string[]): KadmError {
   return new KadmError(`consumer group${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`)
+}
+
+/**
+ * missingGroupsError, unless a missing id is a share or streams group (ListGroups v5+, only asked
+ * on this error path): that group exists but is no consumer group, and the line says where to look.
+ */
+export async function missingConsumerGroupsError(connection: KafkaConnection, missing: readonly string[]): Promise<KadmError> {
+  if (!supports(connection.seedBroker, ListGroups.apiKey, 5)) return missingGroupsError(missing)
+  const others = new Map((await listGroups(connection, {types: ['share', 'streams']})).map((g) => [g.groupId, g.type]))
+  const found = missing.find((g) => others.has(g))
+  if (found === undefined) return missingGroupsError(missing)
+  const type = others.get(found)
+  return new KadmError(`group ${found} is a ${type} group, not a consumer group: see ${type === 'share' ? `kadm share-groups describe ${found}` : `kafka-streams-groups.sh --describe --group ${found}`}`)
 }
 
 export interface LoadOptions {

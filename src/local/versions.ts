@@ -75,6 +75,7 @@ const TOOL_CLASSES = {
   MetadataQuorumCommand: [{since: '0', className: 'org.apache.kafka.tools.MetadataQuorumCommand'}],
   FeatureCommand: [{since: '0', className: 'org.apache.kafka.tools.FeatureCommand'}],
   TransactionsCommand: [{since: '0', className: 'org.apache.kafka.tools.TransactionsCommand'}],
+  GroupsCommand: [{since: '4.0.0', className: 'org.apache.kafka.tools.GroupsCommand'}],
   ShareGroupCommand: [{since: '4.1.0', className: 'org.apache.kafka.tools.consumer.group.ShareGroupCommand'}],
   ConsoleShareConsumer: [{since: '4.1.0', className: 'org.apache.kafka.tools.consumer.ConsoleShareConsumer'}],
   ReassignPartitionsCommand: [{since: '0', className: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand'}],

@@ -1,6 +1,6 @@
 import type {ChalkInstance} from 'chalk'
 
-import type {ShareGroupDescription, ShareGroupListing} from '../kafka/share-groups.js'
+import type {ShareGroupDescription, ShareGroupListing, ShareGroupOffset} from '../kafka/share-groups.js'
 import {renderKeyValues, renderTable} from './table.js'
 
 export interface ShareGroupList {
@@ -42,4 +42,22 @@ export function renderShareGroupDescriptions(data: ShareGroupDescriptions, chalk
       {header: 'ASSIGNMENT', value: (m) => m.assignment.map((a) => `${a.topic}:${a.partition}`).join(',') || null, shrink: true},
     ], chalk)
   }).join('\n\n')
+}
+
+export interface ShareOffsetsDeleteResult {
+  group: string
+  dryRun: boolean
+  topics: Array<{topic: string; deleted: boolean; error: string | null}>
+  /** The start offsets the group had on those topics before the delete. */
+  partitions: ShareGroupOffset[]
+}
+
+export function renderShareOffsetsDelete(data: ShareOffsetsDeleteResult, chalk: ChalkInstance): string {
+  const status = (topic: {deleted: boolean; error: string | null}) => (data.dryRun ? 'would delete' : topic.deleted ? 'deleted' : `failed: ${topic.error}`)
+  return renderTable(data.topics, [
+    {header: 'GROUP', value: () => data.group, shrink: true},
+    {header: 'TOPIC', value: (t) => t.topic, shrink: true},
+    {header: 'START-OFFSETS', value: (t) => data.partitions.filter((p) => p.topic === t.topic).map((p) => `${p.partition}:${p.startOffset}`).join(',') || null, shrink: true},
+    {header: 'STATUS', value: status, colour: (t) => (t === 'deleted' ? chalk.green(t) : t.startsWith('failed') ? chalk.red(t) : t)},
+  ], chalk)
 }

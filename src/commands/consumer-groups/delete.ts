@@ -34,11 +34,11 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
     const given = await this.pickWhenMissing('group', namesGiven(argv, flags.group), flags)
     const patterns = topicPatterns(namesGiven(given, undefined, 'GROUP'), flags.regex)
     const connection = await this.connect(flags)
-    const {deleteGroups, loadGroupLags, missingGroupsError} = await import('../../kafka/groups.js')
+    const {deleteGroups, loadGroupLags, missingConsumerGroupsError} = await import('../../kafka/groups.js')
     const selection = await this.selectGroups(connection, patterns, flags.regex)
     const names = selection.ids ?? []
     const loaded = await loadGroupLags(connection, {groupIds: names, offsets: false})
-    if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)
+    if (loaded.missing.length > 0) throw await missingConsumerGroupsError(connection, loaded.missing)
     if (names.length === 0) return this.emit({dryRun: flags['dry-run'], groups: []}, renderDeleteResult)
     const active = loaded.groups.filter((g) => g.members.length > 0)
     if (active.length > 0) {

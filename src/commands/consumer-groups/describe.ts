@@ -39,10 +39,10 @@ export default class ConsumerGroupsDescribe extends ClusterCommand {
     if (!flags.all && names.length === 0) throw new UsageError('name at least one group, or --all')
     const topics = topicPatterns(flags.topic ?? [], flags.regex)
     const connection = await this.connect(flags)
-    const {loadGroupLags, missingGroupsError} = await import('../../kafka/groups.js')
+    const {loadGroupLags, missingConsumerGroupsError} = await import('../../kafka/groups.js')
     const selection = await this.selectGroups(connection, flags.all ? [] : names, flags.regex)
     const loaded = await loadGroupLags(connection, {groupIds: selection.ids})
-    if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)
+    if (loaded.missing.length > 0) throw await missingConsumerGroupsError(connection, loaded.missing)
     const {unmatched} = selectNames([...new Set(loaded.groups.flatMap((g) => g.partitions.map((p) => p.topic)))], topics, {regex: flags.regex})
     const literal = unmatched.filter((p) => isLiteralName(p, {regex: flags.regex}))
     if (literal.length > 0) {

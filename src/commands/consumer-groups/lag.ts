@@ -61,7 +61,7 @@ export default class ConsumerGroupsLag extends ClusterCommand {
     if (prometheus && interval !== undefined) throw new UsageError('-o prometheus prints one sample: run it from a timer (node_exporter reads the file it writes), not with --watch')
     const states = parseStates(flags.state)
     const connection = await this.connect(flags)
-    const {loadGroupLags, missingGroupsError} = await import('../../kafka/groups.js')
+    const {loadGroupLags, missingConsumerGroupsError} = await import('../../kafka/groups.js')
     const selection = await this.selectGroups(connection, names, flags.regex)
 
     const sample = async (previous: Map<string, LagSample[]> | undefined) => {
@@ -71,7 +71,7 @@ export default class ConsumerGroupsLag extends ClusterCommand {
         timeLag: flags['time-lag'],
         openTransactions: true,
       })
-      if (loaded.missing.length > 0) throw missingGroupsError(loaded.missing)
+      if (loaded.missing.length > 0) throw await missingConsumerGroupsError(connection, loaded.missing)
       let groups = loaded.groups
       if (flags.lagging) groups = groupsAbove(groups, 0)
       groups = sortGroups(groups, flags.sort as 'lag' | 'name')

@@ -31,7 +31,8 @@ export interface DescribedConsumerGroup {
   members: ConsumerGroupMember[]
 }
 
-function readAssignment(r: Reader): ConsumerGroupAssignment[] {
+/** An Assignment struct of ConsumerGroupDescribe and ShareGroupDescribe: its topic partitions, then its tagged fields. */
+export function readAssignment(r: Reader): ConsumerGroupAssignment[] {
   const topics = r.compactArray((r) => {
     const t = {topicId: r.uuid(), topic: r.compactString() ?? '', partitions: r.int32s(true)}
     r.tags()

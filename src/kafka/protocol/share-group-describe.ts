@@ -1,3 +1,4 @@
+import {readAssignment} from './consumer-group-describe.js'
 import type {ApiSpec} from './transport.js'
 
 export interface DescribedShareMember {
@@ -53,12 +54,7 @@ export const ShareGroupDescribe: ApiSpec<string[], DescribedShareGroup[]> = {
         const clientId = r.compactString() ?? ''
         const clientHost = r.compactString() ?? ''
         const subscribedTopics = r.compactArray((r) => r.compactString() ?? '')
-        const assignment = r.compactArray((r) => {
-          const tp = {topicId: r.uuid(), topic: r.compactString() ?? '', partitions: r.int32s(true)}
-          r.tags()
-          return tp
-        })
-        r.tags() // Assignment
+        const assignment = readAssignment(r)
         r.tags() // Member
         return {memberId, rackId, memberEpoch, clientId, clientHost, subscribedTopics, assignment}
       })
