@@ -5,9 +5,10 @@ import {KadmCommand} from './base-command.js'
 import {configFileFlags, loadConfigFile} from './config/command.js'
 import {hasInlineSecrets} from './config/contexts.js'
 import {resolveConnection, type ConnectionSettings} from './config/resolve.js'
-import {ExitCode, UsageError} from './errors.js'
+import {ExitCode, KadmError, UsageError} from './errors.js'
 import type {BrokerGap, KafkaConnection} from './kafka/client.js'
 import type {GroupSelection} from './kafka/groups.js'
+import type {DeleteResult} from './render/groups.js'
 import type {TopicScope} from './domain/offset-reset.js'
 import {noMatchWarning} from './topic-flags.js'
 
@@ -130,6 +131,29 @@ export abstract class ClusterCommand extends KadmCommand {
     const selection = await selectGroups(connection, names, {regex})
     if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'group'))
     return selection
+  }
+
+  /**
+   * The end of consumer-groups delete and share-groups delete, once the groups are checked: the
+   * dry run's answer, or the confirmation, DeleteGroups and its result (a group not deleted is an
+   * error naming it and why).
+   */
+  protected async deleteCheckedGroups(connection: KafkaConnection, names: string[], options: {kind: 'consumer' | 'share'; dryRun: boolean; yes: boolean}): Promise<DeleteResult> {
+    const {renderDeleteResult} = await import('./render/groups.js')
+    const plural = names.length > 1 ? 's' : ''
+    if (options.dryRun) {
+      this.note(`dry run: would delete ${names.length} ${options.kind === 'share' ? 'share ' : ''}group${plural}`)
+      return this.emit({dryRun: true, groups: names.map((groupId) => ({groupId, deleted: false, error: null}))}, renderDeleteResult)
+    }
+    const what = `${options.kind} group${plural} ${names.join(', ')} and ${plural ? 'their' : 'its'} ${options.kind === 'consumer' ? 'committed ' : ''}offsets`
+    await this.confirmUnlessYes(options.yes, `deleting ${what} cannot be undone`, `Delete ${what}?`)
+    const {deleteGroups} = await import('./kafka/groups.js')
+    const results = await deleteGroups(connection, names)
+    const result: DeleteResult = {dryRun: false, groups: results.map((r) => ({groupId: r.groupId, deleted: r.error === null, error: r.error}))}
+    await this.emit(result, renderDeleteResult)
+    const failed = result.groups.filter((g) => !g.deleted)
+    if (failed.length > 0) throw new KadmError(`could not delete ${failed.map((g) => `${g.groupId} (${g.error})`).join(', ')}`)
+    return result
   }
 
   override async finally(error: Error | undefined): Promise<void> {

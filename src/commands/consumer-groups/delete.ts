@@ -34,7 +34,7 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
     const given = await this.pickWhenMissing('group', namesGiven(argv, flags.group), flags)
     const patterns = topicPatterns(namesGiven(given, undefined, 'GROUP'), flags.regex)
     const connection = await this.connect(flags)
-    const {deleteGroups, loadGroupLags, missingConsumerGroupsError} = await import('../../kafka/groups.js')
+    const {loadGroupLags, missingConsumerGroupsError} = await import('../../kafka/groups.js')
     const selection = await this.selectGroups(connection, patterns, flags.regex)
     const names = selection.ids ?? []
     const loaded = await loadGroupLags(connection, {groupIds: names, offsets: false})
@@ -45,17 +45,6 @@ export default class ConsumerGroupsDelete extends ClusterCommand {
       const list = active.map((g) => `${g.groupId} (${g.state}, ${g.members.length} member${g.members.length > 1 ? 's' : ''}: ${g.members.map((m) => `${m.clientId}@${m.host}`).join(', ')})`)
       throw new KadmError(`refusing to delete groups with active members: ${list.join('; ')}`, {hint: 'stop their consumers first'})
     }
-    if (flags['dry-run']) {
-      this.note(`dry run: would delete ${names.length} group${names.length > 1 ? 's' : ''}`)
-      return this.emit({dryRun: true, groups: names.map((groupId) => ({groupId, deleted: false, error: null}))}, renderDeleteResult)
-    }
-    const what = names.length > 1 ? `consumer groups ${names.join(', ')} and their` : `consumer group ${names[0]} and its`
-    await this.confirmUnlessYes(flags.yes, `deleting ${what} committed offsets cannot be undone`, `Delete ${what} committed offsets?`)
-    const results = await deleteGroups(connection, names)
-    const result: DeleteResult = {dryRun: false, groups: results.map((r) => ({groupId: r.groupId, deleted: r.error === null, error: r.error}))}
-    await this.emit(result, renderDeleteResult)
-    const failed = result.groups.filter((g) => !g.deleted)
-    if (failed.length > 0) throw new KadmError(`could not delete ${failed.map((g) => `${g.groupId} (${g.error})`).join(', ')}`)
-    return result
+    return this.deleteCheckedGroups(connection, names, {kind: 'consumer', dryRun: flags['dry-run'], yes: flags.yes})
   }
 }

@@ -33,7 +33,6 @@ export default class ShareGroupsDelete extends ClusterCommand {
     const patterns = topicPatterns(namesGiven(argv, flags.group, 'GROUP'), flags.regex)
     const connection = await this.connect(flags)
     const {activeShareGroupMessage, describeShareGroups, selectShareGroups} = await import('../../kafka/share-groups.js')
-    const {deleteGroups} = await import('../../kafka/groups.js')
     const selection = await selectShareGroups(connection, patterns, {regex: flags.regex})
     if (selection.unmatched.length > 0) this.warning(noMatchWarning(selection.unmatched, 'share group'))
     const names = selection.ids
@@ -45,17 +44,6 @@ export default class ShareGroupsDelete extends ClusterCommand {
     if (unreachable.length > 0) throw new KadmError(`the coordinator of share group${unreachable.length > 1 ? 's' : ''} ${unreachable.join(', ')} did not answer; nothing was deleted`)
     const active = names.map((id) => described.get(id)!).filter((g) => g.members.length > 0)
     if (active.length > 0) throw new KadmError(`refusing to delete: ${active.map(activeShareGroupMessage).join('; ')}`)
-    if (flags['dry-run']) {
-      this.note(`dry run: would delete ${names.length} share group${names.length > 1 ? 's' : ''}`)
-      return this.emit({dryRun: true, groups: names.map((groupId) => ({groupId, deleted: false, error: null}))}, renderDeleteResult)
-    }
-    const what = names.length > 1 ? `share groups ${names.join(', ')} and their` : `share group ${names[0]} and its`
-    await this.confirmUnlessYes(flags.yes, `deleting ${what} offsets cannot be undone`, `Delete ${what} offsets?`)
-    const results = await deleteGroups(connection, names)
-    const result: DeleteResult = {dryRun: false, groups: results.map((r) => ({groupId: r.groupId, deleted: r.error === null, error: r.error}))}
-    await this.emit(result, renderDeleteResult)
-    const failed = result.groups.filter((g) => !g.deleted)
-    if (failed.length > 0) throw new KadmError(`could not delete ${failed.map((g) => `${g.groupId} (${g.error})`).join(', ')}`)
-    return result
+    return this.deleteCheckedGroups(connection, names, {kind: 'share', dryRun: flags['dry-run'], yes: flags.yes})
   }
 }
