@@ -428,12 +428,13 @@ export interface GroupSelection {
  * a literal name is that group (whether it exists, loadGroupLags's `missing` tells); a glob, or
  * with `regex` a full-match regular expression, is matched against the groups ListGroups returns.
  */
-export async function selectGroups(connection: KafkaConnection, names: readonly string[], options: {regex?: boolean} = {}): Promise<GroupSelection> {
+export async function selectGroups(connection: KafkaConnection, names: readonly string[], options: {regex?: boolean; list?: () => Promise<string[]>} = {}): Promise<GroupSelection> {
   if (names.length === 0) return {ids: null, unmatched: []}
   const literal = names.filter((n) => isLiteralName(n, options))
   const patterns = names.filter((n) => !isLiteralName(n, options))
   if (patterns.length === 0) return {ids: [...new Set(literal)], unmatched: []}
-  const {selected, unmatched} = selectNames((await listGroups(connection)).map((g) => g.groupId).sort(compareNames), patterns, options)
+  const ids = options.list ? await options.list() : (await listGroups(connection)).map((g) => g.groupId)
+  const {selected, unmatched} = selectNames(ids.sort(compareNames), patterns, options)
   return {ids: [...new Set([...literal, ...selected])], unmatched}
 }
 

@@ -1,7 +1,7 @@
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
 import {BrokerUnreachable} from './connection-errors.js'
-import {findCoordinators, withCoordinatorRetry} from './groups.js'
+import {findCoordinators, selectGroups, withCoordinatorRetry} from './groups.js'
 import {brokerAddress} from './kafkajs.js'
 import {planGroupReset, type PartitionFacts, type PlanRow, type ResetTarget, type TopicScope} from '../domain/offset-reset.js'
 import {atCoordinator, resolvePartitions} from './group-offsets.js'
@@ -13,7 +13,6 @@ import {errorName, KafkaProtocolError} from './protocol/errors.js'
 import {ListGroups} from './protocol/list-groups.js'
 import {ShareGroupDescribe} from './protocol/share-group-describe.js'
 import type {BrokerConnection} from './protocol/transport.js'
-import {isLiteralName, selectNames} from '../domain/name-match.js'
 import {compareNames} from '../domain/order.js'
 
 export interface ShareGroupListing {
@@ -258,9 +257,6 @@ export function activeShareGroupMessage(group: ShareGroupDescription): string {
  */
 export async function selectShareGroups(connection: KafkaConnection, names: readonly string[], options: {regex?: boolean} = {}): Promise<{ids: string[]; unmatched: string[]}> {
   requireShareGroups(connection.seedBroker)
-  const literal = names.filter((n) => isLiteralName(n, options))
-  const patterns = names.filter((n) => !isLiteralName(n, options))
-  if (patterns.length === 0) return {ids: [...new Set(literal)], unmatched: []}
-  const {selected, unmatched} = selectNames((await listShareGroups(connection)).map((g) => g.groupId), patterns, options)
-  return {ids: [...new Set([...literal, ...selected])], unmatched}
+  const selection = await selectGroups(connection, names, {...options, list: async () => (await listShareGroups(connection)).map((g) => g.groupId)})
+  return {ids: selection.ids ?? [], unmatched: selection.unmatched}
 }
