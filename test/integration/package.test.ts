@@ -147,11 +147,12 @@ describe('npm pack and npm install -g', () => {
       'package/oclif.manifest.json',
       'package/package.json',
     ])
-    // 0.68 MB packed and 3.5 MB unpacked (2026-11, with the schema codecs avsc and protobufjs:
-    // 0.48 MB). A source map (about twice its bundle) or a dependency bundled twice (oclif alone:
-    // 0.6 MB) crosses these.
+    // 0.77 MB packed and 4.0 MB unpacked (2026-11-27, with the schema codecs avsc and protobufjs:
+    // 0.48 MB; the commands of features, log dirs and share groups: the bundle 1.66 -> 1.8 MB, the
+    // manifest 350 -> 396 kB, the README 136 -> 159 kB). A source map (about twice its bundle) or a
+    // dependency bundled twice (oclif alone: 0.6 MB) crosses these.
     expect((await stat(tarball)).size).toBeLessThan(900_000)
-    expect(listing.reduce((sum, fields) => sum + Number(fields[2]), 0)).toBeLessThan(4_000_000)
+    expect(listing.reduce((sum, fields) => sum + Number(fields[2]), 0)).toBeLessThan(4_500_000)
   })
 
   it('the README\'s install commands name the package npm pack makes', async () => {
