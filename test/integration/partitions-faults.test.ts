@@ -73,7 +73,7 @@ describe('partitions with a broker down', () => {
     // The cluster as started, every broker up: cluster check finds nothing, even at --fail-on warn.
     const healthy = await kadm(['cluster', 'check', ...B, '--fail-on', 'warn'])
     expect([healthy.code, healthy.stderr]).toEqual([0, ''])
-    expect(healthy.stdout).toMatch(/^No findings \(17 checks on 3 brokers, /)
+    expect(healthy.stdout).toMatch(/^No findings \(18 checks on 3 brokers, /)
     const topic = uniqueName('part-down')
     // Broker 2 is in the replicas of partitions 0-3 and leads 1 and 3.
     await createTopic(cluster.bootstrap, topic, {assignment: '1:2,2:3,3:2,2:1,1:3,3:1', config: {'min.insync.replicas': '2'}})
