@@ -169,7 +169,7 @@ export function renderLogDirMoves(data: LogDirMoves & {waited?: LogDirMoveStatus
   }
   for (const f of data.failed) lines.push(chalk.red(`${f.topic}-${f.partition} on broker ${f.broker}: ${f.error}`))
   lines.push(`${data.dryRun ? 'would start' : 'started'} ${data.started.length} log dir move(s); ${data.unchanged.length} replica(s) already in their log dir`)
-  if (data.waited) {
+  if (data.waited && data.waited.length > 0) {
     const done = data.waited.filter((s) => s.state === 'complete').length
     lines.push(done === data.waited.length ? `all ${done} move(s) complete` : chalk.yellow(`${done}/${data.waited.length} move(s) complete; ${data.waited.filter((s) => s.state !== 'complete').map((s) => `${s.topic}-${s.partition} on broker ${s.broker}: ${s.state}`).join(', ')}`))
   }

@@ -48,7 +48,8 @@ export default class PartitionsMoveLogDir extends ClusterCommand {
     const targets = partitions.map((partition) => ({topic: scope.topic, partition, broker: flags.broker, dir: flags.to}))
     const moves = await moveReplicaLogDirs(connection, targets, await brokerLogDirs(connection, [meta], [flags.broker]), {dryRun: Boolean(flags['dry-run'])})
     const out: MoveLogDirOutput = {...moves, broker: flags.broker, to: flags.to}
-    if (flags.wait && moves.started.length > 0) out.waited = await waitForLogDirMoves(connection, moves.started, [meta])
+    // With --wait, `waited` is always there (empty when nothing had to move), for scripts.
+    if (flags.wait) out.waited = moves.started.length > 0 ? await waitForLogDirMoves(connection, moves.started, [meta]) : []
     const emitted = await this.emit(out, renderLogDirMoves)
     if (moves.failed.length > 0 || (out.waited ?? []).some((s) => s.state !== 'complete')) process.exitCode = ExitCode.failure
     return emitted
