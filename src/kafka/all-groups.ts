@@ -1,8 +1,7 @@
 import {listRow, type GroupListRow} from '../domain/lag.js'
-import {isLiteralName, selectNames} from '../domain/name-match.js'
 import {compareNames} from '../domain/order.js'
 import type {KafkaConnection} from './client.js'
-import {type GroupListing, type GroupType, listGroups, loadGroupLags} from './groups.js'
+import {type GroupListing, type GroupType, listGroups, loadGroupLags, selectGroups} from './groups.js'
 
 export interface TypedGroupRows {
   rows: GroupListRow[]
@@ -30,11 +29,10 @@ export async function loadTypedGroupRows(
 ): Promise<TypedGroupRows> {
   const listing = await listGroups(connection, {types: options.types})
   const ids = listing.map((g) => g.groupId)
-  const literal = options.names.filter((n) => isLiteralName(n, {regex: options.regex}))
-  const patterns = options.names.filter((n) => !isLiteralName(n, {regex: options.regex}))
-  const matched = patterns.length > 0 ? selectNames(ids, patterns, {regex: options.regex}) : {selected: [], unmatched: []}
-  const missing = literal.filter((n) => !ids.includes(n))
-  const chosen = new Set(options.names.length === 0 ? ids : [...literal, ...matched.selected])
+  // Names and patterns as every command selects groups, matched against the groups of these types.
+  const selection = await selectGroups(connection, options.names, {regex: options.regex, list: async () => [...ids]})
+  const missing = (selection.ids ?? []).filter((id) => !ids.includes(id))
+  const chosen = new Set(selection.ids ?? ids)
   const wantedStates = new Set((options.states ?? []).map((s) => s.toLowerCase()))
   const selected = listing.filter((g) => chosen.has(g.groupId))
     .filter((g) => wantedStates.size === 0 || g.state === null || wantedStates.has(g.state.toLowerCase()))
@@ -67,5 +65,5 @@ export async function loadTypedGroupRows(
   }
   // States the consumer describe found may differ from the listing's: the state filter applies to them too.
   const rowsInState = rows.filter((r) => wantedStates.size === 0 || wantedStates.has(r.state.toLowerCase()))
-  return {rows: rowsInState, missing, unmatched: matched.unmatched}
+  return {rows: rowsInState, missing, unmatched: selection.unmatched}
 }

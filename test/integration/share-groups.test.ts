@@ -146,6 +146,12 @@ describe(`share groups (Kafka ${version})`, () => {
     expect(expected.map(([g]) => g).sort()).toEqual([...ours].sort())
     expect(listed.map((g) => [g.groupId, g.type, compareVersions(version, '4.0.0') >= 0 ? g.protocolType : ''])).toEqual(expected)
     expect(listed.find((g) => g.groupId === classic)).toMatchObject({state: 'Empty', type: 'classic', members: 0, topics: [other], totalLag: 0})
+    // Names as every command takes them: a glob, a pattern that matches nothing (a warning), a name that is no group of those types (an error).
+    const globbed = await kadm(['consumer-groups', 'list', `${classic.slice(0, -3)}*`, 'no-such-group-*', '--type', 'classic', '-o', 'json', ...B])
+    expect([globbed.code, globbed.stderr]).toEqual([0, 'warning: no group matches "no-such-group-*"\n'])
+    expect((JSON.parse(globbed.stdout) as Listed).groups.map((g) => g.groupId)).toEqual([classic])
+    const missing = await kadm(['consumer-groups', 'list', classic, 'no-such-group', '--type', 'classic,consumer', ...B])
+    expect([missing.code, missing.stderr]).toEqual([1, 'error: no group of type classic, consumer is named no-such-group\n'])
     if (compareVersions(version, '4.0.0') >= 0) expect(listed.find((g) => g.groupId === modern)).toMatchObject({state: 'Empty', type: 'consumer', members: 0, topics: [other], totalLag: 0})
     if (!shareGroups) {
       const share = await kadm(['consumer-groups', 'list', '--type', 'share', ...B])
