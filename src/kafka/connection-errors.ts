@@ -122,6 +122,8 @@ function tlsDetail(message: string): string {
   return message
     .replace(/^Connection error: /, '')
     .replace(/^(write|read) E[A-Z]+ /, '') // the system call Node names ("write EPROTO")
+    // Node 24's advice about its own flag: kadm's CA is the context's tls.ca (or schema-registry ca).
+    .replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca/, '')
     .replace(/[0-9A-F]{8,}:error:[0-9A-F]+:[^:]*routines:[^:]*:/g, '')
     .replace(/:[^:\s]*deps\/openssl[^:]*:\d+:/g, '; ')
     .replace(/[:;\s]+$/, '')

@@ -43,6 +43,9 @@ describe('tlsFailure', () => {
   it('names the peer and where its CA is set, with Node\'s words after, without the system call', () => {
     expect(tlsFailure({message: 'unable to verify the first certificate', code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'}, registry))
       .toBe('the schema registry certificate is not signed by a trusted CA (check the context\'s schema-registry ca) (unable to verify the first certificate)')
+    // Node 24 adds advice about its own --use-system-ca flag, which is not how kadm is given a CA.
+    expect(tlsFailure({message: 'unable to verify the first certificate; if the root CA is installed locally, try running Node.js with --use-system-ca', code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'}, registry))
+      .toBe('the schema registry certificate is not signed by a trusted CA (check the context\'s schema-registry ca) (unable to verify the first certificate)')
     expect(tlsFailure({message: 'write EPROTO 40E7B5A1F07F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:355:\n', code: 'EPROTO'}, registry))
       .toBe('the TLS handshake failed: is this an HTTPS port? (wrong version number)')
     expect(tlsFailure({message: 'Hostname/IP does not match certificate\'s altnames: IP: 10.0.0.9 is not in the cert\'s list: 127.0.0.1', code: 'ERR_TLS_CERT_ALTNAME_INVALID'}, registry))
