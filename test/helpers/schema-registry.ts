@@ -80,6 +80,12 @@ export interface RegistryOptions {
    * write needs a user, and wrong credentials are refused on any request.
    */
   users?: Record<string, string>
+  /**
+   * Also bearer tokens (Quarkus OIDC, as Apicurio is deployed with an OIDC server): a JWT is
+   * accepted when this RSA public key (base64 DER, SPKI) verifies its signature and it has not
+   * expired. Quarkus checks it locally, without an OIDC server to ask.
+   */
+  bearerPublicKey?: string
 }
 
 /**
@@ -102,6 +108,9 @@ export async function startRegistry(port: number, options: RegistryOptions = {})
   if (options.users) {
     props.push('-Dquarkus.http.auth.basic=true', '-Dquarkus.security.users.embedded.enabled=true', '-Dquarkus.security.users.embedded.plain-text=true', '-Dapicurio.auth.anonymous-read-access.enabled=true')
     for (const [user, password] of Object.entries(options.users)) props.push(`-Dquarkus.security.users.embedded.users.${user}=${password}`)
+  }
+  if (options.bearerPublicKey) {
+    props.push('-Dquarkus.oidc.tenant-enabled=true', '-Dquarkus.oidc.application-type=service', `-Dquarkus.oidc.public-key=${options.bearerPublicKey}`)
   }
   const child = spawn(java, ['-Xmx512m', ...props, '-jar', jar], {cwd: join(jar, '..'), stdio: ['ignore', log, log], detached: false})
   const pid = child.pid!

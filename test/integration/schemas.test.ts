@@ -1,4 +1,5 @@
 import {execFileSync} from 'node:child_process'
+import {createSign, generateKeyPairSync, type KeyObject} from 'node:crypto'
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -39,13 +40,19 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
   /** kadm is given the user in the URL (the basic auth of a URL with user info). */
   const sr = () => ['--schema-registry-url', url.replace('http://', `http://svc:${secret}@`)]
   let tls: SecurityFiles
+  /** The key bearer tokens are signed with; the registry verifies them with its public half. */
+  const issuer = generateKeyPairSync('rsa', {modulusLength: 2048})
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kadm-schemas-'))
     // The CA and the certificate for 127.0.0.1 that `kadm local start --secure` makes, also served by the registry over HTTPS.
     tls = securityFiles(dir)
     await generateCertificates(tls)
-    registry = await startRegistry(Number(process.env.KADM_TEST_PORT ?? 19_092) + 10, {tls: {cert: join(tls.dir, 'broker.pem'), key: join(tls.dir, 'broker.key')}, users: {svc: secret}})
+    registry = await startRegistry(Number(process.env.KADM_TEST_PORT ?? 19_092) + 10, {
+      tls: {cert: join(tls.dir, 'broker.pem'), key: join(tls.dir, 'broker.key')},
+      users: {svc: secret},
+      bearerPublicKey: issuer.publicKey.export({type: 'spki', format: 'der'}).toString('base64'),
+    })
     url = registry.url
     await writeFile(join(dir, 'order.avsc'), JSON.stringify(ORDER))
     await writeFile(join(dir, 'key.avsc'), JSON.stringify({type: 'record', name: 'OrderKey', namespace: 'shop', fields: [{name: 'id', type: 'long'}]}))
@@ -393,6 +400,48 @@ describe('schemas: Avro through a real Apicurio Registry', () => {
     const viaFlag = await kadm(['schemas', 'list', '--config-file', inline, '--context', 'dev', '--schema-registry-url', 'http://127.0.0.1:1', '--verbose'])
     expect(viaFlag.stdout + viaFlag.stderr).not.toContain(secret)
     expect(viaFlag.code).toBe(1)
+  })
+
+  it('bearer tokens: from token-command, token-env or inline, checked by the registry (signature and expiry); a token it refuses is one line, never printed', async () => {
+    /** An RS256 JWT as an OIDC server issues it, signed with `key`, valid for `seconds` (negative: expired). */
+    const jwt = (key: KeyObject, seconds: number) => {
+      const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+      const now = Math.floor(Date.now() / 1000)
+      const body = `${part({alg: 'RS256', typ: 'JWT'})}.${part({sub: 'kadm-ci', preferred_username: 'kadm-ci', iat: now - 60, exp: now + seconds})}`
+      return `${body}.${createSign('RSA-SHA256').update(body).sign(key).toString('base64url')}`
+    }
+    const token = jwt(issuer.privateKey, 600)
+    const tokenFile = join(dir, 'token.txt')
+    await writeFile(tokenFile, `${token}\n`, {mode: 0o600})
+    const config = join(dir, 'bearer.yaml')
+    await writeFile(config, [
+      'contexts:',
+      ...[['command', `token-command: "cat ${tokenFile}"`], ['env', 'token-env: REGISTRY_TOKEN'], ['inline', `token: "${token}"`]].flatMap(([name, source]) => [
+        `  ${name}:`, `    bootstrap-servers: ${bootstrap}`, '    schema-registry:', `      url: ${url}`, `      ${source}`,
+      ]),
+    ].join('\n') + '\n', {mode: 0o600})
+    // Writes need a user: each source's token is accepted by the registry, which then holds the schema.
+    for (const context of ['command', 'env', 'inline']) {
+      const subject = uniqueName(`bearer-${context}`) + '-value'
+      const registered = await kadm(['schemas', 'register', subject, join(dir, 'key.avsc'), '--config-file', config, '--context', context, '-o', 'json'], {env: {REGISTRY_TOKEN: token}})
+      expect([registered.code, registered.stderr, JSON.parse(registered.stdout || '{}').status]).toEqual([0, '', 'registered'])
+      expect(await (await fetch(`${url}/subjects/${subject}/versions`)).json()).toEqual([1])
+      // Refused without the token: the registry does check it.
+      const anonymous = await kadm(['schemas', 'register', uniqueName('bearer-none') + '-value', join(dir, 'key.avsc'), '--schema-registry-url', url])
+      expect([anonymous.code, anonymous.stderr.trim()]).toEqual([1, `error: schema registry ${url} refused the credentials (HTTP 401)`])
+    }
+    // A token signed by another key, and an expired one: refused on any request, reads too; the token is printed nowhere.
+    const stranger = jwt(generateKeyPairSync('rsa', {modulusLength: 2048}).privateKey, 600)
+    const expired = jwt(issuer.privateKey, -120)
+    for (const bad of [stranger, expired]) {
+      const refused = await kadm(['schemas', 'list', '--config-file', config, '--context', 'env', '--verbose'], {env: {REGISTRY_TOKEN: bad}})
+      expect([refused.code, refused.stderr.trim().split('\n').at(-1)]).toEqual([1, `error: schema registry ${url} refused the credentials (HTTP 401)`])
+      expect(refused.stdout + refused.stderr).not.toContain(bad.split('.')[2])
+    }
+    const shown = await kadm(['contexts', 'show', 'inline', '--config-file', config, '-o', 'json'])
+    expect(JSON.parse(shown.stdout)['schema-registry']).toEqual({url, token: '<redacted>'})
+    const missing = await kadm(['schemas', 'list', '--config-file', config, '--context', 'env'])
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, 'error: schema registry token: environment variable REGISTRY_TOKEN is not set'])
   })
 
   it('TLS to the registry: the context\'s CA verifies its certificate; another CA, none, or a plain HTTP port are one line', async () => {
