@@ -36,12 +36,19 @@ vitest=node_modules/vitest/vitest.mjs
 export KADM_RECORD_ARGV="$PWD/.kadm-test/argv.jsonl"
 mkdir -p .kadm-test && rm -f "$KADM_RECORD_ARGV"
 
-phase "unit + integration, $node20, $default_kafka" node "$vitest" run
-phase "integration, $node20, Kafka 3.9.2" env KADM_TEST_KAFKA_VERSION=3.9.2 node "$vitest" run --project integration
-phase "unit + integration, $node24, $default_kafka" env PATH="$node24_bin:$PATH" "$KADM_TEST_NODE24" "$vitest" run
+# Each vitest phase also writes a JSON report: on failure, the end of the log lists what failed.
+reports=.kadm-test/reports
+rm -rf "$reports" && mkdir -p "$reports"
+report() { printf -- '--reporter=default --reporter=json --outputFile.json=%s/%s.json' "$reports" "$1"; }
+
+phase "unit + integration, $node20, $default_kafka" node "$vitest" run $(report node20)
+phase "integration, $node20, Kafka 3.9.2" env KADM_TEST_KAFKA_VERSION=3.9.2 node "$vitest" run --project integration $(report kafka-3.9.2)
+phase "unit + integration, $node24, $default_kafka" env PATH="$node24_bin:$PATH" "$KADM_TEST_NODE24" "$vitest" run $(report node24)
 phase "every command and flag is run by an integration test" npx --no-install tsx test/flag-coverage.ts "$KADM_RECORD_ARGV"
 
 if [ "${#failed[@]}" -gt 0 ]; then
+  header "what failed"
+  npx --no-install tsx test/failures.ts "$reports/node20.json" "$reports/kafka-3.9.2.json" "$reports/node24.json" || true
   header "FAILED: $(IFS=';'; echo "${failed[*]}" | sed 's/;/; /g')"
   exit 1
 fi
