@@ -194,9 +194,84 @@ function putNumber(c: Cursor, out: Buffer, at: number, value: number): number {
       return at + places
     }
   }
+  if (abs >= 1 && abs < 1e15) {
+    const end = putDecimal(out, at, value, abs)
+    if (end >= 0) return end
+  }
   const text = Number.isFinite(value) ? String(value) : 'null'
   for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i)
   return at
+}
+
+/** 10^0 to 10^22: the powers of ten a double holds exactly. */
+const POW10 = Array.from({length: 23}, (_, i) => Number(`1e${i}`))
+
+/**
+ * frac (0 <= frac < 1, exact) times 10^m, rounded to the nearest integer; -1 when the product is
+ * too large, or too near a half, to tell which way the exact product rounds. The product of two
+ * exact doubles is within half an ulp (at most p * 2^-53) of the exact one.
+ */
+function scaledFraction(frac: number, m: number): number {
+  const p = frac * POW10[m]
+  if (p >= 4_503_599_627_370_496) return -1
+  const whole = Math.floor(p)
+  const rest = p - whole
+  if (Math.abs(rest - 0.5) <= p * 2.3e-16) return -1
+  return rest < 0.5 ? whole : whole + 1
+}
+
+/**
+ * A double of 1 <= |value| < 10^15 that is no integer, as String() writes it (the fewest
+ * significant digits that read back as the value, the nearest such), when that is 16 or 17
+ * digits; -1 otherwise (the caller uses String()). With w the digits of the whole part, the
+ * nearest decimal of d significant digits is whole + round(frac * 10^(d - w)) / 10^(d - w):
+ * frac is exact, and scaledFraction says when it cannot round for sure. That 16 digits read
+ * back is exact arithmetic below 2^53: their integer divided by a power of ten is rounded once,
+ * as parsing the decimal is. When 16 digits do not read back, 17 do (they always do).
+ */
+function putDecimal(out: Buffer, at: number, value: number, abs: number): number {
+  const whole = Math.floor(abs)
+  const frac = abs - whole
+  const digits = whole < 10 ? 1 : whole < 100 ? 2 : whole < 1000 ? 3 : whole < 10_000 ? 4 : whole < 100_000 ? 5 : whole < 1_000_000 ? 6 : whole < 10_000_000 ? 7
+    : whole < 100_000_000 ? 8 : whole < 1_000_000_000 ? 9 : whole < 1e10 ? 10 : whole < 1e11 ? 11 : whole < 1e12 ? 12 : whole < 1e13 ? 13 : whole < 1e14 ? 14 : 15
+  const m16 = 16 - digits
+  const c16 = scaledFraction(frac, m16)
+  if (c16 < 0 || c16 >= POW10[m16]) return -1
+  const n16 = whole * POW10[m16] + c16
+  if (n16 > 9_007_199_254_740_991) return -1
+  let places: number
+  let fraction: number
+  if (n16 / POW10[m16] === abs) {
+    // 16 digits read back: the answer, unless 15 do too (then String() finds how few).
+    const c15 = scaledFraction(frac, m16 - 1)
+    if (c15 < 0 || c15 >= POW10[m16 - 1] || (whole * POW10[m16 - 1] + c15) / POW10[m16 - 1] === abs) return -1
+    places = m16
+    fraction = c16
+  } else {
+    places = m16 + 1
+    fraction = scaledFraction(frac, places)
+    if (fraction < 0 || fraction >= POW10[places]) return -1
+  }
+  // The shortest never ends in 0 (one digit fewer would read back too); if it does, something is off.
+  if (fraction % 10 === 0) return -1
+  if (value < 0) out[at++] = 0x2d
+  at = putInteger(out, at, whole)
+  out[at++] = 0x2e
+  // The fraction's digits, zeros in front included: below 2^52, so two int32 halves of 8 digits.
+  let high = Math.floor(fraction / 100_000_000) | 0
+  let low = (fraction - high * 100_000_000) | 0
+  for (let p = at + places - 1, k = 0; p >= at; p--, k++) {
+    if (k < 8) {
+      const q = (low / 10) | 0
+      out[p] = 48 + low - q * 10
+      low = q
+    } else {
+      const q = (high / 10) | 0
+      out[p] = 48 + high - q * 10
+      high = q
+    }
+  }
+  return at + places
 }
 
 /** Text (any, as UTF-8) at c.at; returns the end. */

@@ -167,6 +167,27 @@ describe('Avro binary straight to JSON (the fast path of consume)', () => {
       const bytes = numbers.toBuffer({i: 0, l: 0, d})
       expect(fastJson(avroJsonWriter(numbers)!, bytes)).toBe(`{"i":0,"l":0,"d":${String(d)}}`)
     }
+    // Doubles of 16 and 17 significant digits from 1 to 10^15, written digit by digit (the rest
+    // by String()): every kind a reading gives, each as String() writes it.
+    const double = parseAvro(lib, '"double"')
+    const writeDouble = avroJsonWriter(double)!
+    const bits = new Float64Array(1)
+    const words = new Uint32Array(bits.buffer)
+    const doubles: number[] = [1 / 3, 2 / 3, 9.999999999999998, 99_999.99999999999, 1e15 - 0.125, 999_999_999_999_999.9, 1.0000000000000002, 4_503_599_627_370_495.5, 123_456.78901234567, 0.1 + 0.2 + 1]
+    for (let k = 0; k < 40_000; k++) {
+      const e = k % 16
+      doubles.push(k / 7, -k / 3, Math.random() * 10 ** e, Math.fround(Math.random() * 10 ** e), Number((1 + Math.random() * 10 ** e).toPrecision(16)), Number((1 + Math.random() * 10 ** e).toPrecision(15)))
+      // Halfway between two 17-digit decimals, and next to it.
+      const half = 1 + Math.floor(Math.random() * 1e5) + 0.5e-11 * (2 * Math.floor(Math.random() * 1e5) + 1)
+      doubles.push(half, half + half * Number.EPSILON)
+      // Random bits with exponents 0 to 49.
+      words[0] = Math.random() * 2 ** 32
+      words[1] = ((0x3ff + (k % 50)) << 20) | (Math.random() * 0x100000)
+      doubles.push(bits[0])
+    }
+    for (const d of doubles) {
+      expect(fastJson(writeDouble, double.toBuffer(d))).toBe(String(d))
+    }
     for (let k = 0; k < 2000; k++) {
       const l = Math.trunc((Math.random() * 2 - 1) * 2 ** (Math.random() * 52.99))
       const bytes = numbers.toBuffer({i: l | 0, l, d: l * Math.random()})
