@@ -12,6 +12,7 @@ export const SEVERITIES = ['warn', 'error'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
 export const CHECKS = {
+  'offline-brokers': {category: 'replication', severity: 'error'},
   'offline-partitions': {category: 'replication', severity: 'error'},
   'under-min-isr': {category: 'replication', severity: 'error'},
   'under-replicated': {category: 'replication', severity: 'warn'},
@@ -156,6 +157,11 @@ export function runChecks(s: CheckSnapshot, t: Thresholds, enabled: ReadonlySet<
   const withMarker = (m: string) => s.partitions.filter((p) => p.markers.includes(m as PartitionState['markers'][number]))
 
   // Replication
+  // A broker id in some replica set that the metadata does not list: it is down, fenced or shut down.
+  const live = new Set(s.brokers)
+  const missing = [...new Set(s.placement.flatMap((p) => p.replicas))].filter((b) => !live.has(b)).sort((a, b) => a - b)
+  add('offline-brokers', `${plural(missing.length, 'broker')} holding replicas but not in the cluster's metadata (${missing.join(', ')}): down, fenced or shut down`, missing.map((b) => `broker ${b}`),
+    'their replicas are out of sync: what they led moved or went offline, and the partitions they share with one more lost broker go offline', `kadm partitions list --broker ${missing[0] ?? 'ID'}`)
   const offline = withMarker('unavailable')
   add('offline-partitions', `${plural(offline.length, 'partition')} without a live leader`, offline.map(partitionName),
     'nobody can produce to or consume from them until a replica comes back', 'kadm partitions list --unavailable')

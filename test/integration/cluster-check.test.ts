@@ -73,7 +73,7 @@ const expectedTopicFindings = (topics: ToolTopic[]) => ({
 describe('cluster check', () => {
   const prefix = uniqueName('chk')
   const t = (name: string) => `${prefix}-${name}`
-  const BROKER_WIDE = ['partitions-per-broker', 'partition-skew', 'leader-skew', 'preferred-leader-imbalance', 'log-dir-full']
+  const BROKER_WIDE = ['offline-brokers', 'partitions-per-broker', 'partition-skew', 'leader-skew', 'preferred-leader-imbalance', 'log-dir-full']
 
   beforeAll(async () => {
     const safe = {'min.insync.replicas': '2'}
@@ -194,7 +194,7 @@ describe('cluster check', () => {
     expect([noUnit.code, noUnit.stderr]).toEqual([2, 'error: --max-lag-time "5" is not a duration (e.g. 5m, 1d)\n'])
     const badCheck = await kadm(['cluster', 'check', ...B, '--only', 'lag'])
     expect(badCheck.code).toBe(2)
-    expect(badCheck.stderr).toMatch(/^error: --only\/--skip: "lag" is neither a check nor a category \(checks: offline-partitions, .*\)\n$/)
+    expect(badCheck.stderr).toMatch(/^error: --only\/--skip: "lag" is neither a check nor a category \(checks: offline-brokers, offline-partitions, .*\)\n$/)
   })
 
   it('checks every broker\'s load, whatever the topics selected, as TopicCommand counts it; log dirs as LogDirsCommand names them', async () => {

@@ -73,7 +73,7 @@ describe('partitions with a broker down', () => {
     // The cluster as started, every broker up: cluster check finds nothing, even at --fail-on warn.
     const healthy = await kadm(['cluster', 'check', ...B, '--fail-on', 'warn'])
     expect([healthy.code, healthy.stderr]).toEqual([0, ''])
-    expect(healthy.stdout).toMatch(/^No findings \(18 checks on 3 brokers, /)
+    expect(healthy.stdout).toMatch(/^No findings \(19 checks on 3 brokers, /)
     const topic = uniqueName('part-down')
     // Broker 2 is in the replicas of partitions 0-3 and leads 1 and 3.
     await createTopic(cluster.bootstrap, topic, {assignment: '1:2,2:3,3:2,2:1,1:3,3:1', config: {'min.insync.replicas': '2'}})
@@ -107,6 +107,8 @@ describe('partitions with a broker down', () => {
       // The exporter survives it: broker 2 is down (up 0) and its log dir's series are gone; the others answer.
       const during = await scraped('broker 2 down and lonely-0 offline', (m) => m.get(up(2)) === 0 && m.get(`kafka_topic_partition_offline{topic="${lonely}",partition="0"}`) === 1)
       expect([up(1), up(3), 'kadm_scrape_success'].map((k) => during.get(k))).toEqual([1, 1, 1])
+      // Its check results name one broker missing from the metadata.
+      expect(during.get('kadm_check_findings{check="offline-brokers",severity="error"}')).toBe(1)
       expect([...during.keys()].filter((k) => k.startsWith('kafka_log_dir_usable_bytes{')).map((k) => /broker="(\d+)"/.exec(k)![1])).toEqual(['1', '3'])
       expect(during.get(`kafka_topic_partition_under_replicated_partition{topic="${topic}",partition="0"}`)).toBe(1)
       const under = await list('--topic', topic, '--under-replicated')
@@ -139,11 +141,13 @@ describe('partitions with a broker down', () => {
       // cluster check: the same partitions, as TopicCommand shows them: no leader; ISR below min.insync.replicas
       // (2 for topic, the broker default 1 for lonely, whose ISR is empty); ISR below the replicas.
       const found = await kadm(['cluster', 'check', ...B, '--topic', topic, '--topic', lonely, '--only', 'replication', '--fail-on', 'error', '-o', 'json'])
-      expect([found.code, found.stderr]).toEqual([3, 'error: 2 findings at or above error: offline-partitions, under-min-isr\n'])
+      expect([found.code, found.stderr]).toEqual([3, 'error: 3 findings at or above error: offline-brokers, offline-partitions, under-min-isr\n'])
       const described = await describeWithTopicCommand(version, cluster.bootstrap, ['--topic', `${topic}|${lonely}`])
       const parts = (ok: (p: ToolPartition) => boolean) => described.partitions.filter(ok).map((p) => `${p.topic}-${p.partition}`).sort()
       const findings = (JSON.parse(found.stdout) as {findings: Array<{check: string; severity: string; objects: string[]}>}).findings
       expect(findings.map((f) => [f.check, f.severity, [...f.objects].sort()])).toEqual([
+        // The broker this test killed: in replica sets, not in the metadata.
+        ['offline-brokers', 'error', ['broker 2']],
         ['offline-partitions', 'error', parts((p) => p.leader === null)],
         ['under-min-isr', 'error', parts((p) => p.isr.length < (p.topic === topic ? 2 : 1))],
         ['under-replicated', 'warn', parts((p) => p.isr.length < p.replicas.length)],
@@ -158,7 +162,8 @@ describe('partitions with a broker down', () => {
       await cluster.startBroker(2)
     }
     await untilEveryBroker(addresses(1, 2, 3), topic, 'broker 2 back in every ISR', fullIsr(6))
-    await scraped('broker 2 up again', (m) => [1, 2, 3].every((id) => m.get(up(id)) === 1))
+    // Up again, and back in the metadata: no broker is missing from it any more.
+    await scraped('broker 2 up again and in the metadata', (m) => [1, 2, 3].every((id) => m.get(up(id)) === 1) && m.get('kadm_check_findings{check="offline-brokers",severity="error"}') === 0)
     expect(await exporter.stop()).toBe(0)
     expect(await list('--topic', topic, '--under-replicated')).toEqual([])
     expect((await kadm(['partitions', 'list', ...B, '--topic', topic, '--fail-on-unhealthy'])).code).toBe(0)

@@ -45,6 +45,20 @@ describe('runChecks', () => {
     expect(failsAt(runChecks(withFaults, DEFAULTS), 'error')).toBe(true)
   })
 
+  it('names the brokers in replica sets that the metadata does not list (down, fenced or shut down)', () => {
+    const withFour = withState({topic: 'c', partition: 0, leader: 1, replicas: [1, 4], isr: [1], offlineReplicas: [4]}, 1)
+    const alsoFive = withState({topic: 'c', partition: 1, leader: 2, replicas: [2, 5, 4], isr: [2], offlineReplicas: [5, 4]}, 1)
+    const findings = runChecks(snapshot({placement: [withFour, alsoFive]}), DEFAULTS, new Set(['offline-brokers']))
+    expect(findings).toEqual([{
+      check: 'offline-brokers', category: 'replication', severity: 'error', objects: ['broker 4', 'broker 5'],
+      message: '2 brokers holding replicas but not in the cluster\'s metadata (4, 5): down, fenced or shut down',
+      why: 'their replicas are out of sync: what they led moved or went offline, and the partitions they share with one more lost broker go offline',
+      fix: 'kadm partitions list --broker 4',
+    }])
+    // Every replica on a listed broker: nothing to say.
+    expect(runChecks(snapshot({placement: [withState({topic: 'c', partition: 0, leader: 1, replicas: [1, 3], isr: [1, 3], offlineReplicas: []}, 1)]}), DEFAULTS, new Set(['offline-brokers']))).toEqual([])
+  })
+
   it('counts skew only beyond the percentage and 5 partitions above the average', () => {
     const on = (leader: number) => ({leader, replicas: [leader]})
     const placement = [...Array.from({length: 10}, () => on(1)), on(2), on(3)]
