@@ -159,6 +159,19 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
   })
 
   it('with the broker hosting the active controller killed (-9), before it is fenced', async () => {
+    // The frozen broker of the last test may have lost its leaderships (a slow machine makes that
+    // test outlast the session timeout): Kafka's own LeaderElectionCommand gives each partition
+    // back to its preferred replica, as the topic was created, once that replica is in the ISR again.
+    const election = join(cluster.state.dataDir, 'preferred.json')
+    await writeFile(election, JSON.stringify({partitions: Array.from({length: PARTITIONS}, (_, partition) => ({topic, partition}))}))
+    const deadline = Date.now() + 90_000
+    for (;;) {
+      const {partitions} = await describeWithTopicCommand(version, cluster.bootstrap, ['--topic', topic])
+      if (partitions.length === PARTITIONS && partitions.every((p) => p.leader === p.replicas[0])) break
+      if (Date.now() > deadline) throw new Error(`preferred leaders not back within 90 s: ${JSON.stringify(partitions)}`)
+      await kafkaTool(version, 'LeaderElectionCommand', ['--bootstrap-server', cluster.bootstrap, '--election-type', 'preferred', '--path-to-json-file', election])
+      await sleep(1_000)
+    }
     const before = await kadmJson<ClusterJson>(['cluster', 'describe', ...B])
     const dead = before.controller.activeControllerId!
     expect(dead).toBe((await describeQuorumWithTool(version, cluster.bootstrap)).leaderId)
