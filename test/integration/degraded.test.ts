@@ -271,8 +271,19 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
     const user = uniqueName('degraded-user')
     const setPassword = await kadm(['users', 'set-password', user, '--password-env', 'KADM_TEST_DEGRADED_PASSWORD', ...B], {env: {KADM_TEST_DEGRADED_PASSWORD: 'degraded-secret'}})
     expect(setPassword.code, setPassword.stderr).toBe(0)
-    expect((await kadmJson<{credentials: unknown[]}>(['users', 'describe', user, ...B])).credentials).toEqual([{user, mechanism: 'SCRAM-SHA-512', iterations: 4096}])
-    const users = await kadm(['users', 'list', ...B])
+    // The controller has the credential; the broker that answers a describe learns it from the
+    // metadata log, a moment later while a new controller takes over (seen on Kafka 3.9.2):
+    // describe and list are read until they show it, for up to 30 s.
+    const shownBy = Date.now() + 30_000
+    let userShown = await kadm(['users', 'describe', user, '-o', 'json', ...B])
+    let users = await kadm(['users', 'list', ...B])
+    while ((userShown.code !== 0 || !users.stdout.includes(user)) && Date.now() < shownBy) {
+      await sleep(500)
+      userShown = await kadm(['users', 'describe', user, '-o', 'json', ...B])
+      users = await kadm(['users', 'list', ...B])
+    }
+    expect(userShown.code, userShown.stderr).toBe(0)
+    expect((JSON.parse(userShown.stdout) as {credentials: unknown[]}).credentials).toEqual([{user, mechanism: 'SCRAM-SHA-512', iterations: 4096}])
     expect(users.code, users.stderr).toBe(0)
     expect(users.stdout).toContain(user)
     const deletedUser = await kadm(['users', 'delete', user, '--yes', ...B])
@@ -280,7 +291,14 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
     const client = uniqueName('degraded-client')
     const quota = await kadm(['quotas', 'set', '--client-id', client, '--set', 'producer_byte_rate=1000', ...B])
     expect(quota.code, quota.stderr).toBe(0)
-    expect((await kadmJson<{quotas: Array<{quotas: unknown}>}>(['quotas', 'list', '--client-id', client, ...B])).quotas.map((q) => q.quotas)).toEqual([{producer_byte_rate: 1000}])
+    // Likewise read until the answering broker shows it, for up to 30 s.
+    const quotaBy = Date.now() + 30_000
+    let quotas = await kadmJson<{quotas: Array<{quotas: unknown}>}>(['quotas', 'list', '--client-id', client, ...B])
+    while (quotas.quotas.length === 0 && Date.now() < quotaBy) {
+      await sleep(500)
+      quotas = await kadmJson<{quotas: Array<{quotas: unknown}>}>(['quotas', 'list', '--client-id', client, ...B])
+    }
+    expect(quotas.quotas.map((q) => q.quotas)).toEqual([{producer_byte_rate: 1000}])
     expect((await kadmJson<{quotas: Array<{key: string; value: number | null}>}>(['quotas', 'resolve', '--user', 'anyone', '--client-id', client, ...B])).quotas[0]).toEqual({key: 'producer_byte_rate', value: 1000, from: `client-id=${client}`})
     const deletedQuota = await kadm(['quotas', 'delete', '--client-id', client, '--yes', ...B])
     expect(deletedQuota.code, deletedQuota.stderr).toBe(0)
