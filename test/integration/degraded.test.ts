@@ -9,6 +9,7 @@ import {FaultCluster} from '../helpers/fault-cluster.js'
 import {kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {describeQuorumWithTool, describeWithTopicCommand, kafkaTool} from '../helpers/kafka-tools.js'
 import {kcatPartitions} from '../helpers/kcat.js'
+import {until} from '../helpers/process.js'
 
 const version = inject('kafkaVersion')
 /** Broker ports of this file's own cluster (controllers 100 above), clear of the suite's. */
@@ -164,14 +165,12 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
     // back to its preferred replica, as the topic was created, once that replica is in the ISR again.
     const election = join(cluster.state.dataDir, 'preferred.json')
     await writeFile(election, JSON.stringify({partitions: Array.from({length: PARTITIONS}, (_, partition) => ({topic, partition}))}))
-    const deadline = Date.now() + 90_000
-    for (;;) {
+    await until(async () => {
       const {partitions} = await describeWithTopicCommand(version, cluster.bootstrap, ['--topic', topic])
-      if (partitions.length === PARTITIONS && partitions.every((p) => p.leader === p.replicas[0])) break
-      if (Date.now() > deadline) throw new Error(`preferred leaders not back within 90 s: ${JSON.stringify(partitions)}`)
+      if (partitions.length === PARTITIONS && partitions.every((p) => p.leader === p.replicas[0])) return true
       await kafkaTool(version, 'LeaderElectionCommand', ['--bootstrap-server', cluster.bootstrap, '--election-type', 'preferred', '--path-to-json-file', election])
-      await sleep(1_000)
-    }
+      return false
+    }, 'each partition is led by its preferred replica again')
     const before = await kadmJson<ClusterJson>(['cluster', 'describe', ...B])
     const dead = before.controller.activeControllerId!
     expect(dead).toBe((await describeQuorumWithTool(version, cluster.bootstrap)).leaderId)
@@ -274,14 +273,11 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
     // The controller has the credential; the broker that answers a describe learns it from the
     // metadata log, a moment later while a new controller takes over (seen on Kafka 3.9.2):
     // describe and list are read until they show it, for up to 30 s.
-    const shownBy = Date.now() + 30_000
-    let userShown = await kadm(['users', 'describe', user, '-o', 'json', ...B])
-    let users = await kadm(['users', 'list', ...B])
-    while ((userShown.code !== 0 || !users.stdout.includes(user)) && Date.now() < shownBy) {
-      await sleep(500)
-      userShown = await kadm(['users', 'describe', user, '-o', 'json', ...B])
-      users = await kadm(['users', 'list', ...B])
-    }
+    const [userShown, users] = await until(async () => {
+      const shown = await kadm(['users', 'describe', user, '-o', 'json', ...B])
+      const listed = await kadm(['users', 'list', ...B])
+      return shown.code === 0 && listed.stdout.includes(user) && [shown, listed] as const
+    }, `${user} is shown by users describe and list`, 30_000)
     expect(userShown.code, userShown.stderr).toBe(0)
     expect((JSON.parse(userShown.stdout) as {credentials: unknown[]}).credentials).toEqual([{user, mechanism: 'SCRAM-SHA-512', iterations: 4096}])
     expect(users.code, users.stderr).toBe(0)
@@ -292,12 +288,10 @@ describe(`a degraded cluster (Kafka ${version})`, () => {
     const quota = await kadm(['quotas', 'set', '--client-id', client, '--set', 'producer_byte_rate=1000', ...B])
     expect(quota.code, quota.stderr).toBe(0)
     // Likewise read until the answering broker shows it, for up to 30 s.
-    const quotaBy = Date.now() + 30_000
-    let quotas = await kadmJson<{quotas: Array<{quotas: unknown}>}>(['quotas', 'list', '--client-id', client, ...B])
-    while (quotas.quotas.length === 0 && Date.now() < quotaBy) {
-      await sleep(500)
-      quotas = await kadmJson<{quotas: Array<{quotas: unknown}>}>(['quotas', 'list', '--client-id', client, ...B])
-    }
+    const quotas = await until(async () => {
+      const listed = await kadmJson<{quotas: Array<{quotas: unknown}>}>(['quotas', 'list', '--client-id', client, ...B])
+      return listed.quotas.length > 0 && listed
+    }, `the quota of ${client} is listed`, 30_000)
     expect(quotas.quotas.map((q) => q.quotas)).toEqual([{producer_byte_rate: 1000}])
     expect((await kadmJson<{quotas: Array<{key: string; value: number | null}>}>(['quotas', 'resolve', '--user', 'anyone', '--client-id', client, ...B])).quotas[0]).toEqual({key: 'producer_byte_rate', value: 1000, from: `client-id=${client}`})
     const deletedQuota = await kadm(['quotas', 'delete', '--client-id', client, '--yes', ...B])
