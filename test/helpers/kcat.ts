@@ -41,6 +41,31 @@ export async function untilEveryBroker(addresses: string[], topic: string, what:
   throw new Error(`timed out waiting until ${addresses.join(', ')} see ${what} (last: ${last})`)
 }
 
+/** The broker ids the broker at `address` alone lists in its metadata (live, unfenced brokers), sorted. */
+export function kcatBrokerIds(address: string): number[] {
+  const out = execFileSync('kcat', ['-L', '-J', '-b', address, '-m', '5'], {encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore']})
+  return (JSON.parse(out) as {brokers: Array<{id: number}>}).brokers.map((b) => b.id).sort((a, b) => a - b)
+}
+
+/** Waits until the broker at each of `addresses` (kcat asking it alone) lists every one of `ids` as a live broker. */
+export async function untilEveryBrokerLists(addresses: string[], ids: number[], timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let last = ''
+  while (Date.now() < deadline) {
+    const views = addresses.map((address) => {
+      try {
+        return kcatBrokerIds(address)
+      } catch (error) {
+        return (error as Error).message
+      }
+    })
+    if (views.every((v) => typeof v !== 'string' && ids.every((id) => v.includes(id)))) return
+    last = JSON.stringify(views)
+    await sleep(300)
+  }
+  throw new Error(`timed out waiting until ${addresses.join(', ')} list brokers ${ids.join(', ')} (last: ${last})`)
+}
+
 /** Every partition of `count` has a leader and all its replicas in sync. */
 export const fullIsr = (count: number) => (partitions: KcatPartition[]) =>
   partitions.length === count && partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length)

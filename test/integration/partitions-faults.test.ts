@@ -9,7 +9,7 @@ import {RunningExporter} from '../helpers/exporter.js'
 import {FaultCluster} from '../helpers/fault-cluster.js'
 import {createTopic, kadm, kadmJson, uniqueName} from '../helpers/kadm.js'
 import {describeWithTopicCommand, kafkaTool, type ToolPartition} from '../helpers/kafka-tools.js'
-import {fullIsr, untilEveryBroker} from '../helpers/kcat.js'
+import {fullIsr, untilEveryBroker, untilEveryBrokerLists} from '../helpers/kcat.js'
 import {freeBasePort} from '../helpers/produce-under-faults.js'
 
 const version = inject('kafkaVersion')
@@ -227,6 +227,11 @@ describe('partitions elect-leaders --unclean', () => {
     await cluster.startBroker(2)
     const leaderless = await untilTopicCommand(topic, 0, 'no leader, broker 2 out of the ISR', (p) => p.leader === null && !p.isr.includes(2))
     expect(leaderless.replicas).toEqual([1, 2])
+    // Broker 2 answers before the controller unfences it, and each broker learns that on its own
+    // time: until then an unclean election has no live replica to pick. Wait until both live
+    // brokers, asked alone by kcat, list broker 2 and see the partition without a leader.
+    await untilEveryBrokerLists(addresses(2, 3), [2])
+    await untilEveryBroker(addresses(2, 3), topic, 'no leader for partition 0', (parts) => parts.length === 1 && parts[0].leader === -1)
 
     // Without --yes (no terminal to ask on) it is refused and nothing is elected; --dry-run predicts broker 2.
     const refused = await kadm(['partitions', 'elect-leaders', '--unclean', '--topic', topic, '--partition', '0', ...B])
