@@ -120,14 +120,25 @@ export class RegistryClient {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest
     const where = `schema registry ${this.shownUrl}`
     const {status, text} = await new Promise<{status: number; text: string}>((resolve, reject) => {
+      let status: number | undefined
+      const broken = (error: Error) => reject(new KadmError(`${where} answered HTTP ${status}, then its answer broke off: ${oneLine(error.message)}`))
       const req = request(url, {method, headers, ca, timeout: this.timeoutMs}, (res) => {
+        status = res.statusCode ?? 0
+        // A refusal needs no body: it is the answer as soon as its status line arrives. (In one CI
+        // run Apicurio logged a 401 that kadm never finished reading, and it said "unreachable".)
+        if (status === 401 || status === 403) {
+          resolve({status, text: ''})
+          res.destroy()
+          return
+        }
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8')}))
-        res.on('error', reject)
+        res.on('end', () => resolve({status: status!, text: Buffer.concat(chunks).toString('utf8')}))
+        res.on('error', broken)
       })
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)))
+      req.on('timeout', () => req.destroy(new Error(status === undefined ? `no answer within ${this.timeoutMs} ms` : `nothing more within ${this.timeoutMs} ms`)))
       req.on('error', (error: NodeJS.ErrnoException) => {
+        if (status !== undefined) return broken(error)
         const tls = tlsFailure(error, REGISTRY_PEER)
         reject(new KadmError(tls === undefined ? `${where} is unreachable: ${oneLine(error.message)}` : `TLS error connecting to ${where}: ${tls}`))
       })
