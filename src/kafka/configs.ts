@@ -1,5 +1,3 @@
-import {setTimeout as sleep} from 'node:timers/promises'
-
 import {type ConfigOp, configOpApplied, type ConfigResourceType, ownConfigSource, perBroker} from '../domain/config-ops.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
@@ -8,6 +6,7 @@ import {BrokerUnreachable} from './connection-errors.js'
 import {type ConfigSource, type ConfigSynonym, DescribeConfigs, RESOURCE_TYPE} from './protocol/describe-configs.js'
 import {errorName} from './protocol/errors.js'
 import {ALTER_CONFIG_OPS, IncrementalAlterConfigs} from './protocol/incremental-alter-configs.js'
+import {untilBrokersShow} from './propagation.js'
 
 export type {ConfigSource, ConfigSynonym} from './protocol/describe-configs.js'
 
@@ -237,43 +236,22 @@ export async function incrementalAlterConfigs(connection: KafkaConnection, resou
 /**
  * Waits until every broker that may answer for the resources (the broker itself for per-broker
  * configs, every live broker otherwise) shows the changes, so a `configs get` or a client right
- * after sees them. Returns the brokers still behind when `timeoutMs` runs out; a broker that
- * cannot be reached is noted as a gap of the connection instead.
+ * after sees them (see untilBrokersShow: a broker that cannot be reached is a gap, one still
+ * behind at the end fails in one line naming it).
  */
-export async function waitForConfigs(
-  connection: KafkaConnection,
-  resources: Array<ConfigResource & {ops: ConfigOp[]}>,
-  timeoutMs: number,
-): Promise<number[]> {
+export async function waitForConfigs(connection: KafkaConnection, resources: Array<ConfigResource & {ops: ConfigOp[]}>, what: string): Promise<void> {
   const live = (await connection.metadata([])).brokers.map((b) => b.nodeId)
   const targets = (r: ConfigResource) => (perBroker(r) ? [Number(r.name)] : live)
-  let pending = [...new Set(resources.flatMap(targets))]
-  const deadline = Date.now() + timeoutMs
-  for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
-    const behind = await Promise.all(pending.map(async (id) => {
-      const mine = resources.filter((r) => targets(r).includes(id))
-      let answer
-      try {
-        answer = await connection.send(await brokerById(connection, id), DescribeConfigs, {
-          resources: mine.map((r) => ({type: typeCode(r.type), name: r.name, keys: r.ops.map((o) => o.name)})),
-          includeSynonyms: false,
-        })
-      } catch (error) {
-        // The change is made (the controller took it); a broker down cannot be asked whether it
-        // shows it yet: said as a gap (exit 4), not waited on.
-        if (!(error instanceof BrokerUnreachable)) throw error
-        connection.noteGap(error, 'confirmation that it shows the change')
-        return undefined
-      }
-      const done = mine.every((r) => {
-        const result = answer.find((a) => a.name === r.name && a.type === typeCode(r.type))
-        return result !== undefined && result.errorCode === 0 &&
-          r.ops.every((op) => configOpApplied(op, result.configs.find((c) => c.name === op.name), ownConfigSource(r)))
-      })
-      return done ? undefined : id
-    }))
-    pending = behind.filter((id): id is number => id !== undefined)
-    if (pending.length === 0 || Date.now() + delay > deadline) return pending
-    await sleep(delay)
-  }
+  await untilBrokersShow(connection, what, async (id) => {
+    const mine = resources.filter((r) => targets(r).includes(id))
+    const answer = await connection.send(await brokerById(connection, id), DescribeConfigs, {
+      resources: mine.map((r) => ({type: typeCode(r.type), name: r.name, keys: r.ops.map((o) => o.name)})),
+      includeSynonyms: false,
+    })
+    return mine.every((r) => {
+      const result = answer.find((a) => a.name === r.name && a.type === typeCode(r.type))
+      return result !== undefined && result.errorCode === 0 &&
+        r.ops.every((op) => configOpApplied(op, result.configs.find((c) => c.name === op.name), ownConfigSource(r)))
+    })
+  }, [...new Set(resources.flatMap(targets))])
 }

@@ -1,12 +1,10 @@
-import {setTimeout as sleep} from 'node:timers/promises'
-
 import {entityName, type QuotaEntity, type QuotaEntityType, type QuotaEntry, sortQuotaEntries} from '../domain/quotas.js'
 import {KadmError} from '../errors.js'
 import type {KafkaConnection} from './client.js'
-import {BrokerUnreachable} from './connection-errors.js'
 import {AlterClientQuotas} from './protocol/alter-client-quotas.js'
 import {DescribeClientQuotas, QUOTA_MATCH, type QuotaEntityPart} from './protocol/describe-client-quotas.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
+import {untilBrokersShow} from './propagation.js'
 
 const parts = (entity: QuotaEntity): QuotaEntityPart[] => Object.entries(entity).map(([type, name]) => ({type, name: name ?? null}))
 
@@ -35,7 +33,7 @@ export async function describeQuotas(connection: KafkaConnection, entity?: Quota
 
 /**
  * Sets and removes quota keys of one entity (validated only with `validateOnly`), then waits
- * until every broker that answers shows the change: each learns it from the metadata log.
+ * until every broker shows the change (untilBrokersShow): each learns it from the metadata log.
  */
 export async function alterQuotas(connection: KafkaConnection, entity: QuotaEntity, change: {set: Record<string, number>; remove: string[]}, validateOnly: boolean): Promise<void> {
   const ops = [...Object.entries(change.set).map(([key, value]) => ({key, value, remove: false})), ...change.remove.map((key) => ({key, value: 0, remove: true}))]
@@ -46,21 +44,5 @@ export async function alterQuotas(connection: KafkaConnection, entity: QuotaEnti
     const quotas = e[0]?.quotas ?? {}
     return Object.entries(change.set).every(([k, v]) => quotas[k] === v) && change.remove.every((k) => !(k in quotas))
   }
-  const waitMs = Math.max(10_000, connection.options.timeoutMs)
-  const deadline = Date.now() + waitMs
-  const brokers = (await connection.metadata([])).brokers.map((b) => b.nodeId)
-  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    const behind: number[] = []
-    await Promise.all(brokers.map(async (id) => {
-      try {
-        if (!shows(entries(await connection.send(await connection.broker(id), DescribeClientQuotas, request(entity))))) behind.push(id)
-      } catch (error) {
-        // A broker that does not answer cannot be waited for; the change is made.
-        if (!(error instanceof BrokerUnreachable)) throw error
-      }
-    }))
-    if (behind.length === 0) return
-    if (Date.now() + delay > deadline) throw new KadmError(`changed, but broker${behind.length > 1 ? 's' : ''} ${behind.sort().join(', ')} did not show it within ${waitMs / 1000}s`)
-    await sleep(delay)
-  }
+  await untilBrokersShow(connection, 'changed', async (id) => shows(entries(await connection.send(await connection.broker(id), DescribeClientQuotas, request(entity)))))
 }

@@ -4,16 +4,20 @@ import type {KafkaConnection} from './client.js'
 import {AlterUserScramCredentials, type AlterUserScramCredentialsRequest} from './protocol/alter-user-scram-credentials.js'
 import {DescribeUserScramCredentials} from './protocol/describe-user-scram-credentials.js'
 import {errorName, KafkaProtocolError} from './protocol/errors.js'
+import {untilBrokersShow} from './propagation.js'
 
 const RESOURCE_NOT_FOUND = 91
 
 /**
  * The SCRAM credentials (mechanisms and iterations) of `users`, or of every user that has one
  * when `users` is null. Users without any are returned in `missing`. The controller's metadata
- * is on every broker: any one answers.
+ * is on every broker: any one answers, or `broker` alone.
  */
-export async function describeScramUsers(connection: KafkaConnection, users: string[] | null): Promise<{users: ScramUser[]; missing: string[]}> {
-  const response = await connection.sendAny(DescribeUserScramCredentials, {users: users && [...new Set(users)]})
+export async function describeScramUsers(connection: KafkaConnection, users: string[] | null, broker?: number): Promise<{users: ScramUser[]; missing: string[]}> {
+  const request = {users: users && [...new Set(users)]}
+  const response = broker === undefined
+    ? await connection.sendAny(DescribeUserScramCredentials, request)
+    : await connection.send(await connection.broker(broker), DescribeUserScramCredentials, request)
   if (response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, response.errorMessage, 'DescribeUserScramCredentials')
   const found: ScramUser[] = []
   const missing: string[] = []
@@ -35,7 +39,8 @@ export interface ScramChange {
  * it). A KRaft controller takes one change per user per request (two are DUPLICATE_RESOURCE, even
  * for two mechanisms), so the changes go in rounds, each with at most one change of each user.
  * Each request is sent once, as the broker forwards it to the controller and a retry could not
- * tell a change made from one refused. A refusal names what was changed before it.
+ * tell a change made from one refused. A refusal names what was changed before it. Then waits
+ * until every broker shows the change (untilBrokersShow).
  */
 export async function alterScramCredentials(connection: KafkaConnection, change: ScramChange): Promise<void> {
   const rounds: AlterUserScramCredentialsRequest[] = []
@@ -65,4 +70,15 @@ export async function alterScramCredentials(connection: KafkaConnection, change:
       throw new KadmError(`cannot change the SCRAM credentials of ${why}${changed.length > 0 ? `; done: ${changed.join(', ')}` : ''}`)
     }
   }
+  // Brokers learn credentials from the metadata log: return once each lists every one set (with
+  // its iterations) and none deleted, so a client logging in next is not refused by one behind.
+  // A password replaced at the same iterations cannot be told from the old one: not waited for.
+  const users = [...new Set([...change.upsert, ...change.delete].map((c) => c.user))]
+  await untilBrokersShow(connection, 'changed', async (id) => {
+    const {users: shown} = await describeScramUsers(connection, users, id)
+    const credential = (user: string, mechanism: ScramMechanism) =>
+      shown.find((u) => u.user === user)?.credentials.find((c) => c.mechanism === mechanismName(SCRAM_MECHANISMS[mechanism].code))
+    return change.upsert.every((u) => credential(u.user, u.mechanism)?.iterations === u.iterations) &&
+      change.delete.every((d) => credential(d.user, d.mechanism) === undefined)
+  })
 }

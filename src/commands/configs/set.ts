@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ClusterCommand} from '../../cluster-command.js'
 import {configResource, configResourceArgs} from '../../config-resource.js'
-import {KadmError, UsageError} from '../../errors.js'
+import {UsageError} from '../../errors.js'
 import {configOps} from '../../domain/config-ops.js'
 import {type ConfigsSetResult, renderConfigsSet} from '../../render/configs.js'
 
@@ -43,9 +43,7 @@ export default class ConfigsSet extends ClusterCommand {
     await incrementalAlterConfigs(connection, [{...resource, ops}], flags['dry-run'])
     if (!flags['dry-run']) {
       // Brokers learn the change from the metadata log: return once they all show it.
-      const waitMs = Math.max(10_000, this.parseTimeout(flags.timeout))
-      const behind = await waitForConfigs(connection, [{...resource, ops}], waitMs)
-      if (behind.length > 0) throw new KadmError(`changed, but broker${behind.length > 1 ? 's' : ''} ${behind.join(', ')} did not show it within ${waitMs / 1000}s`)
+      await waitForConfigs(connection, [{...resource, ops}], 'changed')
     }
     return this.emit({...resource, ops, dryRun: flags['dry-run']}, renderConfigsSet)
   }

@@ -8,7 +8,7 @@ import {renderQuotas} from '../../render/quotas.js'
 
 export default class QuotasDelete extends ClusterCommand {
   static summary = "Remove an entity's client quotas (every key, or those named), after confirmation."
-  static description = `The entity's clients fall back to the next quota in Kafka's precedence order (see quotas resolve), or to none. Prints what it would remove; asks on a terminal, needs --yes without one. Needs ALTER_CONFIGS on the cluster.`
+  static description = `The entity's clients fall back to the next quota in Kafka's precedence order (see quotas resolve), or to none. Prints what it would remove; asks on a terminal, needs --yes without one. Returns once every broker shows the change (a broker that does not answer: exit 4). Needs ALTER_CONFIGS on the cluster.`
   static examples = [
     {description: "Every quota of alice's billing client", command: '<%= config.bin %> <%= command.id %> --user alice --client-id billing'},
     {description: 'One key of the default user, in a script', command: '<%= config.bin %> <%= command.id %> --user-default --key producer_byte_rate --yes'},

@@ -8,7 +8,7 @@ import {renderQuotas} from '../../render/quotas.js'
 
 export default class QuotasSet extends ClusterCommand {
   static summary = 'Set client quotas of a user, a client id, both, or an IP (or their defaults).'
-  static description = `AlterClientQuotas (KIP-546): only the keys given change. Users and client ids take producer_byte_rate, consumer_byte_rate (bytes/s per broker), request_percentage (percent of a request-handler thread) and controller_mutation_rate (partitions created or deleted per second); IPs take connection_creation_rate. --dry-run has the broker validate and changes nothing. Needs ALTER_CONFIGS on the cluster.`
+  static description = `AlterClientQuotas (KIP-546): only the keys given change. Users and client ids take producer_byte_rate, consumer_byte_rate (bytes/s per broker), request_percentage (percent of a request-handler thread) and controller_mutation_rate (partitions created or deleted per second); IPs take connection_creation_rate. --dry-run has the broker validate and changes nothing. Returns once every broker shows the change (a broker that does not answer: exit 4). Needs ALTER_CONFIGS on the cluster.`
   static examples = [
     {description: '1 MiB/s of produce for alice', command: '<%= config.bin %> <%= command.id %> --user alice --set producer_byte_rate=1048576'},
     {description: 'A default for every client id of a user', command: '<%= config.bin %> <%= command.id %> --user alice --client-id-default --set consumer_byte_rate=2097152 --set request_percentage=50'},

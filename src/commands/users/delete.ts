@@ -8,7 +8,7 @@ import {renderCredentials} from '../../render/users.js'
 
 export default class UsersDelete extends ClusterCommand {
   static summary = "Delete users' SCRAM credentials (every mechanism, or the ones named), after confirmation."
-  static description = `Prints the credentials it would delete; on a terminal it asks, elsewhere it needs --yes. The user can no longer log in with the deleted mechanisms; its ACLs and quotas stay. Users without SCRAM credentials are an error unless --if-exists. Needs ALTER on the cluster.`
+  static description = `Prints the credentials it would delete; on a terminal it asks, elsewhere it needs --yes. The user can no longer log in with the deleted mechanisms; its ACLs and quotas stay. Users without SCRAM credentials are an error unless --if-exists. Returns once every broker shows the change (a broker that does not answer: exit 4). Needs ALTER on the cluster.`
   static strict = false
   static args = {user: Args.string({description: 'User name(s).', required: true, ignoreStdin: true})}
   static examples = [
