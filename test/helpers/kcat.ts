@@ -1,6 +1,8 @@
 import {execFileSync} from 'node:child_process'
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import {until} from './process.js'
+
 /** A partition as one broker's metadata has it, read by kcat. */
 export interface KcatPartition {
   partition: number
@@ -49,21 +51,11 @@ export function kcatBrokerIds(address: string): number[] {
 
 /** Waits until the broker at each of `addresses` (kcat asking it alone) lists every one of `ids` as a live broker. */
 export async function untilEveryBrokerLists(addresses: string[], ids: number[], timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  let last = ''
-  while (Date.now() < deadline) {
-    const views = addresses.map((address) => {
-      try {
-        return kcatBrokerIds(address)
-      } catch (error) {
-        return (error as Error).message
-      }
-    })
-    if (views.every((v) => typeof v !== 'string' && ids.every((id) => v.includes(id)))) return
-    last = JSON.stringify(views)
-    await sleep(300)
-  }
-  throw new Error(`timed out waiting until ${addresses.join(', ')} list brokers ${ids.join(', ')} (last: ${last})`)
+  await until(async () => {
+    const views = addresses.map((address) => kcatBrokerIds(address))
+    if (views.every((v) => ids.every((id) => v.includes(id)))) return true
+    throw new Error(`they list ${JSON.stringify(views)}`)
+  }, `${addresses.join(', ')} list brokers ${ids.join(', ')}`, timeoutMs)
 }
 
 /** Every partition of `count` has a leader and all its replicas in sync. */
